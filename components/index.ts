@@ -1,0 +1,2 @@
+// Public component resources; one export line per component module.
+export {};

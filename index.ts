@@ -1,0 +1,5 @@
+/**
+ * pulumi-csp: Microsoft Cloud Solution Provider (Partner Center, Graph, ARM) as Pulumi resources.
+ */
+export * from "./components";
+export * from "./provider/resources";

@@ -1,0 +1,3 @@
+// One import per resource handler module; each registers itself with the registry.
+// Handler modules add their line here.
+export {};

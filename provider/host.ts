@@ -1,0 +1,53 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { createHandlerContext } from "./context";
+import { getHandler } from "./handlers/registry";
+import type { HandlerContext, ResourceHandler } from "./handlers/types";
+
+/**
+ * Entry point of the dynamic-provider host. Every resource's `__provider` is the one-line module
+ * produced by `providerModuleText` (providerModule.ts): it requires this compiled module and calls
+ * `handler("<Type>")`, so the provider logic always comes from the installed package and the
+ * state carries no copied code.
+ *
+ * This module is loaded with a plain `require`, so module-level state is shared by every resource
+ * type served by one host process: one configuration, one token cache, one HTTP agent.
+ */
+
+type ConfigGetter = (key: string) => string | undefined;
+
+let configGetter: ConfigGetter | undefined;
+let contextPromise: Promise<HandlerContext> | undefined;
+
+function context(): Promise<HandlerContext> {
+  contextPromise ??= createHandlerContext(configGetter ?? (() => undefined));
+  return contextPromise;
+}
+
+const providers = new Map<string, dynamic.ResourceProvider>();
+
+/** Returns the dynamic ResourceProvider for a type; called by the host through `__provider`. */
+export function handler(type: string): dynamic.ResourceProvider {
+  const existing = providers.get(type);
+  if (existing) return existing;
+  const h: ResourceHandler = getHandler(type);
+  const provider: dynamic.ResourceProvider = {
+    async configure(req) {
+      // The first configure wins; every type shares the same stack configuration.
+      configGetter ??= (key: string) => req.config.get(key);
+    },
+    check: async (olds, news) => h.check(olds, news, await context()),
+    diff: async (id, olds, news) => h.diff(id, olds, news, await context()),
+    create: async (inputs) => h.create(inputs, await context()),
+    read: async (id, props) => h.read(id, props, await context()),
+    update: async (id, olds, news) => h.update(id, olds, news, await context()),
+    delete: async (id, props) => h.delete(id, props, await context()),
+  };
+  providers.set(type, provider);
+  return provider;
+}
+
+/** Test hook: forget the cached context so the next call re-reads configuration. */
+export function resetHostForTests(getter?: ConfigGetter): void {
+  configGetter = getter;
+  contextPromise = undefined;
+}

@@ -1,0 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerModuleText } from "../providerModule";
+
+/**
+ * Base of every pulumi-csp resource: a Pulumi dynamic resource whose `__provider` is a one-line
+ * module that requires this package's compiled host and names the type (about 100 bytes, stable
+ * across versions), instead of a serialized closure of the provider code.
+ *
+ * The type token is `pulumi-nodejs:dynamic/csp:<Type>`: the engine routes every
+ * `pulumi-nodejs:dynamic*` type to the Node dynamic-provider host, which loads `__provider`.
+ */
+export abstract class CspResource extends pulumi.CustomResource {
+  protected constructor(
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+    secretOutputs: string[] = [],
+  ) {
+    super(
+      `pulumi-nodejs:dynamic/csp:${type}`,
+      name,
+      { ...props, __provider: providerModuleText(type) },
+      {
+        ...opts,
+        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs],
+      },
+    );
+  }
+}
