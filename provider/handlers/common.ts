@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type { CheckFailure, CheckResult } from "./types";
+import { UNKNOWN } from "./types";
+
+/**
+ * Helpers shared by every handler: input validation into Pulumi check failures, input diffs,
+ * output cleaning and deterministic identifiers.
+ */
+
+/**
+ * Validates `news` with a zod schema. Every issue becomes a failure naming the property path and
+ * the rule, e.g. `billingProfile.defaultAddress.country: must be an ISO 3166-1 alpha-2 code ("USA")`.
+ * Values not known yet (preview) are accepted as they are.
+ */
+export function validateInputs<I extends object>(schema: z.ZodType<I>, news: unknown): CheckResult<I> {
+  const parsed = schema.safeParse(news);
+  if (parsed.success) return { inputs: stripUndefined(parsed.data) as I };
+  const failures: CheckFailure[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String);
+    if (getPath(news, path) === UNKNOWN) continue;
+    const property = path.join(".") || "(inputs)";
+    const value = getPath(news, path);
+    const shown = value === undefined ? "missing" : JSON.stringify(value);
+    failures.push({ property, reason: `${property}: ${issue.message} (got ${truncate(shown, 80)})` });
+  }
+  if (failures.length === 0) return { inputs: news as I };
+  return { failures };
+}
+
+function getPath(value: unknown, path: string[]): unknown {
+  let cur: unknown = value;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** Removes keys whose value is `undefined`, recursively: the dynamic-provider host rejects them. */
+export function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => stripUndefined(v)) as T;
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v !== undefined) out[k] = stripUndefined(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** Deep structural equality for JSON values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON text with object keys sorted, `undefined` members dropped. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value as Record<string, unknown>).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The input keys among `keys` whose values differ between `olds` and `news`. */
+export function changedKeys<I extends object>(
+  olds: Partial<I>,
+  news: I,
+  keys: readonly (keyof I & string)[],
+): string[] {
+  return keys.filter(
+    (k) => !jsonEqual((olds as Record<string, unknown>)[k], (news as Record<string, unknown>)[k]),
+  );
+}
+
+/**
+ * A name-based UUID (RFC 4122 version 5 layout over SHA-1) from stable parts. Used for
+ * idempotency keys and deterministic names (ARM role assignment names, subscription aliases), so
+ * a retry or a re-run after a crash addresses the same object.
+ */
+export function deterministicUuid(...parts: string[]): string {
+  const hash = createHash("sha1").update("pulumi-csp\0").update(parts.join("\0")).digest();
+  const b = Buffer.from(hash.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
