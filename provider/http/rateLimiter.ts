@@ -1,0 +1,81 @@
+import { sleep as defaultSleep, type SleepFn } from "./sleep";
+
+/** A token bucket: `capacity` requests at once, refilled at `refillPerSecond`. */
+export interface RateLimit {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+/** Client-side throttle: waits until a request may go out for `key`. */
+export interface RateLimiter {
+  acquire(key: string, limit: RateLimit, signal?: AbortSignal): Promise<void>;
+}
+
+export interface TokenBucketOptions {
+  now?: () => number;
+  sleep?: SleepFn;
+}
+
+/**
+ * Token buckets per key. Waiters on one key are served in order (a promise chain), so a burst
+ * drains the bucket and then proceeds at the refill rate instead of stampeding. Uses `Date.now`
+ * and `setTimeout` by default, so vitest fake timers drive it.
+ */
+export function createTokenBucketLimiter(options: TokenBucketOptions = {}): RateLimiter {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const buckets = new Map<string, { tokens: number; last: number; tail: Promise<void> }>();
+
+  async function take(bucket: { tokens: number; last: number }, limit: RateLimit, signal?: AbortSignal) {
+    for (;;) {
+      const t = now();
+      bucket.tokens = Math.min(
+        limit.capacity,
+        bucket.tokens + ((t - bucket.last) / 1000) * limit.refillPerSecond,
+      );
+      bucket.last = t;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - bucket.tokens) / limit.refillPerSecond) * 1000), signal);
+    }
+  }
+
+  return {
+    acquire(key, limit, signal) {
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = { tokens: limit.capacity, last: now(), tail: Promise.resolve() };
+        buckets.set(key, bucket);
+      }
+      const b = bucket;
+      const mine = b.tail.then(() => take(b, limit, signal));
+      // The next waiter starts after this one, whether it got a token or was aborted.
+      b.tail = mine.catch(() => undefined);
+      return mine;
+    },
+  };
+}
+
+/**
+ * Published Partner Center limits (reference §1.6, §9): customer, subscription and order
+ * resources 500 requests/minute per tenant; application consents (CPV) 50 requests/second per
+ * application. Buckets are kept per (account, family).
+ */
+export const PARTNER_CENTER_RATE_LIMITS: Record<string, RateLimit> = {
+  customers: { capacity: 500, refillPerSecond: 500 / 60 },
+  subscriptions: { capacity: 500, refillPerSecond: 500 / 60 },
+  orders: { capacity: 500, refillPerSecond: 500 / 60 },
+  applicationConsents: { capacity: 50, refillPerSecond: 50 },
+};
+
+/** The Partner Center resource family of a request path (`/v1/customers/{c}/orders` → `orders`). */
+export function partnerCenterFamily(path: string): string | undefined {
+  const p = path.toLowerCase();
+  if (p.includes("/applicationconsents")) return "applicationConsents";
+  if (/\/customers\/[^/]+\/(orders|carts)(\/|$)/.test(p)) return "orders";
+  if (/\/customers\/[^/]+\/subscriptions(\/|$)/.test(p)) return "subscriptions";
+  if (/\/customers(\/|$|\?)/.test(p)) return "customers";
+  return undefined;
+}
