@@ -1,0 +1,206 @@
+import type { ServiceClient } from "../../http/types";
+import { listPartnerCenter } from "../paging";
+
+/**
+ * Partner Center customer operations (reference §2): create, get, find by domain, billing
+ * profile, domain availability, sandbox delete and reseller-relationship removal. Plain typed
+ * functions over `ServiceClient.send`; the pipeline adds auth, request ids, retries and errors.
+ */
+
+/** `Address` (reference §2.1, utility resources). Partner Center answers in camelCase. */
+export interface PcAddress {
+  firstName?: string;
+  lastName?: string;
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+  region?: string;
+  phoneNumber?: string;
+}
+
+export interface PcAttributes {
+  objectType?: string;
+  etag?: string;
+}
+
+/** `CustomerBillingProfile` (reference §2.4, vectors 02/03). */
+export interface PcBillingProfile {
+  id?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  culture?: string;
+  language?: string;
+  companyName?: string;
+  defaultAddress?: PcAddress;
+  attributes?: PcAttributes;
+}
+
+/** `CustomerCompanyProfile` (vector 03). */
+export interface PcCompanyProfile {
+  tenantId?: string;
+  domain?: string;
+  companyName?: string;
+  organizationRegistrationNumber?: string;
+  address?: PcAddress;
+  email?: string;
+  attributes?: PcAttributes;
+}
+
+/** `Customer` as returned by create (vector 02), get (vector 03) and list (vector 04, slim). */
+export interface PcCustomer {
+  id: string;
+  commerceId?: string;
+  companyProfile?: PcCompanyProfile;
+  billingProfile?: PcBillingProfile;
+  relationshipToPartner?: string;
+  allowDelegatedAccess?: boolean;
+  associatedPartnerId?: string;
+  customDomains?: string[];
+  /** Only in the create response: the generated initial admin (reference §2.1). */
+  userCredentials?: { userName?: string; password?: string };
+  attributes?: PcAttributes;
+}
+
+/** Body of `POST /v1/customers` (reference §2.1). */
+export interface PcCustomerCreateRequest {
+  enableGDAPByDefault?: boolean;
+  companyProfile: { domain: string; companyName?: string; organizationRegistrationNumber?: string };
+  billingProfile: {
+    email: string;
+    culture: string;
+    language: string;
+    companyName: string;
+    defaultAddress: PcAddress;
+  };
+  associatedPartnerId?: string;
+}
+
+const CUSTOMERS = "/v1/customers";
+
+function customerPath(customerId: string): string {
+  return `${CUSTOMERS}/${encodeURIComponent(customerId)}`;
+}
+
+/**
+ * `HEAD /v1/domains/{domain}`: 200 = taken, 404 = available (reference §2.6).
+ * App-only is allowed.
+ */
+export async function isDomainTaken(pc: ServiceClient, domain: string): Promise<boolean> {
+  const res = await pc.send({
+    method: "HEAD",
+    path: `/v1/domains/${encodeURIComponent(domain)}`,
+    okStatuses: [404],
+  });
+  return res.status !== 404;
+}
+
+/**
+ * `POST /v1/customers`. Documented as idempotent by `MS-RequestId` (reference §2.1): the caller
+ * passes a deterministic key so that a retry after a lost response, and a re-run after a crash,
+ * reuse it. An indirect provider creating a customer for a reseller (`associatedPartnerId`) must
+ * use app+user (reference §1.2 table).
+ */
+export async function createCustomer(
+  pc: ServiceClient,
+  body: PcCustomerCreateRequest,
+  idempotencyKey: string,
+): Promise<PcCustomer> {
+  const res = await pc.send<PcCustomer>({
+    method: "POST",
+    path: CUSTOMERS,
+    body,
+    idempotencyKey,
+    auth: body.associatedPartnerId ? { mode: "user" } : { mode: "app" },
+  });
+  return res.body;
+}
+
+/** `GET /v1/customers/{id}`; `undefined` when Partner Center answers 404 (no such customer for this partner). */
+export async function getCustomer(pc: ServiceClient, customerId: string): Promise<PcCustomer | undefined> {
+  const res = await pc.send<PcCustomer>({ method: "GET", path: customerPath(customerId), okStatuses: [404] });
+  return res.status === 404 ? undefined : res.body;
+}
+
+/**
+ * The partner's customers whose domain equals `domain` (filtered search, reference §1.7:
+ * `filter={"Field":"Domain","Value":...,"Operator":"equals"}`). The service's match is taken as
+ * a hint only; the domain is compared again here (case-insensitively).
+ */
+export async function findCustomersByDomain(pc: ServiceClient, domain: string): Promise<PcCustomer[]> {
+  const items = await listPartnerCenter<PcCustomer>(pc, {
+    method: "GET",
+    path: CUSTOMERS,
+    query: {
+      size: 100,
+      filter: JSON.stringify({ Field: "Domain", Value: domain, Operator: "equals" }),
+    },
+  });
+  const wanted = domain.toLowerCase();
+  return items.filter((c) => (c.companyProfile?.domain ?? "").toLowerCase() === wanted);
+}
+
+/** `GET /v1/customers/{id}/profiles/billing` (carries the ETag). */
+export async function getBillingProfile(pc: ServiceClient, customerId: string): Promise<PcBillingProfile> {
+  const res = await pc.send<PcBillingProfile>({
+    method: "GET",
+    path: `${customerPath(customerId)}/profiles/billing`,
+  });
+  return res.body;
+}
+
+/**
+ * `PUT /v1/customers/{id}/profiles/billing` with `If-Match` (reference §2.4). The body is the full
+ * profile including `attributes.etag`; a stale ETag is 400 code 2055 (reference §1.8).
+ */
+export async function putBillingProfile(
+  pc: ServiceClient,
+  customerId: string,
+  profile: PcBillingProfile,
+  etag: string,
+): Promise<PcBillingProfile> {
+  const res = await pc.send<PcBillingProfile>({
+    method: "PUT",
+    path: `${customerPath(customerId)}/profiles/billing`,
+    headers: { "If-Match": quoteEtag(etag) },
+    body: { ...profile, attributes: { ...profile.attributes, etag, objectType: "CustomerBillingProfile" } },
+    // A PUT of the same full profile is safe to repeat.
+    idempotent: true,
+  });
+  return res.body;
+}
+
+/** `DELETE /v1/customers/{id}`: integration sandbox only (reference §2.5). Answers 204; 404 is "already gone". */
+export async function deleteSandboxCustomer(
+  pc: ServiceClient,
+  customerId: string,
+): Promise<"deleted" | "absent"> {
+  const res = await pc.send({ method: "DELETE", path: customerPath(customerId), okStatuses: [404] });
+  return res.status === 404 ? "absent" : "deleted";
+}
+
+/**
+ * Removes the reseller relationship: `PATCH /v1/customers/{id}` with
+ * `relationshipToPartner: "none"`, App+User only. Documented on Microsoft Learn
+ * ("Remove a reseller relationship with a customer"; SDK `ICustomer.PatchAsync`); the customer's
+ * active subscriptions must be suspended first. Not in the team reference: the body shape beyond
+ * `relationshipToPartner` is our assumption [U].
+ */
+export async function removeResellerRelationship(pc: ServiceClient, customerId: string): Promise<PcCustomer> {
+  const res = await pc.send<PcCustomer>({
+    method: "PATCH",
+    path: customerPath(customerId),
+    body: { relationshipToPartner: "none", attributes: { objectType: "Customer" } },
+    auth: { mode: "user" },
+    idempotent: true,
+  });
+  return res.body;
+}
+
+/** ETags are sent quoted in `If-Match` (reference §1.8). */
+export function quoteEtag(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
