@@ -1,0 +1,364 @@
+import { randomBytes } from "node:crypto";
+import { hashSecret } from "../common/hashSecret";
+import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { authorize, PERMISSIONS } from "./graphCaller";
+import { badRequest, GraphError, resourceNotFound } from "./graphError";
+import { graphOk, graphRoute, isObject, jsonBody, optString, reqString } from "./graphRoute";
+import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { removeServicePrincipal } from "./servicePrincipalCleanup";
+
+/**
+ * Microsoft Graph `applications` (reference 6): create (201, generated `appId`), get, list with
+ * `$filter` (appId, displayName, tags) and paging, PATCH (204), DELETE (204), addPassword (200,
+ * `secretText` returned once; only its SHA-256 is kept) and removePassword (204).
+ */
+
+const SIGN_IN_AUDIENCES = new Set([
+  "AzureADMyOrg",
+  "AzureADMultipleOrgs",
+  "AzureADandPersonalMicrosoftAccount",
+  "PersonalMicrosoftAccount",
+]);
+
+/** Default values of the application properties Graph returns (v1.0 default property set). */
+function defaults(): Record<string, unknown> {
+  return {
+    deletedDateTime: null,
+    applicationTemplateId: null,
+    disabledByMicrosoftStatus: null,
+    description: null,
+    groupMembershipClaims: null,
+    identifierUris: [],
+    isDeviceOnlyAuthSupported: null,
+    isFallbackPublicClient: null,
+    notes: null,
+    serviceManagementReference: null,
+    tags: [],
+    tokenEncryptionKeyId: null,
+    defaultRedirectUri: null,
+    certification: null,
+    optionalClaims: null,
+    addIns: [],
+    api: {
+      acceptMappedClaims: null,
+      knownClientApplications: [],
+      requestedAccessTokenVersion: null,
+      oauth2PermissionScopes: [],
+      preAuthorizedApplications: [],
+    },
+    appRoles: [],
+    info: {
+      logoUrl: null,
+      marketingUrl: null,
+      privacyStatementUrl: null,
+      supportUrl: null,
+      termsOfServiceUrl: null,
+    },
+    keyCredentials: [],
+    parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: "Allow" },
+    publicClient: { redirectUris: [] },
+    requiredResourceAccess: [],
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    web: {
+      homePageUrl: null,
+      logoutUrl: null,
+      redirectUris: [],
+      implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+      redirectUriSettings: [],
+    },
+    spa: { redirectUris: [] },
+  };
+}
+
+/** Properties a client may set on create and PATCH (besides displayName and signInAudience). */
+const WRITABLE = new Set([
+  "description",
+  "groupMembershipClaims",
+  "identifierUris",
+  "isDeviceOnlyAuthSupported",
+  "isFallbackPublicClient",
+  "notes",
+  "serviceManagementReference",
+  "tags",
+  "tokenEncryptionKeyId",
+  "defaultRedirectUri",
+  "optionalClaims",
+  "addIns",
+  "api",
+  "appRoles",
+  "info",
+  "parentalControlSettings",
+  "publicClient",
+  "requiredResourceAccess",
+  "web",
+  "spa",
+]);
+const READ_ONLY = new Set([
+  "id",
+  "appId",
+  "createdDateTime",
+  "publisherDomain",
+  "deletedDateTime",
+  "verifiedPublisher",
+]);
+
+/** Merges a client value into the default of an object-valued property (sub-properties not sent keep defaults). */
+function mergeWithDefault(key: string, value: unknown): unknown {
+  const d = defaults()[key];
+  if (isObject(d) && isObject(value)) return { ...d, ...value };
+  return value;
+}
+
+function validateRequiredResourceAccess(value: unknown): void {
+  if (!Array.isArray(value))
+    throw badRequest("Invalid value specified for property 'requiredResourceAccess'.");
+  for (const r of value) {
+    if (!isObject(r) || typeof r.resourceAppId !== "string" || !Array.isArray(r.resourceAccess)) {
+      throw badRequest("Invalid value specified for property 'requiredResourceAccess'.");
+    }
+    for (const a of r.resourceAccess) {
+      if (!isObject(a) || typeof a.id !== "string" || (a.type !== "Scope" && a.type !== "Role")) {
+        throw badRequest(
+          "Invalid value specified for property 'resourceAccess' of resource 'RequiredResourceAccess'.",
+        );
+      }
+    }
+  }
+}
+
+function validateStringArray(key: string, value: unknown): void {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw badRequest(`Invalid value specified for property '${key}'.`);
+  }
+}
+
+/** Applies the writable properties of a create or PATCH body to an application record. */
+function applyBody(app: DirectoryApplication, body: Record<string, unknown>, creating: boolean): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key.startsWith("@odata.")) continue;
+    if (key === "displayName") {
+      const name = optString(body, key);
+      if (name === undefined || name === "")
+        throw badRequest("Invalid value specified for property 'displayName'.");
+      app.displayName = name;
+    } else if (key === "signInAudience") {
+      if (typeof value !== "string" || !SIGN_IN_AUDIENCES.has(value)) {
+        throw badRequest(`Invalid value specified for property 'signInAudience' of resource 'Application'.`);
+      }
+      app.signInAudience = value;
+    } else if (key === "passwordCredentials") {
+      // Passwords cannot be set through create/PATCH; addPassword is the only way (reference 6).
+      if (!Array.isArray(value) || value.length > 0 || !creating) {
+        throw badRequest("Password credentials cannot be set on an application directly; use addPassword.");
+      }
+    } else if (READ_ONLY.has(key)) {
+      throw badRequest(`Property '${key}' is read-only and cannot be set.`);
+    } else if (WRITABLE.has(key)) {
+      if (key === "requiredResourceAccess") validateRequiredResourceAccess(value);
+      if (key === "tags" || key === "identifierUris") validateStringArray(key, value);
+      app.properties[key] = mergeWithDefault(key, value);
+    } else {
+      throw badRequest(`Invalid property '${key}'.`);
+    }
+  }
+}
+
+/** Graph JSON of a stored password credential (never the secret). */
+function passwordView(p: PasswordCredentialRecord): Record<string, unknown> {
+  return {
+    customKeyIdentifier: null,
+    displayName: p.displayName ?? null,
+    endDateTime: p.endDateTime,
+    hint: p.hint,
+    keyId: p.keyId,
+    secretText: null,
+    startDateTime: p.startDateTime,
+  };
+}
+
+/** Graph JSON of an application. */
+export function applicationView(tenant: DirectoryTenant, app: DirectoryApplication): Record<string, unknown> {
+  return {
+    id: app.id,
+    ...defaults(),
+    ...app.properties,
+    appId: app.appId,
+    createdDateTime: app.createdDateTime,
+    displayName: app.displayName,
+    publisherDomain: tenant.domains[0] ?? null,
+    signInAudience: app.signInAudience,
+    passwordCredentials: app.passwordCredentials.map(passwordView),
+  };
+}
+
+/** Finds an application by object id or, for `applications(appId='…')`, by app id. */
+function findApplication(req: EmuRequest, tenant: DirectoryTenant): DirectoryApplication {
+  const { id, appId } = req.params;
+  if (id !== undefined) {
+    const app = tenant.applications[id];
+    if (!app) throw resourceNotFound(id);
+    return app;
+  }
+  const found = Object.values(tenant.applications).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
+  if (!found) throw resourceNotFound(appId);
+  return found;
+}
+
+function create(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+  const body = jsonBody(req);
+  const displayName = reqString(body, "displayName", "application");
+  const now = emu.now().toISOString();
+  const app: DirectoryApplication = {
+    id: emu.newId(),
+    appId: emu.newId(),
+    displayName,
+    // Graph's documented default for applications created through the API (reference 6 example).
+    signInAudience: "AzureADandPersonalMicrosoftAccount",
+    createdDateTime: now,
+    properties: {},
+    passwordCredentials: [],
+  };
+  applyBody(app, body, true);
+  if (
+    app.signInAudience === "AzureADandPersonalMicrosoftAccount" ||
+    app.signInAudience === "PersonalMicrosoftAccount"
+  ) {
+    const api = isObject(app.properties.api)
+      ? app.properties.api
+      : (defaults().api as Record<string, unknown>);
+    if (api.requestedAccessTokenVersion === null || api.requestedAccessTokenVersion === undefined) {
+      app.properties.api = { ...api, requestedAccessTokenVersion: 2 };
+    }
+  }
+  caller.tenant.applications[app.id] = app;
+  emu.markDirty();
+  const view = applicationView(caller.tenant, app);
+  return graphOk(
+    req,
+    201,
+    { "@odata.context": contextUrl(req, "applications/$entity"), ...view },
+    { location: `${req.baseUrl}/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application` },
+  );
+}
+
+function get(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+  const app = findApplication(req, caller.tenant);
+  return graphOk(req, 200, {
+    "@odata.context": contextUrl(req, "applications/$entity"),
+    ...selectOne(req, applicationView(caller.tenant, app)),
+  });
+}
+
+function list(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+  const clauses = filterFor(req, ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"]);
+  const items = Object.values(caller.tenant.applications)
+    .map((a) => applicationView(caller.tenant, a))
+    .filter((v) => matchesFilter(v, clauses));
+  return graphOk(req, 200, pageOf(req, contextUrl(req, "applications"), items));
+}
+
+function update(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+  const app = findApplication(req, caller.tenant);
+  const body = jsonBody(req);
+  // Validate on a copy so that a rejected PATCH changes nothing.
+  const draft: DirectoryApplication = structuredClone(app);
+  applyBody(draft, body, false);
+  caller.tenant.applications[app.id] = draft;
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+function remove(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+  const app = findApplication(req, caller.tenant);
+  delete caller.tenant.applications[app.id];
+  // Deleting an application also deletes its service principal in the home tenant.
+  for (const sp of Object.values(caller.tenant.servicePrincipals)) {
+    if (sp.appId === app.appId) removeServicePrincipal(caller.tenant, sp.id);
+  }
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
+
+/** A client secret in the shape Entra issues: 40 characters with the `8Q~` marker after the hint. */
+function newSecret(): string {
+  const bytes = randomBytes(37);
+  const chars = [...bytes].map((b) => SECRET_ALPHABET[b % SECRET_ALPHABET.length]);
+  return `${chars.slice(0, 3).join("")}8Q~${chars.slice(3).join("")}`;
+}
+
+function parseDate(value: unknown, key: string): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const d = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) throw badRequest(`Invalid value specified for property '${key}'.`);
+  return d;
+}
+
+function addPassword(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+  const app = findApplication(req, caller.tenant);
+  const body = req.body === undefined ? {} : jsonBody(req);
+  const cred = body.passwordCredential === undefined ? {} : body.passwordCredential;
+  if (!isObject(cred)) throw badRequest("Invalid value specified for property 'passwordCredential'.");
+  const start = parseDate(cred.startDateTime, "startDateTime") ?? emu.now();
+  // Default lifetime two years (reference 6, 9).
+  const defaultEnd = new Date(start);
+  defaultEnd.setUTCFullYear(defaultEnd.getUTCFullYear() + 2);
+  const end = parseDate(cred.endDateTime, "endDateTime") ?? defaultEnd;
+  if (end.getTime() <= start.getTime())
+    throw badRequest("The endDateTime must be later than the startDateTime.");
+  const displayName = typeof cred.displayName === "string" ? cred.displayName : undefined;
+  const secret = newSecret();
+  const record: PasswordCredentialRecord = {
+    keyId: emu.newId(),
+    hint: secret.slice(0, 3),
+    secretHash: hashSecret(secret),
+    startDateTime: start.toISOString(),
+    endDateTime: end.toISOString(),
+  };
+  if (displayName !== undefined) record.displayName = displayName;
+  app.passwordCredentials.push(record);
+  emu.markDirty();
+  return graphOk(req, 200, {
+    "@odata.context": contextUrl(req, "microsoft.graph.passwordCredential"),
+    ...passwordView(record),
+    secretText: secret,
+  });
+}
+
+function removePassword(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+  const app = findApplication(req, caller.tenant);
+  const keyId = optString(jsonBody(req), "keyId");
+  if (keyId === undefined) throw badRequest("Property 'keyId' is required.");
+  const idx = app.passwordCredentials.findIndex((p) => p.keyId.toLowerCase() === keyId.toLowerCase());
+  // [U] status/code for an unknown keyId: 400 Request_BadRequest assumed.
+  if (idx < 0)
+    throw new GraphError(400, "Request_BadRequest", `No password credential found with keyId '${keyId}'.`);
+  app.passwordCredentials.splice(idx, 1);
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+/** Routes of the `applications` entity set (both `/applications/{id}` and `/applications(appId='…')`). */
+export const applicationRoutes: Route[] = [
+  graphRoute("POST", "/v1.0/applications", create),
+  graphRoute("GET", "/v1.0/applications", list),
+  graphRoute("GET", "/v1.0/applications/:id", get),
+  graphRoute("PATCH", "/v1.0/applications/:id", update),
+  graphRoute("DELETE", "/v1.0/applications/:id", remove),
+  graphRoute("POST", "/v1.0/applications/:id/addPassword", addPassword),
+  graphRoute("POST", "/v1.0/applications/:id/removePassword", removePassword),
+  graphRoute("GET", "/v1.0/applications(appId=':appId')", get),
+  graphRoute("PATCH", "/v1.0/applications(appId=':appId')", update),
+  graphRoute("DELETE", "/v1.0/applications(appId=':appId')", remove),
+  graphRoute("POST", "/v1.0/applications(appId=':appId')/addPassword", addPassword),
+  graphRoute("POST", "/v1.0/applications(appId=':appId')/removePassword", removePassword),
+];

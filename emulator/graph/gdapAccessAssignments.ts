@@ -1,0 +1,213 @@
+import type { GdapRelationshipRecord } from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import {
+  accessDetailsOf,
+  checkIfMatch,
+  findRelationship,
+  GDAP_BASE,
+  gdapBadRequest,
+  gdapCaller,
+  parseUnifiedRoles,
+} from "./gdapCommon";
+import { gdapTime, newGdapEtag, roleIdsOf } from "./gdapModel";
+import { GraphError } from "./graphError";
+import { graphOk, graphRoute, isObject, jsonBody } from "./graphRoute";
+import { filterFor, matchesFilter, pageOf } from "./odata";
+
+/**
+ * GDAP access assignments (`…/delegatedAdminRelationships/{id}/accessAssignments`, reference 5.3,
+ * vector 21): create (only on an active relationship; container = security group of the partner
+ * tenant; roles ⊆ the relationship's roles) → 201 `pending`, active on the next read; get; list;
+ * PATCH (If-Match) → 202 + Location of a long-running operation (200 with the object when nothing
+ * changes); DELETE (If-Match) → 204, `deleting` then `deleted` on the next read.
+ */
+
+type Assignment = GdapRelationshipRecord["accessAssignments"][string];
+
+function ctx(req: EmuRequest, fragment: string): string {
+  return `${req.baseUrl}/v1.0/tenantRelationships/$metadata#${fragment}`;
+}
+
+function assignmentView(a: Assignment): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.delegatedAdminAccessAssignment",
+    "@odata.etag": a.etag,
+    ...a.resource,
+  };
+}
+
+function checkRolesWithin(rec: GdapRelationshipRecord, roleIds: string[]): void {
+  const allowed = new Set(roleIdsOf(rec.resource));
+  const extra = roleIds.filter((r) => !allowed.has(r));
+  if (extra.length > 0) {
+    throw gdapBadRequest(
+      `The roles ${extra.join(", ")} are not part of the relationship's accessDetails; an access assignment can only use roles of its relationship.`,
+    );
+  }
+}
+
+function findAssignment(rec: GdapRelationshipRecord, id: string): Assignment {
+  const a = rec.accessAssignments[id];
+  if (!a) throw new GraphError(404, "notFound", `The access assignment '${id}' was not found.`);
+  return a;
+}
+
+function create(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  if (rec.resource.status !== "active") {
+    throw gdapBadRequest(
+      `Access assignments can only be created on an active relationship; this relationship is '${String(rec.resource.status)}'. The customer must approve it first.`,
+    );
+  }
+  const body = jsonBody(req);
+  const container = body.accessContainer;
+  if (!isObject(container) || typeof container.accessContainerId !== "string") {
+    throw gdapBadRequest("accessContainer.accessContainerId is required.");
+  }
+  if (container.accessContainerType !== undefined && container.accessContainerType !== "securityGroup") {
+    throw gdapBadRequest("accessContainer.accessContainerType must be 'securityGroup'.");
+  }
+  const groupId = container.accessContainerId.toLowerCase();
+  if (!caller.tenant.groups[groupId]) {
+    throw gdapBadRequest(
+      `The access container '${container.accessContainerId}' is not a security group of the partner tenant.`,
+    );
+  }
+  const roleIds = parseUnifiedRoles(body.accessDetails);
+  checkRolesWithin(rec, roleIds);
+  const duplicate = Object.values(rec.accessAssignments).some((a) => {
+    const c = a.resource.accessContainer as { accessContainerId?: string };
+    return (
+      c.accessContainerId === groupId && a.resource.status !== "deleted" && a.resource.status !== "deleting"
+    );
+  });
+  if (duplicate) {
+    // [U] code/status for a second assignment of the same group in one relationship.
+    throw gdapBadRequest(
+      `The security group '${groupId}' already has an access assignment in this relationship.`,
+    );
+  }
+  const stamp = gdapTime(emu.now());
+  const id = emu.newId();
+  const a: Assignment = {
+    etag: newGdapEtag(),
+    resource: {
+      id,
+      status: "pending",
+      createdDateTime: stamp,
+      lastModifiedDateTime: stamp,
+      accessContainer: { accessContainerId: groupId, accessContainerType: "securityGroup" },
+      accessDetails: accessDetailsOf(roleIds),
+    },
+  };
+  rec.accessAssignments[id] = a;
+  emu.markDirty();
+  return graphOk(
+    req,
+    201,
+    { "@odata.context": ctx(req, "accessAssignments/$entity"), ...assignmentView(a) },
+    { location: `${req.baseUrl}${GDAP_BASE}/${req.params.id}/accessAssignments/${id}` },
+  );
+}
+
+function get(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const a = findAssignment(rec, req.params.assignmentId);
+  return graphOk(req, 200, { "@odata.context": ctx(req, "accessAssignments/$entity"), ...assignmentView(a) });
+}
+
+function list(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const clauses = filterFor(req, ["status", "id", "accessContainer/accessContainerId"]);
+  const items = Object.values(rec.accessAssignments)
+    .map(assignmentView)
+    .filter((v) => matchesFilter(v, clauses));
+  return graphOk(
+    req,
+    200,
+    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/accessAssignments`), items),
+  );
+}
+
+function update(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const a = findAssignment(rec, req.params.assignmentId);
+  checkIfMatch(req, a.etag);
+  const body = jsonBody(req);
+  for (const k of Object.keys(body)) {
+    if (k !== "accessDetails" && !k.startsWith("@odata."))
+      throw gdapBadRequest(`Property '${k}' cannot be updated.`);
+  }
+  if (a.resource.status !== "active" && a.resource.status !== "pending") {
+    throw gdapBadRequest(`The access assignment cannot be updated in status '${String(a.resource.status)}'.`);
+  }
+  if (rec.resource.status !== "active") {
+    throw gdapBadRequest(
+      `The relationship is '${String(rec.resource.status)}'; access assignments can only change while it is active.`,
+    );
+  }
+  if (!("accessDetails" in body))
+    return graphOk(req, 200, {
+      "@odata.context": ctx(req, "accessAssignments/$entity"),
+      ...assignmentView(a),
+    });
+  const roleIds = parseUnifiedRoles(body.accessDetails);
+  checkRolesWithin(rec, roleIds);
+  const current = roleIdsOf(a.resource);
+  const same = current.length === roleIds.length && roleIds.every((r) => current.includes(r));
+  if (same) {
+    // Identical values: 200 with the unchanged object (Graph "Update delegatedAdminAccessAssignment").
+    return graphOk(req, 200, {
+      "@odata.context": ctx(req, "accessAssignments/$entity"),
+      ...assignmentView(a),
+    });
+  }
+  const stamp = gdapTime(emu.now());
+  a.resource.accessDetails = accessDetailsOf(roleIds);
+  a.resource.lastModifiedDateTime = stamp;
+  a.etag = newGdapEtag();
+  const op = {
+    id: emu.newId(),
+    operationType: "delegatedAdminAccessAssignmentUpdate",
+    data: JSON.stringify({ id: a.resource.id, accessDetails: a.resource.accessDetails }),
+    status: "notStarted",
+    createdDateTime: stamp,
+    lastModifiedDateTime: stamp,
+  };
+  rec.requests[op.id] = op;
+  emu.markDirty();
+  return graphOk(
+    req,
+    202,
+    {},
+    { location: `${req.baseUrl}${GDAP_BASE}/${req.params.id}/operations/${op.id}`, "retry-after": "10" },
+  );
+}
+
+function remove(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const a = findAssignment(rec, req.params.assignmentId);
+  checkIfMatch(req, a.etag);
+  if (a.resource.status === "deleted" || a.resource.status === "deleting") {
+    throw gdapBadRequest("The access assignment is already deleted.");
+  }
+  a.resource.status = "deleting";
+  a.resource.lastModifiedDateTime = gdapTime(emu.now());
+  a.etag = newGdapEtag();
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+/** Routes of GDAP access assignments. */
+export const gdapAccessAssignmentRoutes: Route[] = [
+  graphRoute("POST", `${GDAP_BASE}/:id/accessAssignments`, create),
+  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments`, list),
+  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, get),
+  graphRoute("PATCH", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, update),
+  graphRoute("DELETE", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, remove),
+];

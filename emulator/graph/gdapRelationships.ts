@@ -1,0 +1,385 @@
+import type { GdapRelationshipRecord } from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import {
+  accessDetailsOf,
+  checkIfMatch,
+  findRelationship,
+  GDAP_BASE,
+  gdapBadRequest,
+  gdapCaller,
+  parseUnifiedRoles,
+  relationshipView,
+} from "./gdapCommon";
+import {
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+  gdapTime,
+  newGdapEtag,
+  refreshRelationship,
+  roleIdsOf,
+} from "./gdapModel";
+import { GraphError } from "./graphError";
+import { graphOk, graphRoute, isObject, jsonBody } from "./graphRoute";
+import { addIsoDuration, isZeroDuration, parseIsoDuration } from "./isoDuration";
+import { filterFor, matchesFilter, pageOf } from "./odata";
+
+/**
+ * GDAP relationships (Graph `tenantRelationships/delegatedAdminRelationships`, reference 5.3,
+ * vectors 19–20): create (201 + Location + `@odata.etag`, status `created`), get, list, PATCH
+ * (`created`: everything; `active`: autoExtendDuration only; If-Match), DELETE (`created` only,
+ * If-Match required, 204), `requests` (lockForApproval, terminate) and `operations`.
+ */
+
+const AUTO_EXTEND_VALUES = new Set(["PT0S", "P0D", "P180D"]);
+const MAX_DISPLAY_NAME = 50;
+const UPDATABLE_WHEN_CREATED = new Set([
+  "displayName",
+  "duration",
+  "customer",
+  "accessDetails",
+  "autoExtendDuration",
+]);
+
+function ctx(req: EmuRequest, fragment: string): string {
+  return `${req.baseUrl}/v1.0/tenantRelationships/$metadata#${fragment}`;
+}
+
+function validateDisplayName(
+  emu: EmulatorCore,
+  partnerTenantId: string,
+  name: unknown,
+  selfId?: string,
+): string {
+  if (typeof name !== "string" || name.trim() === "") throw gdapBadRequest("displayName is required.");
+  if (name.length > MAX_DISPLAY_NAME) {
+    throw gdapBadRequest(`displayName must be at most ${MAX_DISPLAY_NAME} characters long.`);
+  }
+  const taken = Object.values(emu.state.gdap).some(
+    (r) =>
+      r.partnerTenantId === partnerTenantId &&
+      r.resource.id !== selfId &&
+      String(r.resource.displayName).toLowerCase() === name.toLowerCase(),
+  );
+  if (taken) {
+    throw gdapBadRequest(
+      `A delegated admin relationship named '${name}' already exists; displayName must be unique across the partner's relationships.`,
+    );
+  }
+  return name;
+}
+
+function validateDuration(value: unknown, from: Date): string {
+  const d = typeof value === "string" ? parseIsoDuration(value) : undefined;
+  if (!d || typeof value !== "string")
+    throw gdapBadRequest("duration must be an ISO 8601 duration between P1D and P2Y.");
+  const end = addIsoDuration(from, d).getTime();
+  const min = addIsoDuration(from, {
+    years: 0,
+    months: 0,
+    weeks: 0,
+    days: 1,
+    hours: 0,
+    minutes: 0,
+    seconds: 0,
+  }).getTime();
+  const max = addIsoDuration(from, {
+    years: 2,
+    months: 0,
+    weeks: 0,
+    days: 0,
+    hours: 0,
+    minutes: 0,
+    seconds: 0,
+  }).getTime();
+  if (end < min || end > max)
+    throw gdapBadRequest(`duration '${value}' is outside the allowed range P1D to P2Y.`);
+  return value;
+}
+
+function validateAutoExtend(value: unknown, roleIds: string[]): string {
+  if (value === undefined || value === null) return "PT0S";
+  if (typeof value !== "string" || !AUTO_EXTEND_VALUES.has(value)) {
+    throw gdapBadRequest("autoExtendDuration must be PT0S, P0D or P180D.");
+  }
+  const d = parseIsoDuration(value)!;
+  if (!isZeroDuration(d) && roleIds.includes(GLOBAL_ADMINISTRATOR_ROLE_ID)) {
+    throw gdapBadRequest("Relationships that include the Global Administrator role cannot be auto-extended.");
+  }
+  return value;
+}
+
+function parseCustomer(emu: EmulatorCore, value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || typeof value.tenantId !== "string" || !/^[0-9a-f-]{36}$/i.test(value.tenantId)) {
+    throw gdapBadRequest("customer.tenantId must be a tenant GUID.");
+  }
+  const tenantId = value.tenantId.toLowerCase();
+  const known = emu.state.directory[tenantId];
+  const displayName =
+    typeof value.displayName === "string" ? value.displayName : (known?.displayName ?? null);
+  return { tenantId, displayName };
+}
+
+function create(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const body = jsonBody(req);
+  const now = emu.now();
+  const partnerTenantId = caller.tenant.id;
+  const displayName = validateDisplayName(emu, partnerTenantId, body.displayName);
+  const duration = validateDuration(body.duration, now);
+  const roleIds = parseUnifiedRoles(body.accessDetails);
+  const autoExtendDuration = validateAutoExtend(body.autoExtendDuration, roleIds);
+  const customer = parseCustomer(emu, body.customer);
+  // Id format `<customer tenant id>-<guid>` as in the published samples; without a customer the
+  // emulator uses a random GUID as the first half [U].
+  const id = `${(customer?.tenantId as string | undefined) ?? emu.newId()}-${emu.newId()}`;
+  const stamp = gdapTime(now);
+  const resource: Record<string, unknown> = {
+    id,
+    displayName,
+    duration,
+    customer: customer ?? null,
+    accessDetails: accessDetailsOf(roleIds),
+    status: "created",
+    autoExtendDuration,
+    createdDateTime: stamp,
+    lastModifiedDateTime: stamp,
+    // Not activated yet. The published sample shows "" here; the emulator answers null [U].
+    activatedDateTime: null,
+    endDateTime: gdapTime(addIsoDuration(now, parseIsoDuration(duration)!)),
+  };
+  const rec: GdapRelationshipRecord = {
+    partnerTenantId,
+    resource,
+    etag: newGdapEtag(),
+    accessAssignments: {},
+    requests: {},
+  };
+  emu.state.gdap[id] = rec;
+  emu.markDirty();
+  const location = `${req.baseUrl}${GDAP_BASE}/${id}`;
+  return graphOk(
+    req,
+    201,
+    { "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"), ...relationshipView(rec) },
+    { location },
+  );
+}
+
+function get(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  return graphOk(req, 200, {
+    "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"),
+    ...relationshipView(rec),
+  });
+}
+
+function list(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const clauses = filterFor(req, [
+    "status",
+    "displayName",
+    "id",
+    "customer/tenantId",
+    "customer/displayName",
+  ]);
+  const now = emu.now();
+  const items: Record<string, unknown>[] = [];
+  const records = Object.values(emu.state.gdap).filter((r) => r.partnerTenantId === caller.tenant.id);
+  for (const rec of records) {
+    if (refreshRelationship(rec, now)) emu.markDirty();
+    const view = relationshipView(rec);
+    if (matchesFilter(view, clauses)) items.push(view);
+  }
+  return graphOk(
+    req,
+    200,
+    pageOf(req, ctx(req, "delegatedAdminRelationships"), items, { defaultTop: 300, maxTop: 300 }),
+  );
+}
+
+function update(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  checkIfMatch(req, rec.etag);
+  const body = jsonBody(req);
+  const r = rec.resource;
+  const keys = Object.keys(body).filter((k) => !k.startsWith("@odata."));
+  if (r.status === "active") {
+    // Only autoExtendDuration can change once active (Graph "Update delegatedAdminRelationship").
+    if (keys.some((k) => k !== "autoExtendDuration")) {
+      throw gdapBadRequest("Only autoExtendDuration can be updated while the relationship is active.");
+    }
+  } else if (r.status !== "created") {
+    throw gdapBadRequest(`The relationship cannot be updated in status '${String(r.status)}'.`);
+  }
+  for (const k of keys) {
+    if (!UPDATABLE_WHEN_CREATED.has(k)) throw gdapBadRequest(`Property '${k}' cannot be updated.`);
+  }
+  const now = emu.now();
+  const next = structuredClone(r);
+  if ("displayName" in body)
+    next.displayName = validateDisplayName(emu, rec.partnerTenantId, body.displayName, String(r.id));
+  if ("duration" in body) {
+    next.duration = validateDuration(body.duration, now);
+    next.endDateTime = gdapTime(
+      addIsoDuration(
+        new Date(Date.parse(String(r.createdDateTime))),
+        parseIsoDuration(String(next.duration))!,
+      ),
+    );
+  }
+  if ("accessDetails" in body) next.accessDetails = accessDetailsOf(parseUnifiedRoles(body.accessDetails));
+  if ("customer" in body) next.customer = parseCustomer(emu, body.customer) ?? null;
+  if ("autoExtendDuration" in body || "accessDetails" in body) {
+    next.autoExtendDuration = validateAutoExtend(
+      body.autoExtendDuration ?? r.autoExtendDuration,
+      roleIdsOf(next),
+    );
+  }
+  next.lastModifiedDateTime = gdapTime(now);
+  rec.resource = next;
+  rec.etag = newGdapEtag();
+  emu.markDirty();
+  return graphOk(req, 200, {
+    "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"),
+    ...relationshipView(rec),
+  });
+}
+
+function remove(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  checkIfMatch(req, rec.etag);
+  if (rec.resource.status !== "created") {
+    throw gdapBadRequest(
+      `Only relationships in status 'created' can be deleted; this one is '${String(rec.resource.status)}'. Terminate an active relationship instead.`,
+    );
+  }
+  delete emu.state.gdap[req.params.id];
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+function requestView(request: Record<string, unknown>): Record<string, unknown> {
+  return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest", ...request };
+}
+
+function postRequest(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, true);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const action = jsonBody(req).action;
+  const r = rec.resource;
+  const now = emu.now();
+  const stamp = gdapTime(now);
+  if (action === "lockForApproval") {
+    if (r.status !== "created") {
+      throw gdapBadRequest(
+        `lockForApproval needs a relationship in status 'created'; it is '${String(r.status)}'.`,
+      );
+    }
+    r.status = "approvalPending";
+  } else if (action === "terminate") {
+    if (r.status !== "active") {
+      throw gdapBadRequest(`terminate needs a relationship in status 'active'; it is '${String(r.status)}'.`);
+    }
+    r.status = "terminationRequested";
+  } else {
+    throw gdapBadRequest("action must be 'lockForApproval' or 'terminate'.");
+  }
+  r.lastModifiedDateTime = stamp;
+  rec.etag = newGdapEtag();
+  const request = {
+    id: emu.newId(),
+    action,
+    status: "created",
+    createdDateTime: stamp,
+    lastModifiedDateTime: stamp,
+  };
+  rec.requests[request.id] = request;
+  emu.markDirty();
+  return graphOk(
+    req,
+    201,
+    {
+      "@odata.context": ctx(req, `delegatedAdminRelationships('${String(r.id)}')/requests/$entity`),
+      ...requestView(request),
+    },
+    { location: `${req.baseUrl}${GDAP_BASE}/${String(r.id)}/requests/${request.id}` },
+  );
+}
+
+function listRequests(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const items = Object.values(rec.requests)
+    .filter((x) => "action" in x)
+    .map(requestView);
+  return graphOk(
+    req,
+    200,
+    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/requests`), items),
+  );
+}
+
+function getRequest(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const request = rec.requests[req.params.requestId];
+  if (!request || !("action" in request)) {
+    throw new GraphError(404, "notFound", `The request '${req.params.requestId}' was not found.`);
+  }
+  return graphOk(req, 200, {
+    "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/requests/$entity`),
+    ...requestView(request),
+  });
+}
+
+function operationView(op: Record<string, unknown>): Record<string, unknown> {
+  return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipOperation", ...op };
+}
+
+function listOperations(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const items = Object.values(rec.requests)
+    .filter((x) => "operationType" in x)
+    .map(operationView);
+  return graphOk(
+    req,
+    200,
+    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/operations`), items),
+  );
+}
+
+function getOperation(req: EmuRequest, emu: EmulatorCore) {
+  const caller = gdapCaller(req, emu, false);
+  const rec = findRelationship(emu, caller, req.params.id);
+  const op = rec.requests[req.params.operationId];
+  if (!op || !("operationType" in op)) {
+    throw new GraphError(404, "notFound", `The operation '${req.params.operationId}' was not found.`);
+  }
+  return graphOk(req, 200, {
+    "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/operations/$entity`),
+    ...operationView(op),
+  });
+}
+
+/** Routes of GDAP relationships, their requests and operations. */
+export const gdapRelationshipRoutes: Route[] = [
+  graphRoute("POST", GDAP_BASE, create),
+  graphRoute("GET", GDAP_BASE, list),
+  graphRoute("GET", `${GDAP_BASE}/:id`, get),
+  graphRoute("PATCH", `${GDAP_BASE}/:id`, update),
+  graphRoute("DELETE", `${GDAP_BASE}/:id`, remove),
+  graphRoute("POST", `${GDAP_BASE}/:id/requests`, postRequest),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests`, listRequests),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests/:requestId`, getRequest),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations`, listOperations),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations/:operationId`, getOperation),
+];
+
+/** Refreshes all relationships (used by the admin API before snapshots; exported for tests). */
+export function refreshAllRelationships(emu: EmulatorCore): void {
+  for (const rec of Object.values(emu.state.gdap)) if (refreshRelationship(rec, emu.now())) emu.markDirty();
+}

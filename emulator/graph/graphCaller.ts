@@ -1,0 +1,204 @@
+import type { DirectoryTenant } from "../common/state";
+import type { AccessTokenClaims, EmulatorCore, EmuRequest } from "../common/types";
+import { GRAPH_APP_ID } from "./firstParty";
+import { GraphError } from "./graphError";
+
+/** The verified caller of a Graph request and the tenant it acts in (the token's `tid`). */
+export interface GraphCaller {
+  claims: AccessTokenClaims;
+  tenant: DirectoryTenant;
+  appOnly: boolean;
+  /** Application permissions (app-only) or delegated scopes (app+user) of the token. */
+  permissions: Set<string>;
+}
+
+/** A permission requirement: any one of the listed application permissions or delegated scopes. */
+export interface PermissionRule {
+  appRoles: string[];
+  scopes: string[];
+}
+
+const GRAPH_AUDIENCES = new Set([
+  "https://graph.microsoft.com",
+  "https://graph.microsoft.com/",
+  GRAPH_APP_ID,
+  "https://graph.microsoft.us",
+]);
+
+/**
+ * Verifies that the request carries a valid Graph token for an existing tenant. Graph answers
+ * 401 `InvalidAuthenticationToken` for a missing, expired, malformed or wrong-audience token.
+ */
+export function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
+  if (!req.auth) {
+    if (req.authError) throw new GraphError(401, "InvalidAuthenticationToken", req.authError);
+    throw new GraphError(401, "InvalidAuthenticationToken", "Access token is empty.");
+  }
+  const claims = req.auth;
+  if (!GRAPH_AUDIENCES.has(claims.aud)) {
+    throw new GraphError(
+      401,
+      "InvalidAuthenticationToken",
+      "Access token validation failure. Invalid audience.",
+    );
+  }
+  const tenant = emu.state.directory[claims.tid];
+  if (!tenant) {
+    throw new GraphError(
+      401,
+      "InvalidAuthenticationToken",
+      `Access token tenant '${claims.tid}' is unknown.`,
+    );
+  }
+  const appOnly = claims.idtyp === "app";
+  const permissions = new Set<string>(
+    appOnly ? (claims.roles ?? []) : (claims.scp ?? "").split(" ").filter((s) => s.length > 0),
+  );
+  return { claims, tenant, appOnly, permissions };
+}
+
+/**
+ * Enforces a permission rule: app-only tokens need one of `appRoles` in `roles`, app+user tokens
+ * one of `scopes` in `scp`. A delegated token whose `scp` is `.default`-derived but empty of Graph
+ * scopes is refused like the real service would. Otherwise 403 `Authorization_RequestDenied`
+ * "Insufficient privileges to complete the operation." (code observed on live directory calls; [U]
+ * in the reference).
+ */
+export function requirePermission(caller: GraphCaller, rule: PermissionRule): void {
+  const wanted = caller.appOnly ? rule.appRoles : [...rule.scopes, ".default"];
+  for (const p of wanted) if (caller.permissions.has(p)) return;
+  throw new GraphError(
+    403,
+    "Authorization_RequestDenied",
+    "Insufficient privileges to complete the operation.",
+  );
+}
+
+/** Shorthand: verify the token and the permission in one step. */
+export function authorize(req: EmuRequest, emu: EmulatorCore, rule: PermissionRule): GraphCaller {
+  const caller = requireCaller(req, emu);
+  requirePermission(caller, rule);
+  return caller;
+}
+
+/** Permission rules per directory object family (Graph permissions reference, least → most privileged). */
+export const PERMISSIONS = {
+  applicationsRead: {
+    appRoles: [
+      "Application.Read.All",
+      "Application.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+    ],
+    scopes: [
+      "Application.Read.All",
+      "Application.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  // Application.ReadWrite.OwnedBy is not accepted: the emulator does not track application owners.
+  applicationsWrite: {
+    appRoles: ["Application.ReadWrite.All"],
+    scopes: ["Application.ReadWrite.All", "Directory.AccessAsUser.All"],
+  },
+  servicePrincipalsWrite: {
+    appRoles: ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+    scopes: ["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
+  },
+  usersRead: {
+    appRoles: [
+      "User.Read.All",
+      "User.ReadBasic.All",
+      "User.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+    ],
+    scopes: [
+      "User.Read.All",
+      "User.ReadBasic.All",
+      "User.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  usersWrite: {
+    appRoles: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+    scopes: ["User.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
+  },
+  groupsRead: {
+    appRoles: [
+      "Group.Read.All",
+      "Group.ReadWrite.All",
+      "GroupMember.Read.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+    ],
+    scopes: [
+      "Group.Read.All",
+      "Group.ReadWrite.All",
+      "GroupMember.Read.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  groupsWrite: {
+    appRoles: ["Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.ReadWrite.All"],
+    scopes: [
+      "Group.ReadWrite.All",
+      "GroupMember.ReadWrite.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  grantsRead: {
+    appRoles: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    scopes: [
+      "DelegatedPermissionGrant.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  grantsWrite: {
+    appRoles: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
+    scopes: [
+      "DelegatedPermissionGrant.ReadWrite.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  appRoleAssignmentsRead: {
+    appRoles: [
+      "AppRoleAssignment.ReadWrite.All",
+      "Application.Read.All",
+      "Application.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+    ],
+    scopes: [
+      "AppRoleAssignment.ReadWrite.All",
+      "Application.Read.All",
+      "Application.ReadWrite.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ],
+  },
+  appRoleAssignmentsWrite: {
+    appRoles: ["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"],
+    scopes: ["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
+  },
+  gdapRead: {
+    appRoles: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],
+    scopes: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],
+  },
+  // Writes: delegated only (reference 5.3: application permission not supported for writes).
+  gdapWrite: {
+    appRoles: [],
+    scopes: ["DelegatedAdminRelationship.ReadWrite.All"],
+  },
+} satisfies Record<string, PermissionRule>;

@@ -1,0 +1,42 @@
+import type { ServiceModule } from "../common/types";
+import { applicationRoutes } from "./applications";
+import { appRoleAssignmentRoutes } from "./appRoleAssignments";
+import { gdapAccessAssignmentRoutes } from "./gdapAccessAssignments";
+import { gdapRelationshipRoutes } from "./gdapRelationships";
+import { graphErrorResponse } from "./graphError";
+import { groupRoutes } from "./groups";
+import { oauth2PermissionGrantRoutes } from "./oauth2PermissionGrants";
+import { servicePrincipalRoutes } from "./servicePrincipals";
+import { userRoutes } from "./users";
+
+export { approveRelationship, GdapApprovalError } from "./gdapAdmin";
+export { customerApprovalLink, gdapRolesForUser } from "./gdapModel";
+
+/**
+ * The Microsoft Graph v1.0 emulation: directory objects of the tenant named by the token's `tid`
+ * (applications, service principals, users, groups, delegated permission grants, app role
+ * assignments) and GDAP relationships of a partner tenant. Anything else answers 501 from the
+ * server.
+ */
+export const graphModule: ServiceModule = {
+  service: "graph",
+  routes: [
+    ...applicationRoutes,
+    ...appRoleAssignmentRoutes,
+    ...servicePrincipalRoutes,
+    ...userRoutes,
+    ...groupRoutes,
+    ...oauth2PermissionGrantRoutes,
+    ...gdapAccessAssignmentRoutes,
+    ...gdapRelationshipRoutes,
+  ],
+  errorResponse(status, code, message, req) {
+    const graphCode =
+      status === 404 && code.toLowerCase().includes("notfound")
+        ? "Request_ResourceNotFound"
+        : status === 401
+          ? "InvalidAuthenticationToken"
+          : code;
+    return graphErrorResponse(req, status, graphCode, message);
+  },
+};

@@ -1,0 +1,273 @@
+import type {
+  DirectoryApplication,
+  DirectoryServicePrincipal,
+  DirectoryTenant,
+  EmulatorState,
+} from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { findFirstPartyApp, MICROSOFT_SERVICES_TENANT_ID } from "./firstParty";
+import { authorize, PERMISSIONS } from "./graphCaller";
+import { badRequest, GraphError, resourceNotFound } from "./graphError";
+import { graphOk, graphRoute, isObject, jsonBody, reqString } from "./graphRoute";
+import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { removeServicePrincipal } from "./servicePrincipalCleanup";
+
+/**
+ * Microsoft Graph `servicePrincipals` (reference 6): create by `appId` (201), get (by id or
+ * `servicePrincipals(appId='…')`), list with `$filter=appId eq '…'`, PATCH of a few settable
+ * properties (204), DELETE (204).
+ */
+
+const MULTI_TENANT_AUDIENCES = new Set(["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount"]);
+
+/** Properties a client may set on a service principal. */
+const WRITABLE = new Set([
+  "accountEnabled",
+  "appRoleAssignmentRequired",
+  "description",
+  "homepage",
+  "loginUrl",
+  "logoutUrl",
+  "notes",
+  "notificationEmailAddresses",
+  "preferredSingleSignOnMode",
+  "replyUrls",
+  "servicePrincipalNames",
+  "tags",
+]);
+
+function appRoleView(r: { id: string; value: string }): Record<string, unknown> {
+  return {
+    allowedMemberTypes: ["Application"],
+    description: r.value,
+    displayName: r.value,
+    id: r.id,
+    isEnabled: true,
+    origin: "Application",
+    value: r.value,
+  };
+}
+
+function scopeView(s: { id: string; value: string }): Record<string, unknown> {
+  return {
+    adminConsentDescription: s.value,
+    adminConsentDisplayName: s.value,
+    id: s.id,
+    isEnabled: true,
+    type: "Admin",
+    userConsentDescription: null,
+    userConsentDisplayName: null,
+    value: s.value,
+  };
+}
+
+/** Graph JSON of a service principal. */
+export function servicePrincipalView(sp: DirectoryServicePrincipal): Record<string, unknown> {
+  return {
+    id: sp.id,
+    deletedDateTime: null,
+    accountEnabled: true,
+    alternativeNames: [],
+    appDisplayName: sp.displayName,
+    appDescription: null,
+    appId: sp.appId,
+    applicationTemplateId: null,
+    appOwnerOrganizationId: sp.appOwnerOrganizationId,
+    appRoleAssignmentRequired: false,
+    description: null,
+    disabledByMicrosoftStatus: null,
+    displayName: sp.displayName,
+    homepage: null,
+    loginUrl: null,
+    logoutUrl: null,
+    notes: null,
+    notificationEmailAddresses: [],
+    preferredSingleSignOnMode: null,
+    preferredTokenSigningKeyThumbprint: null,
+    replyUrls: [],
+    servicePrincipalNames: [sp.appId],
+    servicePrincipalType: "Application",
+    signInAudience: "AzureADMultipleOrgs",
+    tags: [],
+    tokenEncryptionKeyId: null,
+    info: {
+      logoUrl: null,
+      marketingUrl: null,
+      privacyStatementUrl: null,
+      supportUrl: null,
+      termsOfServiceUrl: null,
+    },
+    samlSingleSignOnSettings: null,
+    addIns: [],
+    appRoles: sp.appRoles.map(appRoleView),
+    keyCredentials: [],
+    oauth2PermissionScopes: sp.oauth2PermissionScopes.map(scopeView),
+    passwordCredentials: [],
+    resourceSpecificApplicationPermissions: [],
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    ...sp.properties,
+  };
+}
+
+/** The application an appId names, as seen from `tenant`: its own, a multi-tenant app elsewhere, or first-party. */
+function resolveApplication(
+  state: EmulatorState,
+  tenant: DirectoryTenant,
+  appId: string,
+): { app?: DirectoryApplication; ownerTenantId: string; displayName: string } | undefined {
+  const wanted = appId.toLowerCase();
+  const own = Object.values(tenant.applications).find((a) => a.appId.toLowerCase() === wanted);
+  if (own) return { app: own, ownerTenantId: tenant.id, displayName: own.displayName };
+  for (const t of Object.values(state.directory)) {
+    if (t.id === tenant.id) continue;
+    const app = Object.values(t.applications).find((a) => a.appId.toLowerCase() === wanted);
+    if (app && MULTI_TENANT_AUDIENCES.has(app.signInAudience)) {
+      return { app, ownerTenantId: t.id, displayName: app.displayName };
+    }
+  }
+  const fp = findFirstPartyApp(appId);
+  if (fp) return { ownerTenantId: MICROSOFT_SERVICES_TENANT_ID, displayName: fp.displayName };
+  return undefined;
+}
+
+function permissionList(value: unknown): { id: string; value: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(isObject)
+    .filter((r) => typeof r.id === "string" && typeof r.value === "string")
+    .map((r) => ({ id: r.id as string, value: r.value as string }));
+}
+
+function findServicePrincipal(req: EmuRequest, tenant: DirectoryTenant): DirectoryServicePrincipal {
+  const { id, appId } = req.params;
+  if (id !== undefined) {
+    const sp = tenant.servicePrincipals[id];
+    if (!sp) throw resourceNotFound(id);
+    return sp;
+  }
+  const sp = Object.values(tenant.servicePrincipals).find(
+    (s) => s.appId.toLowerCase() === appId.toLowerCase(),
+  );
+  if (!sp) throw resourceNotFound(appId);
+  return sp;
+}
+
+/** Applies settable properties (kept in `properties`, which override the view's defaults). */
+function applySettable(
+  sp: DirectoryServicePrincipal,
+  body: Record<string, unknown>,
+  creating: boolean,
+): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key.startsWith("@odata.") || (creating && key === "appId")) continue;
+    if (!WRITABLE.has(key)) {
+      if (key === "appId" || key === "id" || key === "appOwnerOrganizationId") {
+        throw badRequest(`Property '${key}' is read-only and cannot be set.`);
+      }
+      throw badRequest(`Invalid property '${key}'.`);
+    }
+    sp.properties[key] = value;
+  }
+}
+
+function create(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+  const body = jsonBody(req);
+  const appId = reqString(body, "appId", "servicePrincipal");
+  const tenant = caller.tenant;
+  if (Object.values(tenant.servicePrincipals).some((s) => s.appId.toLowerCase() === appId.toLowerCase())) {
+    // [U] code and status for a duplicate service principal: 409 Request_MultipleObjectsWithSameKeyValue assumed.
+    throw new GraphError(
+      409,
+      "Request_MultipleObjectsWithSameKeyValue",
+      `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+    );
+  }
+  const resolved = resolveApplication(emu.state, tenant, appId);
+  if (!resolved) {
+    throw badRequest(
+      `The appId '${appId}' of the service principal does not reference a valid application object.`,
+    );
+  }
+  const fp = findFirstPartyApp(appId);
+  const api = resolved.app && isObject(resolved.app.properties.api) ? resolved.app.properties.api : {};
+  const sp: DirectoryServicePrincipal = {
+    id: emu.newId(),
+    appId: resolved.app?.appId ?? appId.toLowerCase(),
+    displayName: resolved.displayName,
+    appOwnerOrganizationId: resolved.ownerTenantId,
+    createdDateTime: emu.now().toISOString(),
+    oauth2PermissionScopes: fp
+      ? fp.oauth2PermissionScopes.map((s) => ({ ...s }))
+      : permissionList(api.oauth2PermissionScopes),
+    appRoles: fp ? fp.appRoles.map((r) => ({ ...r })) : permissionList(resolved.app?.properties.appRoles),
+    properties: {},
+  };
+  if (resolved.app) sp.properties.signInAudience = resolved.app.signInAudience;
+  applySettable(sp, body, true);
+  tenant.servicePrincipals[sp.id] = sp;
+  emu.markDirty();
+  return graphOk(
+    req,
+    201,
+    { "@odata.context": contextUrl(req, "servicePrincipals/$entity"), ...servicePrincipalView(sp) },
+    {
+      location: `${req.baseUrl}/v1.0/directoryObjects/${sp.id}/Microsoft.DirectoryServices.ServicePrincipal`,
+    },
+  );
+}
+
+function get(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+  const sp = findServicePrincipal(req, caller.tenant);
+  return graphOk(req, 200, {
+    "@odata.context": contextUrl(req, "servicePrincipals/$entity"),
+    ...selectOne(req, servicePrincipalView(sp)),
+  });
+}
+
+function list(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+  const clauses = filterFor(req, [
+    "appId",
+    "displayName",
+    "id",
+    "tags",
+    "servicePrincipalNames",
+    "appOwnerOrganizationId",
+  ]);
+  const items = Object.values(caller.tenant.servicePrincipals)
+    .map(servicePrincipalView)
+    .filter((v) => matchesFilter(v, clauses));
+  return graphOk(req, 200, pageOf(req, contextUrl(req, "servicePrincipals"), items));
+}
+
+function update(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+  const sp = findServicePrincipal(req, caller.tenant);
+  const draft = structuredClone(sp);
+  applySettable(draft, jsonBody(req), false);
+  caller.tenant.servicePrincipals[sp.id] = draft;
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+function remove(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+  const sp = findServicePrincipal(req, caller.tenant);
+  removeServicePrincipal(caller.tenant, sp.id);
+  emu.markDirty();
+  return graphOk(req, 204);
+}
+
+/** Routes of the `servicePrincipals` entity set. */
+export const servicePrincipalRoutes: Route[] = [
+  graphRoute("POST", "/v1.0/servicePrincipals", create),
+  graphRoute("GET", "/v1.0/servicePrincipals", list),
+  graphRoute("GET", "/v1.0/servicePrincipals/:id", get),
+  graphRoute("PATCH", "/v1.0/servicePrincipals/:id", update),
+  graphRoute("DELETE", "/v1.0/servicePrincipals/:id", remove),
+  graphRoute("GET", "/v1.0/servicePrincipals(appId=':appId')", get),
+  graphRoute("PATCH", "/v1.0/servicePrincipals(appId=':appId')", update),
+  graphRoute("DELETE", "/v1.0/servicePrincipals(appId=':appId')", remove),
+];

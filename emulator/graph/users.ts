@@ -1,0 +1,119 @@
+import { addUser, findUserByUpn } from "../common/directory";
+import { hashSecret } from "../common/hashSecret";
+import type { DirectoryTenant, DirectoryUser } from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { authorize, PERMISSIONS } from "./graphCaller";
+import { badRequest, resourceNotFound } from "./graphError";
+import { graphOk, graphRoute, isObject, jsonBody, reqString } from "./graphRoute";
+import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+
+/**
+ * Microsoft Graph `users` (reference 6): get (by id or UPN), list (active users only: soft-deleted
+ * users live in deleted items), and a minimal create.
+ */
+
+/** Graph JSON of a user (v1.0 default property set; `$select` can add the rest). */
+export function userView(u: DirectoryUser): Record<string, unknown> {
+  return {
+    businessPhones: [],
+    displayName: u.displayName,
+    givenName: u.givenName ?? null,
+    jobTitle: null,
+    mail: null,
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: null,
+    surname: u.surname ?? null,
+    userPrincipalName: u.userPrincipalName,
+    id: u.id,
+  };
+}
+
+/** Extra properties available through `$select`. */
+function userFullView(u: DirectoryUser): Record<string, unknown> {
+  return {
+    ...userView(u),
+    accountEnabled: u.accountEnabled,
+    createdDateTime: u.createdDateTime,
+    usageLocation: u.usageLocation ?? null,
+  };
+}
+
+function findUser(tenant: DirectoryTenant, idOrUpn: string): DirectoryUser {
+  const u = tenant.users[idOrUpn] ?? (idOrUpn.includes("@") ? findUserByUpn(tenant, idOrUpn) : undefined);
+  if (u?.state !== "active") throw resourceNotFound(idOrUpn);
+  return u;
+}
+
+function get(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.usersRead);
+  const u = findUser(caller.tenant, req.params.id);
+  const view = req.query.get("$select") ? selectOne(req, userFullView(u)) : userView(u);
+  return graphOk(req, 200, { "@odata.context": contextUrl(req, "users/$entity"), ...view });
+}
+
+function list(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.usersRead);
+  const clauses = filterFor(req, [
+    "userPrincipalName",
+    "displayName",
+    "id",
+    "accountEnabled",
+    "givenName",
+    "surname",
+  ]);
+  const full = req.query.get("$select") !== null;
+  const items = Object.values(caller.tenant.users)
+    .filter((u) => u.state === "active")
+    .filter((u) => matchesFilter(userFullView(u), clauses))
+    .map((u) => (full ? userFullView(u) : userView(u)));
+  return graphOk(req, 200, pageOf(req, contextUrl(req, "users"), items));
+}
+
+function create(req: EmuRequest, emu: EmulatorCore) {
+  const caller = authorize(req, emu, PERMISSIONS.usersWrite);
+  const body = jsonBody(req);
+  const upn = reqString(body, "userPrincipalName", "user");
+  const displayName = reqString(body, "displayName", "user");
+  reqString(body, "mailNickname", "user");
+  if (typeof body.accountEnabled !== "boolean") {
+    throw badRequest("Property 'accountEnabled' is required when creating the 'user' object.");
+  }
+  const profile = body.passwordProfile;
+  if (!isObject(profile) || typeof profile.password !== "string" || profile.password.length === 0) {
+    throw badRequest("Property 'passwordProfile' is required when creating the 'user' object.");
+  }
+  const domain = upn.split("@")[1]?.toLowerCase();
+  if (!domain || !caller.tenant.domains.includes(domain)) {
+    throw badRequest(
+      "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.",
+    );
+  }
+  if (findUserByUpn(caller.tenant, upn)) {
+    throw badRequest("Another object with the same value for property userPrincipalName already exists.");
+  }
+  const user = addUser(
+    caller.tenant,
+    {
+      id: emu.newId(),
+      userPrincipalName: upn,
+      displayName,
+      givenName: typeof body.givenName === "string" ? body.givenName : undefined,
+      surname: typeof body.surname === "string" ? body.surname : undefined,
+      usageLocation: typeof body.usageLocation === "string" ? body.usageLocation : undefined,
+      accountEnabled: body.accountEnabled,
+      passwordHash: hashSecret(profile.password),
+      forceChangePasswordNextSignIn: profile.forceChangePasswordNextSignIn !== false,
+    },
+    emu.now(),
+  );
+  emu.markDirty();
+  return graphOk(req, 201, { "@odata.context": contextUrl(req, "users/$entity"), ...userView(user) });
+}
+
+/** Routes of the `users` entity set. */
+export const userRoutes: Route[] = [
+  graphRoute("GET", "/v1.0/users", list),
+  graphRoute("POST", "/v1.0/users", create),
+  graphRoute("GET", "/v1.0/users/:id", get),
+];
