@@ -1,0 +1,354 @@
+import { describe, expect, it } from "vitest";
+import { approveRelationship, GdapApprovalError } from "../../emulator/graph/gdapAdmin";
+import { gdapRolesForUser } from "../../emulator/graph/gdapModel";
+import { graphModule } from "../../emulator/graph/index";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import {
+  GDAP_ASSIGNMENT_RESPONSE_21,
+  GDAP_CREATE_REQUEST_19,
+  GDAP_CREATE_RESPONSE_20,
+  GRAPH_ERROR_22,
+} from "./graphVectors";
+
+const GRAPH = "https://graph.microsoft.com";
+const BASE = "/v1.0/tenantRelationships/delegatedAdminRelationships";
+
+const EXCHANGE_ADMIN = "29232cdf-9323-42fd-ade2-1d097af3e4de";
+const INTUNE_ADMIN = "3a2c62db-5318-420d-8d74-23affee5d9d5";
+const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+
+function setup() {
+  const world = seededWorld();
+  const core = testCore(world.state);
+  const agentToken = userToken(
+    PARTNER_TID,
+    GRAPH,
+    "DelegatedAdminRelationship.ReadWrite.All",
+    world.agent.id,
+  );
+  return { ...world, core, agentToken };
+}
+
+function relationshipBody(overrides: Record<string, unknown> = {}) {
+  return {
+    displayName: "Contoso admin",
+    duration: "P730D",
+    customer: { tenantId: CUSTOMER_TID, displayName: "Contoso" },
+    accessDetails: {
+      unifiedRoles: [{ roleDefinitionId: EXCHANGE_ADMIN }, { roleDefinitionId: INTUNE_ADMIN }],
+    },
+    autoExtendDuration: "P180D",
+    ...overrides,
+  };
+}
+
+/** Keys of a JSON value, recursively (for shape comparison with the published samples). */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length > 0 ? [shape(v[0])] : [];
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, shape((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return "value";
+}
+
+describe("GDAP relationships", () => {
+  it("accepts the published create request (vector 19) and answers in the shape of vector 20", async () => {
+    const { core, agentToken, state } = setup();
+    const request = GDAP_CREATE_REQUEST_19;
+    const res = await call(graphModule, core, "POST", BASE, { auth: agentToken, body: request });
+    expect(res.status).toBe(201);
+    expect(res.headers?.location).toBe(`https://emu.test/graph${BASE}/${res.json.id}`);
+    const expected = GDAP_CREATE_RESPONSE_20;
+    const { "@emulator.customerApprovalLink": link, ...body } = res.json;
+    expect(shape(body)).toEqual(shape(expected));
+    expect(body).toMatchObject({
+      status: "created",
+      duration: "P730D",
+      autoExtendDuration: "P180D",
+      activatedDateTime: null,
+    });
+    expect(String(body.id).startsWith("4b827261-d21f-4aa9-b7db-7fa1f56fb163-")).toBe(true);
+    expect(String(body["@odata.etag"])).toMatch(/^W\/"[A-Za-z0-9+/=]+"$/);
+    expect(link).toContain(String(body.id));
+    // endDateTime = created + duration (as in the sample: 2022-02-10 + P730D = 2024-02-10).
+    expect(String(body.endDateTime).slice(0, 10)).toBe("2027-03-01");
+    expect(state.gdap[String(body.id)].partnerTenantId).toBe(PARTNER_TID);
+  });
+
+  it("validates displayName length and uniqueness, duration range and auto-extension", async () => {
+    const { core, agentToken } = setup();
+    const post = (body: Record<string, unknown>) =>
+      call(graphModule, core, "POST", BASE, { auth: agentToken, body });
+    expect((await post(relationshipBody({ displayName: "x".repeat(51) }))).status).toBe(400);
+    expect((await post(relationshipBody({ duration: "P3Y" }))).status).toBe(400);
+    expect((await post(relationshipBody({ duration: "PT1H" }))).status).toBe(400);
+    expect((await post(relationshipBody({ autoExtendDuration: "P90D" }))).status).toBe(400);
+    const ga = await post(
+      relationshipBody({
+        accessDetails: { unifiedRoles: [{ roleDefinitionId: GLOBAL_ADMIN }] },
+        autoExtendDuration: "P180D",
+      }),
+    );
+    expect(ga.status).toBe(400);
+    expect((ga.json.error as Record<string, unknown>).code).toBe("badRequest");
+    // Error envelope in the shape of vector 22 (plus client-request-id, as live directory errors have).
+    const errorShape = shape(GRAPH_ERROR_22) as { error: { innerError: Record<string, unknown> } };
+    errorShape.error.innerError["client-request-id"] = "value";
+    expect(shape(ga.json)).toEqual(errorShape);
+    expect((await post(relationshipBody({ duration: "P2Y" }))).status).toBe(201);
+    const dup = await post(relationshipBody({ displayName: "CONTOSO ADMIN" }));
+    expect(dup.status).toBe(400);
+    expect(String((dup.json.error as Record<string, unknown>).message)).toContain("unique");
+  });
+
+  it("refuses writes from app-only tokens and from partner users who are not admin agents", async () => {
+    const { core, plain } = setup();
+    const app = await call(graphModule, core, "POST", BASE, {
+      auth: appToken(PARTNER_TID, GRAPH, ["DelegatedAdminRelationship.ReadWrite.All"]),
+      body: relationshipBody(),
+    });
+    expect(app.status).toBe(403);
+    const user = await call(graphModule, core, "POST", BASE, {
+      auth: userToken(PARTNER_TID, GRAPH, "DelegatedAdminRelationship.ReadWrite.All", plain.id),
+      body: relationshipBody(),
+    });
+    expect(user.status).toBe(403);
+    expect((user.json.error as Record<string, unknown>).code).toBe("Authorization_RequestDenied");
+  });
+
+  it("patches and deletes only in status created and only with the current If-Match", async () => {
+    const { core, agentToken, state } = setup();
+    const created = (
+      await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() })
+    ).json;
+    const url = `${BASE}/${created.id}`;
+    const noEtag = await call(graphModule, core, "PATCH", url, {
+      auth: agentToken,
+      body: { displayName: "Renamed" },
+    });
+    expect(noEtag.status).toBe(400);
+    const stale = await call(graphModule, core, "PATCH", url, {
+      auth: agentToken,
+      headers: { "If-Match": 'W/"stale"' },
+      body: { displayName: "Renamed" },
+    });
+    expect(stale.status).toBe(412);
+    const ok = await call(graphModule, core, "PATCH", url, {
+      auth: agentToken,
+      headers: { "If-Match": String(created["@odata.etag"]) },
+      body: { displayName: "Renamed", duration: "P31D" },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ displayName: "Renamed", duration: "P31D" });
+    expect(ok.json["@odata.etag"]).not.toBe(created["@odata.etag"]);
+    const delStale = await call(graphModule, core, "DELETE", url, {
+      auth: agentToken,
+      headers: { "If-Match": String(created["@odata.etag"]) },
+    });
+    expect(delStale.status).toBe(412);
+    await call(graphModule, core, "POST", `${url}/requests`, {
+      auth: agentToken,
+      body: { action: "lockForApproval" },
+    });
+    const locked = (await call(graphModule, core, "GET", url, { auth: agentToken })).json;
+    expect(locked.status).toBe("approvalPending");
+    const delLocked = await call(graphModule, core, "DELETE", url, {
+      auth: agentToken,
+      headers: { "If-Match": String(locked["@odata.etag"]) },
+    });
+    expect(delLocked.status).toBe(400);
+    expect(state.gdap[String(created.id)]).toBeDefined();
+  });
+
+  it("deletes a created relationship with the right If-Match (204) and then answers 404", async () => {
+    const { core, agentToken, state } = setup();
+    const created = (
+      await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() })
+    ).json;
+    const del = await call(graphModule, core, "DELETE", `${BASE}/${created.id}`, {
+      auth: agentToken,
+      headers: { "If-Match": String(created["@odata.etag"]) },
+    });
+    expect(del.status).toBe(204);
+    expect(state.gdap).toEqual({});
+    expect((await call(graphModule, core, "GET", `${BASE}/${created.id}`, { auth: agentToken })).status).toBe(
+      404,
+    );
+  });
+
+  it("runs the lifecycle: lock for approval, admin approval, access assignments, termination", async () => {
+    const { core, agentToken, state, helpdesk, agent } = setup();
+    const created = (
+      await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() })
+    ).json;
+    const id = String(created.id);
+    const url = `${BASE}/${id}`;
+    const assignmentBody = {
+      accessContainer: { accessContainerId: helpdesk.id, accessContainerType: "securityGroup" },
+      accessDetails: { unifiedRoles: [{ roleDefinitionId: EXCHANGE_ADMIN }] },
+    };
+    const early = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
+      auth: agentToken,
+      body: assignmentBody,
+    });
+    expect(early.status).toBe(400);
+    expect(String((early.json.error as Record<string, unknown>).message)).toContain("active");
+    expect(() => approveRelationship(state, id, core.now())).toThrow(GdapApprovalError);
+
+    const lock = await call(graphModule, core, "POST", `${url}/requests`, {
+      auth: agentToken,
+      body: { action: "lockForApproval" },
+    });
+    expect(lock.status).toBe(201);
+    expect(lock.json).toMatchObject({ action: "lockForApproval", status: "created" });
+
+    core.advance(60_000);
+    const approved = approveRelationship(state, id, core.now());
+    expect(approved).toMatchObject({ status: "active", activatedDateTime: "2025-03-01T10:01:00.0000000Z" });
+    expect(String(approved.endDateTime).slice(0, 10)).toBe("2027-03-01");
+    expect(approveRelationship(state, id, core.now()).status).toBe("active");
+
+    const outside = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
+      auth: agentToken,
+      body: { ...assignmentBody, accessDetails: { unifiedRoles: [{ roleDefinitionId: GLOBAL_ADMIN }] } },
+    });
+    expect(outside.status).toBe(400);
+    const notGroup = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
+      auth: agentToken,
+      body: {
+        ...assignmentBody,
+        accessContainer: { accessContainerId: agent.id, accessContainerType: "securityGroup" },
+      },
+    });
+    expect(notGroup.status).toBe(400);
+
+    const assignment = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
+      auth: agentToken,
+      body: assignmentBody,
+    });
+    expect(assignment.status).toBe(201);
+    expect(shape(assignment.json)).toEqual(shape(GDAP_ASSIGNMENT_RESPONSE_21));
+    expect(assignment.json.status).toBe("pending");
+    const aUrl = `${url}/accessAssignments/${assignment.json.id}`;
+    const read = await call(graphModule, core, "GET", aUrl, { auth: agentToken });
+    expect(read.json.status).toBe("active");
+    expect(gdapRolesForUser(state, PARTNER_TID, CUSTOMER_TID, agent.id)).toEqual([EXCHANGE_ADMIN]);
+
+    const patch = await call(graphModule, core, "PATCH", aUrl, {
+      auth: agentToken,
+      headers: { "If-Match": String(read.json["@odata.etag"]) },
+      body: {
+        accessDetails: {
+          unifiedRoles: [{ roleDefinitionId: EXCHANGE_ADMIN }, { roleDefinitionId: INTUNE_ADMIN }],
+        },
+      },
+    });
+    expect(patch.status).toBe(202);
+    const opUrl = String(patch.headers?.location).replace("https://emu.test/graph", "");
+    const op = await call(graphModule, core, "GET", opUrl, { auth: agentToken });
+    expect(op.json).toMatchObject({
+      operationType: "delegatedAdminAccessAssignmentUpdate",
+      status: "complete",
+    });
+    expect(gdapRolesForUser(state, PARTNER_TID, CUSTOMER_TID, agent.id).sort()).toEqual(
+      [EXCHANGE_ADMIN, INTUNE_ADMIN].sort(),
+    );
+
+    const terminate = await call(graphModule, core, "POST", `${url}/requests`, {
+      auth: agentToken,
+      body: { action: "terminate" },
+    });
+    expect(terminate.status).toBe(201);
+    const after = await call(graphModule, core, "GET", url, { auth: agentToken });
+    expect(after.json.status).toBe("terminated");
+    const assignments = await call(graphModule, core, "GET", `${url}/accessAssignments`, {
+      auth: agentToken,
+    });
+    expect((assignments.json.value as { status: string }[]).map((a) => a.status)).toEqual(["deleted"]);
+    expect(gdapRolesForUser(state, PARTNER_TID, CUSTOMER_TID, agent.id)).toEqual([]);
+  });
+
+  it("deletes an access assignment with If-Match: deleting, then deleted on the next read", async () => {
+    const { core, agentToken, state, helpdesk } = setup();
+    const id = String(
+      (await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() })).json.id,
+    );
+    await call(graphModule, core, "POST", `${BASE}/${id}/requests`, {
+      auth: agentToken,
+      body: { action: "lockForApproval" },
+    });
+    approveRelationship(state, id, core.now());
+    const a = (
+      await call(graphModule, core, "POST", `${BASE}/${id}/accessAssignments`, {
+        auth: agentToken,
+        body: {
+          accessContainer: { accessContainerId: helpdesk.id, accessContainerType: "securityGroup" },
+          accessDetails: { unifiedRoles: [{ roleDefinitionId: INTUNE_ADMIN }] },
+        },
+      })
+    ).json;
+    const aUrl = `${BASE}/${id}/accessAssignments/${a.id}`;
+    const current = (await call(graphModule, core, "GET", aUrl, { auth: agentToken })).json;
+    expect(
+      (
+        await call(graphModule, core, "DELETE", aUrl, {
+          auth: agentToken,
+          headers: { "If-Match": 'W/"old"' },
+        })
+      ).status,
+    ).toBe(412);
+    const del = await call(graphModule, core, "DELETE", aUrl, {
+      auth: agentToken,
+      headers: { "If-Match": String(current["@odata.etag"]) },
+    });
+    expect(del.status).toBe(204);
+    expect((await call(graphModule, core, "GET", aUrl, { auth: agentToken })).json.status).toBe("deleted");
+  });
+
+  it("expires an active relationship at its end unless it auto-extends", async () => {
+    const { core, agentToken, state } = setup();
+    const mk = async (name: string, autoExtendDuration: string) => {
+      const id = String(
+        (
+          await call(graphModule, core, "POST", BASE, {
+            auth: agentToken,
+            body: relationshipBody({ displayName: name, duration: "P1D", autoExtendDuration }),
+          })
+        ).json.id,
+      );
+      await call(graphModule, core, "POST", `${BASE}/${id}/requests`, {
+        auth: agentToken,
+        body: { action: "lockForApproval" },
+      });
+      approveRelationship(state, id, core.now());
+      return id;
+    };
+    const fixed = await mk("fixed", "PT0S");
+    const extending = await mk("extending", "P180D");
+    core.advance(2 * 86400_000);
+    const list = await call(graphModule, core, "GET", `${BASE}?$filter=status eq 'active'`, {
+      auth: agentToken,
+    });
+    expect((list.json.value as { id: string }[]).map((r) => r.id)).toEqual([extending]);
+    expect((await call(graphModule, core, "GET", `${BASE}/${fixed}`, { auth: agentToken })).json.status).toBe(
+      "expired",
+    );
+  });
+
+  it("lists only the caller's relationships and refuses customer tenants", async () => {
+    const { core, agentToken } = setup();
+    await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() });
+    const list = await call(graphModule, core, "GET", BASE, {
+      auth: appToken(PARTNER_TID, GRAPH, ["DelegatedAdminRelationship.Read.All"]),
+    });
+    expect((list.json.value as unknown[]).length).toBe(1);
+    const customer = await call(graphModule, core, "GET", BASE, {
+      auth: appToken(CUSTOMER_TID, GRAPH, ["DelegatedAdminRelationship.Read.All"]),
+    });
+    expect(customer.status).toBe(403);
+  });
+});
