@@ -1,0 +1,199 @@
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { Deployment } from "./deployment";
+import { LocalResourceMonitor } from "./localResourceMonitor";
+import { passphraseFromEnv } from "./passphraseCrypter";
+import { isSecretEnvelope, type PropertyMap, type PropertyValue, UNKNOWN } from "./propertyValues";
+import { loadProject } from "./pulumiProject";
+import type { Command, Operation, RunSummary } from "./runSummary";
+import { StateFile } from "./stateFile";
+
+export interface LocalRunOptions {
+  command: Command;
+  programDir: string;
+  /** Stack name (default `dev`). */
+  stack?: string;
+  /** State file (default `<programDir>/.pulumi-csp/<stack>.json`). */
+  stateFile?: string;
+  /** Config overrides, `key` or `namespace:key` to value. */
+  config?: Record<string, string>;
+  /** Environment for the passphrase and the provider host (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Diagnostics sink (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** The SDK runtime modules the runner drives (loaded from the program's own @pulumi/pulumi). */
+interface PulumiRuntime {
+  settings: {
+    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean, org?: string): void;
+    awaitFeatureSupport(): Promise<void>;
+    waitForRPCs(): Promise<void>;
+  };
+  stack: { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
+  config: { setAllConfig(c: Record<string, string>, secretKeys?: string[]): void };
+  state: { getStore(): { settings: { options: { rootDirectory?: string } }; logErrorCount: number } };
+}
+
+/**
+ * Runs one command of a Pulumi program in this process, with the real SDK and the real
+ * dynamic-provider host, and returns its summary. Running the program means `require`-ing its
+ * entry point, so a process should run one program once (the CLI and `runProgram` spawn a
+ * process per run).
+ */
+export async function runLocal(options: LocalRunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const env = options.env ?? process.env;
+  const stack = options.stack ?? "dev";
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const project = loadProject(options.programDir, stack, options.config ?? {});
+  const statePath = path.resolve(options.stateFile ?? path.join(project.dir, ".pulumi-csp", `${stack}.json`));
+  const stateFile = new StateFile(statePath, passphraseFromEnv(env));
+  if (options.command !== "preview") stateFile.lock();
+  let deployment: Deployment | undefined;
+  const programErrors: string[] = [];
+  try {
+    const state = stateFile.load(project.name, stack);
+    deployment = new Deployment({
+      command: options.command,
+      project,
+      stack,
+      stateFile,
+      state,
+      hostEnv: {
+        ...env,
+        // Dynamic providers receive the whole stack configuration (pulumi/pulumi#17229).
+        PULUMI_CONFIG: JSON.stringify(project.config),
+        PULUMI_NODEJS_PROJECT: project.name,
+        PULUMI_NODEJS_STACK: stack,
+      },
+      log,
+    });
+    deployment.warmUp();
+    if (options.command === "preview" || options.command === "up") {
+      programErrors.push(...(await runProgram(project.main, project, stack, options.command, deployment)));
+      if (options.command === "up" && programErrors.length === 0 && !deployment.hasFailed) {
+        await deployment.deleteRemoved();
+      } else if (options.command === "preview" && programErrors.length === 0) {
+        await deployment.deleteRemoved();
+      }
+    } else if (options.command === "refresh") {
+      await deployment.refresh();
+    } else {
+      await deployment.destroyAll();
+    }
+  } catch (e) {
+    programErrors.push(e instanceof Error ? e.message : String(e));
+  } finally {
+    await deployment?.close();
+    stateFile.unlock();
+  }
+  const steps = deployment?.steps ?? [];
+  const counts: Record<Operation | "failed", number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    same: 0,
+    read: 0,
+    failed: 0,
+  };
+  for (const s of steps) {
+    if (s.status === "failed" || s.status === "skipped") counts.failed++;
+    else counts[s.op]++;
+  }
+  const errors = [...(deployment?.errors ?? []), ...programErrors.map((message) => ({ message }))];
+  return {
+    runner: "pulumi-csp local runner",
+    command: options.command,
+    project: project.name,
+    stack,
+    stateFile: statePath,
+    ok: errors.length === 0,
+    counts,
+    resources: steps,
+    outputs: showOutputs(deployment?.stackOutputs ?? {}),
+    errors,
+    warnings: deployment?.warnings ?? [],
+    providerCalls: deployment?.providerCalls() ?? {},
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * Runs the program under the runner's monitor, like the Node language host: `runInPulumiStack`
+ * around `require(main)` (a function export is called; its result or the module's exports become
+ * the stack outputs). Returns the errors the program raised that the deployment did not record.
+ */
+async function runProgram(
+  main: string,
+  project: { name: string; dir: string; config: Record<string, string> },
+  stack: string,
+  command: "preview" | "up",
+  deployment: Deployment,
+): Promise<string[]> {
+  const req = createRequire(main);
+  const rt: PulumiRuntime = {
+    settings: req("@pulumi/pulumi/runtime/settings"),
+    stack: req("@pulumi/pulumi/runtime/stack"),
+    config: req("@pulumi/pulumi/runtime/config"),
+    state: req("@pulumi/pulumi/runtime/state"),
+  };
+  rt.settings.setMockOptions(
+    new LocalResourceMonitor(deployment),
+    project.name,
+    stack,
+    command === "preview",
+  );
+  rt.state.getStore().settings.options.rootDirectory = project.dir;
+  await rt.settings.awaitFeatureSupport();
+  rt.config.setAllConfig(project.config, []);
+
+  const errors: string[] = [];
+  const known = (message: string): boolean =>
+    deployment.errors.some((e) => message.includes(e.message)) || message.includes("an earlier step failed");
+  const onError = (err: unknown): void => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!known(message) && !errors.includes(message)) errors.push(message);
+  };
+  process.on("unhandledRejection", onError);
+  process.on("uncaughtException", onError);
+  const cwd = process.cwd();
+  process.chdir(project.dir);
+  try {
+    await rt.stack.runInPulumiStack(async () => {
+      const exported = req(main) as unknown;
+      return typeof exported === "function" ? await (exported as () => unknown)() : exported;
+    });
+  } catch (e) {
+    onError(e);
+  }
+  try {
+    await rt.settings.waitForRPCs();
+  } catch (e) {
+    onError(e);
+  } finally {
+    process.chdir(cwd);
+    // Let rejections raised by the last RPCs reach the handlers before removing them.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onError);
+    process.off("uncaughtException", onError);
+  }
+  if (rt.state.getStore().logErrorCount > 0 && errors.length === 0 && !deployment.hasFailed) {
+    errors.push("the program logged errors (see above)");
+  }
+  return errors;
+}
+
+/** Stack outputs for display: secrets as `[secret]`, unknowns as `[unknown]`. */
+export function showOutputs(outputs: PropertyMap): Record<string, unknown> {
+  const show = (v: PropertyValue): unknown => {
+    if (isSecretEnvelope(v)) return "[secret]";
+    if (v === UNKNOWN) return "[unknown]";
+    if (Array.isArray(v)) return v.map(show);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, show(e)]));
+    return v;
+  };
+  return show(outputs) as Record<string, unknown>;
+}
