@@ -7,6 +7,8 @@ export interface AuthErrorContext {
   scope: string;
   /** Code/message of the last transport failure seen by msal's network client. */
   networkError?: string | undefined;
+  /** HTTP status of the failed token response, when msal's error does not carry it. */
+  status?: number | undefined;
 }
 
 interface MsalLikeError {
@@ -45,7 +47,7 @@ export function mapAuthError(e: unknown, context: AuthErrorContext): CspError {
       cause: e,
     });
   }
-  const status = err.status;
+  const status = err.status ?? context.status;
   const transient =
     status !== undefined && (status === 429 || status >= 500 || err.errorCode === "temporarily_unavailable");
   const serviceCode = aadsts ?? err.errorCode ?? undefined;

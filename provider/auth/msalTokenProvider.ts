@@ -52,7 +52,8 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   const apps = new Map<string, ConfidentialClientApplication>();
   let refreshToken = account.refreshToken;
   let userChain: Promise<unknown> = Promise.resolve();
-  let lastNetworkError: string | undefined;
+  /** What msal does not keep from a failed token POST, by msal correlation id: HTTP status or transport error. */
+  const failures = new Map<string, { status?: number; networkError?: string }>();
 
   const network = createMsalNetworkClient({
     dispatcher: options.dispatcher,
@@ -62,10 +63,14 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   const networkClient = {
     sendGetRequestAsync: network.sendGetRequestAsync.bind(network),
     async sendPostRequestAsync<T>(url: string, req?: Parameters<typeof network.sendPostRequestAsync>[1]) {
+      const id = req?.correlationId;
       try {
-        return await network.sendPostRequestAsync<T>(url, req);
+        const res = await network.sendPostRequestAsync<T>(url, req);
+        if (id && (res.status < 200 || res.status >= 300)) failures.set(id, { status: res.status });
+        return res;
       } catch (e) {
-        lastNetworkError = e instanceof Error ? (errorCodeOf(e) ?? e.message) : String(e);
+        if (id)
+          failures.set(id, { networkError: e instanceof Error ? (errorCodeOf(e) ?? e.message) : String(e) });
         throw e;
       }
     },
@@ -85,7 +90,6 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   async function acquire(key: string): Promise<AccessToken> {
     const [mode, tenantId, scope] = key.split("|") as ["app" | "user", string, string];
     const context = { account: account.name, tenantId, mode, scope };
-    lastNetworkError = undefined;
     if (!account.tenantId || !account.clientId || (!account.clientSecret && !account.clientCertificatePem)) {
       throw missingCredentials(account);
     }
@@ -103,7 +107,10 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       return await run;
     } catch (e) {
       if (isCspError(e)) throw e;
-      throw mapAuthError(e, { ...context, networkError: lastNetworkError });
+      const id = (e as { correlationId?: string } | null)?.correlationId;
+      const failure = id ? failures.get(id) : undefined;
+      if (id) failures.delete(id);
+      throw mapAuthError(e, { ...context, ...failure });
     }
   }
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDACTED, redactBodyText, sanitizeHeaders, sanitizeUrl } from "../../provider/http/sanitizer";
 import { createServiceClient } from "../../provider/http/serviceClient";
 import { createFileTraceSink, type TraceEntry } from "../../provider/http/traceSink";
-import { fakeTokens } from "./helpers/fakeTokens";
 import { startHttpServer, type TestServer } from "./helpers/testServer";
 
 const SECRETS = [

@@ -55,3 +55,26 @@ export async function createTestCa(): Promise<TestCa> {
     keyPem: pem(await subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY"),
   };
 }
+
+/** A self-signed RSA certificate + key in one PEM, as an app's client certificate file would hold them. */
+export async function createRsaClientCertificatePem(): Promise<string> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const alg = {
+    name: "RSASSA-PKCS1-v1_5",
+    hash: "SHA-256",
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  } as const;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: "CN=pulumi-csp test app",
+    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]["keys"],
+    signingAlgorithm: alg,
+    notBefore: new Date(now - 3600_000),
+    notAfter: new Date(now + 24 * 3600_000),
+  });
+  return (
+    pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY") + cert.toString("pem")
+  );
+}

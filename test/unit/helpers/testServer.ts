@@ -95,5 +95,9 @@ export function startHttpServer(handler: Handler): Promise<TestServer> {
 
 /** HTTPS server on 127.0.0.1, port 0, with a certificate from `ca`. */
 export function startHttpsServer(ca: TestCa, handler: Handler): Promise<TestServer> {
-  return listen(createHttpsServer({ cert: ca.certPem + ca.caCertPem, key: ca.keyPem }), handler, "https");
+  return listen(
+    createHttpsServer({ cert: `${ca.certPem}\n${ca.caCertPem}\n`, key: ca.keyPem }),
+    handler,
+    "https",
+  );
 }
