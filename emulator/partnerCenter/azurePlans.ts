@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import type { AzureSubscriptionRecord, EmulatorState } from "../common/state";
+import { AZURE_PLAN_CATALOG_ITEM_ID } from "./catalog";
+import { pcSections, type SubscriptionRecord } from "./pcState";
+
+/**
+ * Azure plans and the Azure subscriptions under them (reference 3.4-3.6). An Azure subscription
+ * is one object seen twice: an ARM subscription and an Azure entitlement of the customer's plan
+ * (`state.azure.subscriptions`, `planSubscriptionId`).
+ */
+
+/** Sandbox: at most 3 Azure subscriptions per Azure plan (reference 1.9). */
+export const SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN = 3;
+
+/** Whether a Partner Center subscription is an Azure plan. */
+export function isAzurePlan(s: SubscriptionRecord): boolean {
+  return String(s.resource.offerId).toUpperCase() === AZURE_PLAN_CATALOG_ITEM_ID;
+}
+
+function activePlans(state: EmulatorState, customerId: string): SubscriptionRecord[] {
+  const wanted = customerId.toLowerCase();
+  return Object.values(pcSections(state).subscriptions)
+    .filter((s) => s.customerId === wanted && isAzurePlan(s) && s.resource.status === "active")
+    .sort((a, b) => String(a.resource.creationDate).localeCompare(String(b.resource.creationDate)));
+}
+
+/**
+ * The customer's active Azure plan, if any: what ARM's MPA billing scope
+ * (`/billingAccounts/{ba}/customers/{customerId}`) resolves to for aliases and billing reads.
+ */
+export function findActiveAzurePlan(
+  state: EmulatorState,
+  customerId: string,
+): { subscriptionId: string } | undefined {
+  const plan = activePlans(state, customerId)[0];
+  return plan ? { subscriptionId: plan.id } : undefined;
+}
+
+/** Azure subscriptions (entitlements) of a plan, in creation order. */
+export function azureSubscriptionsOfPlan(
+  state: EmulatorState,
+  planSubscriptionId: string,
+): AzureSubscriptionRecord[] {
+  const wanted = planSubscriptionId.toLowerCase();
+  return Object.values(state.azure.subscriptions)
+    .filter((s) => s.planSubscriptionId.toLowerCase() === wanted)
+    .sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+}
+
+/** Input of {@link addAzureEntitlement}. */
+export interface AddAzureEntitlementInput {
+  customerId: string;
+  displayName: string;
+  workload?: "Production" | "DevTest";
+  /** Defaults to a new GUID. */
+  subscriptionId?: string;
+}
+
+/**
+ * Adds an Azure subscription under the customer's active Azure plan (the checkout's first one,
+ * or one more from an ARM alias). Refused when the customer has no active plan, or in sandbox
+ * mode when the plan already has 3 Azure subscriptions.
+ */
+export function addAzureEntitlement(
+  state: EmulatorState,
+  input: AddAzureEntitlementInput,
+  now: Date,
+): { record: AzureSubscriptionRecord } | { error: "noActivePlan" | "sandboxLimit" } {
+  const plan = activePlans(state, input.customerId)[0];
+  if (!plan) return { error: "noActivePlan" };
+  return addToPlan(state, plan, input, now);
+}
+
+/** Adds an Azure subscription under a given plan (used by the checkout that creates the plan). */
+export function addToPlan(
+  state: EmulatorState,
+  plan: SubscriptionRecord,
+  input: AddAzureEntitlementInput,
+  now: Date,
+): { record: AzureSubscriptionRecord } | { error: "sandboxLimit" } {
+  const existing = azureSubscriptionsOfPlan(state, plan.id).filter((s) => s.state !== "Deleted");
+  if (state.settings.sandbox && existing.length >= SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN)
+    return { error: "sandboxLimit" };
+  const record: AzureSubscriptionRecord = {
+    subscriptionId: (input.subscriptionId ?? randomUUID()).toLowerCase(),
+    displayName: input.displayName,
+    tenantId: plan.customerId,
+    state: "Enabled",
+    workload: input.workload ?? "Production",
+    partnerTenantId: plan.partnerTenantId,
+    customerId: plan.customerId,
+    planSubscriptionId: plan.id,
+    entitlementStatus: "active",
+    createdDateTime: now.toISOString(),
+  };
+  state.azure.subscriptions[record.subscriptionId] = record;
+  return { record };
+}

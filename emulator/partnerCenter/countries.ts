@@ -1,0 +1,25 @@
+/**
+ * Country rules of customer creation (reference 2.1, S1 `create-a-customer.md`, `error-codes.md`).
+ */
+
+/** ISO 3166-1 alpha-2 codes: `country` must be one of these (exactly two letters). */
+export const ISO_COUNTRIES = new Set(
+  (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW " +
+    "BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI " +
+    "FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN " +
+    "IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME " +
+    "MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF " +
+    "PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV " +
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE " +
+    "YT ZA ZM ZW"
+  ).split(" "),
+);
+
+/** Countries where `companyProfile.organizationRegistrationNumber` is required (400 / 600049). */
+export const ORG_REGISTRATION_REQUIRED = new Set(
+  "AM AZ BY HU KZ KG MD RU TJ UZ UA BR IN ZA PL AE SA TR TH VN MM IQ SS VE".split(" "),
+);
+
+/** Countries where `billingProfile.defaultAddress.phoneNumber` is required (400 / 600051). */
+export const PHONE_REQUIRED = new Set("AM AZ BY HU IN KZ KG MD RU TJ UZ UA".split(" "));

@@ -1,0 +1,501 @@
+import { addUser, createTenant } from "../common/directory";
+import { hashSecret } from "../common/hashSecret";
+import type { CustomerRecord, EmulatorState } from "../common/state";
+import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { pageOf, queryParam } from "./collections";
+import { ISO_COUNTRIES, ORG_REGISTRATION_REQUIRED, PHONE_REQUIRED } from "./countries";
+import { canManage, requireCustomer } from "./customerAccess";
+import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
+import { newProfileEtag, parseIfMatch } from "./etags";
+import {
+  boolProp,
+  isObject,
+  type JsonObject,
+  objProp,
+  prop,
+  requireBody,
+  requireStr,
+  strProp,
+} from "./jsonBody";
+import { generatePassword } from "./passwords";
+import type { PcCaller } from "./pcCaller";
+import { pcErrors } from "./pcErrors";
+import { type PcContext, pcRoute } from "./pcRoute";
+import { pcSections } from "./pcState";
+import { attributes, link } from "./resourceLinks";
+
+/**
+ * Customers (reference 2.1-2.6): create, get, list with paging and search, billing and company
+ * profiles, sandbox-only delete, and the domain availability check.
+ *
+ * Creating a customer creates its directory tenant (initial domain from `companyProfile.domain`,
+ * `<prefix>.onmicrosoft.com` when only a prefix is given) with an `admin` user holding Global
+ * Administrator; the generated password is returned once and only its hash is kept.
+ */
+
+/** Sandbox limit: 75 customers per partner (reference 1.9). */
+export const SANDBOX_MAX_CUSTOMERS = 75;
+
+/**
+ * [U] Initial-domain prefixes: letters and digits, at most 27 characters. The real limit is not
+ * in the sources read; this is the emulator's choice.
+ */
+const DOMAIN_PREFIX = /^[a-z0-9]{1,27}$/i;
+
+export const customerRoutes: Route[] = [
+  pcRoute(
+    "POST",
+    "/v1/customers",
+    {
+      auth: "appOrUser",
+      rate: "customer",
+      replay: { redact: redactCredentials, rehydrate: reissueAdminPassword },
+    },
+    createCustomer,
+  ),
+  pcRoute("GET", "/v1/customers", { auth: "appOrUser", rate: "customer" }, listCustomers),
+  pcRoute("GET", "/v1/customers/:customerId", { auth: "appOrUser", rate: "customer" }, (ctx) => ({
+    status: 200,
+    body: customerView(requireCustomer(ctx)),
+  })),
+  pcRoute("DELETE", "/v1/customers/:customerId", { auth: "appOrUser", rate: "customer" }, deleteCustomer),
+  pcRoute(
+    "GET",
+    "/v1/customers/:customerId/profiles/billing",
+    { auth: "appOrUser", rate: "customer" },
+    (ctx) => ({
+      status: 200,
+      body: billingProfileView(requireCustomer(ctx)),
+    }),
+  ),
+  pcRoute(
+    "PUT",
+    "/v1/customers/:customerId/profiles/billing",
+    { auth: "appOrUser", rate: "customer" },
+    putBillingProfile,
+  ),
+  pcRoute(
+    "GET",
+    "/v1/customers/:customerId/profiles/company",
+    { auth: "appOrUser", rate: "customer" },
+    (ctx) => ({
+      status: 200,
+      body: companyProfileView(requireCustomer(ctx)),
+    }),
+  ),
+  pcRoute("HEAD", "/v1/domains/:domain", { auth: "appOrUser" }, (ctx) => ({
+    // 200 = taken, 404 = available, empty bodies (reference 2.6).
+    status: isDomainTaken(ctx.emu.state, fullDomain(ctx.req.params.domain ?? "")) ? 200 : 404,
+  })),
+];
+
+// ---- create -----------------------------------------------------------------------------------
+
+function createCustomer(ctx: PcContext) {
+  const { emu, caller } = ctx;
+  const body = requireBody(ctx.req.body);
+  const companyIn = objProp(body, "companyProfile");
+  const billingIn = objProp(body, "billingProfile");
+  if (!companyIn) throw pcErrors.invalidProperty("companyProfile is required.");
+  if (!billingIn) throw pcErrors.invalidProperty("billingProfile is required.");
+  if (
+    prop(body, "userCredentials") !== undefined &&
+    prop(objProp(body, "userCredentials"), "password") !== undefined
+  ) {
+    // "If passing userCredentials password isn't accepted." (create-a-customer.md)
+    throw pcErrors.invalidProperty(
+      "userCredentials.password isn't accepted: the service generates the admin password.",
+    );
+  }
+  const domain = fullDomain(requireStr(companyIn, "domain", "companyProfile.domain"));
+  const billing = readBillingProfile(billingIn, "billingProfile");
+  const country = billing.defaultAddress.country as string;
+  const orgReg = strProp(companyIn, "organizationRegistrationNumber");
+  if (ORG_REGISTRATION_REQUIRED.has(country) && (orgReg === undefined || orgReg.trim() === "")) {
+    throw pcErrors.orgRegistrationMissing(country);
+  }
+  if (PHONE_REQUIRED.has(country) && !billing.defaultAddress.phoneNumber)
+    throw pcErrors.phoneMissing(country);
+
+  const associatedPartnerId = strProp(body, "associatedPartnerId");
+  if (associatedPartnerId !== undefined && associatedPartnerId !== "") {
+    checkIndirectReseller(ctx, associatedPartnerId);
+  }
+  if (emu.state.settings.sandbox) {
+    const count = Object.values(emu.state.partnerCenter.customers).filter(
+      (c) => c.partnerTenantId === caller.partnerTenantId,
+    ).length;
+    if (count >= SANDBOX_MAX_CUSTOMERS) {
+      throw pcErrors.sandboxLimit(`a sandbox partner can have at most ${SANDBOX_MAX_CUSTOMERS} customers.`);
+    }
+  }
+  if (isDomainTaken(emu.state, domain)) throw pcErrors.domainTaken(domain);
+
+  const now = emu.now();
+  const id = emu.newId();
+  const companyName = billing.companyName as string;
+  const tenant = createTenant(emu.state, { id, displayName: companyName, domain, kind: "customer" }, now);
+  const password = generatePassword();
+  const admin = addUser(
+    tenant,
+    {
+      userPrincipalName: `admin@${domain}`,
+      displayName: "admin",
+      passwordHash: hashSecret(password),
+      forceChangePasswordNextSignIn: true,
+    },
+    now,
+  );
+  tenant.directoryRoleMembers[GLOBAL_ADMINISTRATOR_ROLE_ID] = [admin.id];
+
+  const address = billing.defaultAddress;
+  const companyProfile: JsonObject = { tenantId: id, domain, companyName };
+  const companyAddress: JsonObject = { country: address.country };
+  for (const k of ["region", "city", "addressLine1", "addressLine2", "postalCode"]) {
+    if (address[k] !== undefined && address[k] !== "") companyAddress[k] = address[k];
+  }
+  companyAddress.phoneNumber = address.phoneNumber ?? "";
+  companyProfile.address = companyAddress;
+  companyProfile.email = billing.email;
+  if (orgReg) companyProfile.organizationRegistrationNumber = orgReg;
+
+  const resource: JsonObject = {
+    id,
+    commerceId: emu.newId(),
+    companyProfile,
+    // The billing contact defaults to the address's names (vector 03 shows both sets of names).
+    billingProfile: {
+      id: emu.newId(),
+      firstName: billing.firstName ?? billing.defaultAddress.firstName,
+      lastName: billing.lastName ?? billing.defaultAddress.lastName,
+      ...billing,
+      etag: newProfileEtag(),
+    },
+    relationshipToPartner: "reseller",
+    allowDelegatedAccess: true,
+    customDomains: [domain],
+    enableGDAPByDefault: boolProp(body, "enableGDAPByDefault") ?? false,
+  };
+  if (associatedPartnerId) resource.associatedPartnerId = associatedPartnerId;
+  const record: CustomerRecord = {
+    id,
+    partnerTenantId: caller.partnerTenantId,
+    commerceId: resource.commerceId as string,
+    resource,
+    createdDateTime: now.toISOString(),
+  };
+  emu.state.partnerCenter.customers[id] = record;
+  return { status: 201, body: createdCustomerView(record, password) };
+}
+
+/**
+ * Creating a customer for an indirect reseller (`associatedPartnerId`) is App+User only and only
+ * for indirect providers (reference 1.2; create-a-customer-for-an-indirect-reseller.md).
+ */
+function checkIndirectReseller(ctx: PcContext, associatedPartnerId: string): void {
+  if (ctx.caller.kind !== "user") throw pcErrors.appOnlyNotSupported();
+  if (ctx.caller.partner.kind !== "indirectProvider") throw pcErrors.notIndirectReseller(associatedPartnerId);
+  const wanted = associatedPartnerId.toLowerCase();
+  const reseller = Object.values(ctx.emu.state.partnerCenter.partners).find(
+    (p) => p.tenantId.toLowerCase() === wanted || p.mpnId.toLowerCase() === wanted,
+  );
+  if (!reseller) throw pcErrors.partnerIdNotFound(associatedPartnerId);
+  if (reseller.kind !== "indirectReseller") throw pcErrors.notIndirectReseller(associatedPartnerId);
+}
+
+/** The billing profile fields of a create or PUT body, validated and in wire casing. */
+function readBillingProfile(input: JsonObject, path: string): JsonObject & { defaultAddress: JsonObject } {
+  const email = requireStr(input, "email", `${path}.email`);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    throw pcErrors.invalidProperty(`${path}.email is not a valid email address.`);
+  const culture = normalizeCulture(requireStr(input, "culture", `${path}.culture`), `${path}.culture`);
+  const language = requireStr(input, "language", `${path}.language`);
+  const companyName = requireStr(input, "companyName", `${path}.companyName`);
+  const addressIn = objProp(input, "defaultAddress");
+  if (!addressIn) throw pcErrors.invalidProperty(`${path}.defaultAddress is required.`);
+  const defaultAddress = readAddress(addressIn, `${path}.defaultAddress`);
+  // Published key order: (id,) firstName, lastName, email, culture, language, companyName, defaultAddress.
+  const out: JsonObject = {};
+  const firstName = strProp(input, "firstName");
+  const lastName = strProp(input, "lastName");
+  if (firstName !== undefined) out.firstName = firstName;
+  if (lastName !== undefined) out.lastName = lastName;
+  return { ...out, email, culture, language, companyName, defaultAddress };
+}
+
+/** Address (reference 2.1 limits): wire key order as in vector 02. */
+function readAddress(input: JsonObject, path: string): JsonObject {
+  const country = requireStr(input, "country", `${path}.country`).toUpperCase();
+  if (country.length !== 2 || !ISO_COUNTRIES.has(country)) {
+    throw pcErrors.invalidProperty(
+      `${path}.country must be an ISO 3166-1 alpha-2 country code (got ${country}).`,
+    );
+  }
+  const line1 = requireStr(input, "addressLine1", `${path}.addressLine1`);
+  if (line1.length > 200)
+    throw pcErrors.invalidProperty(`${path}.addressLine1 must be at most 200 characters.`);
+  const city = requireStr(input, "city", `${path}.city`);
+  const firstName = requireStr(input, "firstName", `${path}.firstName`);
+  const lastName = requireStr(input, "lastName", `${path}.lastName`);
+  if (firstName.length > 50)
+    throw pcErrors.invalidProperty(`${path}.firstName must be at most 50 characters.`);
+  if (lastName.length > 50) throw pcErrors.invalidProperty(`${path}.lastName must be at most 50 characters.`);
+  const line2 = strProp(input, "addressLine2");
+  if (line2 !== undefined && line2.length > 200) {
+    throw pcErrors.invalidProperty(`${path}.addressLine2 must be at most 200 characters.`);
+  }
+  const out: JsonObject = { country };
+  const region = strProp(input, "region");
+  if (region !== undefined) out.region = region;
+  out.city = city;
+  const state = strProp(input, "state");
+  if (state !== undefined) out.state = state;
+  out.addressLine1 = line1;
+  if (line2 !== undefined) out.addressLine2 = line2;
+  const postalCode = strProp(input, "postalCode");
+  if (postalCode !== undefined) out.postalCode = postalCode;
+  out.firstName = firstName;
+  out.lastName = lastName;
+  out.phoneNumber = strProp(input, "phoneNumber") ?? "";
+  return out;
+}
+
+/** `EN-US` -> `en-US` (the service normalises the culture, vector 01 -> 02). */
+function normalizeCulture(value: string, path: string): string {
+  const m = /^([a-z]{2,3})(?:-([a-z0-9]{2,4}))?$/i.exec(value.trim());
+  if (!m) throw pcErrors.invalidProperty(`${path} must be a culture such as en-US (got ${value}).`);
+  return m[2] ? `${m[1].toLowerCase()}-${m[2].toUpperCase()}` : m[1].toLowerCase();
+}
+
+/** Initial domain from `companyProfile.domain`: a bare prefix gets `.onmicrosoft.com`. */
+export function fullDomain(input: string): string {
+  const d = input.trim().toLowerCase();
+  const full = d.includes(".") ? d : `${d}.onmicrosoft.com`;
+  const prefix = full.split(".")[0];
+  if (
+    !DOMAIN_PREFIX.test(prefix) ||
+    !/^[a-z0-9.-]+$/.test(full) ||
+    full.includes("..") ||
+    full.endsWith(".")
+  ) {
+    throw pcErrors.invalidProperty(
+      `companyProfile.domain ${input} is not a valid domain: the prefix must be 1 to 27 letters or digits (e.g. contoso or contoso.onmicrosoft.com).`,
+    );
+  }
+  return full;
+}
+
+/** Whether any directory tenant (partner or customer) already uses the domain. */
+export function isDomainTaken(state: EmulatorState, domain: string): boolean {
+  const wanted = domain.toLowerCase();
+  return Object.values(state.directory).some((t) => t.domains.some((d) => d.toLowerCase() === wanted));
+}
+
+// ---- replay of a create: the password is never stored -------------------------------------------
+
+function redactCredentials(body: unknown): unknown {
+  const creds = isObject(body) ? objProp(body, "userCredentials") : undefined;
+  if (creds) creds.password = null;
+  return body;
+}
+
+/**
+ * A replayed create (same `MS-RequestId`, e.g. after a lost response) cannot show the original
+ * password, which was never stored: the admin's password is reset to a new generated one that is
+ * returned instead, so the caller still gets working credentials exactly once per answer.
+ */
+function reissueAdminPassword(stored: unknown, _req: EmuRequest, emu: EmulatorCore): unknown {
+  if (!isObject(stored)) return stored;
+  const creds = objProp(stored, "userCredentials");
+  const id = strProp(stored, "id");
+  const tenant = id ? emu.state.directory[id] : undefined;
+  const customer = id ? emu.state.partnerCenter.customers[id] : undefined;
+  if (!creds || !tenant || !customer) return stored;
+  const domain = (customer.resource.companyProfile as JsonObject).domain as string;
+  const admin = Object.values(tenant.users).find(
+    (u) => u.userPrincipalName.toLowerCase() === `admin@${domain}`,
+  );
+  if (!admin) return stored;
+  const password = generatePassword();
+  admin.passwordHash = hashSecret(password);
+  admin.forceChangePasswordNextSignIn = true;
+  creds.password = password;
+  emu.markDirty();
+  return stored;
+}
+
+// ---- list / search ----------------------------------------------------------------------------
+
+function listCustomers(ctx: PcContext) {
+  const filterText = queryParam(ctx.req, "filter");
+  const matches = filterText === undefined ? () => true : customerFilter(filterText, ctx.caller);
+  const all = Object.values(ctx.emu.state.partnerCenter.customers)
+    .filter((c) => canManage(ctx.caller, c) && matches(c))
+    .sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime) || a.id.localeCompare(b.id));
+  const page = pageOf(ctx.req, all.map(customerListItem), "/v1/customers", `customers|${filterText ?? ""}`, {
+    defaultSize: 200,
+    maxSize: 500,
+    extraQuery: filterText === undefined ? undefined : `filter=${encodeURIComponent(filterText)}`,
+  });
+  return { status: 200, body: page };
+}
+
+/**
+ * Customer search (reference 1.7): `filter={"Field":"CompanyName"|"Domain"|"IndirectReseller"|
+ * "IndirectCloudSolutionProvider","Value":"…","Operator":"starts_with"|"equals"}` (URL-encoded JSON).
+ * Comparison ignores case [U].
+ */
+function customerFilter(text: string, caller: PcCaller): (c: CustomerRecord) => boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw pcErrors.invalidProperty("filter must be a URL-encoded JSON object {Field, Value, Operator}.");
+  }
+  const field = (strProp(parsed, "field") ?? "").toLowerCase();
+  const value = (strProp(parsed, "value") ?? "").toLowerCase();
+  const operator = (strProp(parsed, "operator") ?? "").toLowerCase();
+  if (operator !== "starts_with" && operator !== "equals") throw pcErrors.badSearchOperator();
+  const test = (v: unknown) =>
+    typeof v === "string" &&
+    (operator === "equals" ? v.toLowerCase() === value : v.toLowerCase().startsWith(value));
+  switch (field) {
+    case "companyname":
+      return (c) => test((c.resource.companyProfile as JsonObject).companyName);
+    case "domain":
+      return (c) => test((c.resource.companyProfile as JsonObject).domain);
+    case "indirectreseller":
+      return (c) => test(c.resource.associatedPartnerId);
+    case "indirectcloudsolutionprovider":
+      return (c) => c.partnerTenantId !== caller.partnerTenantId && test(c.partnerTenantId);
+    default:
+      throw pcErrors.invalidProperty(
+        `filter Field must be CompanyName, Domain, IndirectReseller or IndirectCloudSolutionProvider (got ${strProp(parsed, "field") ?? "nothing"}).`,
+      );
+  }
+}
+
+// ---- profiles ---------------------------------------------------------------------------------
+
+function putBillingProfile(ctx: PcContext) {
+  const customer = requireCustomer(ctx);
+  const body = requireBody(ctx.req.body);
+  const current = customer.resource.billingProfile as JsonObject;
+  const sent = parseIfMatch(ctx.req.headers["if-match"]) ?? strProp(objProp(body, "attributes"), "etag");
+  if (sent === undefined) throw pcErrors.etagRequired();
+  if (sent !== current.etag) throw pcErrors.staleEtag();
+  const updated = readBillingProfile(body, "billingProfile");
+  customer.resource.billingProfile = { id: current.id, ...updated, etag: newProfileEtag() };
+  return { status: 200, body: billingProfileView(customer) };
+}
+
+// ---- delete -----------------------------------------------------------------------------------
+
+/**
+ * `DELETE /v1/customers/{id}`: integration sandbox only (reference 2.5), 204. Removes the
+ * relationship and the customer tenant with everything bought for it.
+ */
+function deleteCustomer(ctx: PcContext) {
+  const customer = requireCustomer(ctx);
+  if (!ctx.emu.state.settings.sandbox) throw pcErrors.deleteOnlyInSandbox();
+  const state = ctx.emu.state;
+  const pc = pcSections(state);
+  const id = customer.id;
+  for (const [k, cart] of Object.entries(pc.carts)) if (cart.customerId === id) delete pc.carts[k];
+  for (const [k, order] of Object.entries(pc.orders)) if (order.customerId === id) delete pc.orders[k];
+  for (const [k, sub] of Object.entries(pc.subscriptions))
+    if (sub.customerId === id) delete pc.subscriptions[k];
+  delete pc.agreements[id];
+  delete pc.applicationConsents[id];
+  for (const k of Object.keys(pc.customerUserExtras))
+    if (k.startsWith(`${id}/`)) delete pc.customerUserExtras[k];
+  for (const [subId, sub] of Object.entries(state.azure.subscriptions)) {
+    if (sub.customerId !== id && sub.tenantId !== id) continue;
+    delete state.azure.subscriptions[subId];
+    const prefix = `/subscriptions/${subId.toLowerCase()}`;
+    for (const key of Object.keys(state.azure.roleAssignments)) {
+      if (key.toLowerCase().startsWith(prefix)) delete state.azure.roleAssignments[key];
+    }
+  }
+  delete state.directory[id];
+  delete state.partnerCenter.customers[id];
+  return { status: 204 };
+}
+
+// ---- views ------------------------------------------------------------------------------------
+
+/** `Customer` as `GET /v1/customers/{id}` returns it (vector 03). */
+export function customerView(c: CustomerRecord): JsonObject {
+  const r = c.resource;
+  const out: JsonObject = {
+    id: c.id,
+    commerceId: c.commerceId,
+    companyProfile: companyProfileView(c),
+    billingProfile: billingProfileView(c),
+    relationshipToPartner: r.relationshipToPartner,
+    allowDelegatedAccess: r.allowDelegatedAccess,
+    customDomains: [...((r.customDomains as string[]) ?? [])],
+  };
+  if (r.associatedPartnerId !== undefined) out.associatedPartnerId = r.associatedPartnerId;
+  out.links = { self: link(`/customers/${c.id}`) };
+  out.attributes = attributes("Customer");
+  return out;
+}
+
+/** The 201 answer of a create (vector 02), with the generated admin credentials. */
+function createdCustomerView(c: CustomerRecord, password: string): JsonObject {
+  const r = c.resource;
+  const company = r.companyProfile as JsonObject;
+  const { etag, firstName: _f, lastName: _l, ...billing } = r.billingProfile as JsonObject;
+  const out: JsonObject = {
+    id: c.id,
+    commerceId: c.commerceId,
+    companyProfile: {
+      tenantId: company.tenantId,
+      domain: company.domain,
+      attributes: attributes("CustomerCompanyProfile"),
+    },
+    billingProfile: { ...billing, attributes: attributes("CustomerBillingProfile", etag as string) },
+    enableGDAPByDefault: r.enableGDAPByDefault,
+    relationshipToPartner: r.relationshipToPartner,
+  };
+  if (r.associatedPartnerId !== undefined) out.associatedPartnerId = r.associatedPartnerId;
+  out.userCredentials = { userName: "admin", password };
+  out.attributes = attributes("Customer");
+  return out;
+}
+
+/** The slim list item (vector 04). */
+function customerListItem(c: CustomerRecord): JsonObject {
+  const company = c.resource.companyProfile as JsonObject;
+  return {
+    id: c.id,
+    companyProfile: {
+      tenantId: company.tenantId,
+      domain: company.domain,
+      companyName: company.companyName,
+      attributes: attributes("CustomerCompanyProfile"),
+    },
+    relationshipToPartner: c.resource.relationshipToPartner,
+    attributes: attributes("Customer"),
+  };
+}
+
+export function billingProfileView(c: CustomerRecord): JsonObject {
+  const { etag, ...profile } = c.resource.billingProfile as JsonObject;
+  return {
+    ...profile,
+    defaultAddress: { ...(profile.defaultAddress as JsonObject) },
+    links: { self: link(`/customers/${c.id}/profiles/billing`) },
+    attributes: attributes("CustomerBillingProfile", etag as string),
+  };
+}
+
+export function companyProfileView(c: CustomerRecord): JsonObject {
+  const company = c.resource.companyProfile as JsonObject;
+  return {
+    ...company,
+    links: { self: link(`/customers/${c.id}/profiles/company`) },
+    attributes: attributes("CustomerCompanyProfile"),
+  };
+}

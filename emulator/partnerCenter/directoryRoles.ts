@@ -1,0 +1,84 @@
+import type { DirectoryTenant, DirectoryUser } from "../common/state";
+import type { Route } from "../common/types";
+import { collection } from "./collections";
+import { requireUser, userScope } from "./customerUsers";
+import { DIRECTORY_ROLES, findDirectoryRole } from "./directoryRoleCatalog";
+import { type JsonObject, requireBody, strProp } from "./jsonBody";
+import { pcErrors } from "./pcErrors";
+import { type PcContext, pcRoute } from "./pcRoute";
+import { attributes } from "./resourceLinks";
+
+/**
+ * Directory roles of a customer tenant and their user members (reference 4; vectors 16, 17), all
+ * App+User only. Memberships are `directoryRoleMembers` of the customer's directory tenant.
+ */
+const roles = "/v1/customers/:customerId/directoryroles";
+
+export const directoryRoleRoutes: Route[] = [
+  pcRoute("GET", roles, { auth: "appUser" }, (ctx) => {
+    userScope(ctx);
+    return { status: 200, body: collection(DIRECTORY_ROLES.map(roleView)) };
+  }),
+  pcRoute("GET", "/v1/customers/:customerId/users/:userId/directoryroles", { auth: "appUser" }, (ctx) => {
+    const { tenant } = userScope(ctx);
+    const user = requireUser(tenant, ctx.req.params.userId, false);
+    const items = DIRECTORY_ROLES.filter((r) =>
+      (tenant.directoryRoleMembers[r.id] ?? []).includes(user.id),
+    ).map(roleView);
+    return { status: 200, body: collection(items) };
+  }),
+  pcRoute("GET", `${roles}/:roleId/usermembers`, { auth: "appUser" }, (ctx) => {
+    const { tenant } = userScope(ctx);
+    const role = requireRole(ctx);
+    const items = (tenant.directoryRoleMembers[role.id] ?? [])
+      .map((id) => tenant.users[id])
+      .filter((u): u is DirectoryUser => u !== undefined && u.state === "active")
+      .map((u) => memberView(u, role.id));
+    return { status: 200, body: collection(items) };
+  }),
+  pcRoute("POST", `${roles}/:roleId/usermembers`, { auth: "appUser" }, (ctx) => {
+    const { tenant } = userScope(ctx);
+    const role = requireRole(ctx);
+    const body = requireBody(ctx.req.body);
+    const user = requireUser(tenant, strProp(body, "id"), false);
+    tenant.directoryRoleMembers[role.id] ??= [];
+    const members = tenant.directoryRoleMembers[role.id];
+    if (members.includes(user.id)) throw pcErrors.alreadyRoleMember(user.id, role.id);
+    members.push(user.id);
+    return { status: 201, body: memberView(user, role.id) };
+  }),
+  pcRoute("DELETE", `${roles}/:roleId/usermembers/:userId`, { auth: "appUser" }, (ctx) => {
+    const { tenant } = userScope(ctx);
+    const role = requireRole(ctx);
+    removeMember(tenant, role.id, (ctx.req.params.userId ?? "").toLowerCase());
+    return { status: 204 };
+  }),
+];
+
+function requireRole(ctx: PcContext): { id: string; name: string } {
+  const role = findDirectoryRole(ctx.req.params.roleId ?? "");
+  if (!role) throw pcErrors.roleNotFound(ctx.req.params.roleId ?? "");
+  return role;
+}
+
+function removeMember(tenant: DirectoryTenant, roleId: string, userId: string): void {
+  const members = tenant.directoryRoleMembers[roleId] ?? [];
+  const i = members.indexOf(userId);
+  if (i < 0) throw pcErrors.notRoleMember(userId, roleId);
+  members.splice(i, 1);
+}
+
+function roleView(r: { id: string; name: string }): JsonObject {
+  return { name: r.name, id: r.id, attributes: attributes("DirectoryRole") };
+}
+
+/** `UserMember` (vector 17). */
+function memberView(u: DirectoryUser, roleId: string): JsonObject {
+  return {
+    displayName: u.displayName,
+    userPrincipalName: u.userPrincipalName,
+    roleId,
+    id: u.id,
+    attributes: attributes("UserMember"),
+  };
+}

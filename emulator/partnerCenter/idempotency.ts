@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import type { EmulatorCore, EmuRequest, EmuResponse } from "../common/types";
+import { pcErrors } from "./pcErrors";
+import { pcSections } from "./pcState";
+
+/**
+ * `MS-RequestId` deduplication of POSTs (reference 1.3: "reuse the same value when retrying after
+ * a timeout"; customer creation is documented as idempotent). The first successful answer to a
+ * request id is stored; the same id with the same request (caller tenant, path, body) gets that
+ * answer again, status and body, without doing the work twice. The same id with a different
+ * request is refused ([U] 400 / 800002). Failed answers are not stored, so a retry after a 429 or
+ * a transient error runs again.
+ *
+ * Secrets in answers (generated or echoed passwords) are never stored: a route redacts them
+ * before storing and puts a value back when replaying (see {@link ReplayHooks}).
+ */
+export interface ReplayHooks {
+  /** Removes secrets from a body before it is stored. */
+  redact?: (body: unknown) => unknown;
+  /** Puts secrets back into a stored body for a replay (may update state, e.g. rotate a password). */
+  rehydrate?: (stored: unknown, req: EmuRequest, emu: EmulatorCore) => unknown;
+}
+
+/** Stored answers expire after a week of emulator time. [U]: the service's retention is not published. */
+const RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export function requestFingerprint(req: EmuRequest, callerTenantId: string): string {
+  const canonical = JSON.stringify({
+    t: callerTenantId,
+    m: req.method,
+    p: req.path.toLowerCase(),
+    b: canonicalJson(req.body ?? null),
+  });
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** The stored answer for this request id, or `undefined` when the id is new (or expired). */
+export function findReplay(
+  emu: EmulatorCore,
+  requestId: string,
+  fingerprint: string,
+  hooks: ReplayHooks,
+  req: EmuRequest,
+): EmuResponse | undefined {
+  const pc = pcSections(emu.state);
+  const entry = pc.idempotency[requestId];
+  if (!entry) return undefined;
+  const at = pc.idempotencyTimes[requestId];
+  if (at !== undefined && emu.now().getTime() - Date.parse(at) > RETENTION_MS) {
+    delete pc.idempotency[requestId];
+    delete pc.idempotencyTimes[requestId];
+    emu.markDirty();
+    return undefined;
+  }
+  if (entry.fingerprint !== fingerprint) throw pcErrors.requestIdReused(requestId);
+  const body = hooks.rehydrate
+    ? hooks.rehydrate(structuredClone(entry.body), req, emu)
+    : structuredClone(entry.body);
+  return { status: entry.status, headers: { ...(entry.headers ?? {}) }, body };
+}
+
+/** Stores a successful answer under its request id. */
+export function recordReplay(
+  emu: EmulatorCore,
+  requestId: string,
+  fingerprint: string,
+  response: EmuResponse,
+  hooks: ReplayHooks,
+): void {
+  if (response.status < 200 || response.status >= 300) return;
+  const pc = pcSections(emu.state);
+  const body = response.body === undefined ? undefined : structuredClone(response.body);
+  pc.idempotency[requestId] = {
+    fingerprint,
+    status: response.status,
+    body: hooks.redact ? hooks.redact(body) : body,
+    headers: response.headers ? { ...response.headers } : undefined,
+  };
+  pc.idempotencyTimes[requestId] = emu.now().toISOString();
+  emu.markDirty();
+}
+
+function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as Record<string, unknown>).sort()) {
+      out[key] = canonicalJson((value as Record<string, unknown>)[key]);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,76 @@
+import type { Route } from "../common/types";
+import { collection } from "./collections";
+import { requireCustomer } from "./customerAccess";
+import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./jsonBody";
+import { pcErrors } from "./pcErrors";
+import { type PcContext, pcRoute } from "./pcRoute";
+import { type OrderRecord, pcSections } from "./pcState";
+import { checkPurchase, orderView, placeOrders, purchaseInput, readPurchaseItem } from "./purchases";
+
+/**
+ * Orders (reference 3.3; vector 18): create directly, get, list, and the App+User-only
+ * provisioning status.
+ */
+export const orderRoutes: Route[] = [
+  pcRoute("POST", "/v1/customers/:customerId/orders", { auth: "appOrUser", rate: "order" }, (ctx) => {
+    const customer = requireCustomer(ctx);
+    const body = requireBody(ctx.req.body);
+    const raw = arrProp(body, "lineItems");
+    if (!raw || raw.length === 0)
+      throw pcErrors.invalidProperty("lineItems is required and must not be empty.");
+    const billingCycle = strProp(body, "billingCycle");
+    const items = raw.map((entry, index) => {
+      if (!isObject(entry)) throw pcErrors.invalidProperty(`lineItems[${index}] must be an object.`);
+      const number = typeof entry.lineItemNumber === "number" ? entry.lineItemNumber : index;
+      if (number !== index)
+        throw pcErrors.invalidProperty("Line Item number should be from 0 to number of line items count");
+      return readPurchaseItem(purchaseInput(entry, "offerId"), index, billingCycle);
+    });
+    checkPurchase(ctx.emu, ctx.caller, customer, items);
+    const [order] = placeOrders(ctx.emu, ctx.caller, customer, [items]);
+    return { status: 201, body: orderView(order) };
+  }),
+  pcRoute("GET", "/v1/customers/:customerId/orders", { auth: "appOrUser", rate: "order" }, (ctx) => {
+    const customer = requireCustomer(ctx);
+    const items = Object.values(pcSections(ctx.emu.state).orders)
+      .filter((o) => o.customerId === customer.id)
+      .sort((a, b) => String(a.resource.creationDate).localeCompare(String(b.resource.creationDate)))
+      .map(orderView);
+    return { status: 200, body: collection(items, `/customers/${customer.id}/orders`) };
+  }),
+  pcRoute(
+    "GET",
+    "/v1/customers/:customerId/orders/:orderId",
+    { auth: "appOrUser", rate: "order" },
+    (ctx) => ({
+      status: 200,
+      body: orderView(requireOrder(ctx)),
+    }),
+  ),
+  pcRoute(
+    "GET",
+    "/v1/customers/:customerId/orders/:orderId/provisioningstatus",
+    { auth: "appUser", rate: "order" },
+    (ctx) => {
+      const order = requireOrder(ctx);
+      const pending = order.provisionAt !== undefined;
+      const items = (order.resource.lineItems as JsonObject[]).map((l) => ({
+        orderLineItemId: l.lineItemNumber,
+        lineItemNumber: l.lineItemNumber,
+        status: pending ? "pending" : "fulfilled",
+        quantityProvisioningInformation: [
+          { quantity: l.quantity, status: pending ? "pending" : "fulfilled" },
+        ],
+      }));
+      return { status: 200, body: collection(items) };
+    },
+  ),
+];
+
+function requireOrder(ctx: PcContext): OrderRecord {
+  const customer = requireCustomer(ctx);
+  const id = (ctx.req.params.orderId ?? "").toLowerCase();
+  const order = pcSections(ctx.emu.state).orders[id];
+  if (!order || order.customerId !== customer.id) throw pcErrors.orderNotFound(id);
+  return order;
+}

@@ -1,0 +1,56 @@
+import type { EmuResponse } from "../common/types";
+
+/**
+ * Partner Center errors in the service's wire format (reference 1.5):
+ * `{ "code": <number>, "description": "...", "data": [...], "source": "PartnerFD" }`.
+ *
+ * `code` is documented as a string but every published example emits a JSON number, so the
+ * emulator emits a number. Route handlers throw a {@link PcError}; the route pipeline turns it
+ * into the response.
+ */
+export class PcError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    readonly description: string,
+    readonly data: string[] = [],
+    /** Extra response headers (e.g. `WWW-Authenticate` on 401). */
+    readonly headers: Record<string, string> = {},
+    /** A body in a different documented shape (the agreement duplicate error, reference 2.8). */
+    readonly customBody?: Record<string, unknown>,
+  ) {
+    super(description);
+    this.name = "PcError";
+  }
+
+  toResponse(): EmuResponse {
+    return {
+      status: this.status,
+      headers: { ...this.headers },
+      body: this.customBody ?? pcErrorBody(this.code, this.description, this.data),
+    };
+  }
+}
+
+/** The Partner Center error body. */
+export function pcErrorBody(
+  code: number,
+  description: string,
+  data: string[] = [],
+): { code: number; description: string; data: string[]; source: string } {
+  // The documented maximum length of `description` is 1024 characters.
+  return { code, description: description.slice(0, 1024), data, source: "PartnerFD" };
+}
+
+/**
+ * The throttling answer, which has its own shape (reference 1.6, vector 06):
+ * HTTP 429, `Retry-After: N`, `{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in N seconds." }`.
+ */
+export function throttledResponse(retryAfterSeconds: number): EmuResponse {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return {
+    status: 429,
+    headers: { "Retry-After": String(seconds) },
+    body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+  };
+}

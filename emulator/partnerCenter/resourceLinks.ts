@@ -1,0 +1,18 @@
+/**
+ * The Partner Center resource envelope pieces (reference 1.4): `links` entries
+ * `{ "uri": "/customers/...", "method": "GET", "headers": [] }` with URIs relative to `/v1`, as
+ * most published examples show them, and `attributes { objectType, etag? }`.
+ */
+export interface Link {
+  uri: string;
+  method: string;
+  headers: { key: string; value: string }[];
+}
+
+export function link(uri: string, method = "GET", headers: { key: string; value: string }[] = []): Link {
+  return { uri, method, headers };
+}
+
+export function attributes(objectType: string, etag?: string): { etag?: string; objectType: string } {
+  return etag === undefined ? { objectType } : { etag, objectType };
+}

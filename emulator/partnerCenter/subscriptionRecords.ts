@@ -1,0 +1,108 @@
+import type { EmulatorCore } from "../common/types";
+import { type CatalogOffer, catalogItemId } from "./catalog";
+import { subscriptionEtag } from "./etags";
+import type { JsonObject } from "./jsonBody";
+import { type OrderLineItemSpec, pcSections, type SubscriptionRecord } from "./pcState";
+import { attributes, link } from "./resourceLinks";
+
+/**
+ * Partner Center `Subscription` records (reference 3.4). The Azure plan's values
+ * (`billingType "usage"`, `billingCycle "one_time"`, `quantity 1`, `productType.id "Azure"`,
+ * `offerName "Azure plan"`, far-future `commitmentEndDate`) are [U]: no published Azure plan
+ * subscription example exists; they follow the legacy usage subscription of vector 13.
+ */
+export function createSubscriptionRecord(
+  emu: EmulatorCore,
+  input: {
+    customerId: string;
+    partnerTenantId: string;
+    orderId: string;
+    offer: CatalogOffer;
+    item: OrderLineItemSpec;
+  },
+): SubscriptionRecord {
+  const { offer, item } = input;
+  const now = emu.now();
+  const id = emu.newId();
+  const start = `${now.toISOString().slice(0, 10)}T00:00:00Z`;
+  const azure = offer.kind === "azurePlan";
+  const resource: JsonObject = {
+    id,
+    offerId: catalogItemId(offer),
+    offerName: offer.offerName,
+    friendlyName: item.friendlyName ?? offer.offerName,
+    quantity: item.quantity,
+    unitType: offer.unitType,
+    hasPurchasableAddons: false,
+    creationDate: now.toISOString(),
+    effectiveStartDate: start,
+    commitmentEndDate: azure ? "9999-12-31T00:00:00Z" : termEnd(now, item.termDuration ?? "P1M"),
+    status: "active",
+    autoRenewEnabled: !azure,
+    isTrial: false,
+    billingType: azure ? "usage" : "license",
+    billingCycle: item.billingCycle,
+    actions: azure ? [] : ["Cancel"],
+    partnerId: "",
+    suspensionReasons: [],
+    contractType: "subscription",
+    isMicrosoftProduct: true,
+    publisherName: "Microsoft Corporation",
+    productType: azure
+      ? { id: "Azure", displayName: "Azure" }
+      : { id: "OnlineServicesNCE", displayName: "OnlineServicesNCE" },
+    attentionNeeded: false,
+    actionTaken: false,
+    orderId: input.orderId,
+  };
+  if (!azure) {
+    resource.termDuration = item.termDuration ?? "P1M";
+    resource.renewalTermDuration = item.termDuration ?? "P1M";
+  }
+  const record: SubscriptionRecord = {
+    id,
+    customerId: input.customerId,
+    partnerTenantId: input.partnerTenantId,
+    version: 1,
+    resource,
+  };
+  pcSections(emu.state).subscriptions[id] = record;
+  return record;
+}
+
+function termEnd(start: Date, term: string): string {
+  const d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+  if (term === "P1Y") d.setUTCFullYear(d.getUTCFullYear() + 1);
+  else if (term === "P3Y") d.setUTCFullYear(d.getUTCFullYear() + 3);
+  else d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return `${d.toISOString().slice(0, 10)}T00:00:00Z`;
+}
+
+export function currentEtag(s: SubscriptionRecord): string {
+  return subscriptionEtag(s.id, s.version);
+}
+
+/** `Subscription` as GET returns it (vector 13 shape, minus the legacy-only `entitlementId` / `links.offer`). */
+export function subscriptionView(s: SubscriptionRecord): JsonObject {
+  const r = s.resource;
+  const [productId, skuId, availabilityId] = String(r.offerId).split(":");
+  const base = `/customers/${s.customerId}`;
+  return {
+    ...structuredClone(r),
+    links: {
+      product: link(`/products/${productId}`),
+      sku: link(`/products/${productId}/skus/${skuId}`),
+      availability: link(`/products/${productId}/skus/${skuId}/availabilities/${availabilityId}`),
+      self: link(`${base}/subscriptions/${s.id}`),
+    },
+    attributes: attributes("Subscription", currentEtag(s)),
+  };
+}
+
+/** Subscriptions of a customer that still count (not deleted). */
+export function liveSubscriptions(emu: EmulatorCore, customerId: string): SubscriptionRecord[] {
+  return Object.values(pcSections(emu.state).subscriptions).filter(
+    (s) => s.customerId === customerId && s.resource.status !== "deleted",
+  );
+}
