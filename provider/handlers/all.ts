@@ -1,3 +1,6 @@
 // One import per resource handler module; each registers itself with the registry.
 // Handler modules add their line here.
-export {};
+import "./customer";
+import "./customerAgreement";
+import "./azurePlan";
+import "./azureSubscription";

@@ -277,11 +277,11 @@ export async function getAzureEntitlement(
 }
 
 /**
- * Documented `cancellationReason` values. Microsoft's page shows only `compromise` in its
- * example [C]; `dispute` and `other` come from the Azure billing API's CancellationReason enum
- * and are our assumption for Partner Center [U]. An invalid value is 400 code 900307.
+ * The documented `cancellationReason`: Microsoft's page ("Cancel an Azure subscription") shows
+ * only `compromise` [C]; the API exists for compromise and abuse ("If compromise or abuse,
+ * partners ... can cancel"). Other values are not documented [U]; an invalid one is 400 / 900307.
  */
-export type EntitlementCancellationReason = "compromise" | "dispute" | "other";
+export const DEFAULT_CANCELLATION_REASON = "compromise";
 
 /** `POST .../azureEntitlements/{e}/cancel` body `{cancellationReason}` (reference §3.5). */
 export async function cancelAzureEntitlement(
@@ -289,7 +289,7 @@ export async function cancelAzureEntitlement(
   customerId: string,
   planSubscriptionId: string,
   entitlementId: string,
-  cancellationReason: EntitlementCancellationReason,
+  cancellationReason: string,
 ): Promise<void> {
   await pc.send({
     method: "POST",

@@ -1,0 +1,687 @@
+import { z } from "zod";
+import type { CspApi } from "../clients/cspApi";
+import {
+  AZURE_PLAN_CATALOG_ITEM,
+  cancelAzureEntitlement,
+  checkoutCart,
+  createCart,
+  DEFAULT_CANCELLATION_REASON,
+  getOrder,
+  getSubscription,
+  isAzurePlanSubscription,
+  isCatalogItemAvailable,
+  listAzureEntitlements,
+  listOrders,
+  listSubscriptions,
+  type PcAzureEntitlement,
+  type PcOrder,
+  type PcSubscription,
+  parseCatalogItemId,
+  patchSubscription,
+} from "../clients/partnerCenter/commerce";
+import { getCustomer } from "../clients/partnerCenter/customers";
+import type { CspConfig } from "../configTypes";
+import { CspError, isCspError } from "../errors";
+import { conflict, hasServiceCode, isLostResponse, partialCreate, refusal } from "./commerce/errors";
+import {
+  accountFailures,
+  accountField,
+  accountName,
+  customerIdField,
+  immutableFailures,
+} from "./commerce/fields";
+import { pollUntil } from "./commerce/polling";
+import { purchaseFailures } from "./commerce/purchaseGuard";
+import { deterministicUuid, stripUndefined, validateInputs } from "./common";
+import { registerHandler } from "./registry";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
+import { isUnknown } from "./types";
+
+/**
+ * AzurePlan: the customer's Microsoft Azure plan (reference §3), a billable purchase.
+ *
+ * - Never bought twice: create first adopts an Azure plan the customer already has (or an order
+ *   for one still being provisioned); otherwise it orders through cart + checkout, whose
+ *   `MS-RequestId`s are deterministic (`azure-plan-cart` / `azure-plan-checkout`, account,
+ *   customer), so a lost response or a re-run after a crash replays the same order.
+ * - An accepted order whose subscription is not provisioned after a bounded wait is recorded as a
+ *   partial create (id = order id) instead of being lost; refresh or update completes it.
+ * - `friendlyName` and `status` (`active` / `suspended`) are updates (PATCH with If-Match).
+ *   Suspending needs every Azure subscription under the plan to be cancelled first.
+ * - Delete suspends the plan (a plan cannot be un-bought); `onDelete` can leave it instead, or
+ *   cancel its Azure subscriptions first. The output `deletionBehavior` says which.
+ * - Purchase acknowledgement: see `commerce/purchaseGuard.ts`.
+ */
+
+export const AZURE_PLAN_TYPE = "AzurePlan";
+
+export type AzurePlanStatus = "active" | "suspended";
+export type AzurePlanOnDelete = "suspend" | "cancelSubscriptionsAndSuspend" | "leave";
+
+export interface AzurePlanInputs {
+  customerId: string;
+  /** Must be `true`: the explicit acknowledgement that this program buys an Azure plan. */
+  acknowledgePurchase: true;
+  friendlyName?: string;
+  /** Desired status; default `active`. */
+  status?: AzurePlanStatus;
+  /** Default `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan). */
+  catalogItemId?: string;
+  onDelete?: AzurePlanOnDelete;
+  account?: string;
+}
+
+export interface AzurePlanOutputs {
+  /** Partner Center subscription id of the plan (absent while the order is still provisioning). */
+  subscriptionId?: string;
+  /** Partner Center status: `active`, `suspended`, `pending` (order not provisioned yet), ... */
+  status: string;
+  orderId?: string;
+  /** The first Azure subscription (entitlement) of the plan. */
+  azureSubscriptionId?: string;
+  friendlyName?: string;
+  catalogItemId: string;
+  adopted: boolean;
+  deletionBehavior: string;
+}
+
+type PlanState = Omit<AzurePlanInputs, "status" | "friendlyName"> & AzurePlanOutputs;
+
+const IDENTITY_KEYS = ["customerId", "catalogItemId", "account"] as const;
+
+const CANNOT_REPLACE =
+  "an Azure plan is never replaced: that would buy a new plan and suspend this one, two billable changes. To buy a plan for another customer, add a new AzurePlan resource; to stop managing this one, remove it from the program (see its deletionBehavior output); otherwise set the input back";
+
+const schema = z.object({
+  customerId: customerIdField,
+  acknowledgePurchase: z.literal(true, {
+    error:
+      "AzurePlan is a billable purchase: set acknowledgePurchase: true to confirm that this program may buy an Azure plan",
+  }),
+  friendlyName: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(128, "must be at most 128 characters")
+    .optional(),
+  status: z.enum(["active", "suspended"], { error: 'must be "active" or "suspended"' }).optional(),
+  catalogItemId: z
+    .string({ error: "must be a string" })
+    .refine(
+      (v) => parseCatalogItemId(v) !== undefined,
+      "must be product:sku:availability, e.g. DZH318Z0BPS6:0001:DZH318Z0BML6",
+    )
+    .optional(),
+  onDelete: z
+    .enum(["suspend", "cancelSubscriptionsAndSuspend", "leave"], {
+      error: 'must be "suspend", "cancelSubscriptionsAndSuspend" or "leave"',
+    })
+    .optional(),
+  account: accountField,
+}) as z.ZodType<AzurePlanInputs>;
+
+function catalogItemOf(inputs: Pick<AzurePlanInputs, "catalogItemId">): string {
+  return inputs.catalogItemId ?? AZURE_PLAN_CATALOG_ITEM;
+}
+
+function describeDeletion(onDelete: AzurePlanOnDelete | undefined): string {
+  switch (onDelete ?? "suspend") {
+    case "suspend":
+      return "suspend: deleting this resource suspends the Azure plan (a plan cannot be un-bought; it can be reactivated later); it fails while Azure subscriptions under the plan are active";
+    case "cancelSubscriptionsAndSuspend":
+      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan, then suspends the plan";
+    default:
+      return "leave: deleting this resource only stops managing the Azure plan; it stays active and billable";
+  }
+}
+
+// --- catalog ------------------------------------------------------------------------------------
+
+type CatalogVerdict = { ok: true } | { ok: false; reason: string };
+
+/** Whether the catalog item is offered to the customer in the customer's country (read-only). */
+async function verifyCatalogItem(
+  api: CspApi,
+  customerId: string,
+  catalogItemId: string,
+): Promise<CatalogVerdict> {
+  const item = parseCatalogItemId(catalogItemId);
+  if (!item) return { ok: false, reason: `catalogItemId ${catalogItemId} is not product:sku:availability` };
+  const customer = await getCustomer(api.partnerCenter, customerId);
+  if (!customer) {
+    return {
+      ok: false,
+      reason: `customer ${customerId} is not a customer of partner account "${api.account}"`,
+    };
+  }
+  const country =
+    customer.billingProfile?.defaultAddress?.country ?? customer.companyProfile?.address?.country ?? "US";
+  if (!(await isCatalogItemAvailable(api.partnerCenter, customerId, item, country))) {
+    return {
+      ok: false,
+      reason: `catalog item ${catalogItemId} is not available to customer ${customerId} in ${country} (product ${item.productId}, SKU ${item.skuId}, availability ${item.availabilityId})`,
+    };
+  }
+  return { ok: true };
+}
+
+// --- provisioning -------------------------------------------------------------------------------
+
+function planOfOrder(order: PcOrder, catalogItemId: string): string | undefined {
+  const wanted = catalogItemId.toLowerCase();
+  const line =
+    order.lineItems?.find((l) => (l.offerId ?? "").toLowerCase() === wanted) ?? order.lineItems?.[0];
+  return line?.subscriptionId || undefined;
+}
+
+function orderIsForPlan(order: PcOrder, catalogItemId: string): boolean {
+  const wanted = catalogItemId.toLowerCase();
+  const status = (order.status ?? "").toLowerCase();
+  return (
+    status !== "cancelled" && (order.lineItems ?? []).some((l) => (l.offerId ?? "").toLowerCase() === wanted)
+  );
+}
+
+/** Waits (bounded) until the order names its subscription. */
+async function waitForSubscriptionId(
+  api: CspApi,
+  customerId: string,
+  order: PcOrder,
+  catalogItemId: string,
+): Promise<string | undefined> {
+  const immediate = planOfOrder(order, catalogItemId);
+  if (immediate) return immediate;
+  return pollUntil(async () => {
+    const current = await getOrder(api.partnerCenter, customerId, order.id);
+    return current ? planOfOrder(current, catalogItemId) : undefined;
+  });
+}
+
+function pickAzureSubscription(entitlements: PcAzureEntitlement[], previous?: string): string | undefined {
+  if (previous && entitlements.some((e) => e.id.toLowerCase() === previous.toLowerCase())) return previous;
+  return (entitlements.find((e) => (e.status ?? "").toLowerCase() === "active") ?? entitlements[0])?.id;
+}
+
+function planOutputs(
+  inputs: AzurePlanInputs,
+  sub: PcSubscription,
+  extra: { orderId?: string; azureSubscriptionId?: string; adopted: boolean },
+): PlanState {
+  return stripUndefined({
+    ...inputsWithout(inputs),
+    subscriptionId: sub.id,
+    status: sub.status ?? "active",
+    orderId: sub.orderId ?? extra.orderId,
+    azureSubscriptionId: extra.azureSubscriptionId,
+    friendlyName: sub.friendlyName,
+    catalogItemId: catalogItemOf(inputs),
+    adopted: extra.adopted,
+    deletionBehavior: describeDeletion(inputs.onDelete),
+  });
+}
+
+/** Outputs of an order whose subscription is not provisioned yet. */
+function pendingOutputs(inputs: AzurePlanInputs, orderId: string, adopted: boolean): PlanState {
+  return stripUndefined({
+    ...inputsWithout(inputs),
+    status: "pending",
+    orderId,
+    catalogItemId: catalogItemOf(inputs),
+    adopted,
+    deletionBehavior: describeDeletion(inputs.onDelete),
+  });
+}
+
+/** Inputs without the keys that are also outputs (the outputs carry what Partner Center holds). */
+function inputsWithout(inputs: AzurePlanInputs): Omit<AzurePlanInputs, "status" | "friendlyName"> {
+  const { status: _status, friendlyName: _friendlyName, ...rest } = inputs;
+  const out: Record<string, unknown> = { ...rest };
+  delete out["__provider"];
+  for (const k of ["subscriptionId", "orderId", "azureSubscriptionId", "adopted", "deletionBehavior"])
+    delete out[k];
+  return out as Omit<AzurePlanInputs, "status" | "friendlyName">;
+}
+
+/** The plan's subscription plus its first Azure subscription, as outputs. */
+async function describePlan(
+  api: CspApi,
+  inputs: AzurePlanInputs,
+  sub: PcSubscription,
+  extra: { orderId?: string; previousAzureSubscriptionId?: string; adopted: boolean },
+): Promise<PlanState> {
+  const entitlements = await listAzureEntitlements(api.partnerCenter, inputs.customerId, sub.id);
+  const azureSubscriptionId = pickAzureSubscription(entitlements, extra.previousAzureSubscriptionId);
+  return planOutputs(inputs, sub, {
+    adopted: extra.adopted,
+    ...(extra.orderId ? { orderId: extra.orderId } : {}),
+    ...(azureSubscriptionId ? { azureSubscriptionId } : {}),
+  });
+}
+
+function activeEntitlements(entitlements: PcAzureEntitlement[]): PcAzureEntitlement[] {
+  return entitlements.filter((e) => (e.status ?? "").toLowerCase() === "active");
+}
+
+/**
+ * Applies `friendlyName` / `status` with a PATCH of the full subscription (GET for the ETag,
+ * If-Match, one more round on a stale ETag 2055). Suspending is refused while Azure
+ * subscriptions under the plan are active (Partner Center allows suspending an Azure plan only
+ * without active usage assets, reference §3.4).
+ */
+async function applyPlanSettings(
+  api: CspApi,
+  customerId: string,
+  subscriptionId: string,
+  desired: { friendlyName?: string; status?: AzurePlanStatus },
+  ctx: HandlerContext,
+): Promise<PcSubscription> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await getSubscription(api.partnerCenter, customerId, subscriptionId);
+    if (!current) {
+      throw refusal(
+        `the Azure plan subscription ${subscriptionId} of customer ${customerId} no longer exists`,
+        "run `pulumi refresh` to drop it from the stack",
+        "CSP_API_ERROR",
+      );
+    }
+    const renamed = desired.friendlyName !== undefined && desired.friendlyName !== current.friendlyName;
+    const status = (current.status ?? "").toLowerCase();
+    const restatus = desired.status !== undefined && desired.status !== status;
+    if (!renamed && !restatus) return current;
+    if (restatus && desired.status === "suspended") {
+      const active = activeEntitlements(
+        await listAzureEntitlements(api.partnerCenter, customerId, subscriptionId),
+      );
+      if (active.length > 0) {
+        throw conflict(
+          "partnerCenter",
+          `cannot suspend the Azure plan ${subscriptionId} of customer ${customerId}: ${active.length} Azure subscription(s) under it are active (${active.map((e) => e.id).join(", ")})`,
+          "cancel them first (delete their AzureSubscription resources, or cancel them in Partner Center), then suspend the plan; Partner Center suspends an Azure plan only when it has no active Azure subscriptions",
+        );
+      }
+    }
+    const body: PcSubscription = {
+      ...current,
+      ...(renamed ? { friendlyName: desired.friendlyName } : {}),
+      ...(restatus ? { status: desired.status } : {}),
+    };
+    try {
+      const updated = await patchSubscription(api.partnerCenter, customerId, body);
+      if (restatus) {
+        ctx.log(
+          desired.status === "suspended"
+            ? `AzurePlan ${subscriptionId}: suspended (customer ${customerId})`
+            : `AzurePlan ${subscriptionId}: reactivated (status active; customer ${customerId})`,
+        );
+      }
+      return { ...body, ...updated };
+    } catch (e) {
+      if (attempt === 0 && hasServiceCode(e, "2055")) continue;
+      throw e;
+    }
+  }
+}
+
+function desiredSettings(inputs: AzurePlanInputs): { friendlyName?: string; status: AzurePlanStatus } {
+  return {
+    ...(inputs.friendlyName !== undefined ? { friendlyName: inputs.friendlyName } : {}),
+    status: inputs.status ?? "active",
+  };
+}
+
+/** Refuses a NEW purchase without acknowledgement, or when the stack forbids purchases. */
+function assertPurchaseAllowed(inputs: AzurePlanInputs, config: CspConfig): void {
+  const failures = purchaseFailures(
+    AZURE_PLAN_TYPE,
+    `an Azure plan for customer ${inputs.customerId}`,
+    inputs.acknowledgePurchase,
+    true,
+    config,
+  );
+  if (failures.length > 0) {
+    throw refusal(
+      failures.map((f) => f.reason).join("; "),
+      "see acknowledgePurchase and csp:allowPurchases in the README",
+    );
+  }
+}
+
+/** Finds the customer's existing Azure plan, or an order for one (never buy twice). */
+async function findExisting(
+  api: CspApi,
+  customerId: string,
+  catalogItemId: string,
+): Promise<{ plan?: PcSubscription; order?: PcOrder }> {
+  const plans = (await listSubscriptions(api.partnerCenter, customerId)).filter(
+    (s) => isAzurePlanSubscription(s, catalogItemId) && (s.status ?? "").toLowerCase() !== "deleted",
+  );
+  if (plans.length > 0) {
+    plans.sort((a, b) => rank(a) - rank(b));
+    return { plan: plans[0]! };
+  }
+  const orders = (await listOrders(api.partnerCenter, customerId)).filter((o) =>
+    orderIsForPlan(o, catalogItemId),
+  );
+  return orders.length > 0 ? { order: orders[0]! } : {};
+}
+
+function rank(s: PcSubscription): number {
+  const status = (s.status ?? "").toLowerCase();
+  return status === "active" ? 0 : status === "suspended" ? 1 : 2;
+}
+
+/** Cart + checkout with deterministic request ids; the purchase itself. */
+async function orderPlan(
+  api: CspApi,
+  inputs: AzurePlanInputs,
+  catalogItemId: string,
+  ctx: HandlerContext,
+): Promise<PcOrder> {
+  const pc = api.partnerCenter;
+  const account = accountName(inputs.account);
+  const customerId = inputs.customerId.toLowerCase();
+  const cart = await createCart(
+    pc,
+    inputs.customerId,
+    [
+      stripUndefined({
+        id: 0,
+        catalogItemId,
+        quantity: 1,
+        billingCycle: "one_time",
+        friendlyName: inputs.friendlyName,
+      }),
+    ],
+    deterministicUuid("azure-plan-cart", account, customerId),
+  );
+  const lineError = cart.lineItems?.find((l) => l.error)?.error;
+  if (lineError) {
+    throw new CspError({
+      code: "CSP_API_ERROR",
+      service: "partnerCenter",
+      summary: `the Azure plan cart for customer ${inputs.customerId} has an error: ${lineError.errorDescription ?? "unknown"}`,
+      ...(lineError.errorCode !== undefined ? { serviceCode: String(lineError.errorCode) } : {}),
+      hint: "fix the cause named by Partner Center (agreement, catalog item, customer profile) and run again",
+    });
+  }
+  ctx.log(`AzurePlan: ordering an Azure plan (${catalogItemId}) for customer ${inputs.customerId}`);
+  let result: Awaited<ReturnType<typeof checkoutCart>>;
+  try {
+    result = await checkoutCart(
+      pc,
+      inputs.customerId,
+      cart.id,
+      deterministicUuid("azure-plan-checkout", account, customerId),
+    );
+  } catch (e) {
+    // Lost answer or "cart already submitted" (an earlier run checked it out): look for the order.
+    if (isLostResponse(e) || hasServiceCode(e, "800065")) {
+      const existing = await findExisting(api, inputs.customerId, catalogItemId);
+      if (existing.order) return existing.order;
+      if (existing.plan)
+        return {
+          id: existing.plan.orderId ?? "",
+          lineItems: [{ offerId: catalogItemId, subscriptionId: existing.plan.id }],
+        };
+      if (isCspError(e) && hasServiceCode(e, "800065")) {
+        throw conflict(
+          "partnerCenter",
+          `the Azure plan cart ${cart.id} of customer ${inputs.customerId} was already checked out by an earlier run, but its order is not visible yet`,
+          "nothing was bought twice; Partner Center can take up to 15 minutes to list a new order: run `pulumi up` again in a few minutes",
+        );
+      }
+    }
+    throw e;
+  }
+  const orderError = result.orderErrors?.[0];
+  if (orderError) {
+    throw new CspError({
+      code: "CSP_API_ERROR",
+      service: "partnerCenter",
+      summary: `checkout of the Azure plan for customer ${inputs.customerId} failed: ${orderError.description ?? "order error"}`,
+      ...(orderError.code !== undefined ? { serviceCode: String(orderError.code) } : {}),
+      hint: "fix the cause named by Partner Center and run again (nothing was ordered for this order group)",
+    });
+  }
+  const order = result.orders?.[0];
+  if (!order) {
+    throw new CspError({
+      code: "CSP_API_ERROR",
+      service: "partnerCenter",
+      summary: `checkout of the Azure plan for customer ${inputs.customerId} returned no order`,
+      hint: "run `pulumi up` again: the checkout is replayed with the same request id, nothing is bought twice",
+    });
+  }
+  return order;
+}
+
+/** From an order to the provisioned plan, or the partial-create error carrying the order id. */
+async function completeOrder(
+  api: CspApi,
+  inputs: AzurePlanInputs,
+  order: PcOrder,
+  adopted: boolean,
+): Promise<PcSubscription> {
+  const catalogItemId = catalogItemOf(inputs);
+  const subscriptionId = await waitForSubscriptionId(api, inputs.customerId, order, catalogItemId);
+  const sub = subscriptionId
+    ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
+    : undefined;
+  if (!sub) {
+    throw partialCreate(
+      new CspError({
+        code: "CSP_TIMEOUT",
+        service: "partnerCenter",
+        summary: `the Azure plan order ${order.id} for customer ${inputs.customerId} was accepted but is not provisioned yet`,
+        hint: "the order is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (nothing will be ordered again)",
+      }),
+      order.id,
+      pendingOutputs(inputs, order.id, adopted),
+    );
+  }
+  return sub;
+}
+
+export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs> = {
+  async check(olds, news, ctx) {
+    const validated = validateInputs(schema, news);
+    const failures: CheckFailure[] = (validated.failures ?? []).filter(
+      (f) => f.property !== "acknowledgePurchase",
+    );
+    const isNew = olds.customerId === undefined;
+    const customerKnown = typeof news.customerId === "string" && !isUnknown(news.customerId);
+    // With purchases disabled, a plan the customer already has is adopted, not bought: look (read-only).
+    let isPurchase = isNew;
+    if (isNew && !ctx.config.allowPurchases && customerKnown && (validated.failures ?? []).length === 0) {
+      try {
+        const existing = await findExisting(ctx.api(news.account), news.customerId, catalogItemOf(news));
+        isPurchase = !existing.plan && !existing.order;
+      } catch (e) {
+        ctx.log(`AzurePlan: could not look for an existing plan during check (${(e as Error).message})`);
+      }
+    }
+    failures.push(
+      ...purchaseFailures(
+        AZURE_PLAN_TYPE,
+        `an Azure plan for customer ${customerKnown ? news.customerId : "(not known yet)"}`,
+        news.acknowledgePurchase,
+        isPurchase,
+        ctx.config,
+      ),
+    );
+    failures.push(...accountFailures(news.account, ctx.config));
+    failures.push(...immutableFailures(AZURE_PLAN_TYPE, olds, news, IDENTITY_KEYS, CANNOT_REPLACE));
+    if (failures.length > 0) return { failures };
+    const inputs = validated.inputs ?? news;
+
+    // Verify the catalog item for the customer's country when the customer is known (read-only).
+    if (isPurchase && customerKnown) {
+      try {
+        const verdict = await verifyCatalogItem(
+          ctx.api(inputs.account),
+          inputs.customerId,
+          catalogItemOf(inputs),
+        );
+        if (!verdict.ok) {
+          const property = verdict.reason.startsWith("customer ") ? "customerId" : "catalogItemId";
+          return { failures: [{ property, reason: `${property}: ${verdict.reason}` }] };
+        }
+      } catch (e) {
+        ctx.log(
+          `AzurePlan: could not verify the catalog during check (${(e as Error).message}); create verifies it again`,
+        );
+      }
+    }
+    return { inputs };
+  },
+
+  async diff(_id, olds, news) {
+    const desired = desiredSettings(news);
+    const statusChanged = !isUnknown(desired.status) && desired.status !== olds.status;
+    const nameChanged =
+      desired.friendlyName !== undefined &&
+      !isUnknown(desired.friendlyName) &&
+      desired.friendlyName !== olds.friendlyName;
+    const onDeleteChanged = describeDeletion(news.onDelete) !== olds.deletionBehavior;
+    const pending = !olds.subscriptionId;
+    return { changes: statusChanged || nameChanged || onDeleteChanged || pending };
+  },
+
+  async create(inputs, ctx) {
+    const api = ctx.api(inputs.account);
+    const catalogItemId = catalogItemOf(inputs);
+    const existing = await findExisting(api, inputs.customerId, catalogItemId);
+    let sub: PcSubscription;
+    let orderId: string | undefined;
+    let adopted = false;
+    if (existing.plan) {
+      sub = existing.plan;
+      adopted = true;
+      ctx.log(
+        `AzurePlan: customer ${inputs.customerId} already has the Azure plan ${sub.id} (${sub.status}); adopted, not bought again`,
+      );
+    } else {
+      let order = existing.order;
+      if (order) {
+        adopted = true;
+        ctx.log(
+          `AzurePlan: customer ${inputs.customerId} already has an order for an Azure plan (${order.id}); adopted, not bought again`,
+        );
+      } else {
+        assertPurchaseAllowed(inputs, ctx.config);
+        const verdict = await verifyCatalogItem(api, inputs.customerId, catalogItemId);
+        if (!verdict.ok) throw refusal(verdict.reason, "check customerId and catalogItemId");
+        order = await orderPlan(api, inputs, catalogItemId, ctx);
+      }
+      orderId = order.id || undefined;
+      sub = await completeOrder(api, inputs, order, adopted);
+    }
+    const applied = await applyPlanSettings(api, inputs.customerId, sub.id, desiredSettings(inputs), ctx);
+    const outs = await describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
+    return { id: sub.id, outs };
+  },
+
+  async read(id, props, ctx) {
+    const api = ctx.api(props.account);
+    const inputs = props as unknown as AzurePlanInputs;
+    let subscriptionId = props.subscriptionId;
+    if (!subscriptionId && props.orderId) {
+      const order = await getOrder(api.partnerCenter, props.customerId, props.orderId);
+      if (!order) {
+        ctx.log(
+          `AzurePlan: the order ${props.orderId} of customer ${props.customerId} no longer exists; removed from the state`,
+        );
+        return { id: "" };
+      }
+      subscriptionId = planOfOrder(order, catalogItemOf(inputs));
+      if (!subscriptionId)
+        return { id, props: pendingOutputs(inputs, props.orderId, props.adopted === true) };
+    }
+    if (!subscriptionId) return { id: "" };
+    const sub = await getSubscription(api.partnerCenter, props.customerId, subscriptionId);
+    if (!sub) {
+      ctx.log(
+        `AzurePlan ${subscriptionId}: no longer exists for customer ${props.customerId}; removed from the state`,
+      );
+      return { id: "" };
+    }
+    const outs = await describePlan(api, inputs, sub, {
+      adopted: props.adopted === true,
+      ...(props.orderId ? { orderId: props.orderId } : {}),
+      ...(props.azureSubscriptionId ? { previousAzureSubscriptionId: props.azureSubscriptionId } : {}),
+    });
+    return { id, props: outs };
+  },
+
+  async update(_id, olds, news, ctx) {
+    const api = ctx.api(news.account);
+    let subscriptionId = olds.subscriptionId;
+    if (!subscriptionId) {
+      // A partial create: finish the provisioning first (never order again).
+      const order = olds.orderId
+        ? await getOrder(api.partnerCenter, news.customerId, olds.orderId)
+        : undefined;
+      if (!order) {
+        throw refusal(
+          `the Azure plan order ${olds.orderId ?? "(unknown)"} of customer ${news.customerId} cannot be found`,
+          "run `pulumi refresh`; if the order is gone, remove the resource from the state and run `pulumi up` again",
+          "CSP_API_ERROR",
+        );
+      }
+      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true)).id;
+    }
+    const applied = await applyPlanSettings(api, news.customerId, subscriptionId, desiredSettings(news), ctx);
+    const outs = await describePlan(api, news, applied, {
+      adopted: olds.adopted === true,
+      ...(olds.orderId ? { orderId: olds.orderId } : {}),
+      ...(olds.azureSubscriptionId ? { previousAzureSubscriptionId: olds.azureSubscriptionId } : {}),
+    });
+    return { outs };
+  },
+
+  async delete(_id, props, ctx) {
+    const mode = props.onDelete ?? "suspend";
+    const subscriptionId = props.subscriptionId;
+    if (mode === "leave" || !subscriptionId) {
+      ctx.log(
+        subscriptionId
+          ? `AzurePlan ${subscriptionId}: left active (onDelete: leave); this stack no longer manages it and it stays billable`
+          : `AzurePlan: order ${props.orderId ?? "(unknown)"} of customer ${props.customerId} was never provisioned in this stack; nothing to suspend`,
+      );
+      return;
+    }
+    const api = ctx.api(props.account);
+    const sub = await getSubscription(api.partnerCenter, props.customerId, subscriptionId);
+    if (!sub) {
+      ctx.log(`AzurePlan ${subscriptionId}: already gone for customer ${props.customerId}`);
+      return;
+    }
+    if (mode === "cancelSubscriptionsAndSuspend") {
+      const active = activeEntitlements(
+        await listAzureEntitlements(api.partnerCenter, props.customerId, subscriptionId),
+      );
+      for (const e of active) {
+        await cancelAzureEntitlement(
+          api.partnerCenter,
+          props.customerId,
+          subscriptionId,
+          e.id,
+          DEFAULT_CANCELLATION_REASON,
+        );
+        ctx.log(`AzurePlan ${subscriptionId}: cancelled the Azure subscription ${e.id}`);
+      }
+    }
+    if ((sub.status ?? "").toLowerCase() === "suspended") {
+      ctx.log(
+        `AzurePlan ${subscriptionId}: already suspended; an Azure plan cannot be un-bought, it stays suspended`,
+      );
+      return;
+    }
+    await applyPlanSettings(api, props.customerId, subscriptionId, { status: "suspended" }, ctx);
+    ctx.log(
+      `AzurePlan ${subscriptionId}: suspended on delete (an Azure plan cannot be un-bought; set status: active on a new AzurePlan for customer ${props.customerId} to reactivate it)`,
+    );
+  },
+};
+
+registerHandler(AZURE_PLAN_TYPE, azurePlanHandler);

@@ -1,0 +1,558 @@
+import { z } from "zod";
+import {
+  type ArmAlias,
+  customerBillingScope,
+  findPartnerBillingAccount,
+  getAlias,
+  getArmSubscription,
+  listBillingCustomers,
+  putAlias,
+  renameSubscription,
+} from "../clients/arm/subscriptions";
+import type { CspApi } from "../clients/cspApi";
+import {
+  AZURE_PLAN_CATALOG_ITEM,
+  cancelAzureEntitlement,
+  DEFAULT_CANCELLATION_REASON,
+  getAzureEntitlement,
+  isAzurePlanSubscription,
+  listAzureEntitlements,
+  listSubscriptions,
+  type PcAzureEntitlement,
+  reactivateAzureEntitlement,
+} from "../clients/partnerCenter/commerce";
+import type { CspConfig } from "../configTypes";
+import { CspError, isCspError } from "../errors";
+import { partialCreate, refusal } from "./commerce/errors";
+import {
+  accountFailures,
+  accountField,
+  accountName,
+  customerIdField,
+  immutableFailures,
+} from "./commerce/fields";
+import { pollUntil } from "./commerce/polling";
+import { purchaseFailures } from "./commerce/purchaseGuard";
+import { deterministicUuid, stripUndefined, validateInputs } from "./common";
+import { registerHandler } from "./registry";
+import type { CheckFailure, ResourceHandler } from "./types";
+import { isUnknown } from "./types";
+
+/**
+ * AzureSubscription: an Azure subscription under the customer's Azure plan, created through ARM
+ * `Microsoft.Subscription/aliases` with the customer's MPA billing scope (reference §3.6), a
+ * billable purchase.
+ *
+ * - The alias name is deterministic: `deterministicUuid("azure-subscription", account,
+ *   customerId, key)`, where `key` is a stable input (default: the display name at the first
+ *   create, then kept even when the display name changes; Pulumi does not pass the resource name
+ *   to dynamic providers). A retry or a re-run finds the same alias, so the same subscription.
+ * - Rename is an update (ARM `Microsoft.Subscription/rename`).
+ * - Delete cancels the Azure entitlement in Partner Center. Creating the resource again finds the
+ *   same alias and reactivates the cancelled entitlement (a purchase: acknowledgement applies).
+ *   A subscription cancelled outside the program is planned as a replacement (delete-before-
+ *   replace: nothing, then reactivate), which `pulumi preview` shows explicitly.
+ */
+
+export const AZURE_SUBSCRIPTION_TYPE = "AzureSubscription";
+
+export type Workload = "Production" | "DevTest";
+
+export interface AzureSubscriptionInputs {
+  customerId: string;
+  displayName: string;
+  /** Default `Production`. */
+  workload?: Workload;
+  /** Must be `true`: the explicit acknowledgement that this program buys an Azure subscription. */
+  acknowledgePurchase: true;
+  /** Stable identity of the subscription within the customer (default: the first display name). */
+  key?: string;
+  /** Alias name; default derived from account, customer and `key`. */
+  aliasName?: string;
+  /** MPN id of the indirect reseller. */
+  resellerId?: string;
+  /** Reason sent when the resource is deleted (entitlement cancel); default `compromise`, the documented value. */
+  cancellationReason?: string;
+  account?: string;
+}
+
+export interface AzureSubscriptionOutputs {
+  azureSubscriptionId?: string;
+  aliasName: string;
+  key: string;
+  /** The display name Azure holds. */
+  displayName: string;
+  workload: Workload;
+  /** Partner Center entitlement status: `active` or `inactive` (cancelled). */
+  entitlementStatus?: string;
+  /** The Azure plan (Partner Center subscription id) the subscription belongs to. */
+  planSubscriptionId?: string;
+  billingScope?: string;
+  /** ARM alias provisioning state (`Succeeded` once the subscription exists). */
+  provisioningState?: string;
+  deletionBehavior: string;
+}
+
+type SubscriptionState = AzureSubscriptionInputs & AzureSubscriptionOutputs;
+
+const IDENTITY_KEYS = ["customerId", "workload", "resellerId", "account"] as const;
+
+const CANNOT_REPLACE =
+  "an Azure subscription is never replaced implicitly: that would cancel this subscription (and stop what runs in it) and buy a new one. To create another subscription, add a new AzureSubscription resource; to stop managing this one, remove it from the program (deleting it cancels the subscription, see deletionBehavior); otherwise set the input back";
+
+const schema = z.object({
+  customerId: customerIdField,
+  displayName: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "is required")
+    .max(64, "must be at most 64 characters")
+    .regex(/^[^<>;|]*$/, "must not contain < > ; or |"),
+  workload: z.enum(["Production", "DevTest"], { error: 'must be "Production" or "DevTest"' }).optional(),
+  acknowledgePurchase: z.literal(true, { error: "must be true" }),
+  key: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(200, "must be at most 200 characters")
+    .optional(),
+  aliasName: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _ . or -")
+    .optional(),
+  resellerId: z
+    .string({ error: "must be a string" })
+    .regex(/^\d{1,10}$/, "must be the indirect reseller's MPN id (digits)")
+    .optional(),
+  cancellationReason: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z]{1,40}$/, "must be a single word such as compromise")
+    .optional(),
+  account: accountField,
+}) as z.ZodType<AzureSubscriptionInputs>;
+
+export function defaultAliasName(account: string | undefined, customerId: string, key: string): string {
+  return deterministicUuid("azure-subscription", accountName(account), customerId.toLowerCase(), key);
+}
+
+function describeDeletion(reason: string): string {
+  return `cancel: deleting this resource cancels the Azure subscription (Partner Center Azure entitlement cancel, reason "${reason}"); it stays inactive and is reactivated if the resource is created again`;
+}
+
+function keyOf(inputs: Pick<AzureSubscriptionInputs, "key" | "displayName">): string {
+  return inputs.key ?? inputs.displayName;
+}
+
+// --- billing scope and entitlement ---------------------------------------------------------------
+
+/** The customer's MPA billing scope; refuses when the customer has no Azure plan there. */
+async function billingScopeFor(api: CspApi, customerId: string): Promise<string> {
+  const account = await findPartnerBillingAccount(api.arm);
+  if (!account) {
+    throw refusal(
+      `partner account "${api.account}" has no Microsoft Partner Agreement billing account in Azure`,
+      "accept the Microsoft Partner Agreement in Partner Center and make sure the admin agent can read billing accounts",
+      "CSP_API_ERROR",
+    );
+  }
+  const customers = await listBillingCustomers(api.arm, account.name);
+  const wanted = customerId.toLowerCase();
+  const customer = customers.find(
+    (c) => c.name.toLowerCase() === wanted || c.id.toLowerCase().endsWith(`/customers/${wanted}`),
+  );
+  if (!customer) {
+    throw refusal(
+      `customer ${customerId} has no Azure plan in billing account ${account.name}`,
+      "create an AzurePlan for the customer first (and let this resource depend on it)",
+      "CSP_API_ERROR",
+    );
+  }
+  return customerBillingScope(account.name, customer.name);
+}
+
+/** The entitlement of an Azure subscription and the plan it belongs to. */
+async function findEntitlement(
+  api: CspApi,
+  customerId: string,
+  azureSubscriptionId: string,
+  knownPlan?: string,
+): Promise<{ plan: string; entitlement: PcAzureEntitlement } | undefined> {
+  const pc = api.partnerCenter;
+  if (knownPlan) {
+    const entitlement = await getAzureEntitlement(pc, customerId, knownPlan, azureSubscriptionId);
+    if (entitlement) return { plan: knownPlan, entitlement };
+  }
+  const plans = (await listSubscriptions(pc, customerId)).filter((s) =>
+    isAzurePlanSubscription(s, AZURE_PLAN_CATALOG_ITEM),
+  );
+  const wanted = azureSubscriptionId.toLowerCase();
+  for (const plan of plans) {
+    const entitlement = (await listAzureEntitlements(pc, customerId, plan.id)).find(
+      (e) => e.id.toLowerCase() === wanted,
+    );
+    if (entitlement) return { plan: plan.id, entitlement };
+  }
+  return undefined;
+}
+
+/** Waits (bounded) for the alias to reach a final provisioning state. */
+async function settleAlias(api: CspApi, aliasName: string, alias: ArmAlias): Promise<ArmAlias> {
+  const isFinal = (a: ArmAlias | undefined) =>
+    a?.properties?.provisioningState === "Succeeded" || a?.properties?.provisioningState === "Failed";
+  if (isFinal(alias) && alias.properties?.subscriptionId) return alias;
+  const settled = await pollUntil(async () => {
+    const current = await getAlias(api.arm, aliasName);
+    return isFinal(current) ? current : undefined;
+  });
+  return settled ?? alias;
+}
+
+/** Display name Azure holds: ARM (customer tenant, admin-on-behalf-of), else the entitlement's name. */
+async function actualDisplayName(
+  api: CspApi,
+  customerId: string,
+  azureSubscriptionId: string,
+  entitlement: PcAzureEntitlement | undefined,
+): Promise<string | undefined> {
+  try {
+    const sub = await getArmSubscription(api.arm, customerId, azureSubscriptionId);
+    if (sub?.displayName) return sub.displayName;
+  } catch (e) {
+    // A disabled (cancelled) subscription may not be readable through ARM: fall back.
+    if (!isCspError(e) || e.status === undefined || e.status >= 500) throw e;
+  }
+  return entitlement?.friendlyName;
+}
+
+function assertPurchaseAllowed(inputs: AzureSubscriptionInputs, config: CspConfig, what: string): void {
+  const failures = purchaseFailures(AZURE_SUBSCRIPTION_TYPE, what, inputs.acknowledgePurchase, true, config);
+  if (failures.length > 0) {
+    throw refusal(
+      failures.map((f) => f.reason).join("; "),
+      "see acknowledgePurchase and csp:allowPurchases in the README",
+    );
+  }
+}
+
+function inputsOnly(state: object): AzureSubscriptionInputs {
+  const out: Record<string, unknown> = { ...state };
+  for (const k of [
+    "__provider",
+    "azureSubscriptionId",
+    "entitlementStatus",
+    "planSubscriptionId",
+    "billingScope",
+    "provisioningState",
+    "deletionBehavior",
+  ]) {
+    delete out[k];
+  }
+  return out as unknown as AzureSubscriptionInputs;
+}
+
+function outputs(
+  inputs: AzureSubscriptionInputs,
+  values: Omit<AzureSubscriptionOutputs, "deletionBehavior" | "key" | "workload"> & { workload?: Workload },
+): SubscriptionState {
+  return stripUndefined({
+    ...inputsOnly(inputs),
+    ...values,
+    key: keyOf(inputs),
+    workload: values.workload ?? inputs.workload ?? "Production",
+    deletionBehavior: describeDeletion(inputs.cancellationReason ?? DEFAULT_CANCELLATION_REASON),
+  });
+}
+
+/** Entitlement status, display name and plan of a provisioned subscription, as outputs. */
+async function describe(
+  api: CspApi,
+  inputs: AzureSubscriptionInputs,
+  base: {
+    aliasName: string;
+    azureSubscriptionId: string;
+    billingScope?: string;
+    provisioningState?: string;
+    plan?: string;
+  },
+): Promise<SubscriptionState | undefined> {
+  const found = await findEntitlement(api, inputs.customerId, base.azureSubscriptionId, base.plan);
+  if (!found) return undefined;
+  const displayName =
+    (await actualDisplayName(api, inputs.customerId, base.azureSubscriptionId, found.entitlement)) ??
+    inputs.displayName;
+  return outputs(inputs, {
+    aliasName: base.aliasName,
+    azureSubscriptionId: base.azureSubscriptionId,
+    displayName,
+    entitlementStatus: found.entitlement.status,
+    planSubscriptionId: found.plan,
+    ...(base.billingScope ? { billingScope: base.billingScope } : {}),
+    ...(base.provisioningState ? { provisioningState: base.provisioningState } : {}),
+  });
+}
+
+export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, AzureSubscriptionOutputs> = {
+  async check(olds, news, ctx) {
+    const validated = validateInputs(schema, news);
+    const failures: CheckFailure[] = (validated.failures ?? []).filter(
+      (f) => f.property !== "acknowledgePurchase",
+    );
+    const isNew = olds.customerId === undefined;
+    failures.push(
+      ...purchaseFailures(
+        AZURE_SUBSCRIPTION_TYPE,
+        `an Azure subscription (pay-as-you-go) for customer ${isUnknown(news.customerId) ? "(not known yet)" : String(news.customerId)}`,
+        news.acknowledgePurchase,
+        isNew,
+        ctx.config,
+      ),
+    );
+    failures.push(...accountFailures(news.account, ctx.config));
+    if (failures.length > 0) return { failures };
+    const inputs: AzureSubscriptionInputs = { ...(validated.inputs ?? news) };
+    // The stable key: explicit, else the one recorded at the first check, else the display name.
+    if (inputs.key === undefined) {
+      if (olds.key !== undefined) inputs.key = olds.key;
+      else if (!isUnknown(inputs.displayName)) inputs.key = inputs.displayName;
+    }
+    inputs.workload ??= "Production";
+    const identity = immutableFailures(
+      AZURE_SUBSCRIPTION_TYPE,
+      { ...olds, workload: olds.workload ?? (isNew ? undefined : "Production") },
+      inputs,
+      IDENTITY_KEYS,
+      CANNOT_REPLACE,
+    );
+    for (const key of ["key", "aliasName"] as const) {
+      if (
+        olds[key] !== undefined &&
+        inputs[key] !== undefined &&
+        !isUnknown(inputs[key]) &&
+        olds[key] !== inputs[key]
+      ) {
+        identity.push({
+          property: key,
+          reason: `${key}: cannot change from ${JSON.stringify(olds[key])} to ${JSON.stringify(inputs[key])}: ${AZURE_SUBSCRIPTION_TYPE} ${CANNOT_REPLACE}`,
+        });
+      }
+    }
+    if (identity.length > 0) return { failures: identity };
+    return { inputs };
+  },
+
+  async diff(_id, olds, news) {
+    // A subscription cancelled outside the program: plan its reactivation as a replacement
+    // (delete first: nothing to cancel; then create: reactivate), so the preview shows it.
+    if ((olds.entitlementStatus ?? "").toLowerCase() === "inactive") {
+      return { changes: true, replaces: ["entitlementStatus"], deleteBeforeReplace: true };
+    }
+    const renamed = !isUnknown(news.displayName) && news.displayName !== olds.displayName;
+    const reasonChanged =
+      describeDeletion(news.cancellationReason ?? DEFAULT_CANCELLATION_REASON) !== olds.deletionBehavior;
+    const pending = !olds.azureSubscriptionId || olds.provisioningState !== "Succeeded";
+    return { changes: renamed || reasonChanged || pending };
+  },
+
+  async create(inputs, ctx) {
+    const api = ctx.api(inputs.account);
+    const key = keyOf(inputs);
+    const aliasName = inputs.aliasName ?? defaultAliasName(inputs.account, inputs.customerId, key);
+    const label = `AzureSubscription "${inputs.displayName}" (alias ${aliasName})`;
+    let alias = await getAlias(api.arm, aliasName);
+    let billingScope = alias?.properties?.billingScope;
+    if (!alias) {
+      assertPurchaseAllowed(inputs, ctx.config, `an Azure subscription for customer ${inputs.customerId}`);
+      billingScope = await billingScopeFor(api, inputs.customerId);
+      ctx.log(`${label}: creating an Azure subscription for customer ${inputs.customerId}`);
+      alias = await putAlias(
+        api.arm,
+        aliasName,
+        stripUndefined({
+          displayName: inputs.displayName,
+          workload: inputs.workload ?? "Production",
+          billingScope,
+          resellerId: inputs.resellerId,
+        }),
+      );
+    } else {
+      ctx.log(
+        `${label}: the alias exists already (an earlier run); using its subscription, not buying another`,
+      );
+    }
+    alias = await settleAlias(api, aliasName, alias);
+    const state = alias.properties?.provisioningState;
+    const azureSubscriptionId = alias.properties?.subscriptionId;
+    if (state === "Failed") {
+      throw new CspError({
+        code: "CSP_API_ERROR",
+        service: "arm",
+        summary: `creating the Azure subscription through alias ${aliasName} failed (provisioningState Failed)`,
+        hint: "check the customer's Azure plan (active, sandbox limit of 3 subscriptions per plan) and run again; the alias name stays the same",
+      });
+    }
+    if (state !== "Succeeded" || !azureSubscriptionId) {
+      throw partialCreate(
+        new CspError({
+          code: "CSP_TIMEOUT",
+          service: "arm",
+          summary: `the Azure subscription alias ${aliasName} is not provisioned yet (provisioningState ${state ?? "unknown"})`,
+          hint: "the alias is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (the same alias is used, nothing is bought twice)",
+        }),
+        azureSubscriptionId ?? aliasName,
+        outputs(inputs, {
+          aliasName,
+          displayName: inputs.displayName,
+          ...(azureSubscriptionId ? { azureSubscriptionId } : {}),
+          ...(billingScope ? { billingScope } : {}),
+          provisioningState: state ?? "Accepted",
+        }),
+      );
+    }
+
+    let found = await findEntitlement(api, inputs.customerId, azureSubscriptionId);
+    if (found && (found.entitlement.status ?? "").toLowerCase() !== "active") {
+      // Re-creating a cancelled subscription: reactivate it (billing resumes).
+      assertPurchaseAllowed(
+        inputs,
+        ctx.config,
+        `the reactivation of Azure subscription ${azureSubscriptionId}`,
+      );
+      await reactivateAzureEntitlement(api.partnerCenter, inputs.customerId, found.plan, azureSubscriptionId);
+      ctx.log(`${label}: reactivated the cancelled Azure subscription ${azureSubscriptionId}`);
+      found = await findEntitlement(api, inputs.customerId, azureSubscriptionId, found.plan);
+    }
+    const actualName = await actualDisplayName(
+      api,
+      inputs.customerId,
+      azureSubscriptionId,
+      found?.entitlement,
+    );
+    if (actualName !== undefined && actualName !== inputs.displayName) {
+      await renameSubscription(api.arm, inputs.customerId, azureSubscriptionId, inputs.displayName);
+      ctx.log(`${label}: renamed from "${actualName}" to "${inputs.displayName}"`);
+    }
+    const outs = outputs(inputs, {
+      aliasName,
+      azureSubscriptionId,
+      displayName: inputs.displayName,
+      ...(found ? { entitlementStatus: found.entitlement.status, planSubscriptionId: found.plan } : {}),
+      ...(billingScope ? { billingScope } : {}),
+      provisioningState: state,
+      ...(alias.properties?.workload === "DevTest" || alias.properties?.workload === "Production"
+        ? { workload: alias.properties.workload }
+        : {}),
+    });
+    return { id: azureSubscriptionId, outs };
+  },
+
+  async read(id, props, ctx) {
+    const api = ctx.api(props.account);
+    const inputs = inputsOnly(props);
+    let azureSubscriptionId = props.azureSubscriptionId;
+    let provisioningState = props.provisioningState;
+    if (!azureSubscriptionId || provisioningState !== "Succeeded") {
+      const alias = await getAlias(api.arm, props.aliasName);
+      if (!alias) {
+        ctx.log(`AzureSubscription alias ${props.aliasName}: no longer exists; removed from the state`);
+        return { id: "" };
+      }
+      azureSubscriptionId = alias.properties?.subscriptionId;
+      provisioningState = alias.properties?.provisioningState;
+      if (!azureSubscriptionId || provisioningState !== "Succeeded") {
+        return {
+          id,
+          props: outputs(inputs, {
+            aliasName: props.aliasName,
+            displayName: props.displayName,
+            ...(azureSubscriptionId ? { azureSubscriptionId } : {}),
+            ...(props.billingScope ? { billingScope: props.billingScope } : {}),
+            ...(provisioningState ? { provisioningState } : {}),
+          }),
+        };
+      }
+    }
+    const described = await describe(api, inputs, {
+      aliasName: props.aliasName,
+      azureSubscriptionId,
+      ...(props.billingScope ? { billingScope: props.billingScope } : {}),
+      ...(provisioningState ? { provisioningState } : {}),
+      ...(props.planSubscriptionId ? { plan: props.planSubscriptionId } : {}),
+    });
+    if (!described) {
+      ctx.log(
+        `AzureSubscription ${azureSubscriptionId}: no longer an Azure subscription of customer ${props.customerId}; removed from the state`,
+      );
+      return { id: "" };
+    }
+    return { id, props: { ...described, workload: props.workload } };
+  },
+
+  async update(_id, olds, news, ctx) {
+    const api = ctx.api(news.account);
+    if (!olds.azureSubscriptionId || olds.provisioningState !== "Succeeded") {
+      // A partial create: complete it (same alias, nothing bought twice).
+      const created = await azureSubscriptionHandler.create(
+        { ...news, key: olds.key, aliasName: olds.aliasName },
+        ctx,
+      );
+      return created.outs ? { outs: created.outs } : {};
+    }
+    const azureSubscriptionId = olds.azureSubscriptionId;
+    if (news.displayName !== olds.displayName) {
+      await renameSubscription(api.arm, news.customerId, azureSubscriptionId, news.displayName);
+      ctx.log(
+        `AzureSubscription ${azureSubscriptionId}: renamed from "${olds.displayName}" to "${news.displayName}"`,
+      );
+    }
+    const described = await describe(
+      api,
+      { ...news, key: olds.key },
+      {
+        aliasName: olds.aliasName,
+        azureSubscriptionId,
+        ...(olds.billingScope ? { billingScope: olds.billingScope } : {}),
+        provisioningState: "Succeeded",
+        ...(olds.planSubscriptionId ? { plan: olds.planSubscriptionId } : {}),
+      },
+    );
+    const outs =
+      described ??
+      outputs(
+        { ...news, key: olds.key },
+        {
+          aliasName: olds.aliasName,
+          azureSubscriptionId,
+          displayName: news.displayName,
+          provisioningState: "Succeeded",
+        },
+      );
+    return { outs: { ...outs, displayName: news.displayName, workload: olds.workload } };
+  },
+
+  async delete(_id, props, ctx) {
+    const api = ctx.api(props.account);
+    const id = props.azureSubscriptionId;
+    if (!id) {
+      ctx.log(
+        `AzureSubscription alias ${props.aliasName}: never provisioned in this stack; nothing to cancel`,
+      );
+      return;
+    }
+    const found = await findEntitlement(api, props.customerId, id, props.planSubscriptionId);
+    if (!found) {
+      ctx.log(`AzureSubscription ${id}: already gone for customer ${props.customerId}`);
+      return;
+    }
+    if ((found.entitlement.status ?? "").toLowerCase() !== "active") {
+      ctx.log(`AzureSubscription ${id}: already cancelled (${found.entitlement.status})`);
+      return;
+    }
+    const reason = props.cancellationReason ?? DEFAULT_CANCELLATION_REASON;
+    await cancelAzureEntitlement(api.partnerCenter, props.customerId, found.plan, id, reason);
+    ctx.log(
+      `AzureSubscription ${id}: cancelled (Partner Center Azure entitlement cancel, reason "${reason}"); it stays inactive and is reactivated if this resource is created again`,
+    );
+  },
+};
+
+registerHandler(AZURE_SUBSCRIPTION_TYPE, azureSubscriptionHandler);

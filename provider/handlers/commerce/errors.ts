@@ -1,0 +1,44 @@
+import { CspError, type CspErrorCode, type CspErrorService, isCspError } from "../../errors";
+
+/**
+ * Errors the commerce handlers raise themselves (as opposed to API errors, which the HTTP
+ * pipeline turns into {@link CspError}s). Each names what was refused and what to do.
+ */
+
+/** A refusal decided by the provider before or instead of a call (bad combination, unsafe change). */
+export function refusal(summary: string, hint: string, code: CspErrorCode = "CSP_VALIDATION"): CspError {
+  return new CspError({ code, service: "provider", summary, hint });
+}
+
+/** A conflict with the current state of a Microsoft object (e.g. suspend while subscriptions are active). */
+export function conflict(service: CspErrorService, summary: string, hint: string): CspError {
+  return new CspError({ code: "CSP_CONFLICT", service, summary, hint });
+}
+
+/**
+ * The error Pulumi records as "created but failed to initialize": it carries the id and the
+ * outputs of an object that exists (and may be billed) although the create did not finish, so
+ * the engine keeps it in the state instead of losing it (the Node dynamic-provider host packs
+ * `id`, `properties` and `reasons` into `ErrorResourceInitFailed`). A later refresh or update
+ * completes it.
+ */
+export function partialCreate(
+  error: CspError,
+  id: string,
+  properties: object,
+): CspError & { id: string; properties: object; reasons: string[] } {
+  return Object.assign(error, { id, properties, reasons: [error.message] });
+}
+
+/**
+ * Whether the outcome of a write is unknown: the request may have been applied but its answer
+ * was lost (the pipeline's own retries, which reuse the idempotency key, did not get one either).
+ */
+export function isLostResponse(e: unknown): boolean {
+  return isCspError(e) && (e.code === "CSP_NETWORK" || e.code === "CSP_TIMEOUT");
+}
+
+/** Whether `e` is a Partner Center / Graph / ARM error with this service code. */
+export function hasServiceCode(e: unknown, ...codes: string[]): boolean {
+  return isCspError(e) && e.serviceCode !== undefined && codes.includes(e.serviceCode);
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import type { CspConfig } from "../../configTypes";
+import type { CheckFailure } from "../types";
+import { isUnknown } from "../types";
+
+/** Zod fields and checks shared by the commerce resources. */
+
+export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A customer id is the customer's tenant id, a GUID (Partner Center 900118 otherwise). */
+export const customerIdField = z
+  .string({ error: "must be a string" })
+  .regex(GUID_PATTERN, "must be the customer's tenant id (a GUID such as 0f3c4d1e-...)");
+
+/** Named partner account (see `CspConfig.accounts`); the default account when omitted. Not a secret. */
+export const accountField = z
+  .string({ error: "must be a string" })
+  .regex(
+    /^[A-Za-z0-9_-]{1,64}$/,
+    "must be the name of a configured partner account (letters, digits, _ or -)",
+  )
+  .optional();
+
+/** Pragmatic e-mail syntax: one `@`, no spaces, a dot in the domain part. */
+export const emailField = z
+  .string({ error: "must be a string" })
+  .max(254, "must be at most 254 characters")
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address such as admin@contoso.com");
+
+/** The account name used in idempotency keys and client lookups. */
+export function accountName(account: string | undefined): string {
+  return account ?? "default";
+}
+
+/**
+ * A failure when `account` names no configured partner account. Skipped when the configuration
+ * has no accounts at all (credentials come later, e.g. a preview without them).
+ */
+export function accountFailures(account: unknown, config: Pick<CspConfig, "accounts">): CheckFailure[] {
+  if (typeof account !== "string" || isUnknown(account)) return [];
+  const names = Object.keys(config.accounts ?? {});
+  if (names.length === 0) return [];
+  if (names.some((n) => n.toLowerCase() === account.toLowerCase())) return [];
+  return [
+    {
+      property: "account",
+      reason: `account: no partner account named "${account}" is configured (configured: ${names.join(", ")}); set CSP_ACCOUNT_${account.toUpperCase()}_TENANT_ID and its credentials, or csp:accounts`,
+    },
+  ];
+}
+
+/**
+ * Failures for inputs that identify the Microsoft object and therefore cannot change once it
+ * exists. A replacement is never planned for these resources: the old object would be deleted,
+ * cancelled or left behind, and a new one bought.
+ */
+export function immutableFailures<I extends object>(
+  resourceType: string,
+  olds: Partial<I>,
+  news: I,
+  keys: readonly (keyof I & string)[],
+  remedy: string,
+): CheckFailure[] {
+  const o = olds as Record<string, unknown>;
+  const n = news as Record<string, unknown>;
+  // Olds are empty on a create: nothing exists yet that could be changed.
+  if (!keys.some((k) => o[k] !== undefined)) return [];
+  const failures: CheckFailure[] = [];
+  for (const key of keys) {
+    if (isUnknown(n[key])) continue;
+    if (canonical(o[key]) === canonical(n[key])) continue;
+    failures.push({
+      property: key,
+      reason: `${key}: cannot change from ${show(o[key])} to ${show(n[key])}: ${resourceType} ${remedy}`,
+    });
+  }
+  return failures;
+}
+
+function canonical(v: unknown): string {
+  return typeof v === "string" ? v.toLowerCase() : JSON.stringify(v ?? null);
+}
+
+function show(v: unknown): string {
+  return v === undefined ? "(not set)" : JSON.stringify(v);
+}
+
+/** Whether a value, or anything inside it, is the engine's "not known yet" sentinel (preview). */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
