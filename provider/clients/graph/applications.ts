@@ -1,0 +1,167 @@
+import type { AuthTarget, ServiceClient } from "../../http/types";
+import { listGraph } from "../paging";
+import { odataString } from "./odata";
+
+/**
+ * Microsoft Graph application registrations (reference §6): create, read, update, delete, find
+ * by tag, and password credentials (`addPassword` / `removePassword`). The caller chooses the
+ * identity (see `provider/handlers/identity/identities.ts`): app-only in the tenant that owns the
+ * application.
+ *
+ * Documented: `POST /applications` answers 201 and cannot set passwords; `addPassword` answers
+ * 200 with `secretText` returned only once; `removePassword` takes `{keyId}` (204 [U]).
+ */
+
+export interface GraphResourceAccess {
+  id: string;
+  type: "Scope" | "Role";
+}
+
+export interface GraphRequiredResourceAccess {
+  resourceAppId: string;
+  resourceAccess: GraphResourceAccess[];
+}
+
+export interface GraphPasswordCredential {
+  keyId: string;
+  displayName?: string | null;
+  hint?: string | null;
+  startDateTime?: string;
+  endDateTime?: string;
+  /** Only in the `addPassword` answer. */
+  secretText?: string;
+}
+
+export interface GraphApplication {
+  id: string;
+  appId: string;
+  displayName: string;
+  signInAudience?: string;
+  requiredResourceAccess?: GraphRequiredResourceAccess[];
+  web?: { redirectUris?: string[] };
+  identifierUris?: string[];
+  tags?: string[];
+  passwordCredentials?: GraphPasswordCredential[];
+}
+
+/** Writable application fields used by pulumi-csp. */
+export interface GraphApplicationWrite {
+  displayName?: string;
+  signInAudience?: string;
+  requiredResourceAccess?: GraphRequiredResourceAccess[];
+  web?: { redirectUris: string[] };
+  identifierUris?: string[];
+  tags?: string[];
+}
+
+const APPS = "/v1.0/applications";
+
+/**
+ * Creates an application. Graph has no idempotency key: the pipeline does not repeat this POST
+ * after a lost response, and the caller finds the application by its marker tag instead.
+ */
+export async function createApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  body: GraphApplicationWrite & { displayName: string },
+): Promise<GraphApplication> {
+  const res = await graph.send<GraphApplication>({ method: "POST", path: APPS, body, auth });
+  return res.body;
+}
+
+/** The application by object id, or `undefined` (404). */
+export async function getApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+): Promise<GraphApplication | undefined> {
+  const res = await graph.send<GraphApplication>({
+    method: "GET",
+    path: `${APPS}/${encodeURIComponent(id)}`,
+    auth,
+    okStatuses: [404],
+  });
+  return res.status === 404 ? undefined : res.body;
+}
+
+/** Applications carrying `tag` (`$filter=tags/any(t:t eq '…')`), re-checked on the client side. */
+export async function findApplicationsByTag(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  tag: string,
+): Promise<GraphApplication[]> {
+  const apps = await listGraph<GraphApplication>(graph, {
+    method: "GET",
+    path: APPS,
+    query: { $filter: `tags/any(t:t eq ${odataString(tag)})` },
+    auth,
+  });
+  return apps.filter((a) => (a.tags ?? []).includes(tag));
+}
+
+/** Patches the application (PATCH is idempotent: same body, same result). */
+export async function updateApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+  patch: GraphApplicationWrite,
+): Promise<void> {
+  await graph.send({
+    method: "PATCH",
+    path: `${APPS}/${encodeURIComponent(id)}`,
+    body: patch,
+    auth,
+    idempotent: true,
+  });
+}
+
+/** Deletes the application (Entra keeps it in deleted items for 30 days). `false` when absent. */
+export async function deleteApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+): Promise<boolean> {
+  const res = await graph.send({
+    method: "DELETE",
+    path: `${APPS}/${encodeURIComponent(id)}`,
+    auth,
+    okStatuses: [404],
+  });
+  return res.status !== 404;
+}
+
+/**
+ * Adds a password credential; the answer carries `secretText` once. Not idempotent (each call
+ * adds a credential): never repeated by the pipeline; the caller cleans up after a lost answer.
+ */
+export async function addApplicationPassword(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+  credential: { displayName?: string; endDateTime?: string },
+): Promise<GraphPasswordCredential> {
+  const res = await graph.send<GraphPasswordCredential>({
+    method: "POST",
+    path: `${APPS}/${encodeURIComponent(id)}/addPassword`,
+    body: { passwordCredential: credential },
+    auth,
+  });
+  return res.body;
+}
+
+/** Removes a password credential by key id. Repeating it is harmless (idempotent by design). */
+export async function removeApplicationPassword(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+  keyId: string,
+): Promise<void> {
+  await graph.send({
+    method: "POST",
+    path: `${APPS}/${encodeURIComponent(id)}/removePassword`,
+    body: { keyId },
+    auth,
+    idempotent: true,
+    okStatuses: [404],
+  });
+}

@@ -1,0 +1,96 @@
+import type { AuthTarget, ServiceClient } from "../../http/types";
+import { listGraph } from "../paging";
+import { odataString } from "./odata";
+
+/**
+ * Microsoft Graph delegated permission grants (reference §6, `oauth2PermissionGrant`): a client
+ * service principal's delegated scopes on a resource service principal; `AllPrincipals` is the
+ * tenant-wide admin consent. Grant ids are opaque strings, not GUIDs.
+ */
+
+export interface GraphOAuth2PermissionGrant {
+  id: string;
+  clientId: string;
+  consentType: "AllPrincipals" | "Principal";
+  principalId: string | null;
+  resourceId: string;
+  /** Space-separated scope values. */
+  scope: string;
+}
+
+const GRANTS = "/v1.0/oauth2PermissionGrants";
+
+/** The tenant-wide (`AllPrincipals`) grant of `clientId` on `resourceId`, if any. */
+export async function findAllPrincipalsGrant(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+): Promise<GraphOAuth2PermissionGrant | undefined> {
+  const grants = await listGraph<GraphOAuth2PermissionGrant>(graph, {
+    method: "GET",
+    path: GRANTS,
+    query: { $filter: `clientId eq ${odataString(clientSpId)}` },
+    auth,
+  });
+  return grants.find(
+    (g) =>
+      g.clientId.toLowerCase() === clientSpId.toLowerCase() &&
+      g.resourceId.toLowerCase() === resourceSpId.toLowerCase() &&
+      g.consentType === "AllPrincipals",
+  );
+}
+
+/** Creates a tenant-wide grant (201). */
+export async function createAllPrincipalsGrant(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  scopes: string[],
+): Promise<GraphOAuth2PermissionGrant> {
+  const res = await graph.send<GraphOAuth2PermissionGrant>({
+    method: "POST",
+    path: GRANTS,
+    body: {
+      clientId: clientSpId,
+      consentType: "AllPrincipals",
+      resourceId: resourceSpId,
+      scope: scopes.join(" "),
+    },
+    auth,
+  });
+  return res.body;
+}
+
+/** Replaces the scopes of a grant (PATCH is idempotent). */
+export async function updateGrantScopes(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+  scopes: string[],
+): Promise<void> {
+  await graph.send({
+    method: "PATCH",
+    path: `${GRANTS}/${encodeURIComponent(id)}`,
+    body: { scope: scopes.join(" ") },
+    auth,
+    idempotent: true,
+  });
+}
+
+/** Deletes a grant. `false` when absent. */
+export async function deleteGrant(graph: ServiceClient, auth: AuthTarget, id: string): Promise<boolean> {
+  const res = await graph.send({
+    method: "DELETE",
+    path: `${GRANTS}/${encodeURIComponent(id)}`,
+    auth,
+    okStatuses: [404],
+  });
+  return res.status !== 404;
+}
+
+/** Scope values of a grant's space-separated `scope`. */
+export function grantScopes(grant: GraphOAuth2PermissionGrant | undefined): string[] {
+  return (grant?.scope ?? "").split(" ").filter((s) => s.length > 0);
+}

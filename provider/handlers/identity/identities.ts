@@ -1,0 +1,45 @@
+import type { AuthTarget } from "../../http/types";
+
+/**
+ * Which identity each identity-resource call acts as. Decided once here so every handler and
+ * client uses the same rule, and enforced by the emulator exactly as Microsoft does (a wrong
+ * choice fails in our tests, not at a customer).
+ *
+ * | Calls | Identity | `AuthTarget` | Why |
+ * | --- | --- | --- | --- |
+ * | Partner Center customer users, directory roles and their members (CustomerUser) | admin agent (app+user) in the partner tenant | {@link partnerCenterUser} | Partner Center accepts only app+user for every customer-user and directory-role operation (reference §1.2, §4) |
+ * | Partner Center application consents (ApplicationConsent) | admin agent (app+user) in the partner tenant | {@link partnerCenterUser} | app+user only; the agent must be in AdminAgents and hold Application/Cloud Application/Global Administrator on the customer through GDAP (reference §5.1) |
+ * | Partner Center customer read in `check` (the customer's domains) | partner app (app-only) | {@link partnerCenterApp} | get customer accepts app-only (reference §1.2); check should not need the refresh token |
+ * | Graph applications, service principals, oauth2PermissionGrants, appRoleAssignments in a customer tenant (ApplicationRegistration, PermissionGrant, ApplicationConsent verification) | partner app (client credentials) with the customer tenant as authority | {@link customerTenantApp} | works once ApplicationConsent consented the partner app there (e.g. Graph `Application.ReadWrite.All`, `AppRoleAssignment.ReadWrite.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.Read.All`) |
+ * | Graph objects in the partner tenant (ApplicationRegistration without `tenantId`) | partner app (client credentials) in the partner tenant | {@link customerTenantApp} with no tenant | the partner app's own application permissions in its home tenant |
+ * | GDAP `tenantRelationships/delegatedAdminRelationships` and access assignments | admin agent (app+user) in the partner tenant | {@link gdapUser} | Graph allows GDAP writes only delegated (`DelegatedAdminRelationship.ReadWrite.All`; application permission is not supported for writes, reference §5.3) |
+ * | ARM role assignments and role definitions in a customer subscription (RoleAssignment) | admin agent (app+user) with the CUSTOMER tenant as authority | {@link armOnBehalfOf} | admin-on-behalf-of: the partner's Admin Agents hold Owner on CSP subscriptions; the partner app itself has no RBAC role there |
+ */
+
+/** App+user (admin agent through the refresh token) in the partner tenant: Partner Center users, roles, consents. */
+export function partnerCenterUser(): AuthTarget {
+  return { mode: "user" };
+}
+
+/** App-only in the partner tenant: Partner Center reads that allow it (get customer). */
+export function partnerCenterApp(): AuthTarget {
+  return { mode: "app" };
+}
+
+/**
+ * App-only with `tenantId` as authority (a customer tenant where the partner app was consented),
+ * or in the partner tenant when `tenantId` is omitted.
+ */
+export function customerTenantApp(tenantId?: string): AuthTarget {
+  return tenantId ? { mode: "app", tenantId } : { mode: "app" };
+}
+
+/** App+user in the partner tenant: GDAP relationships and access assignments. */
+export function gdapUser(): AuthTarget {
+  return { mode: "user" };
+}
+
+/** App+user with the customer tenant as authority: ARM admin-on-behalf-of (role assignments). */
+export function armOnBehalfOf(customerTenantId: string): AuthTarget {
+  return { mode: "user", tenantId: customerTenantId };
+}
