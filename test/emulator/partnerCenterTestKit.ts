@@ -276,36 +276,72 @@ export function shapeDiff(
   return out;
 }
 
-/** A valid create-customer body with a fresh domain prefix. */
+/** A valid create-customer body (PascalCase, as published) with a fresh domain prefix. */
 export function customerBody(
   prefix = `c${randomUUID().replace(/-/g, "").slice(0, 12)}`,
+  options: {
+    domain?: string;
+    country?: string;
+    organizationRegistrationNumber?: string;
+    phoneNumber?: string;
+  } = {},
 ): Record<string, unknown> {
+  const address: Record<string, unknown> = {
+    FirstName: "Test",
+    LastName: "Customer",
+    AddressLine1: "One Microsoft Way",
+    City: "Redmond",
+    State: "WA",
+    PostalCode: "98052",
+    Country: options.country ?? "US",
+  };
+  if (options.phoneNumber !== undefined) address.PhoneNumber = options.phoneNumber;
+  const company: Record<string, unknown> = { Domain: options.domain ?? `${prefix}.onmicrosoft.com` };
+  if (options.organizationRegistrationNumber !== undefined) {
+    company.OrganizationRegistrationNumber = options.organizationRegistrationNumber;
+  }
   return {
     enableGDAPByDefault: false,
-    CompanyProfile: { Domain: `${prefix}.onmicrosoft.com` },
+    CompanyProfile: company,
     BillingProfile: {
       Culture: "EN-US",
       Email: "admin@example.com",
       Language: "en",
       CompanyName: `Company ${prefix}`,
-      DefaultAddress: {
-        FirstName: "Test",
-        LastName: "Customer",
-        AddressLine1: "One Microsoft Way",
-        City: "Redmond",
-        State: "WA",
-        PostalCode: "98052",
-        Country: "US",
-      },
+      DefaultAddress: address,
     },
   };
+}
+
+/** The value at a dotted path (`a.b.0.c`) of a JSON value, or `undefined`. */
+export function at(value: unknown, path: string): unknown {
+  let cur: unknown = value;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The string at a dotted path; fails the test when it is not a string. */
+export function str(value: unknown, path: string): string {
+  const v = at(value, path);
+  if (typeof v !== "string") throw new Error(`expected a string at ${path}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The array at a dotted path (default `items`); fails the test when it is not an array. */
+export function list(value: unknown, path = "items"): unknown[] {
+  const v = at(value, path);
+  if (!Array.isArray(v)) throw new Error(`expected an array at ${path}, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** Creates a customer (app-only) and returns its id. */
 export function createCustomer(kit: PcKit, prefix?: string): string {
   const res = kit.call("POST", "/v1/customers", { body: customerBody(prefix) });
   if (res.status !== 201) throw new Error(`customer create failed: ${JSON.stringify(res.body)}`);
-  return (res.body as { id: string }).id;
+  return str(res.body, "id");
 }
 
 /** Confirms the MCA for a customer (app+user). */
