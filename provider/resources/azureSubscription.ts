@@ -1,0 +1,73 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { CspResource } from "./cspResource";
+
+/** The inputs of an {@link AzureSubscription}. */
+export interface AzureSubscriptionArgs {
+  /** The customer (tenant) id; the customer needs an Azure plan (make this resource depend on it). */
+  customerId: pulumi.Input<string>;
+  /** Display name (rename is an update). */
+  displayName: pulumi.Input<string>;
+  /** `Production` (default) or `DevTest`; cannot change later. */
+  workload?: pulumi.Input<"Production" | "DevTest">;
+  /**
+   * REQUIRED, must be `true`: the explicit acknowledgement that this program buys an Azure
+   * subscription (pay-as-you-go, billable) or reactivates a cancelled one. The stack setting
+   * `csp:allowPurchases=false` refuses new purchases even when acknowledged.
+   */
+  acknowledgePurchase: pulumi.Input<true>;
+  /**
+   * Stable identity of the subscription within the customer, from which the alias name is
+   * derived (Pulumi does not pass the resource name to dynamic providers). Default: the display
+   * name at the first create, kept afterwards even when the display name changes.
+   */
+  key?: pulumi.Input<string>;
+  /** ARM subscription alias name; default derived from account, customer and `key`. */
+  aliasName?: pulumi.Input<string>;
+  /** Indirect model: the reseller's MPN id. */
+  resellerId?: pulumi.Input<string>;
+  /** Reason sent when the resource is deleted (entitlement cancel); default `compromise`, the only documented value. */
+  cancellationReason?: pulumi.Input<string>;
+  /** Named partner account; the default account when omitted. */
+  account?: pulumi.Input<string>;
+}
+
+/**
+ * An Azure subscription under the customer's Azure plan, created through an ARM subscription
+ * alias with a deterministic name. Deleting it cancels the subscription (Azure entitlement
+ * cancel); creating it again reactivates the same subscription.
+ */
+export class AzureSubscription extends CspResource {
+  declare public readonly azureSubscriptionId: pulumi.Output<string>;
+  declare public readonly aliasName: pulumi.Output<string>;
+  declare public readonly key: pulumi.Output<string>;
+  declare public readonly displayName: pulumi.Output<string>;
+  declare public readonly workload: pulumi.Output<string>;
+  /** `active` or `inactive` (cancelled). */
+  declare public readonly entitlementStatus: pulumi.Output<string | undefined>;
+  /** The Azure plan (Partner Center subscription id) it belongs to. */
+  declare public readonly planSubscriptionId: pulumi.Output<string | undefined>;
+  declare public readonly billingScope: pulumi.Output<string | undefined>;
+  declare public readonly provisioningState: pulumi.Output<string | undefined>;
+  /** What deleting this resource will do. */
+  declare public readonly deletionBehavior: pulumi.Output<string>;
+
+  constructor(name: string, args: AzureSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      "AzureSubscription",
+      name,
+      {
+        key: undefined,
+        aliasName: undefined,
+        workload: undefined,
+        ...args,
+        azureSubscriptionId: undefined,
+        entitlementStatus: undefined,
+        planSubscriptionId: undefined,
+        billingScope: undefined,
+        provisioningState: undefined,
+        deletionBehavior: undefined,
+      },
+      opts,
+    );
+  }
+}
