@@ -32,6 +32,8 @@ export interface EmulatorSettings {
   enforceRateLimits: boolean;
   /** Offset added to the real clock (admin API "advance time"). */
   clockOffsetMs: number;
+  /** Latency added to every request to an emulated API, in milliseconds (0 or absent: none). */
+  latencyMs?: number;
 }
 
 export interface DirectoryTenant {
@@ -158,6 +160,10 @@ export interface AuthorizationCodeRecord {
   redirectUri: string;
   scopes: string[];
   codeChallenge?: string;
+  /** `S256` (default) or `plain`. */
+  codeChallengeMethod?: "S256" | "plain";
+  /** OpenID Connect nonce of the authorization request, returned in the id token. */
+  nonce?: string;
   expiresAt: string;
   mfa: boolean;
 }

@@ -1,0 +1,102 @@
+import { resolve } from "node:path";
+import { type StartEmulatorOptions, startEmulator } from "./index";
+
+const USAGE = `usage: npm run emulator -- [--port N] [--host ADDR] [--data-dir DIR] [--sandbox|--no-sandbox]
+                           [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N]
+Prints one line of JSON ({"url","caCert","env",...}) on stdout once listening; Ctrl-C stops.`;
+
+function parseArgs(argv: string[]): StartEmulatorOptions {
+  const options: StartEmulatorOptions = {};
+  const number = (flag: string, value: string | undefined): number => {
+    const n = Number(value);
+    if (value === undefined || !Number.isFinite(n) || n < 0)
+      throw new Error(`${flag} needs a non-negative number`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case "--port":
+        options.port = number(flag, value());
+        break;
+      case "--host":
+        options.host = value();
+        break;
+      case "--data-dir": {
+        const dir = value();
+        if (!dir) throw new Error("--data-dir needs a directory");
+        options.dataDir = resolve(dir);
+        break;
+      }
+      case "--sandbox":
+        options.sandbox = true;
+        break;
+      case "--no-sandbox":
+        options.sandbox = false;
+        break;
+      case "--latency":
+        options.latencyMs = number(flag, value());
+        break;
+      case "--replication-delay":
+        options.replicationDelayMs = number(flag, value());
+        break;
+      case "--enforce-rate-limits":
+        options.enforceRateLimits = true;
+        break;
+      case "--partners":
+        options.partners = number(flag, value());
+        break;
+      case "--help":
+      case "-h":
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: StartEmulatorOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const emulator = await startEmulator(options);
+  process.stdout.write(
+    `${JSON.stringify({
+      url: emulator.url,
+      port: emulator.port,
+      caCert: emulator.caCertPath,
+      dataDir: options.dataDir ?? null,
+      pid: process.pid,
+      env: emulator.env,
+      accounts: emulator.accounts,
+    })}\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`emulator: ${signal}, shutting down\n`);
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`emulator: failed to start: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
