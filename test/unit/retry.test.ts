@@ -1,6 +1,6 @@
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { isCspError } from "../../provider/errors";
+import { CspError, isCspError } from "../../provider/errors";
 import { createServiceClient, type ServiceClientOptions } from "../../provider/http/serviceClient";
 import { sleep } from "../../provider/http/sleep";
 import { fakeTokens } from "./helpers/fakeTokens";
@@ -266,5 +266,35 @@ describe("sleep", () => {
     const q = sleep(1000, c.signal);
     c.abort(new Error("stop"));
     await expect(q).rejects.toThrow("stop");
+  });
+});
+
+describe("token failures inside the retry loop", () => {
+  it("repeats an unkeyed POST whose token request failed transiently, since the POST was never sent", async () => {
+    handler = () => ({ status: 201, body: {} });
+    server.requests.length = 0;
+    let calls = 0;
+    const c = createServiceClient({
+      service: "graph",
+      baseUrl: server.url,
+      dispatcher,
+      rateLimiter: false,
+      sleep: async () => undefined,
+      tokens: {
+        async getToken() {
+          if (++calls === 1) {
+            throw new CspError({
+              code: "CSP_NETWORK",
+              service: "identity",
+              summary: "token endpoint unreachable",
+            });
+          }
+          return "t";
+        },
+      },
+    });
+    await c.send({ method: "POST", path: "/v1.0/applications", body: {} });
+    expect(calls).toBe(2);
+    expect(server.requests).toHaveLength(1);
   });
 });

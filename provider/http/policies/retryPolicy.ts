@@ -22,8 +22,8 @@ const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
  * by `requestIdPolicy`) and requests marked `idempotent` may be repeated after any transient
  * outcome, including a lost response. A non-idempotent POST/PATCH without a key is NOT repeated
  * when the service may have acted on it (lost response, timeout, 5xx): only when it certainly did
- * not, i.e. a 429 (rejected by the throttle before processing, reference §1.6) or a connection
- * that was never established.
+ * not, i.e. a 429 (rejected by the throttle before processing, reference §1.6), a connection
+ * that was never established, or a transient failure to get its token.
  */
 export function mayRepeat(request: PipelineRequest, context: RetryContext): boolean {
   if (IDEMPOTENT_METHODS.has(request.method) || request.idempotent || request.idempotencyKey !== undefined) {
@@ -31,12 +31,11 @@ export function mayRepeat(request: PipelineRequest, context: RetryContext): bool
   }
   if (context.response) return context.response.status === 429;
   const e = context.error;
-  return (
-    isCspError(e) &&
-    e.code === "CSP_NETWORK" &&
-    e.serviceCode !== undefined &&
-    CONNECT_FAILURE_CODES.has(e.serviceCode)
-  );
+  if (!isCspError(e)) return false;
+  // A failure of another service (the token endpoint, inside bearer auth) happened before this
+  // request was sent.
+  if (e.service !== request.service) return true;
+  return e.code === "CSP_NETWORK" && e.serviceCode !== undefined && CONNECT_FAILURE_CODES.has(e.serviceCode);
 }
 
 /**
