@@ -49,6 +49,7 @@ const SETTING_TYPES: Record<keyof EmulatorSettingsPatch, "boolean" | "number"> =
  * | `GET /settings` / `PATCH /settings` | sandbox, replicationDelayMs, enforceRateLimits, latencyMs |
  * | `POST /time/advance` `{ "ms": n }` | moves the emulator clock forward |
  * | `POST /gdap/{id}/approve` | the customer approves a GDAP relationship |
+ * | `POST /identity/revokeRefreshTokens` `{ "userId"? }` | revokes refresh tokens (one user's, or all) |
  * | `GET /state` | read-only snapshot of the whole state (tests only) |
  */
 export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown): ServiceModule {
@@ -164,6 +165,24 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
               (e as Error).message ?? String(e),
             );
           }
+        },
+      },
+      {
+        method: "POST",
+        path: "/identity/revokeRefreshTokens",
+        handler: (req, emu) => {
+          // Like Graph `revokeSignInSessions` or a password reset: every refresh token of the user
+          // (of everyone when no userId is given) answers invalid_grant from now on.
+          const userId =
+            isRecord(req.body) && typeof req.body.userId === "string" ? req.body.userId : undefined;
+          let revoked = 0;
+          for (const record of Object.values(runtime.state.identity.refreshTokens)) {
+            if (userId !== undefined && record.userId !== userId) continue;
+            if (!record.revoked) revoked++;
+            record.revoked = true;
+          }
+          emu.markDirty();
+          return { status: 200, body: { revoked } };
         },
       },
       { method: "GET", path: "/state", handler: () => ({ status: 200, body: runtime.state }) },

@@ -63,6 +63,16 @@ export class EmulatorAdmin {
     return this.call<Record<string, unknown>>("POST", `/gdap/${encodeURIComponent(id)}/approve`);
   }
 
+  /** Revokes the refresh tokens of a user (all users when omitted); returns how many were revoked. */
+  async revokeRefreshTokens(userId?: string): Promise<number> {
+    const body = await this.call<{ revoked: number }>(
+      "POST",
+      "/identity/revokeRefreshTokens",
+      userId ? { userId } : {},
+    );
+    return body.revoked;
+  }
+
   /** Moves the emulator's clock forward by `ms` (token, refresh-token and secret expiry, delays). */
   async advanceTime(ms: number): Promise<{ now: string; clockOffsetMs: number }> {
     return this.call("POST", "/time/advance", { ms });
