@@ -1,0 +1,559 @@
+import { z } from "zod";
+import {
+  addApplicationPassword,
+  createApplication,
+  deleteApplication,
+  findApplicationsByTag,
+  type GraphApplication,
+  type GraphApplicationWrite,
+  type GraphPasswordCredential,
+  type GraphRequiredResourceAccess,
+  getApplication,
+  removeApplicationPassword,
+  updateApplication,
+} from "../clients/graph/applications";
+import {
+  createServicePrincipal,
+  deleteServicePrincipal,
+  findServicePrincipalByAppId,
+  type GraphServicePrincipal,
+} from "../clients/graph/servicePrincipals";
+import { CspError } from "../errors";
+import type { AuthTarget, ServiceClient } from "../http/types";
+import {
+  canonicalJson,
+  changedKeys,
+  deterministicUuid,
+  jsonEqual,
+  stripUndefined,
+  validateInputs,
+} from "./common";
+import { initFailed, isConflict, isLostResponse } from "./identity/errors";
+import { customerTenantApp } from "./identity/identities";
+import { account, guid, text } from "./identity/schemas";
+import { registerHandler } from "./registry";
+import type { HandlerContext, ResourceHandler } from "./types";
+
+/**
+ * ApplicationRegistration: a Microsoft Graph application and its service principal, in a customer
+ * tenant (`tenantId`, app-only with the customer as authority, which needs the partner app
+ * consented there) or in the partner tenant (no `tenantId`).
+ *
+ * Safe to retry: the application carries a marker tag `pulumi-csp:<uuid>` derived from the
+ * partner, the tenant and the display name; create looks for it before creating, so a lost
+ * response leaves one application. The tag follows renames. Two resources declaring the same
+ * display name in the same tenant would share one application: keep names unique per tenant.
+ *
+ * `passwordCredential` adds a client secret, returned once as the secret output `clientSecret`;
+ * it is rotated (new secret added, old removed) only when `rotationKey` changes.
+ */
+
+export interface PasswordCredentialInput {
+  /** Shown in the portal next to the secret (default `pulumi-csp`). */
+  displayName?: string;
+  /** Any text; changing it rotates the secret. */
+  rotationKey?: string;
+}
+
+export interface ApplicationRegistrationInputs {
+  account?: string;
+  tenantId?: string;
+  displayName: string;
+  signInAudience?: string;
+  requiredResourceAccess?: GraphRequiredResourceAccess[];
+  redirectUris?: string[];
+  identifierUris?: string[];
+  passwordCredential?: PasswordCredentialInput;
+}
+
+export interface ApplicationRegistrationOutputs extends ApplicationRegistrationInputs {
+  /** Tenant holding the application (the partner tenant when `tenantId` was not given). */
+  tenantId: string;
+  signInAudience: string;
+  /** Object id of the application (also the resource id). */
+  objectId: string;
+  /** Application (client) id. */
+  appId: string;
+  servicePrincipalId: string;
+  /** The marker tag create looks for. */
+  marker: string;
+  /** Client secret (secret output), present with `passwordCredential`. */
+  clientSecret?: string;
+  clientSecretKeyId?: string;
+  clientSecretHint?: string;
+  clientSecretEndDateTime?: string;
+}
+
+type Props = ApplicationRegistrationInputs & ApplicationRegistrationOutputs;
+
+const SIGN_IN_AUDIENCES = [
+  "AzureADMyOrg",
+  "AzureADMultipleOrgs",
+  "AzureADandPersonalMicrosoftAccount",
+  "PersonalMicrosoftAccount",
+] as const;
+
+const DEFAULT_CREDENTIAL_NAME = "pulumi-csp";
+const MARKER_PREFIX = "pulumi-csp:";
+
+const redirectUri = z
+  .string()
+  .max(256, "must be at most 256 characters")
+  .refine(
+    isRedirectUri,
+    "must be an https:// URL (http:// only for localhost), without a fragment or wildcard",
+  );
+
+const identifierUri = z
+  .string()
+  .max(256, "must be at most 256 characters")
+  .refine(
+    isIdentifierUri,
+    "must be a URI such as api://<appId or name>, https://<verified domain>/... or urn:...",
+  );
+
+const schema = z
+  .object({
+    account,
+    tenantId: guid.optional(),
+    displayName: text(256),
+    signInAudience: z
+      .enum(SIGN_IN_AUDIENCES, { message: `must be one of ${SIGN_IN_AUDIENCES.join(", ")}` })
+      .optional(),
+    requiredResourceAccess: z
+      .array(
+        z
+          .object({
+            resourceAppId: guid,
+            resourceAccess: z
+              .array(
+                z
+                  .object({
+                    id: guid,
+                    type: z.enum(["Scope", "Role"], { message: 'must be "Scope" or "Role"' }),
+                  })
+                  .strict(),
+              )
+              .min(1, "must list at least one permission"),
+          })
+          .strict(),
+      )
+      .optional(),
+    redirectUris: z.array(redirectUri).max(256, "must list at most 256 URIs").optional(),
+    identifierUris: z.array(identifierUri).optional(),
+    passwordCredential: z
+      .object({ displayName: text(256).optional(), rotationKey: z.string().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+function isRedirectUri(s: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return false;
+  }
+  if (url.hash || s.includes("*")) return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+function isIdentifierUri(s: string): boolean {
+  try {
+    const url = new URL(s);
+    return ["api:", "https:", "http:", "urn:", "ms-appx:"].includes(url.protocol) && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+async function check(_olds: Partial<ApplicationRegistrationInputs>, news: ApplicationRegistrationInputs) {
+  return validateInputs(schema as unknown as z.ZodType<ApplicationRegistrationInputs>, news);
+}
+
+/** The marker tag of an application: stable across retries for the same partner, tenant and name. */
+export function applicationMarker(partnerTenantId: string, tenantId: string, displayName: string): string {
+  return `${MARKER_PREFIX}${deterministicUuid("application-registration", partnerTenantId.toLowerCase(), tenantId.toLowerCase(), displayName)}`;
+}
+
+function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {
+  return (inputs.tenantId ?? ctx.api(inputs.account).partnerTenantId).toLowerCase();
+}
+
+function authFor(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): AuthTarget {
+  const tenant = resolvedTenant(inputs, ctx);
+  return tenant === ctx.api(inputs.account).partnerTenantId.toLowerCase()
+    ? customerTenantApp()
+    : customerTenantApp(tenant);
+}
+
+const UPDATABLE: (keyof ApplicationRegistrationInputs & string)[] = [
+  "displayName",
+  "signInAudience",
+  "requiredResourceAccess",
+  "redirectUris",
+  "identifierUris",
+  "passwordCredential",
+];
+
+async function diff(_id: string, olds: Props, news: ApplicationRegistrationInputs, ctx: HandlerContext) {
+  const replaces: string[] = [];
+  if ((olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
+  if ((olds.tenantId ?? "").toLowerCase() !== resolvedTenant(news, ctx)) replaces.push("tenantId");
+  const changed = changedKeys(comparable(olds), comparable(news), UPDATABLE);
+  return { changes: replaces.length > 0 || changed.length > 0, replaces };
+}
+
+/** Inputs in a canonical form: defaults filled in, sets sorted. */
+function comparable(i: ApplicationRegistrationInputs): ApplicationRegistrationInputs {
+  return stripUndefined({
+    ...i,
+    signInAudience: i.signInAudience ?? "AzureADMyOrg",
+    requiredResourceAccess: normaliseAccess(i.requiredResourceAccess ?? []),
+    redirectUris: [...(i.redirectUris ?? [])].sort(),
+    identifierUris: [...(i.identifierUris ?? [])].sort(),
+    passwordCredential: i.passwordCredential
+      ? {
+          displayName: i.passwordCredential.displayName ?? DEFAULT_CREDENTIAL_NAME,
+          rotationKey: i.passwordCredential.rotationKey ?? "",
+        }
+      : undefined,
+  });
+}
+
+function normaliseAccess(list: readonly GraphRequiredResourceAccess[]): GraphRequiredResourceAccess[] {
+  return list
+    .map((r) => ({
+      resourceAppId: r.resourceAppId.toLowerCase(),
+      resourceAccess: r.resourceAccess
+        .map((a) => ({ id: a.id.toLowerCase(), type: a.type }))
+        .sort((x, y) => canonicalJson(x).localeCompare(canonicalJson(y))),
+    }))
+    .sort((x, y) => x.resourceAppId.localeCompare(y.resourceAppId));
+}
+
+/** The Graph body for the declared properties. */
+function applicationBody(
+  inputs: ApplicationRegistrationInputs,
+): GraphApplicationWrite & { displayName: string } {
+  return stripUndefined({
+    displayName: inputs.displayName,
+    signInAudience: inputs.signInAudience ?? "AzureADMyOrg",
+    requiredResourceAccess: inputs.requiredResourceAccess ?? [],
+    web: { redirectUris: inputs.redirectUris ?? [] },
+    identifierUris: inputs.identifierUris ?? [],
+  });
+}
+
+async function create(inputs: ApplicationRegistrationInputs, ctx: HandlerContext) {
+  const api = ctx.api(inputs.account);
+  const graph = api.graph;
+  const auth = authFor(inputs, ctx);
+  const tenantId = resolvedTenant(inputs, ctx);
+  const marker = applicationMarker(api.partnerTenantId, tenantId, inputs.displayName);
+
+  const { app, adopted } = await findOrCreateApplication(graph, auth, inputs, marker, ctx);
+  let outs: ApplicationRegistrationOutputs = stripUndefined({
+    ...inputs,
+    tenantId,
+    signInAudience: inputs.signInAudience ?? "AzureADMyOrg",
+    objectId: app.id,
+    appId: app.appId,
+    servicePrincipalId: "",
+    marker,
+  });
+  try {
+    if (adopted)
+      await updateApplication(graph, auth, app.id, {
+        ...applicationBody(inputs),
+        tags: withMarker(app.tags, marker),
+      });
+    const sp = await ensureServicePrincipal(graph, auth, app.appId);
+    outs = { ...outs, servicePrincipalId: sp.id };
+    if (inputs.passwordCredential) {
+      const name = inputs.passwordCredential.displayName ?? DEFAULT_CREDENTIAL_NAME;
+      if (adopted) await removeOrphanCredentials(graph, auth, app, name, ctx);
+      const cred = await addPasswordSafely(graph, auth, app.id, name);
+      outs = withCredential(outs, cred);
+    }
+    return { id: app.id, outs };
+  } catch (e) {
+    throw initFailed(e, app.id, outs);
+  }
+}
+
+async function findOrCreateApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  inputs: ApplicationRegistrationInputs,
+  marker: string,
+  ctx: HandlerContext,
+): Promise<{ app: GraphApplication; adopted: boolean }> {
+  const existing = await findByMarker(graph, auth, marker);
+  if (existing) {
+    ctx.log(
+      `application "${inputs.displayName}" (${existing.appId}) already carries this resource's marker (an earlier create whose response was lost); adopting it`,
+    );
+    return { app: existing, adopted: true };
+  }
+  try {
+    const app = await createApplication(graph, auth, { ...applicationBody(inputs), tags: [marker] });
+    return { app, adopted: false };
+  } catch (e) {
+    if (!isLostResponse(e)) throw e;
+    // Graph has no idempotency key: the create may have happened. Look for the marker again.
+    const found = await findByMarker(graph, auth, marker);
+    if (!found) throw e;
+    ctx.log(
+      `the create of application "${inputs.displayName}" was not answered but it exists (${found.appId}); continuing with it`,
+    );
+    return { app: found, adopted: false };
+  }
+}
+
+async function findByMarker(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  marker: string,
+): Promise<GraphApplication | undefined> {
+  const apps = await findApplicationsByTag(graph, auth, marker);
+  if (apps.length > 1) {
+    throw new CspError({
+      code: "CSP_CONFLICT",
+      service: "graph",
+      summary: `${apps.length} applications carry the marker ${marker} (${apps.map((a) => a.appId).join(", ")})`,
+      hint: "delete the extra applications in the tenant (keep one), then run the operation again",
+    });
+  }
+  return apps[0];
+}
+
+function withMarker(tags: readonly string[] | undefined, marker: string): string[] {
+  return [...(tags ?? []).filter((t) => !t.startsWith(MARKER_PREFIX)), marker];
+}
+
+async function ensureServicePrincipal(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  appId: string,
+): Promise<GraphServicePrincipal> {
+  const existing = await findServicePrincipalByAppId(graph, auth, appId);
+  if (existing) return existing;
+  try {
+    return await createServicePrincipal(graph, auth, appId);
+  } catch (e) {
+    // Lost answer or a concurrent create: a tenant holds one service principal per application.
+    if (!isLostResponse(e) && !isConflict(e)) throw e;
+    const found = await findServicePrincipalByAppId(graph, auth, appId);
+    if (!found) throw e;
+    return found;
+  }
+}
+
+/**
+ * Adds a password credential. After a lost answer the secret is unknown: credentials that appeared
+ * since (with our display name) are removed and the add is tried once more, so no unknown secret
+ * is left behind.
+ */
+async function addPasswordSafely(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  appId: string,
+  displayName: string,
+): Promise<GraphPasswordCredential> {
+  const before = new Set(
+    ((await getApplication(graph, auth, appId))?.passwordCredentials ?? []).map((c) => c.keyId),
+  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await addApplicationPassword(graph, auth, appId, { displayName });
+    } catch (e) {
+      if (!isLostResponse(e) || attempt > 0) throw e;
+      const now = await getApplication(graph, auth, appId);
+      for (const c of now?.passwordCredentials ?? []) {
+        if (!before.has(c.keyId) && (c.displayName ?? "") === displayName) {
+          await removeApplicationPassword(graph, auth, appId, c.keyId);
+        }
+      }
+    }
+  }
+}
+
+/** When adopting an application, secrets left by the lost run carry our name but are unknown: remove them. */
+async function removeOrphanCredentials(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  app: GraphApplication,
+  displayName: string,
+  ctx: HandlerContext,
+): Promise<void> {
+  const current = (await getApplication(graph, auth, app.id))?.passwordCredentials ?? [];
+  for (const c of current) {
+    if ((c.displayName ?? "") === displayName) {
+      ctx.log(
+        `removing client secret ${c.keyId} of the adopted application: its value is unknown to this stack`,
+      );
+      await removeApplicationPassword(graph, auth, app.id, c.keyId);
+    }
+  }
+}
+
+function withCredential(
+  outs: ApplicationRegistrationOutputs,
+  cred: GraphPasswordCredential,
+): ApplicationRegistrationOutputs {
+  return stripUndefined({
+    ...outs,
+    clientSecret: cred.secretText,
+    clientSecretKeyId: cred.keyId,
+    clientSecretHint: cred.hint ?? undefined,
+    clientSecretEndDateTime: cred.endDateTime,
+  });
+}
+
+function withoutCredential(outs: ApplicationRegistrationOutputs): ApplicationRegistrationOutputs {
+  const {
+    clientSecret: _s,
+    clientSecretKeyId: _k,
+    clientSecretHint: _h,
+    clientSecretEndDateTime: _e,
+    ...rest
+  } = outs;
+  return rest;
+}
+
+async function read(id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const auth = authFor(props, ctx);
+  const app = await getApplication(graph, auth, id);
+  if (!app) return {};
+  const sp = await findServicePrincipalByAppId(graph, auth, app.appId);
+  const observed: Partial<ApplicationRegistrationInputs> = {
+    displayName: app.displayName,
+    signInAudience: app.signInAudience ?? props.signInAudience,
+    requiredResourceAccess: observedList(props.requiredResourceAccess, app.requiredResourceAccess ?? []),
+    redirectUris: observedList(props.redirectUris, app.web?.redirectUris ?? []),
+    identifierUris: observedList(props.identifierUris, app.identifierUris ?? []),
+  };
+  const credentialPresent =
+    props.clientSecretKeyId !== undefined &&
+    (app.passwordCredentials ?? []).some((c) => c.keyId === props.clientSecretKeyId);
+  let outs: ApplicationRegistrationOutputs = stripUndefined({
+    ...props,
+    ...observed,
+    appId: app.appId,
+    objectId: app.id,
+    servicePrincipalId: sp?.id ?? "",
+  });
+  const inputs: ApplicationRegistrationInputs = stripUndefined({
+    account: props.account,
+    tenantId: props.tenantId,
+    ...observed,
+    passwordCredential: credentialPresent ? props.passwordCredential : undefined,
+  }) as ApplicationRegistrationInputs;
+  if (!credentialPresent) {
+    // The secret was removed outside Pulumi: forget it, so the next update adds a new one.
+    outs = withoutCredential(outs);
+    delete outs.passwordCredential;
+  }
+  return { id, props: outs, inputs };
+}
+
+/** The observed list, omitted when it is empty and was never declared (keeps refresh free of noise). */
+function observedList<T>(declared: readonly T[] | undefined, actual: readonly T[]): T[] | undefined {
+  if (declared === undefined && actual.length === 0) return undefined;
+  return [...actual];
+}
+
+async function update(id: string, olds: Props, news: ApplicationRegistrationInputs, ctx: HandlerContext) {
+  const api = ctx.api(news.account);
+  const graph = api.graph;
+  const auth = authFor(news, ctx);
+  const tenantId = resolvedTenant(news, ctx);
+  const a = comparable(olds);
+  const b = comparable(news);
+  const patch: GraphApplicationWrite = {};
+  if (a.displayName !== b.displayName) {
+    patch.displayName = news.displayName;
+    const app = await getApplication(graph, auth, id);
+    patch.tags = withMarker(app?.tags, applicationMarker(api.partnerTenantId, tenantId, news.displayName));
+  }
+  if (a.signInAudience !== b.signInAudience) patch.signInAudience = b.signInAudience!;
+  if (!jsonEqual(a.requiredResourceAccess, b.requiredResourceAccess))
+    patch.requiredResourceAccess = news.requiredResourceAccess ?? [];
+  if (!jsonEqual(a.redirectUris, b.redirectUris)) patch.web = { redirectUris: news.redirectUris ?? [] };
+  if (!jsonEqual(a.identifierUris, b.identifierUris)) patch.identifierUris = news.identifierUris ?? [];
+  if (Object.keys(patch).length > 0) await updateApplication(graph, auth, id, patch);
+
+  const sp = await ensureServicePrincipal(graph, auth, olds.appId);
+  let outs: ApplicationRegistrationOutputs = stripUndefined({
+    ...news,
+    tenantId,
+    signInAudience: news.signInAudience ?? "AzureADMyOrg",
+    objectId: id,
+    appId: olds.appId,
+    servicePrincipalId: sp.id,
+    marker: patch.tags ? applicationMarker(api.partnerTenantId, tenantId, news.displayName) : olds.marker,
+  });
+  outs = await reconcileCredential(graph, auth, id, olds, news, outs);
+  return { outs };
+}
+
+/** Adds, keeps, rotates or removes the client secret as declared. */
+async function reconcileCredential(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  id: string,
+  olds: Props,
+  news: ApplicationRegistrationInputs,
+  outs: ApplicationRegistrationOutputs,
+): Promise<ApplicationRegistrationOutputs> {
+  const hadSecret = olds.clientSecretKeyId !== undefined && olds.passwordCredential !== undefined;
+  const wants = news.passwordCredential;
+  if (!wants) {
+    if (hadSecret) await removeApplicationPassword(graph, auth, id, olds.clientSecretKeyId!);
+    return withoutCredential(outs);
+  }
+  const rotate = !hadSecret || (olds.passwordCredential?.rotationKey ?? "") !== (wants.rotationKey ?? "");
+  if (!rotate) {
+    return stripUndefined({
+      ...outs,
+      clientSecret: olds.clientSecret,
+      clientSecretKeyId: olds.clientSecretKeyId,
+      clientSecretHint: olds.clientSecretHint,
+      clientSecretEndDateTime: olds.clientSecretEndDateTime,
+    });
+  }
+  const cred = await addPasswordSafely(graph, auth, id, wants.displayName ?? DEFAULT_CREDENTIAL_NAME);
+  // New secret first, then the old one goes: no moment without a valid secret.
+  if (hadSecret) await removeApplicationPassword(graph, auth, id, olds.clientSecretKeyId!);
+  return withCredential(outs, cred);
+}
+
+async function remove(id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const auth = authFor(props, ctx);
+  if (props.servicePrincipalId) await deleteServicePrincipal(graph, auth, props.servicePrincipalId);
+  const deleted = await deleteApplication(graph, auth, id);
+  if (deleted) {
+    ctx.log(
+      `application "${props.displayName}" (${props.appId}) deleted; Entra ID keeps it in deleted items for 30 days`,
+    );
+  }
+}
+
+export const applicationRegistrationHandler: ResourceHandler<
+  ApplicationRegistrationInputs,
+  ApplicationRegistrationOutputs
+> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
+
+registerHandler("ApplicationRegistration", applicationRegistrationHandler);

@@ -1,0 +1,475 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { getCustomer } from "../clients/partnerCenter/customers";
+import {
+  addRoleMember,
+  listUserDirectoryRoles,
+  removeRoleMember,
+} from "../clients/partnerCenter/directoryRoles";
+import {
+  createCustomerUser,
+  deleteCustomerUser,
+  getCustomerUser,
+  listCustomerUsers,
+  listDeletedCustomerUsers,
+  type PcCustomerUser,
+  restoreCustomerUser,
+  updateCustomerUser,
+} from "../clients/partnerCenter/users";
+import type { ServiceClient } from "../http/types";
+import { changedKeys, stripUndefined, validateInputs } from "./common";
+import { countryProblem } from "./identity/countryCodes";
+import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
+import { hasServiceCode, initFailed, isConflict, isLostResponse, isNotFound } from "./identity/errors";
+import { generatePassword, passwordProblem } from "./identity/passwords";
+import { roleFailures, roleIdsOf } from "./identity/roleInputs";
+import { account, guid, text } from "./identity/schemas";
+import { setChanges } from "./identity/sets";
+import { registerHandler } from "./registry";
+import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "./types";
+import { isUnknown } from "./types";
+
+/**
+ * CustomerUser: a user in a customer tenant, managed through Partner Center (reference §4; every
+ * call app+user, see `identity/identities.ts`).
+ *
+ * - The user principal name's domain must be one of the customer's domains (check reads the
+ *   customer when its id is known).
+ * - `password` is a secret input; without it a strong password is generated once and returned as
+ *   the secret output `password`. Removing the input later keeps the current password.
+ * - `roles` (names such as "Helpdesk Administrator", or template ids) are reconciled as a set
+ *   through directory role members.
+ * - Create is safe to retry: a user with the same UPN that is active (e.g. created by a run whose
+ *   response was lost) is adopted, a soft-deleted one is restored; either way it is then set to
+ *   the declared properties and password.
+ * - A UPN change replaces the user (new user, old one soft-deleted).
+ * - Delete is Partner Center's soft delete: restorable for 30 days.
+ */
+
+export interface CustomerUserInputs {
+  account?: string;
+  customerId: string;
+  userPrincipalName: string;
+  firstName?: string;
+  lastName?: string;
+  displayName: string;
+  usageLocation: string;
+  password?: string;
+  forceChangePassword?: boolean;
+  roles?: string[];
+}
+
+export interface CustomerUserOutputs extends CustomerUserInputs {
+  /** Object id of the user in the customer tenant. */
+  userId: string;
+  /** Current password (declared or generated); secret output. */
+  password: string;
+  forceChangePassword: boolean;
+  roles: string[];
+  /** Role template ids the user holds. */
+  roleIds: string[];
+  /** Partner Center `state` (`active`). */
+  state: string;
+}
+
+type Props = CustomerUserInputs & CustomerUserOutputs;
+
+const UPN =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+const schema = z
+  .object({
+    account,
+    customerId: guid,
+    userPrincipalName: z
+      .string()
+      .trim()
+      .regex(UPN, "must be a user principal name like alice@contoso.onmicrosoft.com")
+      .refine((s) => !s.split("@")[0]!.startsWith(".") && !s.split("@")[0]!.endsWith("."), {
+        message: "must not start or end the name part with a dot",
+      }),
+    firstName: text(64).optional(),
+    lastName: text(64).optional(),
+    displayName: text(256),
+    usageLocation: z
+      .string()
+      .trim()
+      .transform((s) => s.toUpperCase())
+      .superRefine((s, ctx) => {
+        const problem = countryProblem(s);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    password: z
+      .string()
+      .superRefine((s, ctx) => {
+        const problem = passwordProblem(s);
+        // The value is a secret: the message states the rule, never the value.
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+    forceChangePassword: z.boolean().optional(),
+    roles: z.array(z.string().trim().min(1, "must not be empty")).optional(),
+  })
+  .strict();
+
+const UPDATABLE: (keyof CustomerUserInputs & string)[] = [
+  "firstName",
+  "lastName",
+  "displayName",
+  "usageLocation",
+  "password",
+  "forceChangePassword",
+  "roles",
+];
+
+async function check(_olds: Partial<CustomerUserInputs>, news: CustomerUserInputs, ctx: HandlerContext) {
+  const result = validateWithSecretSafety(news);
+  const failures: CheckFailure[] = [...(result.failures ?? [])];
+  failures.push(...roleFailures(news.roles));
+  if (failures.length > 0) return { failures };
+  const inputs = result.inputs!;
+  // The UPN's domain must be a domain of the customer: a read, only when both values are known.
+  if (!isUnknown(news.customerId) && !isUnknown(news.userPrincipalName) && !isUnknown(news.account)) {
+    const domainFailure = await checkDomain(inputs, ctx);
+    if (domainFailure) return { failures: [domainFailure] };
+  }
+  return { inputs };
+}
+
+/** zod validation whose failure text never quotes the password value. */
+function validateWithSecretSafety(news: CustomerUserInputs): CheckResult<CustomerUserInputs> {
+  const result = validateInputs(schema as unknown as z.ZodType<CustomerUserInputs>, news);
+  if (!result.failures) return result;
+  return {
+    failures: result.failures.map((f) =>
+      f.property === "password"
+        ? { property: "password", reason: f.reason.replace(/\(got .*\)$/, "(value hidden)") }
+        : f,
+    ),
+  };
+}
+
+async function checkDomain(
+  inputs: CustomerUserInputs,
+  ctx: HandlerContext,
+): Promise<CheckFailure | undefined> {
+  const customer = await getCustomer(ctx.api(inputs.account).partnerCenter, inputs.customerId);
+  if (!customer) {
+    return {
+      property: "customerId",
+      reason: `customerId: customer ${inputs.customerId} was not found for this partner account; check the id (the customer's tenant id) and the account`,
+    };
+  }
+  const domains = customerDomains(customer);
+  const domain = inputs.userPrincipalName.split("@")[1]!.toLowerCase();
+  if (domains.length > 0 && !domains.includes(domain)) {
+    return {
+      property: "userPrincipalName",
+      reason: `userPrincipalName: the domain "${domain}" is not a domain of customer ${inputs.customerId} (its domains: ${domains.join(", ")})`,
+    };
+  }
+  return undefined;
+}
+
+function customerDomains(customer: {
+  companyProfile?: { domain?: string };
+  customDomains?: string[];
+}): string[] {
+  const all = [customer.companyProfile?.domain, ...(customer.customDomains ?? [])]
+    .filter((d): d is string => typeof d === "string" && d.length > 0)
+    .map((d) => d.toLowerCase());
+  return [...new Set(all)];
+}
+
+async function diff(_id: string, olds: Props, news: CustomerUserInputs) {
+  const replaces: string[] = (["account", "customerId"] as const).filter(
+    (k) => (olds[k] ?? "") !== (news[k] ?? ""),
+  );
+  if (olds.userPrincipalName.toLowerCase() !== news.userPrincipalName.toLowerCase()) {
+    replaces.push("userPrincipalName");
+  }
+  const changed = changedKeys(comparableOlds(olds), comparableNews(olds, news), UPDATABLE);
+  return { changes: replaces.length > 0 || changed.length > 0, replaces };
+}
+
+/** Olds as the user declared them, for comparison (outputs fill in defaults). */
+function comparableOlds(olds: Props): Partial<CustomerUserInputs> {
+  return {
+    ...olds,
+    roles: normaliseRoleIds(olds.roles ?? []),
+    forceChangePassword: olds.forceChangePassword ?? true,
+  };
+}
+
+function comparableNews(olds: Props, news: CustomerUserInputs): CustomerUserInputs {
+  return {
+    ...news,
+    // No password input means "keep the current one".
+    password: news.password ?? olds.password,
+    roles: normaliseRoleIds(news.roles ?? []),
+    forceChangePassword: news.forceChangePassword ?? true,
+  };
+}
+
+function normaliseRoleIds(roles: readonly string[]): string[] {
+  return roleIdsOf(roles);
+}
+
+async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
+  const pc = ctx.api(inputs.account).partnerCenter;
+  const password = inputs.password ?? generatePassword();
+  const forceChangePassword = inputs.forceChangePassword ?? true;
+  const desiredRoleIds = normaliseRoleIds(inputs.roles ?? []);
+
+  const user = await createOrRecover(pc, inputs, password, forceChangePassword, ctx);
+  const base = outputs(inputs, user, password, forceChangePassword, []);
+  try {
+    const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds);
+    return { id: user.id, outs: outputs(inputs, user, password, forceChangePassword, roleIds) };
+  } catch (e) {
+    throw initFailed(e, user.id, base);
+  }
+}
+
+/**
+ * Creates the user, or takes over the one that already has the UPN: an active user is adopted, a
+ * soft-deleted one restored (both then get the declared properties and password).
+ */
+async function createOrRecover(
+  pc: ServiceClient,
+  inputs: CustomerUserInputs,
+  password: string,
+  forceChangePassword: boolean,
+  ctx: HandlerContext,
+): Promise<PcCustomerUser> {
+  const upn = inputs.userPrincipalName;
+  const existing = await findActiveUser(pc, inputs.customerId, upn);
+  if (existing) {
+    ctx.log(
+      `customer user ${upn} already exists (id ${existing.id}); adopting it and applying the declared properties`,
+    );
+    return applyDeclared(pc, inputs, existing.id, password, forceChangePassword);
+  }
+  const deleted = await findDeletedUser(pc, inputs.customerId, upn);
+  if (deleted) return restore(pc, inputs, deleted.id, password, forceChangePassword, ctx);
+
+  try {
+    return await createCustomerUser(
+      pc,
+      inputs.customerId,
+      {
+        userPrincipalName: upn,
+        firstName: inputs.firstName,
+        lastName: inputs.lastName,
+        displayName: inputs.displayName,
+        usageLocation: inputs.usageLocation,
+        passwordProfile: { password, forceChangePassword },
+      },
+      randomUUID(),
+    );
+  } catch (e) {
+    // A soft-deleted user appeared between the lookup and the create (or the list missed it).
+    if (isConflict(e) && hasServiceCode(e, "60011")) {
+      const id = (e as { details?: string[] }).details?.[0];
+      const found = id ? { id } : await findDeletedUser(pc, inputs.customerId, upn);
+      if (found) return restore(pc, inputs, found.id, password, forceChangePassword, ctx);
+    }
+    // The create may have happened without us seeing the answer, or another run created it.
+    if (isLostResponse(e) || isConflict(e)) {
+      const user = await findActiveUser(pc, inputs.customerId, upn);
+      if (user) {
+        ctx.log(`customer user ${upn} exists after an unanswered or conflicting create; continuing with it`);
+        return applyDeclared(pc, inputs, user.id, password, forceChangePassword);
+      }
+    }
+    throw e;
+  }
+}
+
+async function restore(
+  pc: ServiceClient,
+  inputs: CustomerUserInputs,
+  userId: string,
+  password: string,
+  forceChangePassword: boolean,
+  ctx: HandlerContext,
+): Promise<PcCustomerUser> {
+  ctx.log(
+    `customer user ${inputs.userPrincipalName} was soft-deleted (id ${userId}); restoring it instead of creating a new user`,
+  );
+  await restoreCustomerUser(pc, inputs.customerId, userId);
+  return applyDeclared(pc, inputs, userId, password, forceChangePassword);
+}
+
+/** PATCHes profile and password to the declared values. */
+async function applyDeclared(
+  pc: ServiceClient,
+  inputs: CustomerUserInputs,
+  userId: string,
+  password: string,
+  forceChangePassword: boolean,
+): Promise<PcCustomerUser> {
+  const updated = await updateCustomerUser(
+    pc,
+    inputs.customerId,
+    userId,
+    stripUndefined({
+      firstName: inputs.firstName,
+      lastName: inputs.lastName,
+      displayName: inputs.displayName,
+      usageLocation: inputs.usageLocation,
+      passwordProfile: { password, forceChangePassword },
+    }),
+  );
+  return {
+    ...updated,
+    id: updated?.id ?? userId,
+    userPrincipalName: updated?.userPrincipalName ?? inputs.userPrincipalName,
+  };
+}
+
+async function findActiveUser(
+  pc: ServiceClient,
+  customerId: string,
+  upn: string,
+): Promise<PcCustomerUser | undefined> {
+  const users = await listCustomerUsers(pc, customerId);
+  return users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase() && u.state !== "inactive");
+}
+
+async function findDeletedUser(
+  pc: ServiceClient,
+  customerId: string,
+  upn: string,
+): Promise<PcCustomerUser | undefined> {
+  const users = await listDeletedCustomerUsers(pc, customerId);
+  return users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
+}
+
+/** Adds missing and removes extra role memberships; returns the resulting template ids. */
+async function reconcileRoles(
+  pc: ServiceClient,
+  customerId: string,
+  user: PcCustomerUser,
+  desiredIds: string[],
+): Promise<string[]> {
+  const current = (await listUserDirectoryRoles(pc, customerId, user.id)).map((r) => r.id.toLowerCase());
+  const { toAdd, toRemove } = setChanges(desiredIds, current);
+  for (const roleId of toAdd) {
+    try {
+      await addRoleMember(pc, customerId, roleId, {
+        id: user.id,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+      });
+    } catch (e) {
+      // Already a member (a retried add, or a concurrent change): the goal is reached.
+      if (!isConflict(e)) throw withRoleContext(e, roleId);
+    }
+  }
+  for (const roleId of toRemove) await removeRoleMember(pc, customerId, roleId, user.id);
+  return [...desiredIds].sort();
+}
+
+function withRoleContext(e: unknown, roleId: string): unknown {
+  if (isNotFound(e) && e instanceof Error) {
+    e.message += ` (directory role ${directoryRoleName(roleId) ?? roleId} is not available in the customer tenant)`;
+  }
+  return e;
+}
+
+function outputs(
+  inputs: CustomerUserInputs,
+  user: PcCustomerUser,
+  password: string,
+  forceChangePassword: boolean,
+  roleIds: string[],
+): CustomerUserOutputs {
+  return stripUndefined({
+    ...inputs,
+    userPrincipalName: user.userPrincipalName ?? inputs.userPrincipalName,
+    userId: user.id,
+    password,
+    forceChangePassword,
+    roles: inputs.roles ?? [],
+    roleIds,
+    state: user.state ?? "active",
+  });
+}
+
+async function read(id: string, props: Props, ctx: HandlerContext) {
+  const pc = ctx.api(props.account).partnerCenter;
+  const user = await getCustomerUser(pc, props.customerId, id);
+  if (!user || user.state === "inactive") return {};
+  const roleIds = (await listUserDirectoryRoles(pc, props.customerId, id))
+    .map((r) => r.id.toLowerCase())
+    .sort();
+  const roles = rolesAsDeclared(props.roles ?? [], roleIds);
+  const observed = stripUndefined({
+    userPrincipalName: user.userPrincipalName,
+    firstName: user.firstName ?? undefined,
+    lastName: user.lastName ?? undefined,
+    displayName: user.displayName ?? props.displayName,
+    usageLocation: user.usageLocation ?? props.usageLocation,
+  });
+  const outs: CustomerUserOutputs = stripUndefined({
+    ...props,
+    ...observed,
+    roles,
+    roleIds,
+    state: user.state ?? "active",
+  });
+  const inputs: CustomerUserInputs = stripUndefined({
+    account: props.account,
+    customerId: props.customerId,
+    ...observed,
+    password: props.password,
+    forceChangePassword: props.forceChangePassword,
+    roles,
+  });
+  return { id, props: outs, inputs };
+}
+
+async function update(id: string, olds: Props, news: CustomerUserInputs, ctx: HandlerContext) {
+  const pc = ctx.api(news.account).partnerCenter;
+  const forceChangePassword = news.forceChangePassword ?? true;
+  const password = news.password ?? olds.password ?? generatePassword();
+  const patch = stripUndefined({
+    firstName: news.firstName !== olds.firstName ? news.firstName : undefined,
+    lastName: news.lastName !== olds.lastName ? news.lastName : undefined,
+    displayName: news.displayName !== olds.displayName ? news.displayName : undefined,
+    usageLocation: news.usageLocation !== olds.usageLocation ? news.usageLocation : undefined,
+    passwordProfile:
+      password !== olds.password || forceChangePassword !== (olds.forceChangePassword ?? true)
+        ? { password, forceChangePassword }
+        : undefined,
+  });
+  let user: PcCustomerUser = { id, userPrincipalName: olds.userPrincipalName, displayName: olds.displayName };
+  if (Object.keys(patch).length > 0) {
+    const updated = await updateCustomerUser(pc, news.customerId, id, patch);
+    user = { ...user, ...updated, id };
+  }
+  const roleIds = await reconcileRoles(pc, news.customerId, user, normaliseRoleIds(news.roles ?? []));
+  return { outs: outputs(news, { ...user, state: "active" }, password, forceChangePassword, roleIds) };
+}
+
+async function remove(id: string, props: Props, ctx: HandlerContext) {
+  const pc = ctx.api(props.account).partnerCenter;
+  const deleted = await deleteCustomerUser(pc, props.customerId, id);
+  if (deleted) {
+    ctx.log(
+      `customer user ${props.userPrincipalName} (id ${id}) was soft-deleted: Partner Center keeps it restorable for 30 days (declaring it again restores it), then purges it`,
+    );
+  }
+}
+
+export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUserOutputs> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
+
+registerHandler("CustomerUser", customerUserHandler);

@@ -1,0 +1,321 @@
+import { z } from "zod";
+import {
+  assignmentRoleIds,
+  createAccessAssignment,
+  deleteAccessAssignment,
+  type GdapAccessAssignment,
+  getAccessAssignment,
+  listAccessAssignments,
+  updateAccessAssignment,
+} from "../clients/graph/delegatedAdminAccessAssignments";
+import {
+  approvalLink,
+  type GdapRelationship,
+  getRelationship,
+  relationshipRoleIds,
+} from "../clients/graph/delegatedAdminRelationships";
+import { CspError } from "../errors";
+import type { ServiceClient } from "../http/types";
+import { stripUndefined, validateInputs } from "./common";
+import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
+import { isConflict, isLostResponse, validationError } from "./identity/errors";
+import { roleFailures, roleIdsOf } from "./identity/roleInputs";
+import { account, guid } from "./identity/schemas";
+import { sameSet } from "./identity/sets";
+import { registerHandler } from "./registry";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
+import { isUnknown } from "./types";
+
+/**
+ * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph
+ * `…/delegatedAdminRelationships/{id}/accessAssignments`, reference §5.3; app+user in the partner
+ * tenant).
+ *
+ * - Created only once the relationship is `active`: while the customer has not approved it,
+ *   create fails with a clear message naming the approval link.
+ * - `roles` must be a subset of the relationship's roles (check reads the relationship when its
+ *   id is known). Role changes PATCH the assignment (with If-Match); group or relationship
+ *   changes replace it. Delete uses If-Match.
+ * - Safe to retry: one assignment per security group and relationship; create finds an existing
+ *   one for the group (lost response, earlier run) and aligns its roles.
+ */
+
+export interface GdapAccessAssignmentInputs {
+  account?: string;
+  relationshipId: string;
+  /** Security group in the partner tenant whose members get the roles. */
+  securityGroupId: string;
+  /** Role names or template ids; a subset of the relationship's roles. */
+  roles: string[];
+}
+
+export interface GdapAccessAssignmentOutputs extends GdapAccessAssignmentInputs {
+  accessAssignmentId: string;
+  /** `pending`, `active`, ... */
+  status: string;
+  roleIds: string[];
+}
+
+type Props = GdapAccessAssignmentInputs & GdapAccessAssignmentOutputs;
+
+const schema = z
+  .object({
+    account,
+    relationshipId: z
+      .string()
+      .trim()
+      .regex(
+        /^[0-9a-fA-F-]{36}(-[0-9a-fA-F-]{36})?$/,
+        "must be a GDAP relationship id (GdapRelationship.relationshipId)",
+      ),
+    securityGroupId: guid,
+    roles: z.array(z.string().trim().min(1, "must not be empty")).min(1, "must list at least one role"),
+  })
+  .strict();
+
+const GONE = new Set(["deleted", "deleting"]);
+
+async function check(
+  _olds: Partial<GdapAccessAssignmentInputs>,
+  news: GdapAccessAssignmentInputs,
+  ctx: HandlerContext,
+) {
+  const result = validateInputs(schema as unknown as z.ZodType<GdapAccessAssignmentInputs>, news);
+  const failures: CheckFailure[] = [...(result.failures ?? []), ...roleFailures(news.roles)];
+  if (failures.length > 0) return { failures };
+  const inputs = result.inputs!;
+  if (
+    !isUnknown(news.relationshipId) &&
+    !isUnknown(news.account) &&
+    Array.isArray(news.roles) &&
+    !news.roles.some(isUnknown)
+  ) {
+    const relationship = await getRelationship(ctx.api(inputs.account).graph, inputs.relationshipId);
+    if (!relationship) {
+      return {
+        failures: [
+          {
+            property: "relationshipId",
+            reason: `relationshipId: GDAP relationship ${inputs.relationshipId} was not found for this partner account`,
+          },
+        ],
+      };
+    }
+    const outside = outsideRelationship(inputs.roles, relationship);
+    if (outside.length > 0) return { failures: [subsetFailure(outside, relationship)] };
+  }
+  return { inputs };
+}
+
+/** Declared roles the relationship does not hold. */
+function outsideRelationship(roles: readonly string[], relationship: GdapRelationship): string[] {
+  const held = new Set(relationshipRoleIds(relationship));
+  return roleIdsOf(roles).filter((id) => !held.has(id));
+}
+
+function subsetFailure(outside: string[], relationship: GdapRelationship): CheckFailure {
+  const names = outside.map((id) => directoryRoleName(id) ?? id);
+  return {
+    property: "roles",
+    reason: `roles: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} not among the roles of GDAP relationship "${relationship.displayName}" (${relationshipRoleIds(
+      relationship,
+    )
+      .map((id) => directoryRoleName(id) ?? id)
+      .join(", ")}); an access assignment can only use roles the customer approved`,
+  };
+}
+
+async function diff(_id: string, olds: Props, news: GdapAccessAssignmentInputs) {
+  const replaces: string[] = [];
+  if ((olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
+  if (olds.relationshipId.toLowerCase() !== news.relationshipId.toLowerCase())
+    replaces.push("relationshipId");
+  if (olds.securityGroupId.toLowerCase() !== news.securityGroupId.toLowerCase())
+    replaces.push("securityGroupId");
+  const rolesChanged = !sameSet(roleIdsOf(olds.roles), roleIdsOf(news.roles));
+  return {
+    changes: replaces.length > 0 || rolesChanged,
+    replaces,
+    // One assignment per group and relationship: with both unchanged, the old one goes first.
+    ...(replaces.length > 0 && !replaces.includes("relationshipId") && !replaces.includes("securityGroupId")
+      ? { deleteBeforeReplace: true }
+      : {}),
+  };
+}
+
+/** The relationship, which must be active; otherwise an error saying what the user must do. */
+async function activeRelationship(graph: ServiceClient, relationshipId: string): Promise<GdapRelationship> {
+  const r = await getRelationship(graph, relationshipId);
+  if (!r) {
+    throw validationError(
+      `GDAP relationship ${relationshipId} was not found`,
+      "check relationshipId (use GdapRelationship.relationshipId) and the account",
+      "graph",
+    );
+  }
+  if (r.status === "active") return r;
+  if (r.status === "approvalPending" || r.status === "approved" || r.status === "activating") {
+    throw new CspError({
+      code: "CSP_VALIDATION",
+      service: "graph",
+      summary: `GDAP relationship "${r.displayName}" (${r.id}) is ${r.status}: access can be assigned only once the customer has approved it and it is active`,
+      hint: `a Global Administrator of customer ${r.customer?.tenantId ?? ""} must approve it at ${approvalLink(r.id)}; then run \`pulumi up\` again`,
+    });
+  }
+  throw validationError(
+    `GDAP relationship "${r.displayName}" (${r.id}) is ${r.status}; access assignments need an active relationship`,
+    r.status === "created"
+      ? "lock the relationship for approval (GdapRelationship does this on create) and have the customer approve it"
+      : "create a new relationship (expired or terminated relationships cannot be used)",
+    "graph",
+  );
+}
+
+async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
+  const graph = ctx.api(inputs.account).graph;
+  const relationship = await activeRelationship(graph, inputs.relationshipId);
+  const outside = outsideRelationship(inputs.roles, relationship);
+  if (outside.length > 0) {
+    throw validationError(
+      subsetFailure(outside, relationship).reason,
+      "remove those roles from this access assignment",
+      "graph",
+    );
+  }
+  const roleIds = roleIdsOf(inputs.roles);
+  let assignment = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
+  if (assignment) {
+    ctx.log(
+      `GDAP access assignment for group ${inputs.securityGroupId} already exists (${assignment.id}); adopting it`,
+    );
+    assignment = await alignRoles(graph, inputs.relationshipId, assignment, roleIds);
+  } else {
+    try {
+      assignment = await createAccessAssignment(
+        graph,
+        inputs.relationshipId,
+        inputs.securityGroupId,
+        roleIds,
+      );
+    } catch (e) {
+      if (!isLostResponse(e) && !isConflict(e)) throw e;
+      const found = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
+      if (!found) throw e;
+      assignment = await alignRoles(graph, inputs.relationshipId, found, roleIds);
+    }
+  }
+  return { id: assignment.id, outs: outputs(inputs, assignment, roleIds) };
+}
+
+async function findForGroup(
+  graph: ServiceClient,
+  relationshipId: string,
+  groupId: string,
+): Promise<GdapAccessAssignment | undefined> {
+  const all = await listAccessAssignments(graph, relationshipId);
+  return all.find(
+    (a) => a.accessContainer.accessContainerId.toLowerCase() === groupId.toLowerCase() && !GONE.has(a.status),
+  );
+}
+
+async function alignRoles(
+  graph: ServiceClient,
+  relationshipId: string,
+  assignment: GdapAccessAssignment,
+  roleIds: string[],
+): Promise<GdapAccessAssignment> {
+  if (sameSet(assignmentRoleIds(assignment), roleIds)) return assignment;
+  await updateAccessAssignment(graph, relationshipId, assignment.id, etagOf(assignment), roleIds);
+  return (await getAccessAssignment(graph, relationshipId, assignment.id)) ?? assignment;
+}
+
+function etagOf(a: GdapAccessAssignment): string {
+  const etag = a["@odata.etag"];
+  if (!etag) {
+    throw new CspError({
+      code: "CSP_API_ERROR",
+      service: "graph",
+      summary: `GDAP access assignment ${a.id} was returned without an etag`,
+      hint: "run the operation again",
+    });
+  }
+  return etag;
+}
+
+function outputs(
+  inputs: GdapAccessAssignmentInputs,
+  a: GdapAccessAssignment,
+  roleIds: string[],
+): GdapAccessAssignmentOutputs {
+  return stripUndefined({
+    ...inputs,
+    securityGroupId: inputs.securityGroupId.toLowerCase(),
+    accessAssignmentId: a.id,
+    status: a.status,
+    roleIds: [...roleIds].sort(),
+  });
+}
+
+async function read(id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const a = await getAccessAssignment(graph, props.relationshipId, id);
+  if (!a || GONE.has(a.status)) return {};
+  const actualIds = assignmentRoleIds(a).sort();
+  const roles = rolesAsDeclared(props.roles ?? [], actualIds);
+  const outs = outputs({ ...props, roles }, a, actualIds);
+  const inputs: GdapAccessAssignmentInputs = stripUndefined({
+    account: props.account,
+    relationshipId: props.relationshipId,
+    securityGroupId: a.accessContainer.accessContainerId.toLowerCase(),
+    roles,
+  });
+  return { id, props: outs, inputs };
+}
+
+async function update(id: string, _olds: Props, news: GdapAccessAssignmentInputs, ctx: HandlerContext) {
+  const graph = ctx.api(news.account).graph;
+  const relationship = await getRelationship(graph, news.relationshipId);
+  if (relationship) {
+    const outside = outsideRelationship(news.roles, relationship);
+    if (outside.length > 0) {
+      throw validationError(
+        subsetFailure(outside, relationship).reason,
+        "remove those roles from this access assignment",
+        "graph",
+      );
+    }
+  }
+  const current = await getAccessAssignment(graph, news.relationshipId, id);
+  if (!current || GONE.has(current.status)) {
+    throw new CspError({
+      code: "CSP_API_ERROR",
+      service: "graph",
+      summary: `GDAP access assignment ${id} no longer exists`,
+      hint: "run `pulumi refresh`; the next `pulumi up` creates it again",
+    });
+  }
+  const roleIds = roleIdsOf(news.roles);
+  const updated = await alignRoles(graph, news.relationshipId, current, roleIds);
+  return { outs: outputs(news, updated, roleIds) };
+}
+
+async function remove(id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const a = await getAccessAssignment(graph, props.relationshipId, id);
+  if (!a || GONE.has(a.status)) return;
+  await deleteAccessAssignment(graph, props.relationshipId, id, etagOf(a));
+}
+
+export const gdapAccessAssignmentHandler: ResourceHandler<
+  GdapAccessAssignmentInputs,
+  GdapAccessAssignmentOutputs
+> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
+
+registerHandler("GdapAccessAssignment", gdapAccessAssignmentHandler);

@@ -1,0 +1,323 @@
+import { z } from "zod";
+import {
+  assignAppRole,
+  type GraphAppRoleAssignment,
+  listAppRoleAssignments,
+  removeAppRoleAssignment,
+} from "../clients/graph/appRoleAssignments";
+import {
+  createAllPrincipalsGrant,
+  deleteGrant,
+  findAllPrincipalsGrant,
+  type GraphOAuth2PermissionGrant,
+  grantScopes,
+  updateGrantScopes,
+} from "../clients/graph/oauth2PermissionGrants";
+import { findServicePrincipalByAppId, type GraphServicePrincipal } from "../clients/graph/servicePrincipals";
+import type { AuthTarget, ServiceClient } from "../http/types";
+import { stripUndefined, validateInputs } from "./common";
+import { hasServiceCode, isConflict, isLostResponse, validationError } from "./identity/errors";
+import { customerTenantApp } from "./identity/identities";
+import { account, guid } from "./identity/schemas";
+import { sameSet, setChanges, uniqueSorted } from "./identity/sets";
+import { registerHandler } from "./registry";
+import type { HandlerContext, ResourceHandler } from "./types";
+
+/**
+ * PermissionGrant: admin consent inside a tenant through Graph (reference §6) for a client
+ * application on a resource application, both given by app id:
+ * - `delegatedScopes`: the tenant-wide (`AllPrincipals`) oauth2PermissionGrant's scopes;
+ * - `appRoles`: application permissions (app role assignments), by name (e.g. `User.Read.All`),
+ *   resolved through the resource service principal's `appRoles`.
+ * Both are reconciled as sets: this resource owns the full delegated grant and every app role the
+ * client holds on that resource (do not also manage the same client/resource pair elsewhere, e.g.
+ * through ApplicationConsent of the same app). Runs app-only in `tenantId` (see identities.ts).
+ */
+
+export interface PermissionGrantInputs {
+  account?: string;
+  /** Tenant where the grant is made (a customer tenant where the partner app is consented). */
+  tenantId: string;
+  /** App id of the client application (its service principal must exist in the tenant). */
+  clientAppId: string;
+  /** App id of the resource, e.g. Microsoft Graph `00000003-0000-0000-c000-000000000000`. */
+  resourceAppId: string;
+  delegatedScopes?: string[];
+  appRoles?: string[];
+}
+
+export interface PermissionGrantOutputs extends PermissionGrantInputs {
+  delegatedScopes: string[];
+  appRoles: string[];
+  clientServicePrincipalId: string;
+  resourceServicePrincipalId: string;
+  /** Id of the oauth2PermissionGrant, when there are delegated scopes. */
+  delegatedGrantId?: string;
+  /** Ids of the app roles granted. */
+  appRoleIds: string[];
+}
+
+type Props = PermissionGrantInputs & PermissionGrantOutputs;
+
+const PERMISSION = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]+$/, "must be a permission name such as User.Read.All");
+
+const schema = z
+  .object({
+    account,
+    tenantId: guid,
+    clientAppId: guid,
+    resourceAppId: guid,
+    delegatedScopes: z.array(PERMISSION).optional(),
+    appRoles: z.array(PERMISSION).optional(),
+  })
+  .strict()
+  .refine((v) => (v.delegatedScopes ?? []).length + (v.appRoles ?? []).length > 0, {
+    path: ["delegatedScopes"],
+    message: "delegatedScopes or appRoles must list at least one permission",
+  });
+
+async function check(_olds: Partial<PermissionGrantInputs>, news: PermissionGrantInputs) {
+  return validateInputs(schema as unknown as z.ZodType<PermissionGrantInputs>, news);
+}
+
+async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
+  const replaces = (["account", "tenantId", "clientAppId", "resourceAppId"] as const).filter(
+    (k) => (olds[k] ?? "").toLowerCase() !== (news[k] ?? "").toLowerCase(),
+  );
+  const changed =
+    !sameSet(olds.delegatedScopes ?? [], news.delegatedScopes ?? []) ||
+    !sameSet(olds.appRoles ?? [], news.appRoles ?? []);
+  return { changes: replaces.length > 0 || changed, replaces: [...replaces] };
+}
+
+function grantId(inputs: PermissionGrantInputs): string {
+  return `${inputs.tenantId}/${inputs.clientAppId}/${inputs.resourceAppId}`.toLowerCase();
+}
+
+async function create(inputs: PermissionGrantInputs, ctx: HandlerContext) {
+  return { id: grantId(inputs), outs: await reconcile(inputs, ctx) };
+}
+
+async function update(_id: string, _olds: Props, news: PermissionGrantInputs, ctx: HandlerContext) {
+  return { outs: await reconcile(news, ctx) };
+}
+
+interface Principals {
+  client: GraphServicePrincipal;
+  resource: GraphServicePrincipal;
+}
+
+async function principals(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  inputs: PermissionGrantInputs,
+): Promise<Principals> {
+  const client = await findServicePrincipalByAppId(graph, auth, inputs.clientAppId);
+  if (!client) {
+    throw validationError(
+      `client application ${inputs.clientAppId} has no service principal in tenant ${inputs.tenantId}`,
+      "create the application's service principal first (ApplicationRegistration creates one; a partner application gets one through ApplicationConsent) and make this resource depend on it",
+      "graph",
+    );
+  }
+  const resource = await findServicePrincipalByAppId(graph, auth, inputs.resourceAppId);
+  if (!resource) {
+    throw validationError(
+      `resource application ${inputs.resourceAppId} has no service principal in tenant ${inputs.tenantId}`,
+      "check resourceAppId (Microsoft Graph is 00000003-0000-0000-c000-000000000000); a third-party resource must be added to the tenant first",
+      "graph",
+    );
+  }
+  return { client, resource };
+}
+
+/** App role ids for the declared names; an unknown name is an error naming the input. */
+function resolveAppRoles(resource: GraphServicePrincipal, names: readonly string[]): Map<string, string> {
+  const byValue = new Map((resource.appRoles ?? []).map((r) => [r.value.toLowerCase(), r.id.toLowerCase()]));
+  const out = new Map<string, string>();
+  names.forEach((name, i) => {
+    const id = byValue.get(name.toLowerCase());
+    if (!id) {
+      throw validationError(
+        `appRoles[${i}]: "${name}" is not an application permission of ${resource.displayName ?? resource.appId}`,
+        `use one of its app roles (e.g. ${[...byValue.keys()].slice(0, 5).join(", ") || "none are exposed"}); delegated permissions belong in delegatedScopes`,
+        "graph",
+      );
+    }
+    out.set(name, id);
+  });
+  return out;
+}
+
+function checkScopes(resource: GraphServicePrincipal, names: readonly string[]): void {
+  const exposed = new Set((resource.oauth2PermissionScopes ?? []).map((s) => s.value.toLowerCase()));
+  if (exposed.size === 0) return; // The resource does not publish its scopes: let Graph judge.
+  names.forEach((name, i) => {
+    if (!exposed.has(name.toLowerCase())) {
+      throw validationError(
+        `delegatedScopes[${i}]: "${name}" is not a delegated permission of ${resource.displayName ?? resource.appId}`,
+        "use a delegated permission the resource exposes; application permissions belong in appRoles",
+        "graph",
+      );
+    }
+  });
+}
+
+async function reconcile(
+  inputs: PermissionGrantInputs,
+  ctx: HandlerContext,
+): Promise<PermissionGrantOutputs> {
+  const graph = ctx.api(inputs.account).graph;
+  const auth = customerTenantApp(inputs.tenantId);
+  const { client, resource } = await principals(graph, auth, inputs);
+  const scopes = uniqueSorted(inputs.delegatedScopes ?? []);
+  const roleNames = uniqueSorted(inputs.appRoles ?? []);
+  // Validate in the user's order so failures name the right index.
+  checkScopes(resource, inputs.delegatedScopes ?? []);
+  const roleIds = resolveAppRoles(resource, inputs.appRoles ?? []);
+
+  const grant = await reconcileDelegated(graph, auth, client.id, resource.id, scopes);
+  const desiredRoleIds = uniqueSorted([...roleIds.values()]);
+  await reconcileAppRoles(graph, auth, client.id, resource.id, desiredRoleIds);
+  return stripUndefined({
+    ...inputs,
+    tenantId: inputs.tenantId.toLowerCase(),
+    clientAppId: inputs.clientAppId.toLowerCase(),
+    resourceAppId: inputs.resourceAppId.toLowerCase(),
+    delegatedScopes: scopes,
+    appRoles: roleNames,
+    clientServicePrincipalId: client.id,
+    resourceServicePrincipalId: resource.id,
+    delegatedGrantId: grant?.id,
+    appRoleIds: desiredRoleIds,
+  });
+}
+
+async function reconcileDelegated(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  scopes: string[],
+): Promise<GraphOAuth2PermissionGrant | undefined> {
+  const existing = await findAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId);
+  if (scopes.length === 0) {
+    if (existing) await deleteGrant(graph, auth, existing.id);
+    return undefined;
+  }
+  if (existing) {
+    if (!sameSet(grantScopes(existing), scopes)) await updateGrantScopes(graph, auth, existing.id, scopes);
+    return { ...existing, scope: scopes.join(" ") };
+  }
+  try {
+    return await createAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId, scopes);
+  } catch (e) {
+    // No answer, or a concurrent create: one AllPrincipals grant per pair; find it and align it.
+    if (!isLostResponse(e) && !isConflict(e)) throw e;
+    const found = await findAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId);
+    if (!found) throw e;
+    if (!sameSet(grantScopes(found), scopes)) await updateGrantScopes(graph, auth, found.id, scopes);
+    return { ...found, scope: scopes.join(" ") };
+  }
+}
+
+async function reconcileAppRoles(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  desiredIds: string[],
+): Promise<void> {
+  const current = await rolesOn(graph, auth, clientSpId, resourceSpId);
+  const { toAdd, toRemove } = setChanges(
+    desiredIds,
+    current.map((a) => a.appRoleId),
+  );
+  for (const roleId of toAdd) {
+    try {
+      await assignAppRole(graph, auth, resourceSpId, clientSpId, roleId);
+    } catch (e) {
+      // Lost answer or "already exists" (Graph: 400/409 "Permission being assigned already exists"):
+      // only a fresh list tells whether the role is held.
+      if (!isLostResponse(e) && !isConflict(e) && !hasServiceCode(e, "Request_BadRequest")) throw e;
+      const now = await rolesOn(graph, auth, clientSpId, resourceSpId);
+      if (!now.some((a) => a.appRoleId.toLowerCase() === roleId)) throw e;
+    }
+  }
+  for (const roleId of toRemove) {
+    for (const a of current.filter((x) => x.appRoleId.toLowerCase() === roleId.toLowerCase())) {
+      await removeAppRoleAssignment(graph, auth, resourceSpId, a.id);
+    }
+  }
+}
+
+async function rolesOn(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+): Promise<GraphAppRoleAssignment[]> {
+  const all = await listAppRoleAssignments(graph, auth, clientSpId);
+  return all.filter((a) => a.resourceId.toLowerCase() === resourceSpId.toLowerCase());
+}
+
+async function read(id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const auth = customerTenantApp(props.tenantId);
+  const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
+  const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
+  if (!client || !resource) return {};
+  const grant = await findAllPrincipalsGrant(graph, auth, client.id, resource.id);
+  const assignments = await rolesOn(graph, auth, client.id, resource.id);
+  const roleValueById = new Map((resource.appRoles ?? []).map((r) => [r.id.toLowerCase(), r.value]));
+  const appRoleIds = uniqueSorted(assignments.map((a) => a.appRoleId.toLowerCase()));
+  const appRoles = uniqueSorted(appRoleIds.map((rid) => roleValueById.get(rid) ?? rid));
+  const delegatedScopes = uniqueSorted(grantScopes(grant));
+  const outs: PermissionGrantOutputs = stripUndefined({
+    ...props,
+    delegatedScopes,
+    appRoles,
+    clientServicePrincipalId: client.id,
+    resourceServicePrincipalId: resource.id,
+    delegatedGrantId: grant?.id,
+    appRoleIds,
+  });
+  if (!grant) delete outs.delegatedGrantId;
+  const inputs: PermissionGrantInputs = stripUndefined({
+    account: props.account,
+    tenantId: props.tenantId,
+    clientAppId: props.clientAppId,
+    resourceAppId: props.resourceAppId,
+    delegatedScopes,
+    appRoles,
+  });
+  return { id, props: outs, inputs };
+}
+
+async function remove(_id: string, props: Props, ctx: HandlerContext) {
+  const graph = ctx.api(props.account).graph;
+  const auth = customerTenantApp(props.tenantId);
+  const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
+  const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
+  if (!client || !resource) return; // Gone with its service principal.
+  const grant = await findAllPrincipalsGrant(graph, auth, client.id, resource.id);
+  if (grant) await deleteGrant(graph, auth, grant.id);
+  const managed = new Set((props.appRoleIds ?? []).map((r) => r.toLowerCase()));
+  for (const a of await rolesOn(graph, auth, client.id, resource.id)) {
+    if (managed.has(a.appRoleId.toLowerCase())) await removeAppRoleAssignment(graph, auth, resource.id, a.id);
+  }
+}
+
+export const permissionGrantHandler: ResourceHandler<PermissionGrantInputs, PermissionGrantOutputs> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
+
+registerHandler("PermissionGrant", permissionGrantHandler);
