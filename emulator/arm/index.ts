@@ -1,0 +1,28 @@
+import type { ServiceModule } from "../common/types";
+import { aliasRoutes } from "./aliases";
+import { armErrorResponse } from "./armError";
+import { billingRoutes } from "./billing";
+import { roleAssignmentRoutes } from "./roleAssignments";
+import { roleDefinitionRoutes } from "./roleDefinitions";
+import { subscriptionRoutes } from "./subscriptions";
+
+/**
+ * The Azure Resource Manager emulation: built-in role definitions, role assignments at
+ * subscription and resource group scope, subscriptions and their cancel/enable/rename actions,
+ * subscription aliases under a customer's Azure plan, and the partner's MPA billing account.
+ * ARM paths are case-insensitive (`resourceGroups` = `resourcegroups`).
+ */
+export const armModule: ServiceModule = {
+  service: "arm",
+  caseInsensitivePaths: true,
+  routes: [
+    ...roleDefinitionRoutes,
+    ...roleAssignmentRoutes,
+    ...subscriptionRoutes,
+    ...aliasRoutes,
+    ...billingRoutes,
+  ],
+  errorResponse(status, code, message, req) {
+    return armErrorResponse(req, status, code, message);
+  },
+};
