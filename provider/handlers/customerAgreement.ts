@@ -107,8 +107,10 @@ const schema = z.object({
   }),
   dateAgreed: z
     .string({ error: "must be a string" })
-    .regex(ISO_DATE_TIME, "must be an ISO 8601 date or date-time such as 2024-05-01T00:00:00Z")
-    .refine((v) => !Number.isNaN(Date.parse(v)), "must be a valid date")
+    .refine(
+      (v) => ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)),
+      "must be an ISO 8601 date or date-time such as 2024-05-01T00:00:00Z",
+    )
     .optional(),
   templateId: z
     .string({ error: "must be a string" })
