@@ -59,6 +59,7 @@ export const customerRoutes: Route[] = [
     body: customerView(requireCustomer(ctx)),
   })),
   pcRoute("DELETE", "/v1/customers/:customerId", { auth: "appOrUser", rate: "customer" }, deleteCustomer),
+  pcRoute("PATCH", "/v1/customers/:customerId", { auth: "appUser", rate: "customer" }, removeRelationship),
   pcRoute(
     "GET",
     "/v1/customers/:customerId/profiles/billing",
@@ -420,6 +421,48 @@ function deleteCustomer(ctx: PcContext) {
   delete state.directory[id];
   delete state.partnerCenter.customers[id];
   return { status: 204 };
+}
+
+// ---- remove the reseller relationship -----------------------------------------------------------
+
+/**
+ * `PATCH /v1/customers/{id}` with `relationshipToPartner: "none"` (App+User only, S1
+ * `remove-a-reseller-relationship-with-a-customer.md`): the production way to let go of a
+ * customer, whose tenant cannot be deleted. Every subscription must be suspended first. The
+ * customer and its tenant stay; the partner no longer manages it (its reads then answer
+ * 403 / 20002). The answer is the documented PascalCase body with nulls.
+ */
+function removeRelationship(ctx: PcContext) {
+  const customer = requireCustomer(ctx);
+  const body = requireBody(ctx.req.body);
+  const wanted = strProp(body, "relationshipToPartner");
+  if (wanted?.toLowerCase() !== "none") {
+    throw pcErrors.invalidProperty(
+      `Only relationshipToPartner "none" (remove the reseller relationship) can be patched on a customer (got ${wanted ?? "nothing"}).`,
+    );
+  }
+  const active = Object.values(pcSections(ctx.emu.state).subscriptions).filter(
+    (s) => s.customerId === customer.id && s.resource.status === "active",
+  );
+  if (active.length > 0) throw pcErrors.activeSubscriptionsBlockRemoval(active.map((s) => s.id));
+  customer.resource.relationshipToPartner = "none";
+  delete customer.resource.associatedPartnerId;
+  customer.partnerTenantId = "";
+  return {
+    status: 200,
+    body: {
+      Id: null,
+      CommerceId: null,
+      CompanyProfile: null,
+      BillingProfile: null,
+      RelationshipToPartner: "none",
+      AllowDelegatedAccess: null,
+      UserCredentials: null,
+      CustomDomains: null,
+      AssociatedPartnerId: null,
+      Attributes: { ObjectType: "Customer" },
+    },
+  };
 }
 
 // ---- views ------------------------------------------------------------------------------------

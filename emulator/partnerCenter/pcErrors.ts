@@ -124,6 +124,14 @@ export const pcErrors = {
     ),
   /** [C code; U usage] 400 / 800018 "The sandbox limit has been met". */
   sandboxLimit: (what: string) => new PcError(400, 800018, `The sandbox limit has been met: ${what}`),
+  /** [U] 400 / 2000: the reseller relationship is removed only once every subscription is suspended. */
+  activeSubscriptionsBlockRemoval: (ids: string[]) =>
+    new PcError(
+      400,
+      2000,
+      "The reseller relationship can't be removed while the customer has active subscriptions. Suspend them first (PATCH .../subscriptions/{id} with status suspended).",
+      ids,
+    ),
   /** [C] 400 / 800016 "PartnerID isn't a valid Indirect Reseller". */
   notIndirectReseller: (id: string) =>
     new PcError(400, 800016, `PartnerID ${id} isn't a valid Indirect Reseller`),

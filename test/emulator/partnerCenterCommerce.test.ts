@@ -488,3 +488,20 @@ describe("Partner Center Azure entitlements", () => {
     expect(at(unknown.body, "code")).toBe(800111);
   });
 });
+
+describe("Partner Center reseller relationship removal with subscriptions", () => {
+  it("refuses while a subscription is active and succeeds once everything is suspended", () => {
+    const kit = createPcKit();
+    const { customerId, planId, azureSubId } = customerWithPlan(kit);
+    const body = { relationshipToPartner: "none" };
+    const refused = kit.call("PATCH", `/v1/customers/${customerId}`, { as: "user", body });
+    expect(refused.status).toBe(400);
+    expect(at(refused.body, "data")).toEqual([planId]);
+    const sub = `/v1/customers/${customerId}/subscriptions/${planId}`;
+    kit.call("POST", `${sub}/azureEntitlements/${azureSubId}/cancel`, {
+      body: { cancellationReason: "compromise" },
+    });
+    expect(kit.call("PATCH", sub, { body: { status: "suspended" } }).status).toBe(200);
+    expect(kit.call("PATCH", `/v1/customers/${customerId}`, { as: "user", body }).status).toBe(200);
+  });
+});

@@ -331,3 +331,24 @@ describe("Partner Center caller checks", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("Partner Center reseller relationship removal", () => {
+  it("removes the relationship once nothing is active (App+User), after which the partner no longer manages the customer", () => {
+    const kit = createPcKit({ sandbox: false });
+    const id = createCustomer(kit, "goodbye");
+    const body = { relationshipToPartner: "none", attributes: { objectType: "Customer" } };
+    expect(at(kit.call("PATCH", `/v1/customers/${id}`, { body }).body, "code")).toBe(900329);
+    const res = kit.call("PATCH", `/v1/customers/${id}`, { as: "user", body });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      Id: null,
+      RelationshipToPartner: "none",
+      Attributes: { ObjectType: "Customer" },
+    });
+    expect(at(kit.call("GET", `/v1/customers/${id}`).body, "code")).toBe(20002);
+    expect(list(kit.call("GET", "/v1/customers").body)).toHaveLength(0);
+    // The tenant stays (a production tenant is never deleted), so its domain stays taken.
+    expect(kit.state.directory[id]).toBeDefined();
+    expect(kit.call("HEAD", "/v1/domains/goodbye.onmicrosoft.com").status).toBe(200);
+  });
+});
