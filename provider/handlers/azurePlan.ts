@@ -102,7 +102,7 @@ const schema = z.object({
     .string({ error: "must be a string" })
     .trim()
     .min(1, "must not be empty")
-    .max(128, "must be at most 128 characters")
+    .max(50, "must be at most 50 characters")
     .optional(),
   status: z.enum(["active", "suspended"], { error: 'must be "active" or "suspended"' }).optional(),
   catalogItemId: z
