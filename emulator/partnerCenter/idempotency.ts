@@ -21,8 +21,13 @@ export interface ReplayHooks {
   rehydrate?: (stored: unknown, req: EmuRequest, emu: EmulatorCore) => unknown;
 }
 
-/** Stored answers expire after a week of emulator time. [U]: the service's retention is not published. */
-const RETENTION_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Stored answers expire after a day of emulator time, and at most 5000 are kept (the oldest go
+ * first), so long benchmark runs do not grow the state without bound. [U]: the service's
+ * retention is not published; retries of a lost response come within minutes.
+ */
+const RETENTION_MS = 24 * 3600 * 1000;
+const MAX_ENTRIES = 5000;
 
 export function requestFingerprint(req: EmuRequest, callerTenantId: string): string {
   const canonical = JSON.stringify({
@@ -77,7 +82,26 @@ export function recordReplay(
     headers: response.headers ? { ...response.headers } : undefined,
   };
   pc.idempotencyTimes[requestId] = emu.now().toISOString();
+  pruneReplays(emu);
   emu.markDirty();
+}
+
+/** Drops expired answers, and the oldest ones beyond the cap (down to 90% of it, to prune rarely). */
+function pruneReplays(emu: EmulatorCore): void {
+  const pc = pcSections(emu.state);
+  const ids = Object.keys(pc.idempotency);
+  if (ids.length <= MAX_ENTRIES) return;
+  const now = emu.now().getTime();
+  const byAge = ids
+    .map((id) => ({ id, at: Date.parse(pc.idempotencyTimes[id] ?? "") || 0 }))
+    .sort((a, b) => a.at - b.at);
+  const excess = byAge.length - Math.floor(MAX_ENTRIES * 0.9);
+  byAge.forEach((entry, i) => {
+    if (i < excess || now - entry.at > RETENTION_MS) {
+      delete pc.idempotency[entry.id];
+      delete pc.idempotencyTimes[entry.id];
+    }
+  });
 }
 
 function canonicalJson(value: unknown): unknown {

@@ -123,6 +123,17 @@ describe("Partner Center customer create idempotency (MS-RequestId)", () => {
     expect(admin.passwordHash).toBe(hashSecret(str(c2, "password")));
   });
 
+  it("forgets a stored answer after a day of emulator time, so a late reuse runs the request again", () => {
+    const kit = createPcKit();
+    const body = customerBody("lateretry");
+    const headers = { "MS-RequestId": "0d8f6a4e-3333-4c5d-8e9f-000000000003" };
+    expect(kit.call("POST", "/v1/customers", { body, headers }).status).toBe(201);
+    kit.advance(25 * 3600 * 1000);
+    const late = kit.call("POST", "/v1/customers", { body, headers });
+    expect(late.status).toBe(400);
+    expect(str(late.body, "description")).toContain("lateretry.onmicrosoft.com");
+  });
+
   it("refuses a request id reused for a different body", () => {
     const kit = createPcKit();
     const headers = { "MS-RequestId": "0d8f6a4e-1111-4c5d-8e9f-000000000001" };
