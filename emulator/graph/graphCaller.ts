@@ -59,13 +59,13 @@ export function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
 
 /**
  * Enforces a permission rule: app-only tokens need one of `appRoles` in `roles`, app+user tokens
- * one of `scopes` in `scp`. A delegated token whose `scp` is `.default`-derived but empty of Graph
- * scopes is refused like the real service would. Otherwise 403 `Authorization_RequestDenied`
+ * one of `scopes` in `scp` (a `.default` request yields the consented scopes in `scp`). Otherwise
+ * 403 `Authorization_RequestDenied`
  * "Insufficient privileges to complete the operation." (code observed on live directory calls; [U]
  * in the reference).
  */
 export function requirePermission(caller: GraphCaller, rule: PermissionRule): void {
-  const wanted = caller.appOnly ? rule.appRoles : [...rule.scopes, ".default"];
+  const wanted = caller.appOnly ? rule.appRoles : rule.scopes;
   for (const p of wanted) if (caller.permissions.has(p)) return;
   throw new GraphError(
     403,
