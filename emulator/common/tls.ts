@@ -33,7 +33,7 @@ const CA_FILE = "ca.pem";
 const CA_KEY_FILE = "ca-key.pem";
 
 /** DOM crypto types as @peculiar/x509 declares them (this package compiles without the DOM lib). */
-type X509Crypto = Parameters<typeof X509.cryptoProvider.set>[0];
+type X509Crypto = ReturnType<typeof X509.cryptoProvider.get>;
 type KeyPair = X509.X509CertificateCreateSelfSignedParams["keys"];
 
 let x509: typeof X509;

@@ -5,8 +5,8 @@ import type { RunningEmulator } from "../../emulator/index";
 export interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-  body: any;
+  /** The JSON object answered (`{}` when the body is empty or not a JSON object). */
+  body: Record<string, unknown>;
   text: string;
 }
 
@@ -50,11 +50,13 @@ export function ask(emu: RunningEmulator, a: Ask): Promise<Answer> {
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown = text;
+          let body: Record<string, unknown> = {};
           try {
-            body = text ? JSON.parse(text) : undefined;
+            const parsed: unknown = text ? JSON.parse(text) : undefined;
+            if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+              body = parsed as Record<string, unknown>;
           } catch {
-            body = text;
+            body = {};
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
         });
@@ -67,8 +69,8 @@ export function ask(emu: RunningEmulator, a: Ask): Promise<Answer> {
 }
 
 /** Claims of a JWT (no verification: the emulator verifies; tests read). */
-export function claimsOf(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
+export function claimsOf(jwt: unknown): Record<string, unknown> {
+  return JSON.parse(Buffer.from(String(jwt).split(".")[1], "base64url").toString("utf8"));
 }
 
 /** Token request to the v2 endpoint of `tenant`. */

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, randomUUID, verify } from "node:crypto";
+import { createHash, createPublicKey, type JsonWebKey, randomUUID, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -54,7 +54,7 @@ async function createCustomer(): Promise<string> {
     },
   });
   expect(created.status).toBe(201);
-  return created.body.id;
+  return String(created.body.id);
 }
 
 describe("Entra ID token errors", () => {
@@ -118,7 +118,7 @@ describe("Entra ID tokens", () => {
     const second = await tokenRequest(
       emu,
       tenant,
-      userForm(emu, `${PC}/user_impersonation`, first.body.refresh_token),
+      userForm(emu, `${PC}/user_impersonation`, String(first.body.refresh_token)),
     );
     expect(second.status).toBe(200);
     expect(new Set([emu.seed.refreshToken, first.body.refresh_token, second.body.refresh_token]).size).toBe(
@@ -132,7 +132,7 @@ describe("Entra ID tokens", () => {
       scp: "user_impersonation",
       idtyp: "user",
     });
-    expect(JSON.parse(Buffer.from(second.body.client_info, "base64url").toString())).toEqual({
+    expect(JSON.parse(Buffer.from(String(second.body.client_info), "base64url").toString())).toEqual({
       uid: emu.seed.adminAgentUserId,
       utid: tenant,
     });
@@ -146,14 +146,14 @@ describe("Entra ID tokens", () => {
       token_endpoint: `${emu.url}/${tenant}/oauth2/v2.0/token`,
       authorization_endpoint: `${emu.url}/${tenant}/oauth2/v2.0/authorize`,
     });
-    const jwks = await ask(emu, { path: new URL(config.body.jwks_uri).pathname });
-    const token: string = (
-      await tokenRequest(emu, tenant, appForm(emu, "https://graph.microsoft.com/.default"))
-    ).body.access_token;
+    const jwks = await ask(emu, { path: new URL(String(config.body.jwks_uri)).pathname });
+    const issued = await tokenRequest(emu, tenant, appForm(emu, "https://graph.microsoft.com/.default"));
+    const token = String(issued.body.access_token);
     const [h, p, s] = token.split(".");
     const kid = JSON.parse(Buffer.from(h, "base64url").toString()).kid;
-    const jwk = jwks.body.keys.find((k: { kid: string }) => k.kid === kid);
-    const key = createPublicKey({ key: jwk, format: "jwk" });
+    const jwk = (jwks.body.keys as JsonWebKey[]).find((k) => k.kid === kid);
+    expect(jwk).toBeDefined();
+    const key = createPublicKey({ key: jwk!, format: "jwk" });
     expect(verify("RSA-SHA256", Buffer.from(`${h}.${p}`), key, Buffer.from(s, "base64url"))).toBe(true);
 
     const unknown = await ask(emu, { path: `/${randomUUID()}/v2.0/.well-known/openid-configuration` });

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { appForm, ask, tokenRequest, userForm } from "./coreTestKit";
+
+const PC = "https://api.partnercenter.microsoft.com";
+let emu: RunningEmulator;
+let pcToken: string;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(async () => {
+  await emu.reset();
+  pcToken = String(
+    (await tokenRequest(emu, emu.seed.partnerTenantId, appForm(emu, `${PC}/.default`))).body.access_token,
+  );
+  await emu.admin.clearRequestLog();
+});
+
+const listCustomers = () =>
+  ask(emu, { path: "/partnercenter/v1/customers?size=10", headers: { authorization: `Bearer ${pcToken}` } });
+const redeemSeedToken = () =>
+  tokenRequest(emu, emu.seed.partnerTenantId, userForm(emu, `${PC}/user_impersonation`));
+const refreshTokenCount = async () => Object.keys((await emu.admin.state()).identity.refreshTokens).length;
+
+describe("emulator routing", () => {
+  it("answers 501 in each service's own error format for anything not modelled, by path prefix or by real host name", async () => {
+    const pc = await ask(emu, { path: "/partnercenter/v1/notModelled" });
+    expect(pc.status).toBe(501);
+    expect(pc.body).toMatchObject({ source: expect.any(String) });
+    expect(String(pc.body.description)).toContain("not implemented by the emulator");
+
+    const graph = await ask(emu, { path: "/v1.0/notModelled", host: "graph.microsoft.com" });
+    expect(graph.status).toBe(501);
+    expect(graph.body).toMatchObject({
+      error: { message: expect.stringContaining("not implemented by the emulator") },
+    });
+
+    const arm = await ask(emu, { method: "DELETE", path: "/arm/providers/Microsoft.Nothing/x" });
+    expect(arm.status).toBe(501);
+    expect(arm.body).toMatchObject({ error: { code: expect.any(String) } });
+
+    const log = await emu.admin.requestLog();
+    expect(log.map((e) => [e.service, e.path, e.status])).toEqual([
+      ["partnerCenter", "/v1/notModelled", 501],
+      ["graph", "/v1.0/notModelled", 501],
+      ["arm", "/providers/Microsoft.Nothing/x", 501],
+    ]);
+  });
+
+  it("echoes each service's request and correlation id headers", async () => {
+    const pc = await ask(emu, {
+      path: "/partnercenter/v1/customers",
+      headers: { authorization: `Bearer ${pcToken}`, "ms-requestid": "rid-1", "ms-correlationid": "cid-1" },
+    });
+    expect([pc.headers["ms-requestid"], pc.headers["ms-correlationid"]]).toEqual(["rid-1", "cid-1"]);
+    const graph = await ask(emu, { path: "/graph/v1.0/users", headers: { "client-request-id": "crid-1" } });
+    expect(graph.headers["client-request-id"]).toBe("crid-1");
+    expect(graph.headers["request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const arm = await ask(emu, {
+      path: "/arm/subscriptions",
+      headers: { "x-ms-correlation-request-id": "corr-1" },
+    });
+    expect(arm.headers["x-ms-correlation-request-id"]).toBe("corr-1");
+    expect(arm.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("fault injection", () => {
+  it("answers the next N matching requests with the injected status and Retry-After, then serves normally", async () => {
+    await emu.admin.addFault({
+      method: "GET",
+      pathPattern: "^/v1/customers$",
+      service: "partnerCenter",
+      count: 2,
+      action: { type: "status", status: 429, retryAfter: "7" },
+    });
+    for (let i = 0; i < 2; i++) {
+      const throttled = await listCustomers();
+      expect(throttled.status).toBe(429);
+      expect(throttled.headers["retry-after"]).toBe("7");
+      expect(throttled.body).toEqual({
+        statusCode: 429,
+        message: "Rate limit is exceeded. Try again in 7 seconds.",
+      });
+    }
+    expect((await listCustomers()).status).toBe(200);
+    expect(await emu.admin.faults()).toEqual([]);
+    const log = await emu.admin.requestLog({ service: "partnerCenter" });
+    expect(log.map((e) => [e.status, e.fault])).toEqual([
+      [429, "status"],
+      [429, "status"],
+      [200, undefined],
+    ]);
+  });
+
+  it("drops the connection before the handler runs on a reset fault: nothing changes", async () => {
+    const before = await refreshTokenCount();
+    await emu.admin.addFault({ pathPattern: "/oauth2/v2.0/token$", count: 1, action: { type: "reset" } });
+    await expect(redeemSeedToken()).rejects.toThrow();
+    expect(await refreshTokenCount()).toBe(before);
+    const [entry] = await emu.admin.requestLog();
+    expect(entry).toMatchObject({ service: "identity", status: 0, write: false, fault: "reset" });
+  });
+
+  it("commits then drops the connection on a commitThenDrop fault: the change is persisted, the answer lost", async () => {
+    const before = await refreshTokenCount();
+    await emu.admin.addFault({
+      method: "POST",
+      pathPattern: "/oauth2/v2.0/token$",
+      count: 1,
+      action: { type: "commitThenDrop" },
+    });
+    await expect(redeemSeedToken()).rejects.toThrow();
+    expect(await refreshTokenCount()).toBe(before + 1);
+    const [entry] = await emu.admin.requestLog();
+    expect(entry).toMatchObject({ status: 0, write: true, fault: "commitThenDrop" });
+    expect((await redeemSeedToken()).status).toBe(200);
+  });
+
+  it("rejects a fault without a usable path pattern", async () => {
+    await expect(
+      emu.admin.addFault({ pathPattern: "(", count: 1, action: { type: "reset" } }),
+    ).rejects.toThrow(/400/);
+  });
+});
+
+describe("admin API", () => {
+  it("reset returns to the seeded world with the same credentials and clears faults and the request log", async () => {
+    const rotated = String((await redeemSeedToken()).body.refresh_token);
+    await emu.admin.addFault({ pathPattern: ".", count: 5, action: { type: "latency", ms: 1 } });
+    await emu.reset();
+    expect(await emu.admin.faults()).toEqual([]);
+    expect(await emu.admin.requestLog()).toEqual([]);
+    const stale = await tokenRequest(
+      emu,
+      emu.seed.partnerTenantId,
+      userForm(emu, `${PC}/user_impersonation`, rotated),
+    );
+    expect(stale.body.error_codes).toEqual([9002313]);
+    expect((await redeemSeedToken()).status).toBe(200);
+  });
+
+  it("filters the request log by service, method, path pattern and writes", async () => {
+    await listCustomers();
+    await redeemSeedToken();
+    await ask(emu, { path: "/graph/v1.0/users" });
+    expect((await emu.admin.requestLog({ service: "identity" })).map((e) => e.write)).toEqual([true]);
+    expect(
+      (await emu.admin.requestLog({ method: "get", pathPattern: "^/v1" })).map((e) => e.service),
+    ).toEqual(["partnerCenter", "graph"]);
+    expect(await emu.admin.requestLog({ writesOnly: true })).toHaveLength(1);
+    const all = await emu.admin.requestLog();
+    expect(await emu.admin.requestLog({ sinceSeq: all[1].seq })).toEqual([all[2]]);
+  });
+
+  it("changes settings, refuses unknown ones, and moves the clock forward", async () => {
+    expect(await emu.admin.updateSettings({ sandbox: false, replicationDelayMs: 5000 })).toMatchObject({
+      sandbox: false,
+      replicationDelayMs: 5000,
+    });
+    await expect(emu.admin.updateSettings({ nope: true } as never)).rejects.toThrow(/400/);
+    const { clockOffsetMs } = await emu.admin.advanceTime(3_600_000);
+    expect(clockOffsetMs).toBe(3_600_000);
+    // The app token issued an hour ago (emulator time) has expired.
+    const expired = await listCustomers();
+    expect(expired.status).toBe(401);
+  });
+
+  it("reports an unknown GDAP relationship when asked to approve it", async () => {
+    await expect(emu.admin.approveGdapRelationship("nope")).rejects.toThrow(/404/);
+  });
+});
