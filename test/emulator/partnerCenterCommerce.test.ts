@@ -427,6 +427,8 @@ describe("Partner Center subscriptions", () => {
     const refused = kit.call("PATCH", path, { body: { status: "suspended" } });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 900115, data: [azureSubId] });
+    // The Partner Center error body with data, as in the published 400 example (vector 05).
+    expect(shapeDiff(refused.body, vector("05-pc-error-400-license-quota.json"))).toEqual([]);
     const cancel = kit.call("POST", `${path}/azureEntitlements/${azureSubId}/cancel`, {
       body: { cancellationReason: "compromise" },
     });
