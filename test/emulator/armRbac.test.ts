@@ -124,16 +124,10 @@ describe("ARM role assignments", () => {
       new Date(0),
     );
     // As published, the example's role (a custom role of the sample subscription) does not exist here.
-    const asPublished = await call(
-      armModule,
-      core,
-      "PUT",
-      `/${"subscriptions/" + SUB_ID}/providers/Microsoft.Authorization/roleAssignments/${v.parameters.roleAssignmentName}?${V}`,
-      {
-        auth: aobo,
-        body: v.parameters.parameters,
-      },
-    );
+    const asPublished = await call(armModule, core, "PUT", `${RA}/${v.parameters.roleAssignmentName}?${V}`, {
+      auth: aobo,
+      body: v.parameters.parameters,
+    });
     expect(asPublished.status).toBe(400);
     expect(err(asPublished).code).toBe("RoleDefinitionDoesNotExist");
     const body = { properties: { ...v.parameters.parameters.properties, roleDefinitionId: roleDef(READER) } };

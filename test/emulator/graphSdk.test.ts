@@ -34,7 +34,8 @@ function graphClient(token: string): Client {
     defaultVersion: "v1.0",
     // The SDK attaches the token only for Graph hosts or custom hosts (host name without port).
     customHosts: new Set([new URL(emu.url).hostname]),
-    fetchOptions: { dispatcher } as RequestInit,
+    // Node's fetch takes an undici dispatcher (not in the DOM RequestInit type).
+    fetchOptions: { dispatcher } as unknown as RequestInit,
   });
 }
 

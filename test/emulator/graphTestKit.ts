@@ -96,7 +96,12 @@ export function seededWorld() {
 
 const BASE: Record<string, string> = { graph: "https://emu.test/graph", arm: "https://emu.test/arm" };
 
-export function appToken(tid: string, aud: string, roles: string[], oid = randomUUID()): AccessTokenClaims {
+export function appToken(
+  tid: string,
+  aud: string,
+  roles: string[],
+  oid: string = randomUUID(),
+): AccessTokenClaims {
   return { iss: "x", aud, tid, appid: PARTNER_APP_ID, idtyp: "app", oid, roles, iat: 0, nbf: 0, exp: 0 };
 }
 
