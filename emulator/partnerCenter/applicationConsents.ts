@@ -76,6 +76,8 @@ function createConsent(ctx: PcContext) {
     (a) => a.appId.toLowerCase() === applicationId,
   );
   if (!app) throw pcErrors.applicationUnknown(applicationId);
+  // A consent puts the app into another tenant: only multi-tenant apps can be there [U code].
+  if (app.signInAudience === "AzureADMyOrg") throw pcErrors.applicationSingleTenant(applicationId);
   const rawGrants = arrProp(body, "applicationGrants");
   if (!rawGrants || rawGrants.length === 0)
     throw pcErrors.invalidProperty("applicationGrants is required and must not be empty.");

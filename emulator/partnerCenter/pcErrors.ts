@@ -360,6 +360,13 @@ export const pcErrors = {
       2000,
       `Application ${applicationId} is not registered in the partner tenant. Application consents are for the partner's own multi-tenant applications.`,
     ),
+  /** [U] 400 / 2000 the application is single-tenant (`signInAudience` AzureADMyOrg). */
+  applicationSingleTenant: (applicationId: string) =>
+    new PcError(
+      400,
+      2000,
+      `Application ${applicationId} is a single-tenant application (signInAudience AzureADMyOrg); only multi-tenant applications can be consented in customer tenants.`,
+    ),
   /** [U] 400 / 2000 unknown resource application or scope in a grant. */
   grantInvalid: (description: string) => new PcError(400, 2000, description),
 } as const;

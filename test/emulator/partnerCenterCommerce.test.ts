@@ -257,6 +257,20 @@ describe("Partner Center carts and checkout", () => {
     );
   });
 
+  it("refuses to check out a cart after its 7-day lifetime", () => {
+    const kit = createPcKit();
+    const id = createCustomer(kit);
+    confirmMca(kit, id);
+    const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
+      body: { lineItems: [{ catalogItemId: AZURE_PLAN, quantity: 1 }] },
+    });
+    expect(at(cart.body, "lineItems.0.billingCycle")).toBe("one_time");
+    kit.advance(7 * 24 * 3600 * 1000 + 1);
+    const res = kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`);
+    expect(res.status).toBe(400);
+    expect(at(res.body, "code")).toBe(800009);
+  });
+
   it("updates an active cart with PUT", () => {
     const kit = createPcKit();
     const id = createCustomer(kit);

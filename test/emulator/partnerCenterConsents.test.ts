@@ -94,6 +94,10 @@ describe("Partner Center application consents", () => {
       },
     });
     expect(unknownResource.status).toBe(400);
+    const app = Object.values(kit.state.directory[kit.partnerTenantId].applications)[0];
+    app.signInAudience = "AzureADMyOrg";
+    const singleTenant = kit.call("POST", path, { as: "user", body: consentBody(kit.appId) });
+    expect(str(singleTenant.body, "description")).toContain("single-tenant");
     expect(Object.keys(kit.state.partnerCenter.applicationConsents ?? {})).toEqual([]);
   });
 });
