@@ -29,7 +29,7 @@ import {
   validateInputs,
 } from "./common";
 import { initFailed, isConflict, isLostResponse } from "./identity/errors";
-import { customerTenantApp } from "./identity/identities";
+import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
@@ -37,7 +37,8 @@ import type { HandlerContext, ResourceHandler } from "./types";
 /**
  * ApplicationRegistration: a Microsoft Graph application and its service principal, in a customer
  * tenant (`tenantId`, app-only with the customer as authority, which needs the partner app
- * consented there) or in the partner tenant (no `tenantId`).
+ * consented there) or in the partner tenant (no `tenantId`; the admin agent acts, see
+ * identities.ts).
  *
  * Safe to retry: the application carries a marker tag `pulumi-csp:<uuid>` derived from the
  * partner, the tenant and the display name; create looks for it before creating, so a lost
@@ -183,10 +184,7 @@ function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerConte
 }
 
 function authFor(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): AuthTarget {
-  const tenant = resolvedTenant(inputs, ctx);
-  return tenant === ctx.api(inputs.account).partnerTenantId.toLowerCase()
-    ? customerTenantApp()
-    : customerTenantApp(tenant);
+  return graphDirectoryAuth(ctx.api(inputs.account).partnerTenantId, resolvedTenant(inputs, ctx));
 }
 
 const UPDATABLE: (keyof ApplicationRegistrationInputs & string)[] = [

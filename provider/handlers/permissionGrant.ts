@@ -17,7 +17,7 @@ import { findServicePrincipalByAppId, type GraphServicePrincipal } from "../clie
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { stripUndefined, validateInputs } from "./common";
 import { hasServiceCode, isConflict, isLostResponse, validationError } from "./identity/errors";
-import { customerTenantApp } from "./identity/identities";
+import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid } from "./identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "./identity/sets";
 import { registerHandler } from "./registry";
@@ -31,7 +31,8 @@ import type { HandlerContext, ResourceHandler } from "./types";
  *   resolved through the resource service principal's `appRoles`.
  * Both are reconciled as sets: this resource owns the full delegated grant and every app role the
  * client holds on that resource (do not also manage the same client/resource pair elsewhere, e.g.
- * through ApplicationConsent of the same app). Runs app-only in `tenantId` (see identities.ts).
+ * through ApplicationConsent of the same app). Runs app-only in a customer `tenantId`, as the
+ * admin agent in the partner tenant (see identities.ts).
  */
 
 export interface PermissionGrantInputs {
@@ -171,7 +172,7 @@ async function reconcile(
   ctx: HandlerContext,
 ): Promise<PermissionGrantOutputs> {
   const graph = ctx.api(inputs.account).graph;
-  const auth = customerTenantApp(inputs.tenantId);
+  const auth = graphDirectoryAuth(ctx.api(inputs.account).partnerTenantId, inputs.tenantId);
   const { client, resource } = await principals(graph, auth, inputs);
   const scopes = uniqueSorted(inputs.delegatedScopes ?? []);
   const roleNames = uniqueSorted(inputs.appRoles ?? []);
@@ -266,7 +267,7 @@ async function rolesOn(
 
 async function read(id: string, props: Props, ctx: HandlerContext) {
   const graph = ctx.api(props.account).graph;
-  const auth = customerTenantApp(props.tenantId);
+  const auth = graphDirectoryAuth(ctx.api(props.account).partnerTenantId, props.tenantId);
   const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
   const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
   if (!client || !resource) return {};
@@ -299,7 +300,7 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
 
 async function remove(_id: string, props: Props, ctx: HandlerContext) {
   const graph = ctx.api(props.account).graph;
-  const auth = customerTenantApp(props.tenantId);
+  const auth = graphDirectoryAuth(ctx.api(props.account).partnerTenantId, props.tenantId);
   const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
   const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
   if (!client || !resource) return; // Gone with its service principal.

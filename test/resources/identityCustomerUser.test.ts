@@ -6,7 +6,7 @@ import { passwordProblem } from "../../provider/handlers/identity/passwords";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
-import { createTestCustomer } from "../support/identityFixtures";
+import { createTestCustomer, isWriteMethod } from "../support/identityFixtures";
 
 const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
@@ -174,7 +174,7 @@ describe("CustomerUser", () => {
     const preview = await handler.check({}, { ...base, customerId: UNKNOWN }, t.ctx);
     expect(preview.failures ?? []).toEqual([]);
 
-    const writes = (await t.emu.admin.requestLog()).filter((e) => e.write);
+    const writes = (await t.emu.admin.requestLog()).filter(isWriteMethod);
     expect(writes).toEqual([]);
   });
 });

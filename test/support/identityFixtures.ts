@@ -117,3 +117,8 @@ export async function buyAzurePlan(
   if (!sub) throw new Error(`no Azure subscription for customer ${customerId} after the Azure plan checkout`);
   return sub.subscriptionId;
 }
+
+/** A request log entry of a method that can change state (POST/PUT/PATCH/DELETE), whatever its outcome. */
+export function isWriteMethod(entry: { method: string }): boolean {
+  return !["GET", "HEAD", "OPTIONS"].includes(entry.method.toUpperCase());
+}

@@ -11,7 +11,7 @@ import type { AuthTarget } from "../../http/types";
  * | Partner Center application consents (ApplicationConsent) | admin agent (app+user) in the partner tenant | {@link partnerCenterUser} | app+user only; the agent must be in AdminAgents and hold Application/Cloud Application/Global Administrator on the customer through GDAP (reference §5.1) |
  * | Partner Center customer read in `check` (the customer's domains) | partner app (app-only) | {@link partnerCenterApp} | get customer accepts app-only (reference §1.2); check should not need the refresh token |
  * | Graph applications, service principals, oauth2PermissionGrants, appRoleAssignments in a customer tenant (ApplicationRegistration, PermissionGrant, ApplicationConsent verification) | partner app (client credentials) with the customer tenant as authority | {@link customerTenantApp} | works once ApplicationConsent consented the partner app there (e.g. Graph `Application.ReadWrite.All`, `AppRoleAssignment.ReadWrite.All`, `DelegatedPermissionGrant.ReadWrite.All`, `Directory.Read.All`) |
- * | Graph objects in the partner tenant (ApplicationRegistration without `tenantId`) | partner app (client credentials) in the partner tenant | {@link customerTenantApp} with no tenant | the partner app's own application permissions in its home tenant |
+ * | Graph objects in the partner tenant (ApplicationRegistration without `tenantId`, PermissionGrant with the partner tenant) | admin agent (app+user) in the partner tenant | {@link graphDirectoryAuth} | the Secure Application Model consents the partner app in its home tenant with DELEGATED Graph permissions (e.g. `Application.ReadWrite.All`); it holds no application permissions there, so client credentials would be refused |
  * | GDAP `tenantRelationships/delegatedAdminRelationships` and access assignments | admin agent (app+user) in the partner tenant | {@link gdapUser} | Graph allows GDAP writes only delegated (`DelegatedAdminRelationship.ReadWrite.All`; application permission is not supported for writes, reference §5.3) |
  * | ARM role assignments and role definitions in a customer subscription (RoleAssignment) | admin agent (app+user) with the CUSTOMER tenant as authority | {@link armOnBehalfOf} | admin-on-behalf-of: the partner's Admin Agents hold Owner on CSP subscriptions; the partner app itself has no RBAC role there |
  */
@@ -32,6 +32,16 @@ export function partnerCenterApp(): AuthTarget {
  */
 export function customerTenantApp(tenantId?: string): AuthTarget {
   return tenantId ? { mode: "app", tenantId } : { mode: "app" };
+}
+
+/**
+ * Graph directory objects (applications, service principals, grants) in `tenantId`: app-only in
+ * a customer tenant, app+user (delegated) in the partner's own tenant (`tenantId` omitted or equal
+ * to the partner tenant).
+ */
+export function graphDirectoryAuth(partnerTenantId: string, tenantId?: string): AuthTarget {
+  if (!tenantId || tenantId.toLowerCase() === partnerTenantId.toLowerCase()) return { mode: "user" };
+  return customerTenantApp(tenantId);
 }
 
 /** App+user in the partner tenant: GDAP relationships and access assignments. */
