@@ -2,7 +2,7 @@ import type { EmulatorSettings, EmulatorState } from "../common/state";
 import type { EmulatorCore } from "../common/types";
 import { addToPlan } from "./azurePlans";
 import { resolveCatalogItem } from "./catalog";
-import { type OrderRecord, pcSections } from "./pcState";
+import type { OrderRecord } from "./pcState";
 import { createSubscriptionRecord } from "./subscriptionRecords";
 
 /**
@@ -53,10 +53,11 @@ export function fulfillOrder(emu: EmulatorCore, order: OrderRecord): void {
 
 /** Fulfils every pending order whose provisioning time has come. */
 export function settleProvisioning(emu: EmulatorCore): void {
+  // Read without creating the section: most requests come before any order exists.
   const orders = emu.state.partnerCenter.orders as Record<string, OrderRecord> | undefined;
   if (!orders) return;
   const now = emu.now().getTime();
-  for (const order of Object.values(pcSections(emu.state).orders)) {
+  for (const order of Object.values(orders)) {
     if (order.provisionAt !== undefined && Date.parse(order.provisionAt) <= now) fulfillOrder(emu, order);
   }
 }
