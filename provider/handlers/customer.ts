@@ -614,10 +614,14 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
 
   async read(id, props, ctx) {
     const api = ctx.api(props.account);
-    const customer = await getCustomer(api.partnerCenter, id);
+    // 404: deleted; 403 with 20002/900159: the reseller relationship was removed.
+    const customer = await getCustomer(api.partnerCenter, id).catch((e: unknown) => {
+      if (hasServiceCode(e, "20002", "900159")) return undefined;
+      throw e;
+    });
     if (!customer) {
       ctx.log(
-        `Customer ${props.domain ?? id}: no longer a customer of partner account "${api.account}"; removed from the state`,
+        `Customer ${props.domain ?? id}: no longer a customer of partner account "${api.account}" (deleted, or the reseller relationship was removed); removed from the state`,
       );
       return { id: "" };
     }
@@ -672,7 +676,13 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
         return;
       }
       case "removeRelationship":
-        await removeResellerRelationship(api.partnerCenter, id);
+        try {
+          await removeResellerRelationship(api.partnerCenter, id);
+        } catch (e) {
+          if (!hasServiceCode(e, "20002", "900159")) throw e;
+          ctx.log(`Customer ${name}: the reseller relationship with customer ${id} was already removed`);
+          return;
+        }
         ctx.log(`Customer ${name}: removed the reseller relationship with customer ${id}; the tenant stays`);
         return;
       case "leave":

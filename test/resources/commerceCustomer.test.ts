@@ -134,6 +134,48 @@ describe("Customer lifecycle", () => {
     expect(await getCustomer(t.ctx.api().partnerCenter, created.id)).toBeDefined();
   });
 
+  it("removes the reseller relationship on delete when onDelete says so, after which a refresh drops it", async () => {
+    const production = await t.contextWith({ CSP_SANDBOX: "false" });
+    const created = await createResource(
+      customerHandler,
+      inputs(prefix(), { onDelete: "removeRelationship" }),
+      production,
+    );
+    expect(created.state.deletionBehavior).toMatch(/^removeRelationship:/);
+    const seq = await lastSeq();
+    await customerHandler.delete(created.id, created.state, production);
+    // App+User: the admin agent's token is redeemed first (identity), then the PATCH.
+    const writes = await t.emu.admin.requestLog({
+      sinceSeq: seq,
+      writesOnly: true,
+      service: "partnerCenter",
+    });
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([`PATCH /v1/customers/${created.id}`]);
+    expect(
+      t.logs.some((l) => l.includes(`removed the reseller relationship with customer ${created.id}`)),
+    ).toBe(true);
+    // Without the relationship Partner Center no longer shows the customer to this partner.
+    const read = await customerHandler.read(created.id, created.state, production);
+    expect(read.id).toBe("");
+  });
+
+  it("changes what a delete will do when onDelete changes, without any call", async () => {
+    const production = await t.contextWith({ CSP_SANDBOX: "false" });
+    const domainPrefix = prefix();
+    const created = await createResource(customerHandler, inputs(domainPrefix), production);
+    const seq = await lastSeq();
+    const updated = await updateResource(
+      customerHandler,
+      created.id,
+      created,
+      inputs(domainPrefix, { onDelete: "removeRelationship" }),
+      production,
+    );
+    expect(updated.changed).toBe(true);
+    expect(updated.state.deletionBehavior).toMatch(/^removeRelationship:/);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
+  });
+
   it("plans no replacement when the domain or company name changes: check and diff refuse with what to do", async () => {
     const domainPrefix = prefix();
     const created = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
