@@ -1,4 +1,5 @@
 import type { ServiceModule } from "../common/types";
+import { errorCode } from "../graph/errorCode";
 import { aliasRoutes } from "./aliases";
 import { armErrorResponse } from "./armError";
 import { billingRoutes } from "./billing";
@@ -23,6 +24,7 @@ export const armModule: ServiceModule = {
     ...billingRoutes,
   ],
   errorResponse(status, code, message, req) {
-    return armErrorResponse(req, status, code, message);
+    // Injected faults pass HTTP reason phrases (`Too Many Requests`); ARM codes are PascalCase.
+    return armErrorResponse(req, status, errorCode(code), message);
   },
 };

@@ -1,6 +1,7 @@
 import type { ServiceModule } from "../common/types";
 import { applicationRoutes } from "./applications";
 import { appRoleAssignmentRoutes } from "./appRoleAssignments";
+import { errorCode } from "./errorCode";
 import { gdapAccessAssignmentRoutes } from "./gdapAccessAssignments";
 import { gdapRelationshipRoutes } from "./gdapRelationships";
 import { graphErrorResponse } from "./graphError";
@@ -31,12 +32,13 @@ export const graphModule: ServiceModule = {
     ...gdapRelationshipRoutes,
   ],
   errorResponse(status, code, message, req) {
+    const compact = errorCode(code);
     const graphCode =
-      status === 404 && code.toLowerCase().includes("notfound")
+      status === 404 && compact.toLowerCase().includes("notfound")
         ? "Request_ResourceNotFound"
         : status === 401
           ? "InvalidAuthenticationToken"
-          : code;
+          : compact;
     return graphErrorResponse(req, status, graphCode, message);
   },
 };

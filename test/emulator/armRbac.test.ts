@@ -278,3 +278,24 @@ describe("ARM role assignments", () => {
     expect(err(blocked).code).toBe("ReadOnlyDisabledSubscription");
   });
 });
+
+describe("ARM error responses for the server", () => {
+  it("answers the ARM envelope with a PascalCase code for an injected reason phrase", () => {
+    const res = armModule.errorResponse(503, "Service Unavailable", "Injected fault: status 503", {
+      service: "arm",
+      method: "GET",
+      path: "/subscriptions",
+      params: {},
+      query: new URLSearchParams(),
+      headers: {},
+      body: undefined,
+      rawBody: Buffer.alloc(0),
+      requestId: "rid",
+      baseUrl: "https://emu.test/arm",
+    });
+    expect(res.body).toEqual({
+      error: { code: "ServiceUnavailable", message: "Injected fault: status 503" },
+    });
+    expect(res.headers?.["x-ms-request-id"]).toBe("rid");
+  });
+});

@@ -451,3 +451,23 @@ describe("Graph users and groups", () => {
     );
   });
 });
+
+describe("Graph error responses for the server", () => {
+  it("turns an injected 429 reason phrase into the Graph envelope with code TooManyRequests", () => {
+    const res = graphModule.errorResponse(429, "Too Many Requests", "Injected fault: status 429", {
+      service: "graph",
+      method: "GET",
+      path: "/v1.0/users",
+      params: {},
+      query: new URLSearchParams(),
+      headers: { "client-request-id": "abc" },
+      body: undefined,
+      rawBody: Buffer.alloc(0),
+      requestId: "rid",
+      baseUrl: "https://emu.test/graph",
+    });
+    expect(res.body).toMatchObject({
+      error: { code: "TooManyRequests", innerError: { "request-id": "rid", "client-request-id": "abc" } },
+    });
+  });
+});
