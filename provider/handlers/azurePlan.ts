@@ -124,15 +124,35 @@ function catalogItemOf(inputs: Pick<AzurePlanInputs, "catalogItemId">): string {
   return inputs.catalogItemId ?? AZURE_PLAN_CATALOG_ITEM;
 }
 
-function describeDeletion(onDelete: AzurePlanOnDelete | undefined): string {
-  switch (onDelete ?? "suspend") {
+/**
+ * What a delete does. An explicit `onDelete` wins; otherwise an integration sandbox cancels the
+ * plan's Azure subscriptions and suspends it (so a sandbox stack can be destroyed; not for an
+ * adopted plan), and production only suspends, which fails while Azure subscriptions are active
+ * (a destroy must not silently cancel a customer's running subscriptions).
+ */
+function deletionMode(
+  onDelete: AzurePlanOnDelete | undefined,
+  adopted: boolean,
+  config: CspConfig,
+): AzurePlanOnDelete {
+  if (onDelete) return onDelete;
+  return config.sandbox && !adopted ? "cancelSubscriptionsAndSuspend" : "suspend";
+}
+
+function describeDeletion(mode: AzurePlanOnDelete): string {
+  switch (mode) {
     case "suspend":
       return "suspend: deleting this resource suspends the Azure plan (a plan cannot be un-bought; it can be reactivated later); it fails while Azure subscriptions under the plan are active";
     case "cancelSubscriptionsAndSuspend":
-      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan, then suspends the plan";
+      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan, then suspends the plan (a plan cannot be un-bought)";
     default:
       return "leave: deleting this resource only stops managing the Azure plan; it stays active and billable";
   }
+}
+
+/** The outputs with `deletionBehavior` for the current configuration. */
+function withDeletion(outs: PlanState, config: CspConfig): PlanState {
+  return { ...outs, deletionBehavior: describeDeletion(deletionMode(outs.onDelete, outs.adopted, config)) };
 }
 
 // --- catalog ------------------------------------------------------------------------------------
@@ -216,7 +236,7 @@ function planOutputs(
     friendlyName: sub.friendlyName,
     catalogItemId: catalogItemOf(inputs),
     adopted: extra.adopted,
-    deletionBehavior: describeDeletion(inputs.onDelete),
+    deletionBehavior: "",
   });
 }
 
@@ -228,7 +248,7 @@ function pendingOutputs(inputs: AzurePlanInputs, orderId: string, adopted: boole
     orderId,
     catalogItemId: catalogItemOf(inputs),
     adopted,
-    deletionBehavior: describeDeletion(inputs.onDelete),
+    deletionBehavior: "",
   });
 }
 
@@ -461,6 +481,7 @@ async function completeOrder(
   inputs: AzurePlanInputs,
   order: PcOrder,
   adopted: boolean,
+  config: CspConfig,
 ): Promise<PcSubscription> {
   const catalogItemId = catalogItemOf(inputs);
   const subscriptionId = await waitForSubscriptionId(api, inputs.customerId, order, catalogItemId);
@@ -476,7 +497,7 @@ async function completeOrder(
         hint: "the order is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (nothing will be ordered again)",
       }),
       order.id,
-      pendingOutputs(inputs, order.id, adopted),
+      withDeletion(pendingOutputs(inputs, order.id, adopted), config),
     );
   }
   return sub;
@@ -535,14 +556,16 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     return { inputs };
   },
 
-  async diff(_id, olds, news) {
+  async diff(_id, olds, news, ctx) {
     const desired = desiredSettings(news);
     const statusChanged = !isUnknown(desired.status) && desired.status !== olds.status;
     const nameChanged =
       desired.friendlyName !== undefined &&
       !isUnknown(desired.friendlyName) &&
       desired.friendlyName !== olds.friendlyName;
-    const onDeleteChanged = describeDeletion(news.onDelete) !== olds.deletionBehavior;
+    const onDeleteChanged =
+      describeDeletion(deletionMode(news.onDelete, olds.adopted === true, ctx.config)) !==
+      olds.deletionBehavior;
     const pending = !olds.subscriptionId;
     return { changes: statusChanged || nameChanged || onDeleteChanged || pending };
   },
@@ -574,11 +597,11 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         order = await orderPlan(api, inputs, catalogItemId, ctx);
       }
       orderId = order.id || undefined;
-      sub = await completeOrder(api, inputs, order, adopted);
+      sub = await completeOrder(api, inputs, order, adopted, ctx.config);
     }
     const applied = await applyPlanSettings(api, inputs.customerId, sub.id, desiredSettings(inputs), ctx);
     const outs = await describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
-    return { id: sub.id, outs };
+    return { id: sub.id, outs: withDeletion(outs, ctx.config) };
   },
 
   async read(id, props, ctx) {
@@ -595,7 +618,10 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       }
       subscriptionId = planOfOrder(order, catalogItemOf(inputs));
       if (!subscriptionId)
-        return { id, props: pendingOutputs(inputs, props.orderId, props.adopted === true) };
+        return {
+          id,
+          props: withDeletion(pendingOutputs(inputs, props.orderId, props.adopted === true), ctx.config),
+        };
     }
     if (!subscriptionId) return { id: "" };
     const sub = await getSubscription(api.partnerCenter, props.customerId, subscriptionId);
@@ -610,7 +636,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       ...(props.orderId ? { orderId: props.orderId } : {}),
       ...(props.azureSubscriptionId ? { previousAzureSubscriptionId: props.azureSubscriptionId } : {}),
     });
-    return { id, props: outs };
+    return { id, props: withDeletion(outs, ctx.config) };
   },
 
   async update(_id, olds, news, ctx) {
@@ -628,7 +654,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           "CSP_API_ERROR",
         );
       }
-      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true)).id;
+      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true, ctx.config)).id;
     }
     const applied = await applyPlanSettings(api, news.customerId, subscriptionId, desiredSettings(news), ctx);
     const outs = await describePlan(api, news, applied, {
@@ -636,11 +662,11 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       ...(olds.orderId ? { orderId: olds.orderId } : {}),
       ...(olds.azureSubscriptionId ? { previousAzureSubscriptionId: olds.azureSubscriptionId } : {}),
     });
-    return { outs };
+    return { outs: withDeletion(outs, ctx.config) };
   },
 
   async delete(_id, props, ctx) {
-    const mode = props.onDelete ?? "suspend";
+    const mode = deletionMode(props.onDelete, props.adopted === true, ctx.config);
     const subscriptionId = props.subscriptionId;
     if (mode === "leave" || !subscriptionId) {
       ctx.log(

@@ -18,8 +18,10 @@ export interface AzurePlanArgs {
   /** Catalog item `product:sku:availability`; default `DZH318Z0BPS6:0001:DZH318Z0BML6`. */
   catalogItemId?: pulumi.Input<string>;
   /**
-   * What deleting the resource does: `suspend` (default; a plan cannot be un-bought),
-   * `cancelSubscriptionsAndSuspend`, or `leave`. See the `deletionBehavior` output.
+   * What deleting the resource does: `suspend` (a plan cannot be un-bought; fails while Azure
+   * subscriptions under it are active), `cancelSubscriptionsAndSuspend`, or `leave`. Default:
+   * `cancelSubscriptionsAndSuspend` in an integration sandbox (`csp:sandbox`) for a plan this
+   * resource bought, `suspend` otherwise. See the `deletionBehavior` output.
    */
   onDelete?: pulumi.Input<"suspend" | "cancelSubscriptionsAndSuspend" | "leave">;
   /** Named partner account; the default account when omitted. */

@@ -4,7 +4,7 @@ import { getSubscription, patchSubscription } from "../../provider/clients/partn
 import { isCspError } from "../../provider/errors";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { commercePolling } from "../../provider/handlers/commerce/polling";
-import type { HandlerContext } from "../../provider/handlers/types";
+import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
 import type { ApiRequest, ApiResponse, ServiceClient } from "../../provider/http/types";
 import { newCustomer, newCustomerWithAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
@@ -150,6 +150,15 @@ describe("AzurePlan purchase acknowledgement", () => {
     expect(failures[0]!.reason).toMatch(/is not available to customer/);
   });
 
+  it("passes a preview whose customer is not known yet without any call, and still demands the acknowledgement", async () => {
+    const seq = await lastSeq();
+    const ok = await checkFailures(azurePlanHandler, {}, plan(UNKNOWN), buyer);
+    expect(ok).toEqual([]);
+    const missing = await checkFailures(azurePlanHandler, {}, { customerId: UNKNOWN }, buyer);
+    expect(missing.map((f) => f.property)).toEqual(["acknowledgePurchase"]);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq })).toEqual([]);
+  });
+
   it("rejects bad input naming the field", async () => {
     const cases: [unknown, string][] = [
       [plan("nope"), "customerId"],
@@ -177,7 +186,8 @@ describe("AzurePlan lifecycle", () => {
     expect(s.azureSubscriptionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(s.catalogItemId).toBe(AZURE_PLAN);
     expect(s.adopted).toBe(false);
-    expect(s.deletionBehavior).toMatch(/^suspend:/);
+    // Sandbox default: a destroy cancels the plan's subscriptions, then suspends it.
+    expect(s.deletionBehavior).toMatch(/^cancelSubscriptionsAndSuspend:/);
     const writes = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
     expect(writes.map((w) => `${w.method} ${w.path.replace(/carts\/[^/]+/, "carts/{cart}")}`)).toEqual([
       `POST /v1/customers/${customerId}/carts`,
@@ -221,13 +231,13 @@ describe("AzurePlan lifecycle", () => {
     );
     expect((err as Error).message).toMatch(/cancel them first/);
 
-    // Delete with the default (suspend) is refused the same way; with cancelSubscriptionsAndSuspend it goes through.
-    await expect(azurePlanHandler.delete(created.id, refreshed, buyer)).rejects.toThrow(/cannot suspend/);
-    await azurePlanHandler.delete(
-      created.id,
-      { ...refreshed, onDelete: "cancelSubscriptionsAndSuspend" },
-      buyer,
+    // Production default (suspend) is refused while a subscription is active; the sandbox default
+    // cancels the subscriptions first.
+    const production = await t.contextWith({ CSP_ALLOW_PURCHASES: "true", CSP_SANDBOX: "false" });
+    await expect(azurePlanHandler.delete(created.id, refreshed, production)).rejects.toThrow(
+      /cannot suspend/,
     );
+    await azurePlanHandler.delete(created.id, refreshed, buyer);
     expect((await getSubscription(pc, customerId, created.id))!.status).toBe("suspended");
     expect(t.logs.some((l) => l.includes(`cancelled the Azure subscription ${s.azureSubscriptionId}`))).toBe(
       true,
