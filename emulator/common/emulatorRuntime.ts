@@ -82,9 +82,32 @@ export class EmulatorRuntime {
     };
   }
 
-  /** Persists the state (no-op for the memory store). */
+  /** Persists the state now (no-op for the memory store). */
   persist(): void {
     this.store.save(this.state);
+  }
+
+  private pendingSave: Promise<void> | undefined;
+
+  /**
+   * Persists the state once for every request that changed it in this turn of the event loop
+   * (group commit): requests finishing together share one atomic write, each answered only after
+   * the write that contains its change.
+   */
+  persistSoon(): Promise<void> {
+    if (!this.store.durable) return Promise.resolve();
+    this.pendingSave ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.pendingSave = undefined;
+        try {
+          this.persist();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    return this.pendingSave;
   }
 
   /** Back to the seeded world with the start settings; faults and the request log are cleared. */

@@ -220,7 +220,7 @@ export class EmulatorServer {
       if (latency > 0) await sleep(latency);
     }
     const log = (status: number, write: boolean) => {
-      if (isAdmin || service === "admin") return;
+      if (service === "admin") return;
       this.runtime.log.add({
         time,
         service,
@@ -258,7 +258,7 @@ export class EmulatorServer {
 
     if (dirty) {
       try {
-        this.runtime.persist();
+        await this.runtime.persistSoon();
       } catch (e) {
         process.stderr.write(`emulator: could not persist state: ${(e as Error).message}\n`);
         response = mounted!.module.errorResponse(

@@ -13,6 +13,8 @@ import type { EmulatorState } from "./state";
 
 /** Where the emulator keeps its world between requests (and restarts). */
 export interface StateStore {
+  /** Whether `save` writes anywhere (false for the memory store: nothing to wait for). */
+  readonly durable: boolean;
   /** The stored state, or `undefined` when nothing was stored yet. */
   load(): EmulatorState | undefined;
   /** Stores `state`; returns only once it is durable. */
@@ -22,6 +24,7 @@ export interface StateStore {
 /** In-memory store: the live state object is the only copy, nothing to write. */
 export function createMemoryStore(): StateStore {
   return {
+    durable: false,
     load: () => undefined,
     save: () => {},
   };
@@ -38,6 +41,7 @@ export function createFileStore(dataDir: string): StateStore {
   const path = join(dataDir, STATE_FILE);
   const tempPath = `${path}.${process.pid}.tmp`;
   return {
+    durable: true,
     load() {
       // Temp files of a process that died mid-write are garbage: the rename never happened.
       for (const name of readdirSync(dataDir)) {
