@@ -167,9 +167,9 @@ export async function runDoctorChecks(input: DoctorInput): Promise<CheckResult[]
     }
     customerTenant = customer?.id ?? input.customer;
     add(
-      canApp
+      appOk.graph
         ? await consentCheck(tokens, customerTenant, input.customer, now)
-        : skip("consent", "needs the app credentials (see credentials)"),
+        : skip("consent", "needs an app-only Graph token in the partner tenant (see app-token:graph)"),
     );
   }
   if (!input.gdapRelationship && !input.customer) {
@@ -452,7 +452,13 @@ async function consentCheck(
       `the partner app is consented in customer tenant ${tenant}: app-only Graph token issued${expiry(claims, now)}, application permissions: ${roles}`,
     );
   } catch (e) {
-    const r = failFrom("consent", e, "");
+    const r = failFrom("consent", e, "check the customer tenant id or domain");
+    // AADSTS700016: the app is unknown in the tenant (no service principal); 65001 / 500011: not consented.
+    const notConsented =
+      isCspError(e) && ["AADSTS700016", "AADSTS65001", "AADSTS500011"].includes(e.serviceCode ?? "");
+    if (!notConsented) {
+      return fail("consent", `could not check the consent in customer tenant ${tenant}: ${r.detail}`, r.fix);
+    }
     return fail(
       "consent",
       `the partner app has no consent in customer tenant ${tenant}: ${r.detail}`,
