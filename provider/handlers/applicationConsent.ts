@@ -16,6 +16,7 @@ import { isConflict, isLostResponse } from "./identity/errors";
 import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";
+import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -150,12 +151,22 @@ function fromWire(consent: PcApplicationConsent): ConsentGrantInput[] {
 }
 
 async function diff(_id: string, olds: Props, news: ApplicationConsentInputs, ctx: HandlerContext) {
+  const unknown = unknownKeys(news, ["account", "customerId", "applicationId", "displayName", "grants"]);
   const replaces: string[] = [];
-  if ((olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
-  if (olds.customerId.toLowerCase() !== news.customerId.toLowerCase()) replaces.push("customerId");
-  if ((olds.applicationId ?? "").toLowerCase() !== appIdOf(news, ctx)) replaces.push("applicationId");
-  const changed = changedKeys(olds, news, ["displayName"]);
-  if (!grantsEqual(olds.grants, news.grants)) changed.push("grants");
+  if (unknown.includes("account") || (olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
+  if (unknown.includes("customerId") || olds.customerId.toLowerCase() !== news.customerId.toLowerCase()) {
+    replaces.push("customerId");
+  }
+  if (
+    unknown.includes("applicationId") ||
+    (!unknown.includes("account") && (olds.applicationId ?? "").toLowerCase() !== appIdOf(news, ctx))
+  ) {
+    replaces.push("applicationId");
+  }
+  const changed = unknown.includes("displayName")
+    ? ["displayName"]
+    : changedKeys(olds, news, ["displayName"]);
+  if (unknown.includes("grants") || !grantsEqual(olds.grants, news.grants)) changed.push("grants");
   return { changes: replaces.length > 0 || changed.length > 0, replaces };
 }
 

@@ -31,6 +31,7 @@ import {
 import { initFailed, isConflict, isLostResponse } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
+import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -197,11 +198,19 @@ const UPDATABLE: (keyof ApplicationRegistrationInputs & string)[] = [
 ];
 
 async function diff(_id: string, olds: Props, news: ApplicationRegistrationInputs, ctx: HandlerContext) {
+  const unknown = unknownKeys(news, ["account", "tenantId", ...UPDATABLE]);
   const replaces: string[] = [];
-  if ((olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
-  if ((olds.tenantId ?? "").toLowerCase() !== resolvedTenant(news, ctx)) replaces.push("tenantId");
-  const changed = changedKeys(comparable(olds), comparable(news), UPDATABLE);
-  return { changes: replaces.length > 0 || changed.length > 0, replaces };
+  if (unknown.includes("account") || (olds.account ?? "") !== (news.account ?? "")) replaces.push("account");
+  if (
+    unknown.includes("tenantId") ||
+    (!unknown.includes("account") && (olds.tenantId ?? "").toLowerCase() !== resolvedTenant(news, ctx))
+  ) {
+    replaces.push("tenantId");
+  }
+  const known = UPDATABLE.filter((k) => !unknown.includes(k));
+  const knownNews = { displayName: "", ...Object.fromEntries(known.map((k) => [k, news[k]])) };
+  const changed = changedKeys(comparable(olds), comparable(knownNews), known);
+  return { changes: replaces.length > 0 || changed.length > 0 || unknown.length > 0, replaces };
 }
 
 /** Inputs in a canonical form: defaults filled in, sets sorted. */

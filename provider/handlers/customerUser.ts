@@ -25,6 +25,7 @@ import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { setChanges } from "./identity/sets";
+import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -182,14 +183,19 @@ function customerDomains(customer: {
 }
 
 async function diff(_id: string, olds: Props, news: CustomerUserInputs) {
+  const unknown = unknownKeys(news, ["account", "customerId", "userPrincipalName", ...UPDATABLE]);
   const replaces: string[] = (["account", "customerId"] as const).filter(
-    (k) => (olds[k] ?? "") !== (news[k] ?? ""),
+    (k) => unknown.includes(k) || (olds[k] ?? "") !== (news[k] ?? ""),
   );
-  if (olds.userPrincipalName.toLowerCase() !== news.userPrincipalName.toLowerCase()) {
+  if (
+    unknown.includes("userPrincipalName") ||
+    olds.userPrincipalName.toLowerCase() !== news.userPrincipalName.toLowerCase()
+  ) {
     replaces.push("userPrincipalName");
   }
-  const changed = changedKeys(comparableOlds(olds), comparableNews(olds, news), UPDATABLE);
-  return { changes: replaces.length > 0 || changed.length > 0, replaces };
+  const known = UPDATABLE.filter((k) => !unknown.includes(k));
+  const changed = changedKeys(comparableOlds(olds), comparableNews(olds, news), known);
+  return { changes: replaces.length > 0 || changed.length > 0 || unknown.length > 0, replaces };
 }
 
 /** Olds as the user declared them, for comparison (outputs fill in defaults). */
@@ -206,7 +212,7 @@ function comparableNews(olds: Props, news: CustomerUserInputs): CustomerUserInpu
     ...news,
     // No password input means "keep the current one".
     password: news.password ?? olds.password,
-    roles: normaliseRoleIds(news.roles ?? []),
+    roles: Array.isArray(news.roles) ? normaliseRoleIds(news.roles) : [],
     forceChangePassword: news.forceChangePassword ?? true,
   };
 }

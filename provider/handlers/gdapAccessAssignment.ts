@@ -22,6 +22,7 @@ import { isConflict, isLostResponse, validationError } from "./identity/errors";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
+import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -132,7 +133,7 @@ async function diff(_id: string, olds: Props, news: GdapAccessAssignmentInputs) 
     replaces.push("relationshipId");
   if (olds.securityGroupId.toLowerCase() !== news.securityGroupId.toLowerCase())
     replaces.push("securityGroupId");
-  const rolesChanged = !sameSet(roleIdsOf(olds.roles), roleIdsOf(news.roles));
+  const rolesChanged = containsUnknown(news.roles) || !sameSet(roleIdsOf(olds.roles), roleIdsOf(news.roles));
   return {
     changes: replaces.length > 0 || rolesChanged,
     replaces,

@@ -23,6 +23,7 @@ import { daysToDuration, durationDays } from "./identity/isoDuration";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
+import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
@@ -138,7 +139,9 @@ async function diff(_id: string, olds: Props, news: GdapRelationshipInputs): Pro
     replaces.push("customerTenantId");
   if (olds.displayName !== news.displayName) replaces.push("displayName");
   if (durationDays(olds.duration) !== durationDays(news.duration)) replaces.push("duration");
-  if (!sameSet(roleIdsOf(olds.roles), roleIdsOf(news.roles))) replaces.push("roles");
+  if (containsUnknown(news.roles) || !sameSet(roleIdsOf(olds.roles), roleIdsOf(news.roles))) {
+    replaces.push("roles");
+  }
   const autoExtendChanged =
     normaliseAutoExtend(olds.autoExtendDuration) !== normaliseAutoExtend(news.autoExtendDuration);
   const infoChanged = (olds.customerDisplayName ?? "") !== (news.customerDisplayName ?? "");

@@ -20,6 +20,7 @@ import { hasServiceCode, isConflict, isLostResponse, validationError } from "./i
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid } from "./identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "./identity/sets";
+import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -85,10 +86,20 @@ async function check(_olds: Partial<PermissionGrantInputs>, news: PermissionGran
 }
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
+  const unknown = unknownKeys(news, [
+    "account",
+    "tenantId",
+    "clientAppId",
+    "resourceAppId",
+    "delegatedScopes",
+    "appRoles",
+  ]);
   const replaces = (["account", "tenantId", "clientAppId", "resourceAppId"] as const).filter(
-    (k) => (olds[k] ?? "").toLowerCase() !== (news[k] ?? "").toLowerCase(),
+    (k) => unknown.includes(k) || (olds[k] ?? "").toLowerCase() !== (news[k] ?? "").toLowerCase(),
   );
   const changed =
+    unknown.includes("delegatedScopes") ||
+    unknown.includes("appRoles") ||
     !sameSet(olds.delegatedScopes ?? [], news.delegatedScopes ?? []) ||
     !sameSet(olds.appRoles ?? [], news.appRoles ?? []);
   return { changes: replaces.length > 0 || changed, replaces: [...replaces] };

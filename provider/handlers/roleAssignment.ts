@@ -16,6 +16,7 @@ import { deterministicUuid, stripUndefined, validateInputs } from "./common";
 import { hasServiceCode, sleep as realSleep, validationError } from "./identity/errors";
 import { armOnBehalfOf } from "./identity/identities";
 import { account, guid, isGuid } from "./identity/schemas";
+import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
@@ -178,6 +179,8 @@ export function createRoleAssignmentHandler(
 
   /** Whether the declared role is another role than the assigned one (reads role definitions when a name must be resolved). */
   async function roleDiffers(olds: Props, news: RoleAssignmentInputs, ctx: HandlerContext): Promise<boolean> {
+    const unknown = [news.roleName, news.roleDefinitionId, news.tenantId, news.account];
+    if (unknown.some(containsUnknown)) return true;
     if (news.roleDefinitionId !== undefined)
       return roleDefinitionGuid(news.roleDefinitionId) !== olds.roleDefinitionGuid;
     if (news.roleName !== undefined && olds.roleName !== undefined) {
