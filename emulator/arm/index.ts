@@ -3,13 +3,14 @@ import { errorCode } from "../graph/errorCode";
 import { aliasRoutes } from "./aliases";
 import { armErrorResponse } from "./armError";
 import { billingRoutes } from "./billing";
+import { resourceScopeRoutes } from "./resourceScopeRoutes";
 import { roleAssignmentRoutes } from "./roleAssignments";
 import { roleDefinitionRoutes } from "./roleDefinitions";
 import { subscriptionRoutes } from "./subscriptions";
 
 /**
  * The Azure Resource Manager emulation: built-in role definitions, role assignments at
- * subscription and resource group scope, subscriptions and their cancel/enable/rename actions,
+ * subscription, resource group and resource scope, subscriptions and their cancel/enable/rename actions,
  * subscription aliases under a customer's Azure plan, and the partner's MPA billing account.
  * ARM paths are case-insensitive (`resourceGroups` = `resourcegroups`).
  */
@@ -22,6 +23,8 @@ export const armModule: ServiceModule = {
     ...subscriptionRoutes,
     ...aliasRoutes,
     ...billingRoutes,
+    // Last: the catch-all for resource scopes below a resource group.
+    ...resourceScopeRoutes,
   ],
   errorResponse(status, code, message, req) {
     // Injected faults pass HTTP reason phrases (`Too Many Requests`); ARM codes are PascalCase.

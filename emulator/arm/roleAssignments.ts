@@ -17,10 +17,15 @@ import { findBuiltInRole } from "./builtInRoles";
 const RA = "providers/Microsoft.Authorization/roleAssignments";
 const PRINCIPAL_TYPES = new Set(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]);
 
-/** Canonical scope of the request (`/subscriptions/{s}` or `/subscriptions/{s}/resourceGroups/{rg}`). */
+/**
+ * Canonical scope of the request: `/subscriptions/{s}`, `…/resourceGroups/{rg}`, or a resource
+ * below it (`…/providers/{namespace}/{type}/{name}`, set by the resource-scope routes).
+ */
 function scopeOf(req: EmuRequest, sub: AzureSubscriptionRecord): string {
   const base = `/subscriptions/${sub.subscriptionId}`;
-  return req.params.rg === undefined ? base : `${base}/resourceGroups/${req.params.rg}`;
+  if (req.params.rg === undefined) return base;
+  const rg = `${base}/resourceGroups/${req.params.rg}`;
+  return req.params.resource === undefined ? rg : `${rg}/providers/${req.params.resource}`;
 }
 
 /** ARM JSON of a role assignment (2022-04-01 shape). */
@@ -286,6 +291,9 @@ function list(req: EmuRequest, emu: EmulatorCore) {
     .map(roleAssignmentView);
   return armOk(req, 200, { value });
 }
+
+/** Handlers, also used by the resource-scope routes. */
+export const roleAssignmentHandlers = { put, get, remove, list };
 
 /** Routes of role assignments at subscription and resource group scope. */
 export const roleAssignmentRoutes: Route[] = [

@@ -43,7 +43,13 @@ function readScope(req: EmuRequest, emu: EmulatorCore): string {
   if (subId === undefined) return "";
   const sub = subscriptionFor(emu, caller, subId);
   const base = `/subscriptions/${sub.subscriptionId}`;
-  const scope = req.params.rg === undefined ? base : `${base}/resourceGroups/${req.params.rg}`;
+  const rg = `${base}/resourceGroups/${req.params.rg}`;
+  const scope =
+    req.params.rg === undefined
+      ? base
+      : req.params.resource === undefined
+        ? rg
+        : `${rg}/providers/${req.params.resource}`;
   requireAction(emu, caller, sub, scope, "Microsoft.Authorization/roleDefinitions/read");
   return base;
 }
@@ -86,6 +92,9 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   }
   return armOk(req, 200, roleDefinitionView(role, idScope));
 }
+
+/** Handlers, also used by the resource-scope routes. */
+export const roleDefinitionHandlers = { list, get };
 
 /** Routes of role definitions at tenant, subscription and resource group scope. */
 export const roleDefinitionRoutes: Route[] = [

@@ -299,3 +299,59 @@ describe("ARM error responses for the server", () => {
     expect(res.headers?.["x-ms-request-id"]).toBe("rid");
   });
 });
+
+describe("ARM role assignments at resource scope", () => {
+  it("assigns a role on a resource below a resource group, inherits from the subscription, and answers 501 off the modelled paths", async () => {
+    const { core, aobo, dev } = setup();
+    const resource = `/subscriptions/${SUB_ID}/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/st1`;
+    const put = await call(
+      armModule,
+      core,
+      "PUT",
+      `${resource}/providers/Microsoft.Authorization/roleAssignments/${NAME_1}?${V}`,
+      {
+        auth: aobo,
+        body: { properties: { roleDefinitionId: roleDef(READER), principalId: dev.id } },
+      },
+    );
+    expect(put.status).toBe(201);
+    expect((put.json.properties as Record<string, unknown>).scope).toBe(resource);
+    await call(armModule, core, "PUT", `${RA}/${NAME_2}?${V}`, {
+      auth: aobo,
+      body: { properties: { roleDefinitionId: roleDef(CONTRIBUTOR), principalId: dev.id } },
+    });
+    const atResource = await call(
+      armModule,
+      core,
+      "GET",
+      `${resource}/providers/Microsoft.Authorization/roleAssignments?${V}&$filter=atScope()`,
+      {
+        auth: aobo,
+      },
+    );
+    expect((atResource.json.value as { name: string }[]).map((a) => a.name).sort()).toEqual(
+      [NAME_1, NAME_2].sort(),
+    );
+    const defs = await call(
+      armModule,
+      core,
+      "GET",
+      `${resource}/providers/Microsoft.Authorization/roleDefinitions?${V}&$filter=roleName eq 'Owner'`,
+      {
+        auth: aobo,
+      },
+    );
+    expect((defs.json.value as unknown[]).length).toBe(1);
+    const other = await call(
+      armModule,
+      core,
+      "GET",
+      `/subscriptions/${SUB_ID}/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/st1?${V}`,
+      {
+        auth: aobo,
+      },
+    );
+    expect(other.status).toBe(501);
+    expect(err(other).code).toBe("NotImplemented");
+  });
+});

@@ -119,6 +119,25 @@ describe("ARM through the official @azure/arm-authorization client", () => {
     expect(error?.code).toBe("RoleAssignmentExists");
   });
 
+  it("assigns a role at a resource group and at a resource scope through the SDK", async () => {
+    const client = armClient();
+    const rg = `subscriptions/${subscriptionId}/resourceGroups/rg-sdk`;
+    const resource = `${rg}/providers/Microsoft.KeyVault/vaults/kv-sdk`;
+    const roleDefinitionId = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${READER}`;
+    const onRg = await client.roleAssignments.create(rg, "c1c1c1c1-0000-4000-8000-000000000001", {
+      roleDefinitionId,
+      principalId,
+    });
+    expect(onRg.scope).toBe(`/${rg}`);
+    const onResource = await client.roleAssignments.create(resource, "c1c1c1c1-0000-4000-8000-000000000002", {
+      roleDefinitionId,
+      principalId,
+    });
+    expect(onResource.scope).toBe(`/${resource}`);
+    const deleted = await client.roleAssignments.delete(resource, "c1c1c1c1-0000-4000-8000-000000000002");
+    expect(deleted.name).toBe("c1c1c1c1-0000-4000-8000-000000000002");
+  });
+
   it("creates an Azure subscription from the published alias request (vector 24) as the partner's admin agent", async () => {
     const token = await tokens.user(
       emu.seed.partnerTenantId,

@@ -134,10 +134,16 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
+function matchPattern(
+  pattern: string,
+  path: string,
+  caseInsensitive: boolean,
+): Record<string, string> | undefined {
   const ps = pattern.split("/").filter((s) => s !== "");
   const xs = path.split("/").filter((s) => s !== "");
-  if (ps.length !== xs.length) return undefined;
+  const rest = ps.length > 0 && ps[ps.length - 1].startsWith("*") ? ps.pop()!.slice(1) : undefined;
+  if (rest === undefined ? ps.length !== xs.length : xs.length <= ps.length) return undefined;
+  const same = (a: string, b: string) => (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
   const params: Record<string, string> = {};
   for (let i = 0; i < ps.length; i++) {
     const p = ps[i];
@@ -146,7 +152,7 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
       continue;
     }
     if (!p.includes(":")) {
-      if (p !== xs[i]) return undefined;
+      if (!same(p, xs[i])) return undefined;
       continue;
     }
     const names: string[] = [];
@@ -154,12 +160,13 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
       names.push(n);
       return "(.+?)";
     });
-    const m = new RegExp(`^${src}$`).exec(xs[i]);
+    const m = new RegExp(`^${src}$`, caseInsensitive ? "i" : "").exec(xs[i]);
     if (!m) return undefined;
     names.forEach((n, j) => {
       params[n] = m[j + 1];
     });
   }
+  if (rest !== undefined) params[rest] = xs.slice(ps.length).join("/");
   return params;
 }
 
@@ -187,7 +194,7 @@ export async function call(
   };
   let known = false;
   for (const route of module.routes) {
-    const params = matchPattern(route.path, path);
+    const params = matchPattern(route.path, path, module.caseInsensitivePaths === true);
     if (!params) continue;
     known = true;
     if (route.method !== method) continue;
