@@ -11,7 +11,9 @@ import type { HandlerContext } from "../../provider/handlers/types";
 import { createTestCustomer } from "../support/identityFixtures";
 import {
   createUserWithoutMfa,
+  fakePulumi,
   leakedSecrets,
+  pulumiProject,
   refreshTokenFor,
   runCliCaptured,
   ScriptedBrowser,
@@ -139,6 +141,28 @@ describe("pulumi-csp doctor against a healthy emulator", () => {
     expect(run.out).toMatch(/^PASS {2}credentials: account "default"/m);
     expect(run.out).toMatch(/^SKIP {2}consent: pass --customer/m);
     expect(run.out).toContain("All checks passed: 8 passed, 0 failed, 3 skipped.");
+  });
+});
+
+describe("pulumi-csp doctor reading the stack configuration", () => {
+  it("uses csp:* values of the selected stack (secrets included) when run in a Pulumi project", async () => {
+    const dir = tempDir("doctor-stack");
+    const config = JSON.stringify({
+      "csp:refreshToken": { value: emu.seed.refreshToken, secret: true },
+      "aws:region": { value: "eu-west-1", secret: false },
+    });
+    const fake = fakePulumi(dir, config);
+    const project = pulumiProject(dir);
+    const env = { ...emu.env, CSP_REFRESH_TOKEN: undefined, HOME: dir, PATH: fake.binDir };
+    const run = await runCliCaptured(["doctor"], { env, cwd: project });
+    printed += run.out + run.err;
+    expect(run.out).toContain("configuration: environment and stack config (1 csp:* keys)");
+    expect(run.out).toMatch(/^PASS {2}user-token: /m);
+    expect(run.code).toBe(0);
+    const envOnly = await runCliCaptured(["doctor", "--no-stack"], { env, cwd: project });
+    printed += envOnly.out + envOnly.err;
+    expect(envOnly.out).toMatch(/^SKIP {2}user-token: no refresh token configured/m);
+    expect(envOnly.code).toBe(1);
   });
 });
 
