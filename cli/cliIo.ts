@@ -54,7 +54,7 @@ export function openSystemBrowser(
   } else if (platform === "win32") {
     // `start` is a cmd built-in; the empty title argument keeps a quoted URL from becoming the title.
     command = "cmd";
-    args = ["/c", "start", '""', url.replace(/&/g, "^&")];
+    args = ["/c", "start", "", url.replace(/&/g, "^&")];
   } else {
     // Without a display (SSH session, container) xdg-open would fall back to a text browser.
     if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return Promise.resolve(false);

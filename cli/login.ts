@@ -70,6 +70,8 @@ const LOGIN_OPTIONS = {
 /** Refresh tokens expire after 90 days without use (reference §9, GDAP refresh-token guidance). */
 const REFRESH_TOKEN_INACTIVITY_DAYS = 90;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A failure of the login flow that the user can act on: printed without a stack trace, exit 1. */
 class LoginFailure extends Error {}
 
@@ -212,7 +214,11 @@ export async function runLogin(args: string[], io: CliIo): Promise<number> {
         "the token response carried no refresh token (was offline_access granted?): nothing was stored",
       );
     }
-    if (claims?.tid && claims.tid.toLowerCase() !== account.tenantId.toLowerCase()) {
+    if (
+      claims?.tid &&
+      GUID.test(account.tenantId) &&
+      claims.tid.toLowerCase() !== account.tenantId.toLowerCase()
+    ) {
       say(
         `Warning: the token was issued by tenant ${claims.tid}, not the partner tenant ${account.tenantId}: sign in with an account of the partner tenant.`,
       );
@@ -224,6 +230,7 @@ export async function runLogin(args: string[], io: CliIo): Promise<number> {
       refreshToken,
       ...(out !== undefined ? { out } : {}),
       ...(stack ? { stack } : {}),
+      useStack: !booleanFlag(values, "no-stack"),
     });
     io.out(
       `${redactSecrets(report(accountName, who, account.tenantId, stored, io.env, config.accounts[accountName]), secrets)}\n`,

@@ -33,20 +33,22 @@ export interface StoreRefreshTokenInput {
   out?: string;
   /** Stack for `pulumi config set --stack`. */
   stack?: string;
+  /** `false`: never touch the stack config (`--no-stack`), write the file. */
+  useStack?: boolean;
 }
 
 /**
  * Stores a refresh token where the provider reads it:
  * - a secret stack config value (`pulumi config set --secret csp:refreshToken`, value on stdin)
  *   when the `pulumi` CLI is on PATH and the working directory is in a Pulumi project, unless
- *   `out` is given;
+ *   `out` is given or `useStack` is false;
  * - otherwise a file readable by the owner only (mode 0600, written atomically), by default
  *   `~/.config/pulumi-csp/<account>.refresh-token`, for `CSP_REFRESH_TOKEN_FILE`.
  */
 export async function storeRefreshToken(input: StoreRefreshTokenInput): Promise<StoredRefreshToken> {
   const { io, account } = input;
   let pulumiFailure: string | undefined;
-  if (input.out === undefined) {
+  if (input.out === undefined && input.useStack !== false) {
     const pulumi = findPulumi(io.env);
     if (pulumi && findPulumiProject(io.cwd)) {
       const key = stackKey(account);

@@ -208,6 +208,20 @@ describe("pulumi-csp login", () => {
     expect(leakedSecrets(run.out + run.err, secrets({ token }))).toEqual([]);
   });
 
+  it("with --no-stack leaves the stack config alone and writes the file", async () => {
+    const dir = tempDir("nostack");
+    const fake = fakePulumi(dir);
+    const project = pulumiProject(dir);
+    const run = await runCliCaptured(["login", "--no-stack"], {
+      env: cliEnv(emu, dir, { PATH: fake.binDir }),
+      cwd: project,
+      openBrowser: browser.opener(),
+    });
+    expect(run.code).toBe(0);
+    expect(existsSync(fake.argsFile)).toBe(false);
+    expect(statSync(join(dir, ".config", "pulumi-csp", "default.refresh-token")).mode & 0o777).toBe(0o600);
+  });
+
   it("falls back to the file, saying why, when pulumi config set fails", async () => {
     const dir = tempDir("pulumifail");
     const fake = fakePulumi(dir);
