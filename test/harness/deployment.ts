@@ -88,6 +88,8 @@ export class Deployment {
   /** Old copies replaced in this run (create-before-delete); their deletion is part of the replace step. */
   private readonly replacedThisRun = new Set<ResourceState>();
   private failed = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly failureListeners: (() => void)[] = [];
   private host: Promise<DynamicProviderHost> | undefined;
   private startedHost: DynamicProviderHost | undefined;
 
@@ -129,8 +131,28 @@ export class Deployment {
     return `urn:pulumi:${this.o.stack}::${this.o.project.name}::${qualified}::${name}`;
   }
 
+  /** Calls `listener` once, at the first failed step. */
+  onFailure(listener: () => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  /** Resolves when no step is in progress (after a failure, in-flight steps still complete). */
+  async settle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
   /** Handles one RegisterResource call from the program. */
-  async register(reg: Registration): Promise<RegistrationResult> {
+  register(reg: Registration): Promise<RegistrationResult> {
+    const p = this.registerStep(reg);
+    this.inflight.add(p);
+    const forget = (): void => {
+      this.inflight.delete(p);
+    };
+    p.then(forget, forget);
+    return p;
+  }
+
+  private async registerStep(reg: Registration): Promise<RegistrationResult> {
     const urn = this.urnFor(reg.type, reg.name, reg.parent);
     if (this.seen.has(urn)) {
       throw this.recordError(
@@ -644,14 +666,20 @@ export class Deployment {
     this.steps.push(step);
   }
 
-  private failStep(r: ResourceState, op: Operation, message: string): void {
+  private markFailed(): void {
+    if (this.failed) return;
     this.failed = true;
+    for (const l of this.failureListeners.splice(0)) l();
+  }
+
+  private failStep(r: ResourceState, op: Operation, message: string): void {
+    this.markFailed();
     this.addStep(r, op, { error: message }, "failed");
     this.errors.push({ urn: r.urn, name: r.name, type: displayType(r.type), message });
   }
 
   private recordError(urn: string, reg: Registration, message: string): RecordedError {
-    this.failed = true;
+    this.markFailed();
     this.errors.push({ urn, name: reg.name, type: displayType(reg.type), message });
     this.steps.push({
       urn,

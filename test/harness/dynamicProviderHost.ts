@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import * as path from "node:path";
 import { createInterface } from "node:readline";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -14,6 +13,14 @@ import type { PropertyMap } from "./propertyValues";
 const grpc = createRequire(require.resolve("@pulumi/pulumi/proto/provider_grpc_pb"))(
   "@grpc/grpc-js",
 ) as typeof grpcTypes;
+
+/**
+ * Preloaded into the host: it exits when its stdin closes, which happens when the runner finishes
+ * or is killed. Without it a runner killed with SIGKILL would leave the host running as an orphan,
+ * possibly still completing a provider call whose result nobody records. The host is unchanged.
+ */
+const EXIT_WITH_PARENT =
+  'data:text/javascript,process.stdin.on("end",()=>process.exit(0));process.stdin.on("error",()=>process.exit(0));process.stdin.resume();';
 
 /** What Check answered. */
 export interface CheckResponse {
@@ -82,13 +89,11 @@ export class DynamicProviderHost {
     } catch {
       hostPath = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     }
-    // `exitWithParent` only makes the host exit when the runner dies (its stdin closes), so a
-    // killed runner leaves no orphan host holding connections; the host itself is unchanged.
-    const child = spawn(
-      process.execPath,
-      ["--require", path.join(__dirname, "exitWithParent.js"), hostPath, "127.0.0.1:1"],
-      { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, hostPath, "127.0.0.1:1"], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const stderrLines: string[] = [];
     createInterface({ input: child.stderr! }).on("line", (line) => {
       stderrLines.push(line);

@@ -150,28 +150,35 @@ async function runProgram(
   rt.config.setAllConfig(project.config, []);
 
   const errors: string[] = [];
+  // Like the language host, the first error ends the program: the SDK leaves outputs of a failed
+  // registration unresolved, so waiting for the program or its RPCs could wait forever. Steps
+  // already in progress still complete (as the engine lets in-flight steps finish).
+  let signalError: () => void = () => undefined;
+  const errored = new Promise<void>((resolve) => {
+    signalError = resolve;
+  });
+  deployment.onFailure(() => signalError());
   const known = (message: string): boolean =>
     deployment.errors.some((e) => message.includes(e.message)) || message.includes("an earlier step failed");
   const onError = (err: unknown): void => {
     const message = err instanceof Error ? err.message : String(err);
     if (!known(message) && !errors.includes(message)) errors.push(message);
+    signalError();
   };
   process.on("unhandledRejection", onError);
   process.on("uncaughtException", onError);
   const cwd = process.cwd();
   process.chdir(project.dir);
   try {
-    await rt.stack.runInPulumiStack(async () => {
+    const program = rt.stack.runInPulumiStack(async () => {
       const exported = req(main) as unknown;
       return typeof exported === "function" ? await (exported as () => unknown)() : exported;
     });
-  } catch (e) {
-    onError(e);
-  }
-  try {
-    await rt.settings.waitForRPCs();
-  } catch (e) {
-    onError(e);
+    await Promise.race([program.catch(onError), errored]);
+    if (errors.length === 0 && !deployment.hasFailed) {
+      await Promise.race([rt.settings.waitForRPCs().catch(onError), errored]);
+    }
+    await deployment.settle();
   } finally {
     process.chdir(cwd);
     // Let rejections raised by the last RPCs reach the handlers before removing them.
