@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { armModule } from "./arm/index";
 import { createAdminModule } from "./common/adminModule";
 import { EmulatorAdmin } from "./common/emulatorAdmin";
@@ -8,7 +8,7 @@ import { createEmptyState, DEFAULT_SETTINGS } from "./common/initialState";
 import { EmulatorServer } from "./common/server";
 import type { EmulatorSettings, EmulatorState } from "./common/state";
 import { createFileStore, createMemoryStore } from "./common/stateStore";
-import { loadTlsMaterial } from "./common/tls";
+import { clientCertificatePem, loadTlsMaterial } from "./common/tls";
 import { TokenSigner } from "./common/tokenSigner";
 import { graphModule } from "./graph/index";
 import { createIdentityModule, generateSeedAccount, type SeedAccount, seedWorld } from "./identity/index";
@@ -75,10 +75,10 @@ function accountName(index: number): string {
   return index === 0 ? "default" : index === 1 ? "eu" : `p${index + 1}`;
 }
 
-function loadSeedAccounts(
+async function loadSeedAccounts(
   dataDir: string | undefined,
   count: number,
-): { accounts: SeedAccount[]; added: SeedAccount[] } {
+): Promise<{ accounts: SeedAccount[]; added: SeedAccount[] }> {
   let accounts: SeedAccount[] = [];
   const path = dataDir ? join(dataDir, SEED_FILE) : undefined;
   if (path) {
@@ -90,7 +90,7 @@ function loadSeedAccounts(
   }
   const added: SeedAccount[] = [];
   while (accounts.length < count) {
-    const account = generateSeedAccount(accountName(accounts.length));
+    const account = generateSeedAccount(accountName(accounts.length), await clientCertificatePem());
     accounts.push(account);
     added.push(account);
   }
@@ -134,7 +134,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const [tls, signer] = await Promise.all([loadTlsMaterial(dataDir), TokenSigner.load(dataDir)]);
-  const { accounts, added } = loadSeedAccounts(dataDir, Math.max(1, options.partners ?? 1));
+  const { accounts, added } = await loadSeedAccounts(dataDir, Math.max(1, options.partners ?? 1));
+
+  for (const account of accounts) {
+    if (!account.clientCertificatePem) continue;
+    account.clientCertificatePath = join(
+      dataDir ?? dirname(tls.caCertPath),
+      `client-certificate-${account.name}.pem`,
+    );
+    writeFileSync(account.clientCertificatePath, account.clientCertificatePem, { mode: 0o600 });
+  }
 
   const explicit: Partial<EmulatorSettings> = {};
   if (options.sandbox !== undefined) explicit.sandbox = options.sandbox;

@@ -79,7 +79,8 @@ async function main(): Promise<void> {
       dataDir: options.dataDir ?? null,
       pid: process.pid,
       env: emulator.env,
-      accounts: emulator.accounts,
+      // The certificate PEM is long; its file is named by clientCertificatePath.
+      accounts: emulator.accounts.map(({ clientCertificatePem: _pem, ...account }) => account),
     })}\n`,
   );
   let stopping = false;

@@ -174,3 +174,34 @@ export async function loadTlsMaterial(dataDir?: string): Promise<TlsMaterial> {
     keyPem: server.keyPem,
   };
 }
+
+let processClientCertificate: Promise<string> | undefined;
+
+/**
+ * A self-signed RSA client certificate (PEM: private key, then certificate) for certificate-based
+ * client authentication (`client_assertion`). One per process; callers persist it where needed.
+ */
+export function clientCertificatePem(): Promise<string> {
+  processClientCertificate ??= (async () => {
+    await loadX509();
+    const alg = {
+      name: "RSASSA-PKCS1-v1_5",
+      hash: "SHA-256",
+      publicExponent: new Uint8Array([1, 0, 1]),
+      modulusLength: 2048,
+    };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as KeyPair;
+    const now = Date.now();
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: "CN=pulumi-csp emulator partner app",
+      keys,
+      signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      notBefore: new Date(now - 24 * 3600_000),
+      notAfter: new Date(now + 2 * 365 * 24 * 3600_000),
+      extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+    });
+    const keyPem = toPem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY");
+    return keyPem + withNewline(cert.toString("pem"));
+  })();
+  return processClientCertificate;
+}

@@ -147,7 +147,14 @@ function verifyAssertion(
     }
   }
   if (!verified) return invalid(700027, "The key was not found.");
-  if (claims.iss !== found.app.appId || claims.sub !== found.app.appId) {
+  // Entra wants the token endpoint (or the tenant's issuer) as audience; any host, since clients
+  // may address the emulator by several names.
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const audienceOk = audiences.some(
+    (a) =>
+      typeof a === "string" && /\/oauth2\/(v2\.0\/)?token$|\/v2\.0$|^https:\/\/sts\.windows\.net\//.test(a),
+  );
+  if (claims.iss !== found.app.appId || claims.sub !== found.app.appId || !audienceOk) {
     return aadError(
       req,
       now,

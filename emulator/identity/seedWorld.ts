@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomInt, randomUUID, X509Certificate } from "node:crypto";
 import {
   addGroup,
   addServicePrincipal,
@@ -6,6 +6,7 @@ import {
   createTenant,
   findServicePrincipalByAppId,
   grantDelegatedScopes,
+  nameBasedUuid,
 } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
 import type { DirectoryApplication, EmulatorState } from "../common/state";
@@ -35,6 +36,13 @@ export interface SeedAccount {
   adminAgentsGroupId: string;
   /** Refresh token of the admin agent for the partner app (MFA'd sign-in). */
   refreshToken: string;
+  /**
+   * PEM (private key, then certificate) of a client certificate registered on the partner app, for
+   * certificate-based client authentication (`CSP_CLIENT_CERTIFICATE_PATH` instead of the secret).
+   */
+  clientCertificatePem?: string;
+  /** File holding `clientCertificatePem` (mode 0600), written on every start. */
+  clientCertificatePath?: string;
 }
 
 /** Global Administrator directory role template id. */
@@ -55,7 +63,7 @@ const NAMES: Record<string, { company: string; label: string }> = {
 };
 
 /** New random ids and credentials for a partner account. */
-export function generateSeedAccount(name: string): SeedAccount {
+export function generateSeedAccount(name: string, clientCertificatePem?: string): SeedAccount {
   const known = NAMES[name] ?? { company: `Partner ${name}`, label: `partner${name.toLowerCase()}` };
   const partnerTenantId = randomUUID();
   const domain = `${known.label}${randomInt(1000, 9999)}.onmicrosoft.com`;
@@ -75,6 +83,24 @@ export function generateSeedAccount(name: string): SeedAccount {
     adminAgentUpn: `admin@${domain}`,
     adminAgentsGroupId: randomUUID(),
     refreshToken: `0.A${randomBytes(48).toString("base64url")}`,
+    ...(clientCertificatePem ? { clientCertificatePem } : {}),
+  };
+}
+
+/** Graph `keyCredential` of a PEM certificate (the emulator keeps `key` to verify client assertions). */
+function keyCredential(pem: string, now: Date): Record<string, unknown> | undefined {
+  const match = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
+  if (!match) return undefined;
+  const cert = new X509Certificate(match[0]);
+  return {
+    customKeyIdentifier: createHash("sha1").update(cert.raw).digest("hex").toUpperCase(),
+    displayName: cert.subject.replace(/\n/g, ", "),
+    endDateTime: new Date(cert.validTo).toISOString(),
+    key: cert.raw.toString("base64"),
+    keyId: nameBasedUuid(`keyCredential:${cert.fingerprint256}`),
+    startDateTime: now.toISOString(),
+    type: "AsymmetricX509Cert",
+    usage: "Verify",
   };
 }
 
@@ -141,7 +167,9 @@ export function seedWorld(state: EmulatorState, account: SeedAccount, now: Date)
       publisherDomain: account.partnerDomain,
       identifierUris: [],
       tags: [],
-      keyCredentials: [],
+      keyCredentials: account.clientCertificatePem
+        ? [keyCredential(account.clientCertificatePem, now)].filter((k) => k !== undefined)
+        : [],
       requiredResourceAccess,
       web: {
         redirectUris: ["http://localhost", "https://localhost"],

@@ -1,4 +1,15 @@
-import { createHash, createPublicKey, type JsonWebKey, randomUUID, verify } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  randomUUID,
+  sign,
+  verify,
+  X509Certificate,
+} from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -82,6 +93,44 @@ describe("Entra ID token errors", () => {
       /^AADSTS70011: The provided value for the input parameter 'scope' is not valid\. The scope https:\/\/foo\.microsoft\.com\/\.default is not valid\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
     );
     expect(r.body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+  });
+
+  it("authenticates a client by an assertion signed with its registered certificate, and rejects another key", async () => {
+    const pem = readFileSync(String(emu.seed.clientCertificatePath), "utf8");
+    const cert = new X509Certificate(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)![0],
+    );
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const assertion = (key: KeyObject) => {
+      const now = Math.floor(Date.now() / 1000);
+      const input = `${b64({ alg: "RS256", typ: "JWT", x5t: createHash("sha1").update(cert.raw).digest("base64url") })}.${b64(
+        {
+          aud: `${emu.url}/${tenant}/oauth2/v2.0/token`,
+          iss: emu.seed.clientId,
+          sub: emu.seed.clientId,
+          jti: randomUUID(),
+          nbf: now,
+          exp: now + 600,
+        },
+      )}`;
+      return `${input}.${sign("RSA-SHA256", Buffer.from(input), key).toString("base64url")}`;
+    };
+    const form = (key: KeyObject) => ({
+      grant_type: "client_credentials",
+      client_id: emu.seed.clientId,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion(key),
+      scope: `${PC}/.default`,
+    });
+    const ok = await tokenRequest(emu, tenant, form(createPrivateKey(pem)));
+    expect(ok.status).toBe(200);
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const refused = await tokenRequest(emu, tenant, form(other));
+    expect([refused.status, refused.body.error, refused.body.error_codes]).toEqual([
+      401,
+      "invalid_client",
+      [700027],
+    ]);
   });
 
   it("answers invalid_grant for unknown (AADSTS9002313), revoked (AADSTS50173) and expired (AADSTS700082) refresh tokens", async () => {
