@@ -133,4 +133,43 @@ describe("npm run emulator", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
+
+  it("leaves a complete state file when killed with SIGKILL in the middle of writes", async () => {
+    const main = ensureBuilt();
+    const dataDir = mkdtempSync(join(tmpdir(), "emu-kill-"));
+    const child = spawn(process.execPath, [main, "--port", "0", "--data-dir", dataDir], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    const printed = JSON.parse(
+      await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once("line", resolve)),
+    );
+    const emu = { url: printed.url, caCertPem: readFileSync(printed.caCert, "utf8") } as Parameters<
+      typeof ask
+    >[0];
+    const form = {
+      grant_type: "refresh_token",
+      client_id: printed.env.CSP_CLIENT_ID,
+      client_secret: printed.env.CSP_CLIENT_SECRET,
+      refresh_token: printed.env.CSP_REFRESH_TOKEN,
+      scope: `${PC}/user_impersonation offline_access`,
+    };
+    const inFlight = Array.from({ length: 40 }, () =>
+      tokenRequest(emu, printed.env.CSP_TENANT_ID, form).catch(() => undefined),
+    );
+    await Promise.race(inFlight);
+    child.kill("SIGKILL");
+    await Promise.all(inFlight);
+    await exited;
+
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
+    expect(Object.keys(state.identity.refreshTokens).length).toBeGreaterThanOrEqual(1);
+    const restarted = await startEmulator({ dataDir });
+    try {
+      expect(restarted.env.CSP_REFRESH_TOKEN).toBe(printed.env.CSP_REFRESH_TOKEN);
+      expect((await tokenRequest(restarted, restarted.seed.partnerTenantId, form)).status).toBe(200);
+    } finally {
+      await restarted.stop();
+    }
+  });
 });
