@@ -34,6 +34,7 @@ const SETTING_TYPES: Record<keyof EmulatorSettingsPatch, "boolean" | "number"> =
   replicationDelayMs: "number",
   enforceRateLimits: "boolean",
   latencyMs: "number",
+  partnerCenterProvisioningDelayMs: "number",
 };
 
 /**

@@ -34,6 +34,11 @@ export interface EmulatorSettings {
   clockOffsetMs: number;
   /** Latency added to every request to an emulated API, in milliseconds (0 or absent: none). */
   latencyMs?: number;
+  /**
+   * Partner Center order provisioning delay: a checkout answers with `pending` orders whose line
+   * items carry no `subscriptionId` until this much emulator time has passed (0 or absent: at once).
+   */
+  partnerCenterProvisioningDelayMs?: number;
 }
 
 export interface DirectoryTenant {

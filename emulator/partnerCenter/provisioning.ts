@@ -17,7 +17,7 @@ import { createSubscriptionRecord } from "./subscriptionRecords";
 
 /** The provisioning delay setting (absent or 0: immediate). */
 export function provisioningDelayMs(state: EmulatorState): number {
-  const settings = state.settings as EmulatorSettings & { partnerCenterProvisioningDelayMs?: number };
+  const settings: EmulatorSettings = state.settings;
   const v = settings.partnerCenterProvisioningDelayMs;
   return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
 }
