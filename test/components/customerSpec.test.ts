@@ -1,0 +1,239 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { customerSpecJsonSchema, validateCustomerSpec } from "../../components/customerSpec";
+import { CustomerSpecError } from "../../components/customerSpecError";
+import { loadCustomerSpecs, parseCustomerSpec } from "../../components/loadCustomerSpecs";
+
+/** A complete, valid customer in YAML; tests change one line at a time. */
+const CONTOSO = `# yaml-language-server: $schema=../../components/customerSpec.schema.json
+key: contoso
+customer:
+  domainPrefix: contoso
+  companyName: Contoso Ltd
+  billingProfile:
+    email: it@contoso.example
+    culture: en-US
+    language: en
+    defaultAddress:
+      firstName: Ada
+      lastName: Lovelace
+      addressLine1: One Microsoft Way
+      city: Redmond
+      state: WA
+      postalCode: "98052"
+      country: US
+agreement:
+  primaryContact: { firstName: Ada, lastName: Lovelace, email: ada@contoso.example }
+azurePlan:
+  acknowledgePurchase: true
+subscriptions:
+  - key: prod
+    displayName: Contoso Production
+    acknowledgePurchase: true
+  - key: dev
+    displayName: Contoso Development
+    workload: DevTest
+    acknowledgePurchase: true
+    roleAssignments:
+      - role: Contributor
+        principal: { user: alice }
+users:
+  - key: alice
+    userName: alice
+    displayName: Alice Wilber
+    usageLocation: US
+    roles: [User Administrator]
+`;
+
+function errorOf(fn: () => unknown): CustomerSpecError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CustomerSpecError) return e;
+    throw e;
+  }
+  throw new Error("expected a CustomerSpecError");
+}
+
+describe("parseCustomerSpec", () => {
+  it("returns the typed spec of a valid YAML file", () => {
+    const spec = parseCustomerSpec(CONTOSO, "customers/contoso.yaml");
+    expect(spec.key).toBe("contoso");
+    expect(spec.customer.billingProfile.defaultAddress.postalCode).toBe("98052");
+    expect(spec.subscriptions?.map((s) => [s.key, s.workload])).toEqual([
+      ["prod", undefined],
+      ["dev", "DevTest"],
+    ]);
+  });
+
+  it("names file, path and rule, with the value it got", () => {
+    const e = errorOf(() =>
+      parseCustomerSpec(CONTOSO.replace("workload: DevTest", "workload: Prod"), "customers/contoso.yaml"),
+    );
+    expect(e.issues).toEqual([
+      'customers/contoso.yaml: subscriptions[1].workload: must be "Production" or "DevTest" (got "Prod")',
+    ]);
+    expect(e.message).toBe(e.issues[0]);
+  });
+
+  it("lists every problem of a file at once", () => {
+    const text = CONTOSO.replace("    acknowledgePurchase: true\n  - key: dev", "  - key: dev")
+      .replace("country: US", "country: USA")
+      .replace("domainPrefix: contoso", "domainPrefix: contoso.com");
+    const e = errorOf(() => parseCustomerSpec(text, "customers/contoso.yaml"));
+    expect(e.issues).toEqual([
+      'customers/contoso.yaml: customer.domainPrefix: must be the *.onmicrosoft.com prefix: 1-27 letters or digits (e.g. contoso for contoso.onmicrosoft.com) (got "contoso.com")',
+      'customers/contoso.yaml: customer.billingProfile.defaultAddress.country: must be a two-letter ISO 3166-1 country code such as US (got "USA")',
+      "customers/contoso.yaml: subscriptions[0].acknowledgePurchase: must be true: an Azure subscription is a billable purchase; acknowledge it explicitly (it shows up in code review) (got missing)",
+    ]);
+    expect(e.message).toMatch(/^3 problems in customer specs:\n {2}customers\/contoso\.yaml: customer\.domainPrefix/);
+  });
+
+  it("refuses unknown fields and suggests the spelling it knows", () => {
+    const e = errorOf(() =>
+      parseCustomerSpec(CONTOSO.replace("  companyName:", "  companyname:"), "customers/contoso.yaml"),
+    );
+    expect(e.issues).toEqual([
+      "customers/contoso.yaml: customer.companyName: is required",
+      "customers/contoso.yaml: customer.companyname: is not a known field (did you mean companyName?)",
+    ]);
+  });
+
+  it("checks references between items and the prerequisites of purchases", () => {
+    const noPlan = CONTOSO.replace("azurePlan:\n  acknowledgePurchase: true\n", "").replace(
+      "principal: { user: alice }",
+      "principal: { user: carol }",
+    );
+    const e = errorOf(() => parseCustomerSpec(noPlan, "customers/contoso.yaml"));
+    expect(e.issues).toEqual([
+      "customers/contoso.yaml: subscriptions: needs azurePlan: Azure subscriptions are bought under the customer's Azure plan (got [{\"key\":\"prod\",\"displayName\":\"Contoso Production\",\"acknowledgePurchase\":true},{…)",
+      'customers/contoso.yaml: subscriptions[1].roleAssignments[0].principal.user: must be the key of a user in users (got "carol")',
+    ]);
+  });
+
+  it("refuses duplicate item keys and the reserved subscription key plan", () => {
+    const text = CONTOSO.replace("  - key: dev", "  - key: prod").replace("  - key: prod\n    displayName: Contoso Production", "  - key: plan\n    displayName: Contoso Production");
+    const e = errorOf(() => parseCustomerSpec(text, "c.yaml"));
+    expect(e.issues).toEqual([
+      'c.yaml: subscriptions[0].key: must not be "plan": it names the Azure plan\'s own subscription (use azurePlan.roleAssignments for it) (got "plan")',
+    ]);
+    const dup = errorOf(() => parseCustomerSpec(CONTOSO.replace("  - key: dev", "  - key: prod"), "c.yaml"));
+    expect(dup.issues).toEqual(['c.yaml: subscriptions[1].key: must be unique (got "prod")']);
+  });
+
+  it("requires the partner app's consent before applications and one principal per role assignment", () => {
+    const text = `${CONTOSO.replace("principal: { user: alice }", "principal: { user: alice, objectId: 6f0c5fd1-6c8e-4c0f-8b0e-1f5c0e2f7d11 }")}applications:\n  - key: portal\n    displayName: Portal\n`;
+    const e = errorOf(() => parseCustomerSpec(text, "c.yaml"));
+    expect(e.issues).toEqual([
+      "c.yaml: applications: needs partnerAppConsent: the partner app creates applications in the customer tenant through its consent (partnerAppConsent: {} consents the default Graph permissions) (got [{\"key\":\"portal\",\"displayName\":\"Portal\"}])",
+      'c.yaml: subscriptions[1].roleAssignments[0].principal: must name exactly one of user, application or objectId (got {"user":"alice","objectId":"6f0c5fd1-6c8e-4c0f-8b0e-1f5c0e2f7d11"})',
+    ]);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    const e = errorOf(() => parseCustomerSpec("key: contoso\ncustomer: [\n  domainPrefix: x\n", "c.yaml"));
+    expect(e.issues[0]).toMatch(/^c\.yaml: line \d+: is not valid YAML \(/);
+  });
+
+  it("reads JSON files as JSON", () => {
+    const e = errorOf(() => parseCustomerSpec('{"key": "Contoso"}', "customers/contoso.json"));
+    expect(e.issues).toContain(
+      'customers/contoso.json: key: must be 1-40 lower-case letters, digits or hyphens, starting with a letter (got "Contoso")',
+    );
+    expect(e.issues).toContain("customers/contoso.json: customer: is required");
+  });
+});
+
+describe("validateCustomerSpec", () => {
+  it("names the component when a program passes a bad spec", () => {
+    const e = errorOf(() => validateCustomerSpec({ key: "x", customer: {}, agreement: {} }, "CustomerTenant x"));
+    expect(e.issues).toContain("CustomerTenant x: customer.domainPrefix: is required");
+    expect(e.issues).toContain("CustomerTenant x: agreement.primaryContact: is required");
+  });
+});
+
+describe("loadCustomerSpecs", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  function folder(files: Record<string, string>): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "csp-specs-"));
+    dirs.push(root);
+    const dir = path.join(root, "customers");
+    fs.mkdirSync(dir);
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  it("loads one customer per file in file-name order and skips templates and other files", () => {
+    const fabrikam = CONTOSO.replaceAll("contoso", "fabrikam").replace("Contoso Ltd", "Fabrikam Inc");
+    const dir = folder({
+      "fabrikam.yml": fabrikam,
+      "contoso.yaml": CONTOSO,
+      "_template.yaml": "key: [not valid",
+      "README.md": "# customers",
+    });
+    expect(loadCustomerSpecs(dir).map((s) => s.key)).toEqual(["contoso", "fabrikam"]);
+  });
+
+  it("collects the problems of all files and refuses a key or domain declared twice", () => {
+    const dir = folder({
+      "a.yaml": CONTOSO,
+      "b.yaml": CONTOSO.replace("companyName: Contoso Ltd", "companyName: Contoso Two"),
+      "c.yaml": CONTOSO.replace("key: contoso", "key: contoso3").replace("usageLocation: US", "usageLocation: 1"),
+    });
+    const e = errorOf(() => loadCustomerSpecs(dir));
+    expect(e.issues).toEqual([
+      "customers/c.yaml: users[0].usageLocation: must be a two-letter ISO 3166-1 country code such as US (got 1)",
+      'customers/b.yaml: key: must be unique across files: customers/a.yaml declares "contoso" too',
+      'customers/b.yaml: customer.domainPrefix: must be unique across files: customers/a.yaml declares "contoso" too',
+    ]);
+  });
+
+  it("allows the same domain prefix in two partner accounts", () => {
+    const dir = folder({
+      "a.yaml": CONTOSO,
+      "b.yaml": CONTOSO.replace("key: contoso", "key: contoso-eu\naccount: eu"),
+    });
+    expect(loadCustomerSpecs(dir).map((s) => [s.key, s.account])).toEqual([
+      ["contoso", undefined],
+      ["contoso-eu", "eu"],
+    ]);
+  });
+
+  it("says which folder it could not read", () => {
+    const e = errorOf(() => loadCustomerSpecs("/nonexistent/customers"));
+    expect(e.issues).toEqual(["/nonexistent/customers: cannot read the customer spec folder (ENOENT)"]);
+  });
+});
+
+describe("the committed JSON Schema", () => {
+  const file = path.join(__dirname, "..", "..", "components", "customerSpec.schema.json");
+
+  it("is the one generated from the zod schema (regenerate: UPDATE_SPEC_SCHEMA=1 npx vitest run test/components/customerSpec.test.ts)", () => {
+    const generated = customerSpecJsonSchema();
+    if (process.env.UPDATE_SPEC_SCHEMA === "1") fs.writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(generated);
+  });
+
+  it("describes the fields a YAML editor completes, and refuses unknown ones", () => {
+    const schema = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      $schema: string;
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { description?: string; items?: { properties: Record<string, unknown> } }>;
+    };
+    expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+    expect(schema.required).toEqual(["key", "customer", "agreement"]);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.key?.description).toMatch(/resource name derives from it/);
+    expect(schema.properties.subscriptions?.items?.properties.workload).toEqual({
+      type: "string",
+      enum: ["Production", "DevTest"],
+      description: "Workload: Production (default) or DevTest; cannot change later.",
+    });
+  });
+});
