@@ -298,12 +298,32 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       (f) => f.property !== "acknowledgePurchase",
     );
     const isNew = olds.customerId === undefined;
+    // With purchases disabled, an alias that exists already (an earlier run) is not a purchase:
+    // look it up (read-only) when its name is known.
+    let isPurchase = isNew;
+    const key = news.key ?? news.displayName;
+    if (
+      isNew &&
+      !ctx.config.allowPurchases &&
+      (validated.failures ?? []).length === 0 &&
+      !isUnknown(news.customerId) &&
+      !isUnknown(key)
+    ) {
+      try {
+        const aliasName = news.aliasName ?? defaultAliasName(news.account, news.customerId, key);
+        isPurchase = (await getAlias(ctx.api(news.account).arm, aliasName)) === undefined;
+      } catch (e) {
+        ctx.log(
+          `AzureSubscription: could not look for an existing alias during check (${(e as Error).message})`,
+        );
+      }
+    }
     failures.push(
       ...purchaseFailures(
         AZURE_SUBSCRIPTION_TYPE,
         `an Azure subscription (pay-as-you-go) for customer ${isUnknown(news.customerId) ? "(not known yet)" : String(news.customerId)}`,
         news.acknowledgePurchase,
-        isNew,
+        isPurchase,
         ctx.config,
       ),
     );

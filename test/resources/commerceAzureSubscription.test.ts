@@ -73,6 +73,10 @@ describe("AzureSubscription purchase acknowledgement", () => {
     const locked = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
     const failures = await checkFailures(azureSubscriptionHandler, {}, sub(customerId), locked);
     expect(failures[0]!.reason).toMatch(/purchases are disabled/);
+    // An existing subscription (same alias) is found, not bought: a locked stack accepts it.
+    await createResource(azureSubscriptionHandler, sub(customerId), buyer);
+    const again = await createResource(azureSubscriptionHandler, sub(customerId), locked);
+    expect(again.state.entitlementStatus).toBe("active");
   });
 
   it("rejects bad input naming the field", async () => {
