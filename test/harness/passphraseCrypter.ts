@@ -74,7 +74,8 @@ export interface EncryptionParams {
   check: string;
 }
 
-const SCRYPT_N = 1 << 15;
+// 16 MiB of memory per derivation: costly to brute-force, about 0.1 s per run.
+const SCRYPT_N = 1 << 14;
 const CHECK_TEXT = "pulumi-csp-local-runner";
 
 function deriveKey(passphrase: string, salt: string, N = SCRYPT_N, r = 8, p = 1): Buffer {
