@@ -567,8 +567,10 @@ export function issueLines(value: unknown, issues: readonly z.core.$ZodIssue[]):
     }
     const path = formatPath(issue.path);
     const got = getPath(value, issue.path);
-    const suffix =
-      got === undefined
+    // Lists are not echoed (a rule about a whole list names the list; its items have their own paths).
+    const suffix = Array.isArray(got)
+      ? ""
+      : got === undefined
         ? issue.message === "is required"
           ? ""
           : " (got missing)"

@@ -88,7 +88,9 @@ describe("parseCustomerSpec", () => {
       'customers/contoso.yaml: customer.billingProfile.defaultAddress.country: must be a two-letter ISO 3166-1 country code such as US (got "USA")',
       "customers/contoso.yaml: subscriptions[0].acknowledgePurchase: must be true: an Azure subscription is a billable purchase; acknowledge it explicitly (it shows up in code review) (got missing)",
     ]);
-    expect(e.message).toMatch(/^3 problems in customer specs:\n {2}customers\/contoso\.yaml: customer\.domainPrefix/);
+    expect(e.message).toMatch(
+      /^3 problems in customer specs:\n {2}customers\/contoso\.yaml: customer\.domainPrefix/,
+    );
   });
 
   it("refuses unknown fields and suggests the spelling it knows", () => {
@@ -108,13 +110,16 @@ describe("parseCustomerSpec", () => {
     );
     const e = errorOf(() => parseCustomerSpec(noPlan, "customers/contoso.yaml"));
     expect(e.issues).toEqual([
-      "customers/contoso.yaml: subscriptions: needs azurePlan: Azure subscriptions are bought under the customer's Azure plan (got [{\"key\":\"prod\",\"displayName\":\"Contoso Production\",\"acknowledgePurchase\":true},{…)",
+      "customers/contoso.yaml: subscriptions: needs azurePlan: Azure subscriptions are bought under the customer's Azure plan",
       'customers/contoso.yaml: subscriptions[1].roleAssignments[0].principal.user: must be the key of a user in users (got "carol")',
     ]);
   });
 
   it("refuses duplicate item keys and the reserved subscription key plan", () => {
-    const text = CONTOSO.replace("  - key: dev", "  - key: prod").replace("  - key: prod\n    displayName: Contoso Production", "  - key: plan\n    displayName: Contoso Production");
+    const text = CONTOSO.replace("  - key: dev", "  - key: prod").replace(
+      "  - key: prod\n    displayName: Contoso Production",
+      "  - key: plan\n    displayName: Contoso Production",
+    );
     const e = errorOf(() => parseCustomerSpec(text, "c.yaml"));
     expect(e.issues).toEqual([
       'c.yaml: subscriptions[0].key: must not be "plan": it names the Azure plan\'s own subscription (use azurePlan.roleAssignments for it) (got "plan")',
@@ -127,7 +132,7 @@ describe("parseCustomerSpec", () => {
     const text = `${CONTOSO.replace("principal: { user: alice }", "principal: { user: alice, objectId: 6f0c5fd1-6c8e-4c0f-8b0e-1f5c0e2f7d11 }")}applications:\n  - key: portal\n    displayName: Portal\n`;
     const e = errorOf(() => parseCustomerSpec(text, "c.yaml"));
     expect(e.issues).toEqual([
-      "c.yaml: applications: needs partnerAppConsent: the partner app creates applications in the customer tenant through its consent (partnerAppConsent: {} consents the default Graph permissions) (got [{\"key\":\"portal\",\"displayName\":\"Portal\"}])",
+      "c.yaml: applications: needs partnerAppConsent: the partner app creates applications in the customer tenant through its consent (partnerAppConsent: {} consents the default Graph permissions)",
       'c.yaml: subscriptions[1].roleAssignments[0].principal: must name exactly one of user, application or objectId (got {"user":"alice","objectId":"6f0c5fd1-6c8e-4c0f-8b0e-1f5c0e2f7d11"})',
     ]);
   });
@@ -148,7 +153,9 @@ describe("parseCustomerSpec", () => {
 
 describe("validateCustomerSpec", () => {
   it("names the component when a program passes a bad spec", () => {
-    const e = errorOf(() => validateCustomerSpec({ key: "x", customer: {}, agreement: {} }, "CustomerTenant x"));
+    const e = errorOf(() =>
+      validateCustomerSpec({ key: "x", customer: {}, agreement: {} }, "CustomerTenant x"),
+    );
     expect(e.issues).toContain("CustomerTenant x: customer.domainPrefix: is required");
     expect(e.issues).toContain("CustomerTenant x: agreement.primaryContact: is required");
   });
@@ -183,7 +190,10 @@ describe("loadCustomerSpecs", () => {
     const dir = folder({
       "a.yaml": CONTOSO,
       "b.yaml": CONTOSO.replace("companyName: Contoso Ltd", "companyName: Contoso Two"),
-      "c.yaml": CONTOSO.replace("key: contoso", "key: contoso3").replace("usageLocation: US", "usageLocation: 1"),
+      "c.yaml": CONTOSO.replace("key: contoso", "key: contoso3").replace(
+        "usageLocation: US",
+        "usageLocation: 1",
+      ),
     });
     const e = errorOf(() => loadCustomerSpecs(dir));
     expect(e.issues).toEqual([
@@ -215,7 +225,8 @@ describe("the committed JSON Schema", () => {
 
   it("is the one generated from the zod schema (regenerate: UPDATE_SPEC_SCHEMA=1 npx vitest run test/components/customerSpec.test.ts)", () => {
     const generated = customerSpecJsonSchema();
-    if (process.env.UPDATE_SPEC_SCHEMA === "1") fs.writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`);
+    if (process.env.UPDATE_SPEC_SCHEMA === "1")
+      fs.writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`);
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(generated);
   });
 

@@ -1,0 +1,528 @@
+import type { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+import type { Provider as AzureAdProvider } from "@pulumi/azuread/provider";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ApplicationConsent,
+  ApplicationRegistration,
+  AzurePlan,
+  AzureSubscription,
+  Customer,
+  CustomerAgreement,
+  CustomerUser,
+  GdapAccessAssignment,
+  GdapRelationship,
+  PermissionGrant,
+  RoleAssignment,
+} from "../provider/resources";
+import {
+  type CustomerSpec,
+  type CustomerSpecRoleAssignment,
+  DEFAULT_PARTNER_APP_GRAPH_SCOPES,
+  GRAPH_APP_ID,
+  PLAN_SUBSCRIPTION_KEY,
+  validateCustomerSpec,
+} from "./customerSpec";
+import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
+
+/** The args of {@link CustomerTenant}: exactly one customer spec (see `customerSpec.ts`). */
+export type CustomerTenantArgs = CustomerSpec;
+
+/** Options of {@link CustomerTenant}. */
+export interface CustomerTenantOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Where the native providers' credentials are read from (default: this program's environment
+   * and stack config). For tests and unusual setups.
+   */
+  credentialSources?: CredentialSources;
+}
+
+/** GDAP state a pipeline reports: where the customer approves, and whether it did. */
+export interface CustomerTenantGdap {
+  relationshipId: string;
+  status: string;
+  approvalLink: string;
+}
+
+/** Default display name of the partner app's consent. */
+const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * One whole CSP customer from one {@link CustomerSpec}: the Partner Center customer and its
+ * Microsoft Customer Agreement, optionally the Azure plan with extra Azure subscriptions, users
+ * with directory roles, the partner app's consent, application registrations with permission
+ * grants, RBAC role assignments per subscription (including the partner's admin agents, see
+ * `partnerAccess`), and a GDAP relationship with access assignments.
+ *
+ * Child names derive from the spec's `key` and the items' keys (`<key>-customer`,
+ * `<key>-agreement`, `<key>-plan`, `<key>-sub-<subKey>`, `<key>-user-<userKey>`,
+ * `<key>-consent`, `<key>-app-<appKey>`, `<key>-grant-<appKey>-<resource>`,
+ * `<key>-rbac-<subKey>-<role>-<principal>`, `<key>-gdap`, `<key>-gdap-access-<groupId>`), never
+ * from display names: renaming a subscription or a user is an update, not a replacement.
+ *
+ * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan,
+ * plan before the extra subscriptions, the consent before any Graph object in the customer
+ * tenant, a subscription (and the principal) before its role assignments, the GDAP relationship
+ * before its access assignments.
+ *
+ * For native resources next to it, {@link azureadProvider} and {@link azureNativeProvider} hand
+ * out providers authenticated as the partner app in the customer tenant, created on first use.
+ */
+export class CustomerTenant extends pulumi.ComponentResource {
+  /** The spec's key. */
+  readonly key: string;
+  /** The named partner account, or `default`. */
+  readonly account: string;
+
+  readonly customer: Customer;
+  readonly agreement: CustomerAgreement;
+  readonly azurePlan?: AzurePlan;
+  /** Extra Azure subscriptions by key. */
+  readonly subscriptions: Readonly<Record<string, AzureSubscription>>;
+  /** Users by key. */
+  readonly users: Readonly<Record<string, CustomerUser>>;
+  readonly partnerAppConsent?: ApplicationConsent;
+  /** Application registrations by key. */
+  readonly applications: Readonly<Record<string, ApplicationRegistration>>;
+  /** Permission grants by resource name. */
+  readonly permissionGrants: Readonly<Record<string, PermissionGrant>>;
+  /** RBAC role assignments by resource name. */
+  readonly roleAssignments: Readonly<Record<string, RoleAssignment>>;
+  readonly gdapRelationship?: GdapRelationship;
+  /** GDAP access assignments by security group id. */
+  readonly gdapAccessAssignments: Readonly<Record<string, GdapAccessAssignment>>;
+
+  /** Customer id = the customer's tenant id. */
+  readonly customerId: pulumi.Output<string>;
+  /** Initial domain, e.g. `contoso.onmicrosoft.com`. */
+  readonly domain: pulumi.Output<string>;
+  /** The initial Global Administrator (`admin@<domain>`); absent for adopted customers. */
+  readonly adminUserName: pulumi.Output<string | undefined>;
+  /** What removing the customer from the program does (see the Customer resource). */
+  readonly deletionBehavior: pulumi.Output<string>;
+  /** Azure subscription ids by key; the Azure plan's own subscription under `plan`. */
+  readonly subscriptionIds: pulumi.Output<Record<string, string>>;
+  /** User principal names by user key. */
+  readonly userPrincipalNames: pulumi.Output<Record<string, string>>;
+  /** Application (client) ids by application key. */
+  readonly applicationIds: pulumi.Output<Record<string, string>>;
+  /** Client secrets by application key (secret), for applications with `clientSecret`. */
+  readonly applicationClientSecrets: pulumi.Output<Record<string, string>>;
+  /** GDAP relationship id, status and approval link; undefined without `gdap`. */
+  readonly gdap: pulumi.Output<CustomerTenantGdap | undefined>;
+
+  private readonly credentialSources: CredentialSources | undefined;
+  private readonly subscriptionTargets = new Map<
+    string,
+    { id: pulumi.Output<string>; resource: pulumi.Resource }
+  >();
+  private azureadCache?: AzureAdProvider;
+  private readonly azureNativeCache = new Map<string, AzureNativeProvider>();
+
+  constructor(name: string, args: CustomerTenantArgs, opts: CustomerTenantOptions = {}) {
+    const { credentialSources, ...componentOpts } = opts;
+    super("csp:index:CustomerTenant", name, {}, componentOpts);
+    const spec = validateCustomerSpec(args, `CustomerTenant ${name}`);
+    this.credentialSources = credentialSources;
+    const key = spec.key;
+    this.key = key;
+    this.account = spec.account ?? "default";
+    const account = spec.account === undefined ? {} : { account: spec.account };
+    const child = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
+      parent: this,
+      dependsOn,
+    });
+
+    // Customer and agreement.
+    const c = spec.customer;
+    this.customer = new Customer(
+      `${key}-customer`,
+      compact({
+        domainPrefix: c.domainPrefix,
+        companyName: c.companyName,
+        billingProfile: c.billingProfile,
+        organizationRegistrationNumber: c.organizationRegistrationNumber,
+        associatedPartnerId: c.associatedPartnerId,
+        adopt: c.adopt,
+        onDelete: c.onDelete,
+        ...account,
+      }),
+      { parent: this },
+    );
+    const customerId = this.customer.customerId;
+    this.agreement = new CustomerAgreement(
+      `${key}-agreement`,
+      compact({
+        customerId,
+        primaryContact: spec.agreement.primaryContact,
+        dateAgreed: spec.agreement.dateAgreed,
+        templateId: spec.agreement.templateId,
+        ...account,
+      }),
+      child([this.customer]),
+    );
+
+    // Azure plan and subscriptions: the plan needs the accepted agreement (Partner Center refuses
+    // the purchase otherwise); subscriptions are bought under the plan.
+    const subscriptions: Record<string, AzureSubscription> = {};
+    if (spec.azurePlan) {
+      const p = spec.azurePlan;
+      const plan = new AzurePlan(
+        `${key}-plan`,
+        compact({
+          customerId,
+          acknowledgePurchase: p.acknowledgePurchase,
+          friendlyName: p.friendlyName,
+          catalogItemId: p.catalogItemId,
+          onDelete: p.onDelete,
+          ...account,
+        }),
+        child([this.agreement]),
+      );
+      this.azurePlan = plan;
+      this.subscriptionTargets.set(PLAN_SUBSCRIPTION_KEY, {
+        id: plan.azureSubscriptionId.apply((id) => {
+          if (!id) {
+            throw new Error(
+              `CustomerTenant ${name}: the Azure plan's subscription is not provisioned yet (the order is pending); run pulumi up again in a few minutes`,
+            );
+          }
+          return id;
+        }),
+        resource: plan,
+      });
+      for (const s of spec.subscriptions ?? []) {
+        const sub = new AzureSubscription(
+          `${key}-sub-${s.key}`,
+          compact({
+            customerId,
+            displayName: s.displayName,
+            workload: s.workload,
+            acknowledgePurchase: s.acknowledgePurchase,
+            // The alias name derives from this key, so a rename never buys a second subscription.
+            key: s.key,
+            resellerId: s.resellerId,
+            ...account,
+          }),
+          child([plan]),
+        );
+        subscriptions[s.key] = sub;
+        this.subscriptionTargets.set(s.key, { id: sub.azureSubscriptionId, resource: sub });
+      }
+    }
+    this.subscriptions = subscriptions;
+
+    // Users (Partner Center, admin agent): the UPN takes the customer's initial domain.
+    const users: Record<string, CustomerUser> = {};
+    for (const u of spec.users ?? []) {
+      users[u.key] = new CustomerUser(
+        `${key}-user-${u.key}`,
+        compact({
+          customerId,
+          userPrincipalName: pulumi.interpolate`${u.userName}@${this.customer.domain}`,
+          displayName: u.displayName,
+          firstName: u.firstName,
+          lastName: u.lastName,
+          usageLocation: u.usageLocation,
+          roles: u.roles,
+          forceChangePassword: u.forceChangePassword,
+          ...account,
+        }),
+        child([this.customer]),
+      );
+    }
+    this.users = users;
+
+    // The partner app's consent, then Graph objects in the customer tenant through it.
+    const applications: Record<string, ApplicationRegistration> = {};
+    const permissionGrants: Record<string, PermissionGrant> = {};
+    if (spec.partnerAppConsent) {
+      const consent = new ApplicationConsent(
+        `${key}-consent`,
+        compact({
+          customerId,
+          displayName: spec.partnerAppConsent.displayName ?? DEFAULT_CONSENT_NAME,
+          grants: spec.partnerAppConsent.grants ?? [
+            { enterpriseApplicationId: GRAPH_APP_ID, scopes: [...DEFAULT_PARTNER_APP_GRAPH_SCOPES] },
+          ],
+          ...account,
+        }),
+        child([this.customer]),
+      );
+      this.partnerAppConsent = consent;
+      for (const a of spec.applications ?? []) {
+        const app = new ApplicationRegistration(
+          `${key}-app-${a.key}`,
+          compact({
+            tenantId: consent.customerId,
+            displayName: a.displayName,
+            signInAudience: a.signInAudience,
+            redirectUris: a.redirectUris,
+            identifierUris: a.identifierUris,
+            requiredResourceAccess: a.requiredResourceAccess,
+            passwordCredential: a.clientSecret,
+            ...account,
+          }),
+          child([consent]),
+        );
+        applications[a.key] = app;
+        for (const g of a.permissionGrants ?? []) {
+          const resourceAppId = g.resourceAppId ?? GRAPH_APP_ID;
+          const grantName = `${key}-grant-${a.key}-${resourceSlug(resourceAppId)}`;
+          permissionGrants[grantName] = new PermissionGrant(
+            grantName,
+            compact({
+              tenantId: consent.customerId,
+              clientAppId: app.appId,
+              resourceAppId,
+              delegatedScopes: g.delegatedScopes,
+              appRoles: g.appRoles,
+              ...account,
+            }),
+            child([consent, app]),
+          );
+        }
+      }
+    }
+    this.applications = applications;
+    this.permissionGrants = permissionGrants;
+
+    // RBAC per subscription: the partner's admin agents (AOBO) and the declared assignments.
+    const roleAssignments: Record<string, RoleAssignment> = {};
+    const assignmentsBySub: [string, CustomerSpecRoleAssignment[]][] = [];
+    if (spec.azurePlan) assignmentsBySub.push([PLAN_SUBSCRIPTION_KEY, spec.azurePlan.roleAssignments ?? []]);
+    for (const s of spec.subscriptions ?? []) assignmentsBySub.push([s.key, s.roleAssignments ?? []]);
+    for (const [subKey, assignments] of assignmentsBySub) {
+      const target = this.subscriptionTargets.get(subKey)!;
+      const scope = pulumi.interpolate`/subscriptions/${target.id}`;
+      for (const p of spec.partnerAccess ?? []) {
+        const raName = `${key}-rbac-${subKey}-partner-${p.key}`;
+        roleAssignments[raName] = new RoleAssignment(
+          raName,
+          compact({
+            tenantId: customerId,
+            scope,
+            ...roleInput(p.role ?? "Owner"),
+            principalId: p.adminAgentsGroupId,
+            principalType: "ForeignGroup" as const,
+            description: `Partner admin agents (${p.key}), admin on behalf of; declared by pulumi-csp`,
+            ...account,
+          }),
+          child([target.resource]),
+        );
+      }
+      for (const a of assignments) {
+        const principal = this.principalOf(a, users, applications);
+        const raName = `${key}-rbac-${subKey}-${slug(a.role)}-${principal.slug}`;
+        roleAssignments[raName] = new RoleAssignment(
+          raName,
+          compact({
+            tenantId: customerId,
+            scope,
+            ...roleInput(a.role),
+            principalId: principal.id,
+            principalType: principal.type,
+            description: a.description,
+            ...account,
+          }),
+          child([target.resource, ...principal.resources]),
+        );
+      }
+    }
+    this.roleAssignments = roleAssignments;
+
+    // GDAP: the customer approves the relationship; access assignments need it active.
+    const gdapAccessAssignments: Record<string, GdapAccessAssignment> = {};
+    if (spec.gdap) {
+      const g = spec.gdap;
+      const relationship = new GdapRelationship(
+        `${key}-gdap`,
+        compact({
+          displayName: g.displayName ?? `${key}-gdap`,
+          customerTenantId: customerId,
+          customerDisplayName: c.companyName,
+          duration: g.duration,
+          roles: g.roles,
+          autoExtendDuration: g.autoExtendDuration,
+          ...account,
+        }),
+        child([this.customer]),
+      );
+      this.gdapRelationship = relationship;
+      for (const a of g.accessAssignments ?? []) {
+        const groupId = a.securityGroupId.toLowerCase();
+        gdapAccessAssignments[groupId] = new GdapAccessAssignment(
+          `${key}-gdap-access-${groupId}`,
+          compact({
+            relationshipId: relationship.relationshipId,
+            securityGroupId: groupId,
+            roles: a.roles,
+            ...account,
+          }),
+          child([relationship]),
+        );
+      }
+    }
+    this.gdapAccessAssignments = gdapAccessAssignments;
+
+    // Outputs.
+    this.customerId = customerId;
+    this.domain = this.customer.domain;
+    this.adminUserName = this.customer.adminUserName;
+    this.deletionBehavior = this.customer.deletionBehavior;
+    this.subscriptionIds = pulumi.output(
+      Object.fromEntries([...this.subscriptionTargets].map(([k, t]) => [k, t.id])),
+    ) as pulumi.Output<Record<string, string>>;
+    this.userPrincipalNames = pulumi.output(
+      Object.fromEntries(Object.entries(users).map(([k, u]) => [k, u.userPrincipalName])),
+    ) as pulumi.Output<Record<string, string>>;
+    this.applicationIds = pulumi.output(
+      Object.fromEntries(Object.entries(applications).map(([k, a]) => [k, a.appId])),
+    ) as pulumi.Output<Record<string, string>>;
+    const secrets = (spec.applications ?? []).filter((a) => a.clientSecret && applications[a.key]);
+    this.applicationClientSecrets = pulumi.secret(
+      pulumi.output(
+        Object.fromEntries(secrets.map((a) => [a.key, applications[a.key]!.clientSecret])),
+      ) as pulumi.Output<Record<string, string>>,
+    );
+    const rel = this.gdapRelationship;
+    this.gdap = rel
+      ? (pulumi.output({
+          relationshipId: rel.relationshipId,
+          status: rel.status,
+          approvalLink: rel.approvalLink,
+        }) as pulumi.Output<CustomerTenantGdap>)
+      : pulumi.output(undefined);
+
+    this.registerOutputs({
+      customerId: this.customerId,
+      domain: this.domain,
+      adminUserName: this.adminUserName,
+      deletionBehavior: this.deletionBehavior,
+      subscriptionIds: this.subscriptionIds,
+      userPrincipalNames: this.userPrincipalNames,
+      applicationIds: this.applicationIds,
+      applicationClientSecrets: this.applicationClientSecrets,
+      gdap: this.gdap,
+    });
+  }
+
+  /**
+   * An `@pulumi/azuread` provider for the customer tenant, authenticated as the partner app
+   * (client id + secret from the pulumi-csp configuration of the spec's account) through its
+   * consent. Created on the first call, then reused. The consent's grants decide what it may do
+   * (the default allows application registrations and reads; add e.g. `Group.ReadWrite.All` to
+   * `partnerAppConsent.grants` to manage groups).
+   */
+  azureadProvider(): AzureAdProvider {
+    if (this.azureadCache) return this.azureadCache;
+    if (!this.partnerAppConsent) {
+      throw new Error(
+        `CustomerTenant ${this.key}: azureadProvider() needs partnerAppConsent in the spec: the partner app acts in the customer tenant only after it was consented there`,
+      );
+    }
+    const creds = partnerAppCredentials(this.account, this.credentialSources);
+    const { Provider } = require("@pulumi/azuread/provider") as typeof import("@pulumi/azuread/provider");
+    this.azureadCache = new Provider(
+      `${this.key}-azuread`,
+      {
+        tenantId: this.customerId,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        ...(creds.environment ? { environment: creds.environment } : {}),
+        useCli: false,
+        useMsi: false,
+        useOidc: false,
+      },
+      { parent: this, dependsOn: [this.partnerAppConsent] },
+    );
+    return this.azureadCache;
+  }
+
+  /**
+   * An `@pulumi/azure-native` provider for one of the customer's Azure subscriptions (`plan`
+   * for the Azure plan's own subscription, or a key of `subscriptions`), authenticated as the
+   * partner app in the customer tenant. Created on the first call per key, then reused. The
+   * partner app needs an Azure role on that subscription (a `roleAssignments` entry for its
+   * service principal); admin-on-behalf-of applies to the partner's users, not to its app.
+   */
+  azureNativeProvider(subscriptionKey: string = PLAN_SUBSCRIPTION_KEY): AzureNativeProvider {
+    const cached = this.azureNativeCache.get(subscriptionKey);
+    if (cached) return cached;
+    const target = this.subscriptionTargets.get(subscriptionKey);
+    if (!target) {
+      const known = [...this.subscriptionTargets.keys()];
+      throw new Error(
+        `CustomerTenant ${this.key}: no Azure subscription "${subscriptionKey}" (${known.length ? `declared: ${known.join(", ")}` : "the spec declares no azurePlan"})`,
+      );
+    }
+    const creds = partnerAppCredentials(this.account, this.credentialSources);
+    const { Provider } =
+      require("@pulumi/azure-native/provider") as typeof import("@pulumi/azure-native/provider");
+    const provider = new Provider(
+      `${this.key}-azure-${subscriptionKey}`,
+      {
+        tenantId: this.customerId,
+        subscriptionId: target.id,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        ...(creds.environment ? { environment: creds.environment } : {}),
+        useMsi: false,
+        useOidc: false,
+      },
+      { parent: this, dependsOn: [target.resource] },
+    );
+    this.azureNativeCache.set(subscriptionKey, provider);
+    return provider;
+  }
+
+  private principalOf(
+    a: CustomerSpecRoleAssignment,
+    users: Record<string, CustomerUser>,
+    applications: Record<string, ApplicationRegistration>,
+  ): {
+    id: pulumi.Input<string>;
+    type: "User" | "Group" | "ServicePrincipal" | "ForeignGroup";
+    slug: string;
+    resources: pulumi.Resource[];
+  } {
+    const p = a.principal;
+    if (p.user !== undefined) {
+      const user = users[p.user]!;
+      return { id: user.userId, type: "User", slug: `user-${p.user}`, resources: [user] };
+    }
+    if (p.application !== undefined) {
+      const app = applications[p.application]!;
+      return {
+        id: app.servicePrincipalId,
+        type: "ServicePrincipal",
+        slug: `app-${p.application}`,
+        resources: [app],
+      };
+    }
+    const objectId = p.objectId!.toLowerCase();
+    return { id: objectId, type: p.type!, slug: objectId, resources: [] };
+  }
+}
+
+/** `roleName` for a name, `roleDefinitionId` for a GUID. */
+function roleInput(role: string): { roleName: string } | { roleDefinitionId: string } {
+  return GUID.test(role) ? { roleDefinitionId: role.toLowerCase() } : { roleName: role };
+}
+
+/** A URN-friendly form of a role name: `Storage Blob Data Reader` → `storage-blob-data-reader`. */
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+function resourceSlug(resourceAppId: string): string {
+  return resourceAppId.toLowerCase() === GRAPH_APP_ID ? "graph" : resourceAppId.toLowerCase();
+}
+
+/** Drops keys whose value is undefined (optional spec fields that were not given). */
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
