@@ -22,7 +22,14 @@ import {
 import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
-import { conflict, hasServiceCode, isLostResponse, partialCreate, refusal } from "./commerce/errors";
+import {
+  afterPurchase,
+  conflict,
+  hasServiceCode,
+  isLostResponse,
+  partialCreate,
+  refusal,
+} from "./commerce/errors";
 import {
   accountFailures,
   accountField,
@@ -531,7 +538,20 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       ),
     );
     failures.push(...accountFailures(news.account, ctx.config));
-    failures.push(...immutableFailures(AZURE_PLAN_TYPE, olds, news, IDENTITY_KEYS, CANNOT_REPLACE));
+    // The default catalog item counts as given: setting it explicitly later is not a change.
+    const withCatalog = <T extends Partial<AzurePlanInputs>>(v: T): T =>
+      v.customerId === undefined || isUnknown(v.catalogItemId)
+        ? v
+        : { ...v, catalogItemId: catalogItemOf(v) };
+    failures.push(
+      ...immutableFailures(
+        AZURE_PLAN_TYPE,
+        withCatalog(olds),
+        withCatalog(news),
+        IDENTITY_KEYS,
+        CANNOT_REPLACE,
+      ),
+    );
     if (failures.length > 0) return { failures };
     const inputs = validated.inputs ?? news;
 
@@ -599,9 +619,22 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       orderId = order.id || undefined;
       sub = await completeOrder(api, inputs, order, adopted, ctx.config);
     }
-    const applied = await applyPlanSettings(api, inputs.customerId, sub.id, desiredSettings(inputs), ctx);
-    const outs = await describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
-    return { id: sub.id, outs: withDeletion(outs, ctx.config) };
+    const plan = sub;
+    const outs = await afterPurchase(
+      plan.id,
+      () => withDeletion(planOutputs(inputs, plan, { adopted, ...(orderId ? { orderId } : {}) }), ctx.config),
+      async () => {
+        const applied = await applyPlanSettings(
+          api,
+          inputs.customerId,
+          plan.id,
+          desiredSettings(inputs),
+          ctx,
+        );
+        return describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
+      },
+    );
+    return { id: plan.id, outs: withDeletion(outs, ctx.config) };
   },
 
   async read(id, props, ctx) {

@@ -23,7 +23,7 @@ import {
 } from "../clients/partnerCenter/commerce";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
-import { partialCreate, refusal } from "./commerce/errors";
+import { afterPurchase, partialCreate, refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,
@@ -429,38 +429,49 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       );
     }
 
-    let found = await findEntitlement(api, inputs.customerId, azureSubscriptionId);
-    if (found && (found.entitlement.status ?? "").toLowerCase() !== "active") {
-      // Re-creating a cancelled subscription: reactivate it (billing resumes).
-      assertPurchaseAllowed(
-        inputs,
-        ctx.config,
-        `the reactivation of Azure subscription ${azureSubscriptionId}`,
+    let found: Awaited<ReturnType<typeof findEntitlement>>;
+    const current = () =>
+      outputs(inputs, {
+        aliasName,
+        azureSubscriptionId,
+        displayName: inputs.displayName,
+        ...(found ? { entitlementStatus: found.entitlement.status, planSubscriptionId: found.plan } : {}),
+        ...(billingScope ? { billingScope } : {}),
+        provisioningState: state,
+        ...(alias.properties?.workload === "DevTest" || alias.properties?.workload === "Production"
+          ? { workload: alias.properties.workload }
+          : {}),
+      });
+    // The subscription exists from here on: a failure below records it (partial create).
+    const outs = await afterPurchase(azureSubscriptionId, current, async () => {
+      found = await findEntitlement(api, inputs.customerId, azureSubscriptionId);
+      if (found && (found.entitlement.status ?? "").toLowerCase() !== "active") {
+        // Re-creating a cancelled subscription: reactivate it (billing resumes).
+        assertPurchaseAllowed(
+          inputs,
+          ctx.config,
+          `the reactivation of Azure subscription ${azureSubscriptionId}`,
+        );
+        await reactivateAzureEntitlement(
+          api.partnerCenter,
+          inputs.customerId,
+          found.plan,
+          azureSubscriptionId,
+        );
+        ctx.log(`${label}: reactivated the cancelled Azure subscription ${azureSubscriptionId}`);
+        found = await findEntitlement(api, inputs.customerId, azureSubscriptionId, found.plan);
+      }
+      const actualName = await actualDisplayName(
+        api,
+        inputs.customerId,
+        azureSubscriptionId,
+        found?.entitlement,
       );
-      await reactivateAzureEntitlement(api.partnerCenter, inputs.customerId, found.plan, azureSubscriptionId);
-      ctx.log(`${label}: reactivated the cancelled Azure subscription ${azureSubscriptionId}`);
-      found = await findEntitlement(api, inputs.customerId, azureSubscriptionId, found.plan);
-    }
-    const actualName = await actualDisplayName(
-      api,
-      inputs.customerId,
-      azureSubscriptionId,
-      found?.entitlement,
-    );
-    if (actualName !== undefined && actualName !== inputs.displayName) {
-      await renameSubscription(api.arm, inputs.customerId, azureSubscriptionId, inputs.displayName);
-      ctx.log(`${label}: renamed from "${actualName}" to "${inputs.displayName}"`);
-    }
-    const outs = outputs(inputs, {
-      aliasName,
-      azureSubscriptionId,
-      displayName: inputs.displayName,
-      ...(found ? { entitlementStatus: found.entitlement.status, planSubscriptionId: found.plan } : {}),
-      ...(billingScope ? { billingScope } : {}),
-      provisioningState: state,
-      ...(alias.properties?.workload === "DevTest" || alias.properties?.workload === "Production"
-        ? { workload: alias.properties.workload }
-        : {}),
+      if (actualName !== undefined && actualName !== inputs.displayName) {
+        await renameSubscription(api.arm, inputs.customerId, azureSubscriptionId, inputs.displayName);
+        ctx.log(`${label}: renamed from "${actualName}" to "${inputs.displayName}"`);
+      }
+      return current();
     });
     return { id: azureSubscriptionId, outs };
   },

@@ -249,6 +249,41 @@ describe("AzurePlan lifecycle", () => {
     ).toBe(true);
   });
 
+  it("records the bought plan when a step after the purchase fails", async () => {
+    const customerId = await newCustomerWithAgreement(t.ctx);
+    // A new plan comes with an active Azure subscription, so suspending it right away fails.
+    const err = (await azurePlanHandler
+      .create(plan(customerId, { status: "suspended" }), buyer)
+      .catch((e: unknown) => e)) as { id?: string; properties?: Record<string, unknown>; message: string };
+    const { plans } = await plansAndOrders(customerId);
+    expect(plans).toHaveLength(1);
+    expect(err.id).toBe(plans[0]);
+    expect(err.properties?.["subscriptionId"]).toBe(plans[0]);
+    expect(err.properties?.["status"]).toBe("active");
+    expect(err.message).toMatch(/cannot suspend/);
+  });
+
+  it("treats setting the default catalog item explicitly as no change", async () => {
+    const customerId = await newCustomerWithAgreement(t.ctx);
+    const created = await createResource(azurePlanHandler, plan(customerId), buyer);
+    const explicit = await updateResource(
+      azurePlanHandler,
+      created.id,
+      created,
+      plan(customerId, { catalogItemId: AZURE_PLAN }),
+      buyer,
+    );
+    expect(explicit.changed).toBe(false);
+    const other = await checkFailures(
+      azurePlanHandler,
+      created.inputs,
+      plan(customerId, { catalogItemId: "AAA:0001:BBB" }),
+      buyer,
+    );
+    expect(other.map((f) => f.property)).toEqual(["catalogItemId"]);
+    expect(other[0]!.reason).toMatch(/never replaced/);
+  });
+
   it("adopts the customer's existing plan instead of buying a second one", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     const first = await createResource(azurePlanHandler, plan(customerId), buyer);

@@ -22,12 +22,31 @@ export function conflict(service: CspErrorService, summary: string, hint: string
  * `id`, `properties` and `reasons` into `ErrorResourceInitFailed`). A later refresh or update
  * completes it.
  */
-export function partialCreate(
-  error: CspError,
+export function partialCreate<E extends Error>(
+  error: E,
   id: string,
   properties: object,
-): CspError & { id: string; properties: object; reasons: string[] } {
+): E & { id: string; properties: object; reasons: string[] } {
   return Object.assign(error, { id, properties, reasons: [error.message] });
+}
+
+/**
+ * Runs the steps that follow a purchase inside the same create (rename, status, reads). When one
+ * fails, the error is re-thrown as a partial create carrying the object's id and outputs, so the
+ * purchased object is recorded in the state instead of being lost.
+ */
+export async function afterPurchase<T>(
+  id: string,
+  properties: () => object,
+  steps: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await steps();
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    if ("id" in error && "properties" in error) throw error;
+    throw partialCreate(error, id, properties());
+  }
 }
 
 /**
