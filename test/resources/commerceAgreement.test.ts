@@ -84,6 +84,31 @@ describe("CustomerAgreement", () => {
     expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 
+  it("adopts the attestation when Partner Center answers that it already exists (600061)", async () => {
+    const customerId = await newCustomer(t.ctx);
+    await createResource(customerAgreementHandler, agreement(customerId), t.ctx);
+    // The list does not show it yet (e.g. replication): the POST is a duplicate.
+    await t.emu.admin.addFault({
+      method: "GET",
+      pathPattern: `^/v1/customers/${customerId}/agreements$`,
+      service: "partnerCenter",
+      count: 1,
+      action: {
+        type: "status",
+        status: 200,
+        body: { totalCount: 0, items: [], attributes: { objectType: "Collection" } },
+      },
+    });
+    const again = await createResource(customerAgreementHandler, agreement(customerId), t.ctx);
+    expect(again.state.adopted).toBe(true);
+    expect(again.state.attestation.primaryContact.email).toBe("tania@contoso.com");
+    const posts = await t.emu.admin.requestLog({
+      method: "POST",
+      pathPattern: `^/v1/customers/${customerId}/agreements$`,
+    });
+    expect(posts.map((p) => p.status)).toEqual([201, 409]);
+  });
+
   it("records a new attestation when the primary contact changes, and refuses a date change alone", async () => {
     const customerId = await newCustomer(t.ctx);
     const created = await createResource(customerAgreementHandler, agreement(customerId), t.ctx);

@@ -123,6 +123,30 @@ describe("Customer lifecycle", () => {
     expect(gone.id).toBe("");
   });
 
+  it("reads the billing profile again and retries once when the ETag went stale (2055)", async () => {
+    const domainPrefix = prefix();
+    const created = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
+    await t.emu.admin.addFault({
+      method: "PUT",
+      pathPattern: `^/v1/customers/${created.id}/profiles/billing$`,
+      service: "partnerCenter",
+      count: 1,
+      action: {
+        type: "status",
+        status: 400,
+        body: { code: 2055, description: "The ETag is no longer valid.", data: [], source: "PartnerFD" },
+      },
+    });
+    const seq = await lastSeq();
+    const news = inputs(domainPrefix, {
+      billingProfile: { ...inputs(domainPrefix).billingProfile, language: "fr" },
+    });
+    const updated = await updateResource(customerHandler, created.id, created, news, t.ctx);
+    expect(updated.state.billingProfile.language).toBe("fr");
+    const calls = await t.emu.admin.requestLog({ sinceSeq: seq, pathPattern: "/profiles/billing$" });
+    expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200", "PUT 400", "GET 200", "PUT 200"]);
+  });
+
   it("in production leaves the tenant on delete by default and says so, without any write", async () => {
     const production = await t.contextWith({ CSP_SANDBOX: "false" });
     const created = await createResource(customerHandler, inputs(prefix()), production);
