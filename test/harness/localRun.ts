@@ -148,6 +148,14 @@ async function runProgram(
   rt.state.getStore().settings.options.rootDirectory = project.dir;
   await rt.settings.awaitFeatureSupport();
   rt.config.setAllConfig(project.config, []);
+  // A program already run in this process (in-process mode) must execute again, not come from
+  // the module cache; its dependencies (the SDK, pulumi-csp) stay loaded.
+  const programRoot = path.dirname(main);
+  for (const key of Object.keys(req.cache)) {
+    if (key.startsWith(programRoot + path.sep) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete req.cache[key];
+    }
+  }
 
   const errors: string[] = [];
   // Like the language host, the first error ends the program: the SDK leaves outputs of a failed

@@ -263,3 +263,23 @@ describe("secrets without a passphrase", () => {
     expect(service.writes()).toEqual([]);
   });
 });
+
+describe("in-process mode", () => {
+  it("runs the program in the calling process, again on a second call, with the same plan as the CLI", async () => {
+    service.reset();
+    const stateFile = path.join(dir, "in-process.json");
+    for (let i = 0; i < 2; i++) {
+      const preview = await runProgram({
+        command: "preview",
+        programDir,
+        stateFile,
+        mode: "inProcess",
+        env: { FIXTURE_SERVICE_URL: service.url, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+      });
+      expect(preview.errors).toEqual([]);
+      expect(ops(preview)).toEqual({ a: "create", "group-b": "create" });
+      expect(preview.providerCalls).toEqual({ configure: 1, check: 2 });
+    }
+    expect(service.log).toEqual([]);
+  });
+});
