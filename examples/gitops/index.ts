@@ -1,0 +1,39 @@
+// pulumi-csp GitOps: every file in customers/ is one customer, declared as one CustomerTenant.
+//
+// Adding a file adds a customer; editing a field changes exactly that; removing a file shows in
+// the preview what removing the customer would do (and `pulumi up` then does it: see the
+// README for what each resource does when it leaves the program).
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { type CustomerSpec, CustomerTenant, loadCustomerSpecs } from "pulumi-csp";
+
+const config = new pulumi.Config();
+// Partner-wide policy, applied to every customer with an Azure plan that does not declare its
+// own partnerAccess: the partner's AdminAgents group stays Owner on every subscription.
+const adminAgentsGroupId = config.get("adminAgentsGroupId") || undefined;
+
+function withPartnerPolicy(spec: CustomerSpec): CustomerSpec {
+  if (!adminAgentsGroupId || !spec.azurePlan || spec.partnerAccess) return spec;
+  return { ...spec, partnerAccess: [{ key: "partner", adminAgentsGroupId }] };
+}
+
+// The project's directory (where Pulumi.yaml is), also when `main` points into dist/.
+const customersDir = path.join(pulumi.runtime.getRootDirectory(), "customers");
+const tenants = loadCustomerSpecs(customersDir).map(
+  (spec) => new CustomerTenant(spec.key, withPartnerPolicy(spec)),
+);
+
+/** Per customer key: what the pipeline reports after `pulumi up`. */
+export const customers = Object.fromEntries(
+  tenants.map((t) => [
+    t.key,
+    {
+      customerId: t.customerId,
+      domain: t.domain,
+      adminUserName: t.adminUserName,
+      subscriptionIds: t.subscriptionIds,
+      userPrincipalNames: t.userPrincipalNames,
+      gdap: t.gdap,
+    },
+  ]),
+);

@@ -1,0 +1,96 @@
+// pulumi-csp quickstart: one CSP customer, declared as one CustomerTenant.
+//
+// The customer tenant with its Microsoft Customer Agreement, an Azure plan (billable) with one
+// extra Azure subscription (billable), two users with directory roles, the partner app's consent
+// with an application registration and a delegated permission grant, an RBAC assignment on the
+// extra subscription, and a GDAP relationship the customer approves at its approval link.
+import * as pulumi from "@pulumi/pulumi";
+import { CustomerTenant } from "pulumi-csp";
+
+const config = new pulumi.Config();
+const domainPrefix = config.get("domainPrefix") || "contosodemo";
+// Optional: the partner's AdminAgents group (object id in the partner tenant). When set, it is
+// declared Owner on every subscription, so a customer removing it shows up as drift.
+const adminAgentsGroupId = config.get("adminAgentsGroupId") || undefined;
+
+const contoso = new CustomerTenant("contoso", {
+  key: "contoso",
+  customer: {
+    domainPrefix,
+    companyName: "Contoso Ltd",
+    billingProfile: {
+      email: "it@contoso.example",
+      culture: "en-US",
+      language: "en",
+      defaultAddress: {
+        firstName: "Ada",
+        lastName: "Lovelace",
+        addressLine1: "One Microsoft Way",
+        city: "Redmond",
+        state: "WA",
+        postalCode: "98052",
+        country: "US",
+      },
+    },
+  },
+  agreement: {
+    primaryContact: { firstName: "Ada", lastName: "Lovelace", email: "ada@contoso.example" },
+  },
+  // Purchases: each one is acknowledged here, next to what it buys (and the stack must allow
+  // purchases: csp:allowPurchases in Pulumi.dev.yaml).
+  azurePlan: { acknowledgePurchase: true, friendlyName: "Contoso Azure plan" },
+  subscriptions: [
+    {
+      key: "dev",
+      displayName: "Contoso Development",
+      workload: "DevTest",
+      acknowledgePurchase: true,
+      roleAssignments: [{ role: "Contributor", principal: { user: "alice" } }],
+    },
+  ],
+  ...(adminAgentsGroupId ? { partnerAccess: [{ key: "partner", adminAgentsGroupId }] } : {}),
+  users: [
+    {
+      key: "alice",
+      userName: "alice",
+      displayName: "Alice Wilber",
+      firstName: "Alice",
+      lastName: "Wilber",
+      usageLocation: "US",
+      roles: ["User Administrator"],
+    },
+    {
+      key: "bob",
+      userName: "bob",
+      displayName: "Bob Kelly",
+      usageLocation: "US",
+      roles: ["Helpdesk Administrator"],
+    },
+  ],
+  // Consents the partner app in the customer tenant (default: the Graph permissions it needs to
+  // manage application registrations there).
+  partnerAppConsent: {},
+  applications: [
+    {
+      key: "portal",
+      displayName: "Contoso customer portal",
+      redirectUris: ["https://portal.contoso.example/signin-oidc"],
+      permissionGrants: [{ delegatedScopes: ["openid", "profile", "User.Read"] }],
+    },
+  ],
+  gdap: {
+    duration: "P730D",
+    roles: ["Helpdesk Administrator", "User Administrator"],
+  },
+});
+
+// What a CSP engineer needs after `pulumi up`.
+export const customerId = contoso.customerId;
+export const domain = contoso.domain;
+export const adminUserName = contoso.adminUserName;
+export const subscriptionIds = contoso.subscriptionIds;
+export const userPrincipalNames = contoso.userPrincipalNames;
+export const applicationIds = contoso.applicationIds;
+export const gdapStatus = contoso.gdap.apply((g) => g?.status);
+export const gdapApprovalLink = contoso.gdap.apply((g) => g?.approvalLink);
+export const deletionBehavior = contoso.deletionBehavior;
