@@ -1,0 +1,50 @@
+import type { ResourceHandler } from "../types";
+
+/**
+ * The dynamic-provider host passes the engine's own `__provider` input (the provider module text)
+ * in `news`, `olds`, create inputs and stored props, and adds it back to everything a handler
+ * returns. Handlers validate inputs strictly (unknown keys are mistakes), so this wrapper hides the
+ * key from them in both directions.
+ */
+const ENGINE_KEYS = ["__provider"];
+
+function strip<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  if (!ENGINE_KEYS.some((k) => k in (value as object))) return value;
+  const copy = { ...(value as Record<string, unknown>) };
+  for (const k of ENGINE_KEYS) delete copy[k];
+  return copy as T;
+}
+
+/** The handler with the engine's keys removed from its arguments and results. */
+export function withoutEngineKeys<I extends object, O extends object>(
+  h: ResourceHandler<I, O>,
+): ResourceHandler<I, O> {
+  return {
+    async check(olds, news, ctx) {
+      const r = await h.check(strip(olds), strip(news), ctx);
+      return r.inputs ? { ...r, inputs: strip(r.inputs) } : r;
+    },
+    diff: (id, olds, news, ctx) => h.diff(id, strip(olds), strip(news), ctx),
+    async create(inputs, ctx) {
+      const r = await h.create(strip(inputs), ctx);
+      return r.outs ? { ...r, outs: strip(r.outs) } : r;
+    },
+    async read(id, props, ctx) {
+      const r = await h.read(id, strip(props), ctx);
+      return stripReadResult(r);
+    },
+    async update(id, olds, news, ctx) {
+      const r = await h.update(id, strip(olds), strip(news), ctx);
+      return r.outs ? { ...r, outs: strip(r.outs) } : r;
+    },
+    delete: (id, props, ctx) => h.delete(id, strip(props), ctx),
+  };
+}
+
+function stripReadResult<T extends { props?: object; inputs?: object }>(r: T): T {
+  const out = { ...r };
+  if (out.props) out.props = strip(out.props);
+  if (out.inputs) out.inputs = strip(out.inputs);
+  return out;
+}
