@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItemService } from "../fixtures/itemService";
 import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
@@ -16,7 +15,7 @@ import type { StackState } from "../harness/stackState";
  * whose request log shows exactly which API calls each command made.
  */
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = path.resolve(__dirname, "..", "..");
 const programDir = path.join(root, "test", "fixtures", "programs", "items");
 const PASSPHRASE = "correct horse battery staple";
 

@@ -2,7 +2,6 @@ import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItemService } from "../fixtures/itemService";
 import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
@@ -14,7 +13,7 @@ import type { StackState } from "../harness/stackState";
  * after every step, so the next `up` finds the first object and creates only what is missing.
  */
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = path.resolve(__dirname, "..", "..");
 const programDir = path.join(root, "test", "fixtures", "programs", "items");
 
 let service: ItemService;

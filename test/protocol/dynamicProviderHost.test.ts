@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
 import { DynamicProviderHost, ProviderCallError } from "../harness/dynamicProviderHost";
@@ -13,7 +12,7 @@ import { registeredCspTypes } from "../harness/registeredCspTypes";
  * gRPC as the engine drives it (Configure, Check, Diff, Create, Read, Update, Delete).
  */
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = path.resolve(__dirname, "..", "..");
 const nodeRequire = createRequire(path.join(root, "package.json"));
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const memoryProvider = fs.readFileSync(path.join(root, "test/fixtures/providers/memoryProvider.js"), "utf8");

@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
 import { registeredCspTypes } from "../harness/registeredCspTypes";
@@ -12,7 +11,7 @@ import { registeredCspTypes } from "../harness/registeredCspTypes";
  * loads with `requireFromString(s).handler()` exactly as the dynamic-provider host loads it.
  */
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = path.resolve(__dirname, "..", "..");
 const nodeRequire = createRequire(path.join(root, "package.json"));
 
 interface MockResourceArgs {
