@@ -149,7 +149,14 @@ export class CustomerTenant extends pulumi.ComponentResource {
       }),
       { parent: this },
     );
-    const customerId = this.customer.customerId;
+    // Identifiers are taken from the children's resource ids where the id is the value (customer
+    // id, Azure subscription id, user object id, GDAP relationship id): a preview of an update
+    // keeps a resource's id known but not its other outputs (dynamic providers have no update
+    // preview), so a billing-profile edit or a subscription rename never shows its dependents as
+    // replaced.
+    const customerId: pulumi.Output<string> = this.customer.id;
+    // The initial domain follows from the immutable domainPrefix (Customer checks adopted ones too).
+    const domain = `${c.domainPrefix.toLowerCase()}.onmicrosoft.com`;
     this.agreement = new CustomerAgreement(
       `${key}-agreement`,
       compact({
@@ -207,7 +214,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
           child([plan]),
         );
         subscriptions[s.key] = sub;
-        this.subscriptionTargets.set(s.key, { id: sub.azureSubscriptionId, resource: sub });
+        this.subscriptionTargets.set(s.key, { id: sub.id, resource: sub });
       }
     }
     this.subscriptions = subscriptions;
@@ -219,7 +226,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         `${key}-user-${u.key}`,
         compact({
           customerId,
-          userPrincipalName: pulumi.interpolate`${u.userName}@${this.customer.domain}`,
+          userPrincipalName: `${u.userName}@${domain}`,
           displayName: u.displayName,
           firstName: u.firstName,
           lastName: u.lastName,
@@ -254,7 +261,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         const app = new ApplicationRegistration(
           `${key}-app-${a.key}`,
           compact({
-            tenantId: consent.customerId,
+            tenantId: customerId,
             displayName: a.displayName,
             signInAudience: a.signInAudience,
             redirectUris: a.redirectUris,
@@ -272,7 +279,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
           permissionGrants[grantName] = new PermissionGrant(
             grantName,
             compact({
-              tenantId: consent.customerId,
+              tenantId: customerId,
               clientAppId: app.appId,
               resourceAppId,
               delegatedScopes: g.delegatedScopes,
@@ -354,7 +361,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         gdapAccessAssignments[groupId] = new GdapAccessAssignment(
           `${key}-gdap-access-${groupId}`,
           compact({
-            relationshipId: relationship.relationshipId,
+            relationshipId: relationship.id,
             securityGroupId: groupId,
             roles: a.roles,
             ...account,
@@ -388,7 +395,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
     const rel = this.gdapRelationship;
     this.gdap = rel
       ? (pulumi.output({
-          relationshipId: rel.relationshipId,
+          relationshipId: rel.id,
           status: rel.status,
           approvalLink: rel.approvalLink,
         }) as pulumi.Output<CustomerTenantGdap>)
@@ -489,7 +496,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
     const p = a.principal;
     if (p.user !== undefined) {
       const user = users[p.user]!;
-      return { id: user.userId, type: "User", slug: `user-${p.user}`, resources: [user] };
+      return { id: user.id, type: "User", slug: `user-${p.user}`, resources: [user] };
     }
     if (p.application !== undefined) {
       const app = applications[p.application]!;

@@ -56,13 +56,29 @@ function outputsOf(type: string, name: string, inputs: Record<string, unknown>):
   }
 }
 
+/** Resource ids as the handlers return them (the id IS the customer id, subscription id, ...). */
+function idOf(type: string, name: string, inputs: Record<string, unknown>): string {
+  const t = type.replace("pulumi-nodejs:dynamic/csp:", "");
+  const outputs = outputsOf(type, name, inputs);
+  const ids: Record<string, unknown> = {
+    Customer: outputs.customerId,
+    AzureSubscription: outputs.azureSubscriptionId,
+    CustomerUser: outputs.userId,
+    GdapRelationship: outputs.relationshipId,
+  };
+  return (ids[t] as string | undefined) ?? `${name}-id`;
+}
+
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
         registered.push({ type: args.type, name: args.name, inputs });
-        return { id: `${args.name}-id`, state: { ...inputs, ...outputsOf(args.type, args.name, inputs) } };
+        return {
+          id: idOf(args.type, args.name, inputs),
+          state: { ...inputs, ...outputsOf(args.type, args.name, inputs) },
+        };
       },
       call: () => ({}),
     },
