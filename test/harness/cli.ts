@@ -83,7 +83,20 @@ async function main(): Promise<void> {
     console.log = console.error;
     console.info = console.error;
   }
+  // The run collects the program's errors itself; after it ends, rejections left behind by a
+  // failed program (outputs that will never resolve) must not crash the process before the
+  // summary is printed.
+  process.on("unhandledRejection", () => undefined);
+  // First Ctrl-C: finish the steps in progress, save, and stop (like the CLI); second: exit now
+  // (the state still holds every finished step and records the call in progress).
+  const abort = new AbortController();
+  process.on("SIGINT", () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write("interrupting: waiting for the steps in progress (Ctrl-C again to exit now)\n");
+    abort.abort();
+  });
   const summary = await runLocal({
+    signal: abort.signal,
     command: args.command,
     programDir: args.programDir,
     config: args.config,

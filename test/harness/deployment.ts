@@ -131,6 +131,16 @@ export class Deployment {
     return `urn:pulumi:${this.o.stack}::${this.o.project.name}::${qualified}::${name}`;
   }
 
+  /**
+   * Stops starting new steps (first Ctrl-C, as with the CLI): steps in progress complete and are
+   * recorded, later ones are skipped, nothing is deleted.
+   */
+  interrupt(): void {
+    if (this.failed) return;
+    this.errors.push({ message: "interrupted: steps in progress completed, no new step was started" });
+    this.markFailed();
+  }
+
   /** Calls `listener` once, at the first failed step. */
   onFailure(listener: () => void): void {
     this.failureListeners.push(listener);
@@ -243,6 +253,10 @@ export class Deployment {
       all.map(async (r) => {
         if (r.kind !== "dynamic" || !r.id) {
           this.addStep(r, "same", { unmanaged: r.kind === "unmanaged" });
+          return;
+        }
+        if (this.failed) {
+          this.addStep(r, "same", {}, "skipped");
           return;
         }
         try {
@@ -526,7 +540,8 @@ export class Deployment {
             d !== r && (d.parent === r.urn || d.dependencies.includes(r.urn)) && !(r.delete && !d.delete),
         );
         const results = await Promise.all(dependents.map(run));
-        if (results.some((ok) => !ok)) {
+        // After a failure or an interrupt no new step starts (as with the engine).
+        if (results.some((ok) => !ok) || (this.failed && !this.preview)) {
           this.addStep(r, "delete", {}, "skipped");
           return false;
         }

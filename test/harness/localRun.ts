@@ -4,7 +4,7 @@ import { Deployment } from "./deployment";
 import { LocalResourceMonitor } from "./localResourceMonitor";
 import { passphraseFromEnv } from "./passphraseCrypter";
 import { isSecretEnvelope, type PropertyMap, type PropertyValue, UNKNOWN } from "./propertyValues";
-import { loadProject } from "./pulumiProject";
+import { loadProject, type PulumiProject } from "./pulumiProject";
 import type { Command, Operation, RunSummary } from "./runSummary";
 import { StateFile } from "./stateFile";
 
@@ -21,6 +21,8 @@ export interface LocalRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Diagnostics sink (default: stderr). */
   log?: (line: string) => void;
+  /** Aborting stops starting new steps; steps in progress complete and are saved. */
+  signal?: AbortSignal;
 }
 
 /** The SDK runtime modules the runner drives (loaded from the program's own @pulumi/pulumi). */
@@ -46,20 +48,41 @@ export async function runLocal(options: LocalRunOptions): Promise<RunSummary> {
   const env = options.env ?? process.env;
   const stack = options.stack ?? "dev";
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const project = loadProject(options.programDir, stack, options.config ?? {});
-  const statePath = path.resolve(options.stateFile ?? path.join(project.dir, ".pulumi-csp", `${stack}.json`));
-  const stateFile = new StateFile(statePath, passphraseFromEnv(env));
-  if (options.command !== "preview") stateFile.lock();
   let deployment: Deployment | undefined;
+  let stateFile: StateFile | undefined;
+  let projectName = "";
+  let statePath = options.stateFile ? path.resolve(options.stateFile) : "";
   const programErrors: string[] = [];
+
+  // Errors the program raises (unhandled rejections of its outputs) are collected for the whole
+  // run: like the language host, the first one ends the program.
+  let signalError: () => void = () => undefined;
+  const errored = new Promise<void>((resolve) => {
+    signalError = resolve;
+  });
+  const known = (message: string): boolean =>
+    (deployment?.errors ?? []).some((e) => message.includes(e.message)) ||
+    message.includes("an earlier step failed");
+  const onError = (err: unknown): void => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!known(message) && !programErrors.includes(message)) programErrors.push(message);
+    signalError();
+  };
+  process.on("unhandledRejection", onError);
+  process.on("uncaughtException", onError);
   try {
-    const state = stateFile.load(project.name, stack);
-    deployment = new Deployment({
+    const project = loadProject(options.programDir, stack, options.config ?? {});
+    projectName = project.name;
+    statePath = path.resolve(options.stateFile ?? path.join(project.dir, ".pulumi-csp", `${stack}.json`));
+    const sf = new StateFile(statePath, passphraseFromEnv(env));
+    if (options.command !== "preview") sf.lock();
+    stateFile = sf;
+    const d = new Deployment({
       command: options.command,
       project,
       stack,
-      stateFile,
-      state,
+      stateFile: sf,
+      state: sf.load(project.name, stack),
       hostEnv: {
         ...env,
         // Dynamic providers receive the whole stack configuration (pulumi/pulumi#17229).
@@ -69,24 +92,27 @@ export async function runLocal(options: LocalRunOptions): Promise<RunSummary> {
       },
       log,
     });
-    deployment.warmUp();
+    deployment = d;
+    d.onFailure(() => signalError());
+    options.signal?.addEventListener("abort", () => d.interrupt(), { once: true });
+    d.warmUp();
     if (options.command === "preview" || options.command === "up") {
-      programErrors.push(...(await runProgram(project.main, project, stack, options.command, deployment)));
-      if (options.command === "up" && programErrors.length === 0 && !deployment.hasFailed) {
-        await deployment.deleteRemoved();
-      } else if (options.command === "preview" && programErrors.length === 0) {
-        await deployment.deleteRemoved();
-      }
+      await runProgram(project, stack, options.command, d, errored, onError);
+      if (programErrors.length === 0 && !d.hasFailed) await d.deleteRemoved();
     } else if (options.command === "refresh") {
-      await deployment.refresh();
+      await d.refresh();
     } else {
-      await deployment.destroyAll();
+      await d.destroyAll();
     }
   } catch (e) {
-    programErrors.push(e instanceof Error ? e.message : String(e));
+    onError(e);
   } finally {
     await deployment?.close();
-    stateFile.unlock();
+    stateFile?.unlock();
+    // Let rejections raised by the last RPCs reach the handler before removing it.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onError);
+    process.off("uncaughtException", onError);
   }
   const steps = deployment?.steps ?? [];
   const counts: Record<Operation | "failed", number> = {
@@ -106,7 +132,7 @@ export async function runLocal(options: LocalRunOptions): Promise<RunSummary> {
   return {
     runner: "pulumi-csp local runner",
     command: options.command,
-    project: project.name,
+    project: projectName,
     stack,
     stateFile: statePath,
     ok: errors.length === 0,
@@ -123,15 +149,19 @@ export async function runLocal(options: LocalRunOptions): Promise<RunSummary> {
 /**
  * Runs the program under the runner's monitor, like the Node language host: `runInPulumiStack`
  * around `require(main)` (a function export is called; its result or the module's exports become
- * the stack outputs). Returns the errors the program raised that the deployment did not record.
+ * the stack outputs). Returns when the program and its registrations are done, or at the first
+ * error (`errored`): the SDK leaves outputs of a failed registration unresolved, so waiting for
+ * the program could wait forever. Steps already in progress still complete.
  */
 async function runProgram(
-  main: string,
-  project: { name: string; dir: string; config: Record<string, string> },
+  project: PulumiProject,
   stack: string,
   command: "preview" | "up",
   deployment: Deployment,
-): Promise<string[]> {
+  errored: Promise<void>,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  const main = project.main;
   const req = createRequire(main);
   const rt: PulumiRuntime = {
     settings: req("@pulumi/pulumi/runtime/settings"),
@@ -144,6 +174,7 @@ async function runProgram(
     project.name,
     stack,
     command === "preview",
+    "organization", // what `pulumi.getOrganization()` returns with the CLI's local backend
   );
   rt.state.getStore().settings.options.rootDirectory = project.dir;
   await rt.settings.awaitFeatureSupport();
@@ -157,47 +188,26 @@ async function runProgram(
     }
   }
 
-  const errors: string[] = [];
-  // Like the language host, the first error ends the program: the SDK leaves outputs of a failed
-  // registration unresolved, so waiting for the program or its RPCs could wait forever. Steps
-  // already in progress still complete (as the engine lets in-flight steps finish).
-  let signalError: () => void = () => undefined;
-  const errored = new Promise<void>((resolve) => {
-    signalError = resolve;
-  });
-  deployment.onFailure(() => signalError());
-  const known = (message: string): boolean =>
-    deployment.errors.some((e) => message.includes(e.message)) || message.includes("an earlier step failed");
-  const onError = (err: unknown): void => {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!known(message) && !errors.includes(message)) errors.push(message);
-    signalError();
-  };
-  process.on("unhandledRejection", onError);
-  process.on("uncaughtException", onError);
   const cwd = process.cwd();
   process.chdir(project.dir);
+  let failed = false;
+  const failure = errored.then(() => {
+    failed = true;
+  });
   try {
     const program = rt.stack.runInPulumiStack(async () => {
       const exported = req(main) as unknown;
       return typeof exported === "function" ? await (exported as () => unknown)() : exported;
     });
-    await Promise.race([program.catch(onError), errored]);
-    if (errors.length === 0 && !deployment.hasFailed) {
-      await Promise.race([rt.settings.waitForRPCs().catch(onError), errored]);
-    }
+    await Promise.race([program.catch(onError), failure]);
+    if (!failed) await Promise.race([rt.settings.waitForRPCs().catch(onError), failure]);
     await deployment.settle();
   } finally {
     process.chdir(cwd);
-    // Let rejections raised by the last RPCs reach the handlers before removing them.
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off("unhandledRejection", onError);
-    process.off("uncaughtException", onError);
   }
-  if (rt.state.getStore().logErrorCount > 0 && errors.length === 0 && !deployment.hasFailed) {
-    errors.push("the program logged errors (see above)");
+  if (rt.state.getStore().logErrorCount > 0 && !failed && !deployment.hasFailed) {
+    onError(new Error("the program logged errors (see above)"));
   }
-  return errors;
 }
 
 /** Stack outputs for display: secrets as `[secret]`, unknowns as `[unknown]`. */

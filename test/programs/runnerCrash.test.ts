@@ -37,15 +37,10 @@ describe("a runner killed right after the first created resource", () => {
     let runner: ChildProcess | undefined;
     // "group-b" needs "a"'s output, so its create starts only after "a" is recorded. Hold that
     // second create, kill the runner, and drop the request unanswered (never committed).
-    service.holdNext(
-      "POST",
-      /^\/items$/,
-      (req) => {
-        runner?.kill("SIGKILL");
-        req.socket.destroy();
-      },
-      1,
-    );
+    service.holdNext({ method: "POST", path: /^\/items$/, skip: 1 }, (req) => {
+      runner?.kill("SIGKILL");
+      req.socket.destroy();
+    });
     const killed = await runProgram({
       command: "up",
       programDir,
@@ -78,6 +73,43 @@ describe("a runner killed right after the first created resource", () => {
     const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState;
     const ids = state.resources.filter((r) => r.kind === "dynamic").map((r) => r.id);
     expect(ids.sort()).toEqual([...service.items.keys()].sort());
+    expect(state.pendingOperations).toEqual([]);
+  });
+});
+
+describe("a runner interrupted with Ctrl-C during a create", () => {
+  it("lets the create finish, records it, starts nothing else and exits with an error", async () => {
+    service.reset();
+    const stateFile = path.join(dir, "interrupt.json");
+    const env = { FIXTURE_SERVICE_URL: service.url, PULUMI_CONFIG_PASSPHRASE: "crash-test" };
+    let runner: ChildProcess | undefined;
+    // The create of "a" is in progress when SIGINT arrives; "kept" (independent) may be too;
+    // "group-b" needs "a"'s output, so it would start after the interrupt.
+    service.holdNext(
+      { method: "POST", path: /^\/items$/, body: (b) => b.label === "alpha" },
+      (_req, release) => {
+        runner?.kill("SIGINT");
+        setTimeout(release, 300);
+      },
+    );
+    const result = await runProgram({
+      command: "up",
+      programDir,
+      stateFile,
+      env,
+      config: { "fixture:withKept": "true" },
+      onSpawn: (child) => {
+        runner = child;
+      },
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.errors.map((e) => e.message).join("\n")).toContain("interrupted");
+    expect([...service.items.values()].map((i) => i.label)).not.toContain("alpha-child");
+    expect(service.items.size).toBeGreaterThanOrEqual(1);
+    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState;
+    const recorded = state.resources.filter((r) => r.kind === "dynamic").map((r) => r.id);
+    // Every object the service holds is in the state; nothing started after the interrupt.
+    expect(recorded.sort()).toEqual([...service.items.keys()].sort());
     expect(state.pendingOperations).toEqual([]);
   });
 });
