@@ -30,6 +30,12 @@ export type CustomerTenantArgs = CustomerSpec;
 /** Options of {@link CustomerTenant}. */
 export interface CustomerTenantOptions extends pulumi.ComponentResourceOptions {
   /**
+   * `retainOnDelete` (unlike `protect`) is not inherited by Pulumi children; CustomerTenant passes
+   * it on to every child, so removing a customer marked this way deletes nothing in Microsoft's
+   * services (it only leaves the stack).
+   */
+  retainOnDelete?: boolean;
+  /**
    * Where the native providers' credentials are read from (default: this program's environment
    * and stack config). For tests and unusual setups.
    */
@@ -128,9 +134,13 @@ export class CustomerTenant extends pulumi.ComponentResource {
     this.key = key;
     this.account = spec.account ?? "default";
     const account = spec.account === undefined ? {} : { account: spec.account };
+    // Pulumi passes `protect` on to children but not `retainOnDelete`: pass it on explicitly, so
+    // `retainOnDelete` on the component lets a customer leave the program without any delete.
+    const retain = componentOpts.retainOnDelete === true ? { retainOnDelete: true } : {};
     const child = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
       parent: this,
       dependsOn,
+      ...retain,
     });
 
     // Customer and agreement.
@@ -147,7 +157,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         onDelete: c.onDelete,
         ...account,
       }),
-      { parent: this },
+      { parent: this, ...retain },
     );
     // Identifiers are taken from the children's resource ids where the id is the value (customer
     // id, Azure subscription id, user object id, GDAP relationship id): a preview of an update

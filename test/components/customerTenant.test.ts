@@ -170,6 +170,7 @@ interface Captured {
   name: string;
   parent?: string;
   dependsOn: string[];
+  retainOnDelete?: boolean;
 }
 
 /** Constructs a CustomerTenant and captures every resource's options; waits until all are registered. */
@@ -194,6 +195,7 @@ async function declare(
       name: args.name,
       ...(args.opts.parent ? { parent: names.get(args.opts.parent) ?? "(outside)" } : {}),
       dependsOn: dependsOn.map((r) => names.get(r) ?? "(unknown)"),
+      ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}),
     });
     return undefined;
   };
@@ -411,6 +413,15 @@ describe("CustomerTenant children", () => {
     const after = await declare(renamed);
     expect([...after.resources.keys()].sort()).toEqual([...before.resources.keys()].sort());
     expect(after.inputs("contoso-sub-prod")).toMatchObject({ key: "prod", displayName: "Contoso Prod (EU)" });
+  });
+
+  it("passes retainOnDelete on to every child, so removing the customer deletes nothing", async () => {
+    const plain = await declare({ ...fullSpec(), key: "contoso-kept" });
+    expect([...plain.resources.values()].filter((r) => r.retainOnDelete)).toEqual([]);
+    const kept = await declare({ ...fullSpec(), key: "contoso-kept2" }, { retainOnDelete: true });
+    const children = [...kept.resources.values()].filter((r) => r.name !== "contoso-kept2");
+    expect(children.length).toBe(20);
+    for (const child of children) expect(child.retainOnDelete, child.name).toBe(true);
   });
 
   it("declares only the customer and its agreement for a minimal spec", async () => {
