@@ -527,9 +527,13 @@ export const customerSpecSchema = baseSchema.superRefine(crossFieldRules).meta({
 
 /** One customer as declared in a spec file; also the args of `CustomerTenant`. */
 export type CustomerSpec = z.infer<typeof baseSchema>;
+/** An RBAC role assignment of a customer spec (`azurePlan.roleAssignments`, `subscriptions[].roleAssignments`). */
 export type CustomerSpecRoleAssignment = z.infer<typeof roleAssignmentSchema>;
+/** An extra Azure subscription of a customer spec (`subscriptions[]`). */
 export type CustomerSpecSubscription = z.infer<typeof subscriptionSchema>;
+/** A user of a customer spec (`users[]`). */
 export type CustomerSpecUser = z.infer<typeof userSchema>;
+/** An application registration of a customer spec (`applications[]`). */
 export type CustomerSpecApplication = z.infer<typeof applicationSchema>;
 
 /** The JSON Schema (draft-07, for the YAML language server) generated from {@link customerSpecSchema}. */
