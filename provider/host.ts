@@ -1,5 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHandlerContext } from "./context";
+import { withoutEngineKeys } from "./engineKeys";
 import { getHandler } from "./handlers/registry";
 import type { HandlerContext, ResourceHandler } from "./handlers/types";
 
@@ -29,7 +30,7 @@ const providers = new Map<string, dynamic.ResourceProvider>();
 export function handler(type: string): dynamic.ResourceProvider {
   const existing = providers.get(type);
   if (existing) return existing;
-  const h: ResourceHandler = getHandler(type);
+  const h: ResourceHandler = withoutEngineKeys(getHandler(type));
   const provider: dynamic.ResourceProvider = {
     async configure(req) {
       // The first configure wins; every type shares the same stack configuration.

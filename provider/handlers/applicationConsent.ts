@@ -17,7 +17,6 @@ import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -350,13 +349,13 @@ async function remove(_id: string, props: Props, ctx: HandlerContext) {
 }
 
 export const applicationConsentHandler: ResourceHandler<ApplicationConsentInputs, ApplicationConsentOutputs> =
-  withoutEngineKeys({
+  {
     check,
     diff,
     create,
     read,
     update,
     delete: remove,
-  });
+  };
 
 registerHandler("ApplicationConsent", applicationConsentHandler);

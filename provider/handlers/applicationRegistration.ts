@@ -32,7 +32,6 @@ import { initFailed, isConflict, isLostResponse } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { unknownKeys } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -555,13 +554,13 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
 export const applicationRegistrationHandler: ResourceHandler<
   ApplicationRegistrationInputs,
   ApplicationRegistrationOutputs
-> = withoutEngineKeys({
+> = {
   check,
   diff,
   create,
   read,
   update,
   delete: remove,
-});
+};
 
 registerHandler("ApplicationRegistration", applicationRegistrationHandler);

@@ -263,7 +263,6 @@ function pendingOutputs(inputs: AzurePlanInputs, orderId: string, adopted: boole
 function inputsWithout(inputs: AzurePlanInputs): Omit<AzurePlanInputs, "status" | "friendlyName"> {
   const { status: _status, friendlyName: _friendlyName, ...rest } = inputs;
   const out: Record<string, unknown> = { ...rest };
-  delete out["__provider"];
   for (const k of ["subscriptionId", "orderId", "azureSubscriptionId", "adopted", "deletionBehavior"])
     delete out[k];
   return out as Omit<AzurePlanInputs, "status" | "friendlyName">;

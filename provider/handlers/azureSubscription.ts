@@ -237,7 +237,6 @@ function assertPurchaseAllowed(inputs: AzureSubscriptionInputs, config: CspConfi
 function inputsOnly(state: object): AzureSubscriptionInputs {
   const out: Record<string, unknown> = { ...state };
   for (const k of [
-    "__provider",
     "azureSubscriptionId",
     "entitlementStatus",
     "planSubscriptionId",

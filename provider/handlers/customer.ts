@@ -300,7 +300,6 @@ function adminUpn(userName: string | undefined, domain: string): string | undefi
 function inputsOnly(state: object): CustomerInputs {
   const out: Record<string, unknown> = { ...state };
   for (const k of OUTPUT_KEYS) if (k !== "companyName" && k !== "billingProfile") delete out[k];
-  delete out["__provider"];
   return out as unknown as CustomerInputs;
 }
 

@@ -304,7 +304,6 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
         (a) => sameContact(a.primaryContact, current?.primaryContact) && a.dateAgreed === current?.dateAgreed,
       ) ?? existing[0]!;
     const outs: AgreementState = stripUndefined({ ...props, attestation: toRecord(match, props.templateId) });
-    delete (outs as unknown as Record<string, unknown>)["__provider"];
     return { id, props: outs };
   },
 

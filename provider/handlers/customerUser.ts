@@ -26,7 +26,6 @@ import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { setChanges } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -470,14 +469,13 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
   }
 }
 
-export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUserOutputs> =
-  withoutEngineKeys({
-    check,
-    diff,
-    create,
-    read,
-    update,
-    delete: remove,
-  });
+export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUserOutputs> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
 
 registerHandler("CustomerUser", customerUserHandler);

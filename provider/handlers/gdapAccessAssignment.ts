@@ -23,7 +23,6 @@ import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
 import { containsUnknown } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -311,13 +310,13 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
 export const gdapAccessAssignmentHandler: ResourceHandler<
   GdapAccessAssignmentInputs,
   GdapAccessAssignmentOutputs
-> = withoutEngineKeys({
+> = {
   check,
   diff,
   create,
   read,
   update,
   delete: remove,
-});
+};
 
 registerHandler("GdapAccessAssignment", gdapAccessAssignmentHandler);

@@ -24,7 +24,6 @@ import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
 import { containsUnknown } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
@@ -361,14 +360,13 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
   }
 }
 
-export const gdapRelationshipHandler: ResourceHandler<GdapRelationshipInputs, GdapRelationshipOutputs> =
-  withoutEngineKeys({
-    check,
-    diff,
-    create,
-    read,
-    update,
-    delete: remove,
-  });
+export const gdapRelationshipHandler: ResourceHandler<GdapRelationshipInputs, GdapRelationshipOutputs> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
 
 registerHandler("GdapRelationship", gdapRelationshipHandler);

@@ -21,7 +21,6 @@ import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid } from "./identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
@@ -324,14 +323,13 @@ async function remove(_id: string, props: Props, ctx: HandlerContext) {
   }
 }
 
-export const permissionGrantHandler: ResourceHandler<PermissionGrantInputs, PermissionGrantOutputs> =
-  withoutEngineKeys({
-    check,
-    diff,
-    create,
-    read,
-    update,
-    delete: remove,
-  });
+export const permissionGrantHandler: ResourceHandler<PermissionGrantInputs, PermissionGrantOutputs> = {
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
 
 registerHandler("PermissionGrant", permissionGrantHandler);

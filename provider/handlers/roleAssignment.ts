@@ -17,7 +17,6 @@ import { hasServiceCode, sleep as realSleep, validationError } from "./identity/
 import { armOnBehalfOf } from "./identity/identities";
 import { account, guid, isGuid } from "./identity/schemas";
 import { containsUnknown } from "./identity/unknowns";
-import { withoutEngineKeys } from "./identity/withoutEngineKeys";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
@@ -311,7 +310,7 @@ export function createRoleAssignmentHandler(
     await deleteRoleAssignmentById(ctx.api(props.account).arm, armOnBehalfOf(props.tenantId), id);
   }
 
-  return withoutEngineKeys({ check, diff, create, read, update, delete: remove });
+  return { check, diff, create, read, update, delete: remove };
 }
 
 /** Role definition GUID from `roleDefinitionId`, or by resolving `roleName` at the scope. */

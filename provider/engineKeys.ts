@@ -1,10 +1,11 @@
-import type { ResourceHandler } from "../types";
+import type { ResourceHandler } from "./handlers/types";
 
 /**
  * The dynamic-provider host passes the engine's own `__provider` input (the provider module text)
- * in `news`, `olds`, create inputs and stored props, and adds it back to everything a handler
- * returns. Handlers validate inputs strictly (unknown keys are mistakes), so this wrapper hides the
- * key from them in both directions.
+ * in `news`, `olds`, create inputs and stored props, and adds it back to what `check`, `create`
+ * and `update` return (see `cmd/dynamic-provider` in @pulumi/pulumi). Handlers validate inputs
+ * strictly (an unknown key is a mistake), so the host (`host.ts`) wraps every handler with this,
+ * hiding the key in both directions.
  */
 const ENGINE_KEYS = ["__provider"];
 
