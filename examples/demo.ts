@@ -47,10 +47,12 @@ async function main(): Promise<number> {
       ...emulator.env,
       PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEMO_PASSPHRASE,
     };
+    // The partner's AdminAgents group keeps Owner on every subscription the demo buys.
+    const config = { adminAgentsGroupId: emulator.seed.adminAgentsGroupId };
     const engine =
       !forceRunner && pulumiCliOnPath()
-        ? pulumiCliEngine(root, demoDir, env)
-        : localRunnerEngine(root, demoDir, env);
+        ? pulumiCliEngine(root, demoDir, env, config)
+        : localRunnerEngine(root, demoDir, env, config);
     say(
       `pulumi-csp demo: emulator at ${emulator.url} (data in ${path.relative(root, demoDir) || demoDir}/emulator), engine: ${engine.name}`,
     );
@@ -96,7 +98,14 @@ async function main(): Promise<number> {
   }
 }
 
-function localRunnerEngine(root: string, demoDir: string, env: Record<string, string>): Engine {
+type ProgramConfig = Record<string, string>;
+
+function localRunnerEngine(
+  root: string,
+  demoDir: string,
+  env: Record<string, string>,
+  config: ProgramConfig,
+): Engine {
   const stateFile = path.join(demoDir, "quickstart-state.json");
   const programDir = path.join(root, QUICKSTART);
   let last: RunSummary | undefined;
@@ -105,7 +114,7 @@ function localRunnerEngine(root: string, demoDir: string, env: Record<string, st
     showsOutputs: true,
     async run(command) {
       const cmd: Command = command === "preview-no-changes" ? "preview" : command;
-      const result = await runProgram({ command: cmd, programDir, stateFile, env, stack: "dev" });
+      const result = await runProgram({ command: cmd, programDir, stateFile, env, config, stack: "dev" });
       last = result;
       let ok = result.ok && result.exitCode === 0;
       let text = formatSummary(result);
@@ -122,7 +131,12 @@ function localRunnerEngine(root: string, demoDir: string, env: Record<string, st
   };
 }
 
-function pulumiCliEngine(root: string, demoDir: string, env: Record<string, string>): Engine {
+function pulumiCliEngine(
+  root: string,
+  demoDir: string,
+  env: Record<string, string>,
+  config: ProgramConfig,
+): Engine {
   const cwd = path.join(root, QUICKSTART);
   const backend = path.join(demoDir, "pulumi");
   fs.mkdirSync(backend, { recursive: true });
@@ -156,7 +170,9 @@ function pulumiCliEngine(root: string, demoDir: string, env: Record<string, stri
         destroy: ["destroy", "--yes"],
         "preview-no-changes": ["preview", "--expect-no-changes"],
       };
-      const r = pulumi(args[command]);
+      const configArgs =
+        command === "destroy" ? [] : Object.entries(config).flatMap(([k, v]) => ["--config", `${k}=${v}`]);
+      const r = pulumi([...args[command], ...configArgs]);
       return { ok: r.status === 0, text: "" };
     },
     async outputs() {

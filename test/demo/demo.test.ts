@@ -68,6 +68,8 @@ describe("npm run demo with the local runner", () => {
     expect(run.stdout).toContain("engine: local runner");
     expect(run.stdout).toMatch(/\+\s+csp:AzurePlan\s+\S+\s+create\s+\[BILLABLE PURCHASE\]/);
     expect(run.stdout).toMatch(/csp:Customer\s+\S+\s+created/);
+    // The partner's AdminAgents group is declared Owner on the bought subscription.
+    expect(run.stdout).toMatch(/csp:RoleAssignment\s+contoso-rbac-dev-partner-partner\s+created/);
     expect(run.stdout).toContain("customerId:");
     expect(run.stdout).toContain("domain:");
     expect(run.stdout).toContain("No changes");
@@ -130,10 +132,14 @@ describe("npm run demo with a pulumi CLI on PATH", () => {
     expect(calls).toEqual([
       "version",
       "stack select dev --create --non-interactive",
-      "preview --diff --non-interactive",
-      "up --yes --skip-preview --non-interactive",
+      expect.stringMatching(/^preview --diff --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/),
+      expect.stringMatching(
+        /^up --yes --skip-preview --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/,
+      ),
       "stack output --json --non-interactive",
-      "preview --expect-no-changes --non-interactive",
+      expect.stringMatching(
+        /^preview --expect-no-changes --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/,
+      ),
     ]);
     const first = fs.readFileSync(log, "utf8").split("\n")[1] ?? "";
     expect(first).toContain(`backend=file://${path.join(scratch, "cli", "pulumi")}`);
