@@ -1,38 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../cli/doctorChecks";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
 import { cliEnv, leakedSecrets, ScriptedBrowser, tempDir } from "./cliTestKit";
 
 const ROOT = join(__dirname, "..", "..");
 const MAIN = join(ROOT, "dist", "cli", "main.js");
 
-/** Newest modification time of the .ts files under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds `dist/` with `tsc -p .` unless dist/cli/main.js is newer than the CLI and provider sources. */
+/** `npm test` builds dist/ first; a stale build of the CLI or the provider fails loudly. */
 function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, "cli")), newestSource(join(ROOT, "provider")));
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= sources) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT], {
-      cwd: ROOT,
-      stdio: "pipe",
-    });
-  } catch {
-    // tsc emits even when other areas have type errors; only a missing output is fatal.
-  }
-  if (!existsSync(MAIN)) throw new Error("dist/cli/main.js was not built");
+  assertBuilt(ROOT, [...sourcesUnder(ROOT, "cli"), ...sourcesUnder(ROOT, "provider")]);
 }
 
 interface ProcessRun {

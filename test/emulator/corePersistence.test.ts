@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
+import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
 import { appForm, ask, tokenRequest, userForm } from "./coreTestKit";
 
 const PC = "https://api.partnercenter.microsoft.com";
@@ -68,28 +69,11 @@ describe("file-backed emulator", () => {
   });
 });
 
-/** Builds dist/ when the compiled emulator is missing or older than its sources. */
+/** The compiled emulator CLI; `npm test` builds dist/ first, a stale build fails loudly. */
 function ensureBuilt(): string {
-  const main = join(process.cwd(), "dist/emulator/main.js");
-  const newestSource = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(
-        max,
-        e.isDirectory() ? newestSource(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0,
-      );
-    }, 0);
-  if (!existsSync(main) || statSync(main).mtimeMs < newestSource(join(process.cwd(), "emulator"))) {
-    try {
-      execFileSync(process.execPath, [join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "."], {
-        stdio: "ignore",
-      });
-    } catch {
-      // tsc emits despite type errors elsewhere in the tree; the existence check below decides.
-    }
-  }
-  expect(existsSync(main)).toBe(true);
-  return main;
+  const root = process.cwd();
+  assertBuilt(root, sourcesUnder(root, "emulator"));
+  return join(root, "dist/emulator/main.js");
 }
 
 describe("npm run emulator", () => {

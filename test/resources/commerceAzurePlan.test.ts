@@ -365,7 +365,7 @@ describe("AzurePlan lifecycle", () => {
       const pending = err.properties as never;
       expect((await azurePlanHandler.diff(err.id!, pending, plan(customerId), buyer)).changes).toBe(true);
       const read = await azurePlanHandler.read(err.id!, pending, buyer);
-      const done = read.props as Record<string, unknown>;
+      const done = read.props as unknown as Record<string, unknown>;
       expect(done["status"]).toBe("active");
       expect(done["orderId"]).toBe(err.id);
       expect((await plansAndOrders(customerId)).plans).toEqual([done["subscriptionId"]]);

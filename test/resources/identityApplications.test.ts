@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getApplication, removeApplicationPassword } from "../../provider/clients/graph/applications";
+import { assignAppRole } from "../../provider/clients/graph/appRoleAssignments";
 import {
   createApplicationConsent,
   getApplicationConsent,
@@ -353,7 +354,6 @@ describe("PermissionGrant", () => {
 
     // Drift: a role added outside Pulumi shows on refresh.
     const graphCtx = t.ctx.api().graph;
-    const { assignAppRole } = await import("../../provider/clients/graph/appRoleAssignments");
     await assignAppRole(
       graphCtx,
       customerTenantApp(customerId),
