@@ -394,8 +394,10 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
 
 /**
  * Replays the create with the same `MS-RequestId`: Partner Center answers the stored response of
- * the earlier create (customer create is documented as idempotent). When the service no longer
- * remembers the key, the replay fails because the domain is taken: nothing is created twice.
+ * the earlier create (customer create is documented as idempotent). A replay naming a deleted
+ * customer leads to the next key of the chain (see {@link unlessReplayOfDeleted}). When the
+ * service no longer remembers the key, the replay fails because the domain is taken: nothing is
+ * created twice.
  */
 async function replayCreate(
   api: CspApi,
@@ -403,13 +405,25 @@ async function replayCreate(
   key: string,
   existingId: string,
 ): Promise<PcCustomer | undefined> {
-  try {
-    const customer = await createCustomer(api.partnerCenter, body, key);
-    return customer.id.toLowerCase() === existingId.toLowerCase() ? customer : undefined;
-  } catch (e) {
-    if (isCspError(e) && !isLostResponse(e)) return undefined;
-    throw e;
+  const domain = body.companyProfile.domain;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let customer: PcCustomer;
+    try {
+      customer = await createCustomer(api.partnerCenter, body, key);
+    } catch (e) {
+      if (isCspError(e) && !isLostResponse(e)) return undefined;
+      throw e;
+    }
+    if (customer.id.toLowerCase() === existingId.toLowerCase()) return customer;
+    if (await getCustomer(api.partnerCenter, customer.id)) return undefined;
+    key = replayKey(api, domain, customer.id);
   }
+  return undefined;
+}
+
+/** The create key after a replay named the deleted customer `staleId`. */
+function replayKey(api: CspApi, domain: string, staleId: string): string {
+  return deterministicUuid("customer-create", api.account, domain, staleId.toLowerCase());
 }
 
 async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContext): Promise<PcCustomer> {
@@ -444,7 +458,8 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
   }
 
   try {
-    return await createCustomer(pc, body, key);
+    const created = await createCustomer(pc, body, key);
+    return await unlessReplayOfDeleted(api, body, created);
   } catch (e) {
     if (!isLostResponse(e)) throw e;
     // The answer was lost even after the pipeline's retries: the customer may exist.
@@ -461,6 +476,24 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
     }
     throw e;
   }
+}
+
+/**
+ * The domain was free before this create, so no live customer holds it: an answer naming an
+ * existing customer is this create, but an answer naming a customer that no longer exists is
+ * Partner Center replaying an earlier create under the same `MS-RequestId` whose customer was
+ * deleted since (integration sandbox: delete, then declare the customer again). Then the create is
+ * sent once more under a key derived from the stale id, still deterministic so a crash between
+ * the two creates replays rather than duplicates. (How long the service remembers request ids is
+ * not published [U]; the emulator keeps them a day.)
+ */
+async function unlessReplayOfDeleted(
+  api: CspApi,
+  body: PcCustomerCreateRequest,
+  created: PcCustomer,
+): Promise<PcCustomer> {
+  if (await getCustomer(api.partnerCenter, created.id)) return created;
+  return createCustomer(api.partnerCenter, body, replayKey(api, body.companyProfile.domain, created.id));
 }
 
 /** GET for the current ETag, PUT with If-Match; one more round when the ETag went stale (2055). */

@@ -266,6 +266,21 @@ describe("Customer create is safe to retry", () => {
     expect(await customersWithDomain(`${domainPrefix}.onmicrosoft.com`)).toEqual([first.id]);
   });
 
+  it("creates a new tenant after a sandbox delete instead of replaying the deleted customer's create", async () => {
+    const domainPrefix = prefix();
+    const first = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
+    await customerHandler.delete(first.id, first.state, t.ctx);
+    expect(await customersWithDomain(`${domainPrefix}.onmicrosoft.com`)).toEqual([]);
+    // Declared again: the same deterministic MS-RequestId would replay the deleted customer.
+    const again = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
+    expect(again.id).not.toBe(first.id);
+    expect(await customersWithDomain(`${domainPrefix}.onmicrosoft.com`)).toEqual([again.id]);
+    // A crash after that create, and the create runs again: still one customer, the same one.
+    const third = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
+    expect(third.id).toBe(again.id);
+    expect(await customersWithDomain(`${domainPrefix}.onmicrosoft.com`)).toEqual([again.id]);
+  });
+
   it("refuses to take over a customer it did not create unless adopt says so", async () => {
     const domainPrefix = prefix();
     const domain = `${domainPrefix}.onmicrosoft.com`;
