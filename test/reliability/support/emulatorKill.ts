@@ -1,0 +1,134 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator } from "../../../emulator/index";
+import { runProgram } from "../../harness/runProgram";
+import type { StackState } from "../../harness/stackState";
+import { type CensusEntry, type Duplicate, findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
+import { spawnEmulator } from "./emulatorProcess";
+
+/** The outcome of one emulator kill in the middle of a program's `up`, its restart, and `up` again. */
+export interface EmulatorKillOutcome {
+  /** Provider writes the emulator had answered when the snapshot before the kill was taken. */
+  answeredBeforeKill: number;
+  /** Objects in the snapshot taken just before the kill (customer, consent, users...). */
+  snapshotSize: number;
+  /** Whether the `up` in progress failed (it should: its emulator died under it). */
+  interruptedRunFailed: boolean;
+  /** The data directory after the kill: no torn state file, no temp file after the restart. */
+  loaded: boolean;
+  /** Objects in the snapshot taken just before the kill that the restarted emulator lacks. */
+  lost: CensusEntry[];
+  /** Resource ids the stack recorded (each answered before the kill) that the restarted emulator lacks. */
+  recordedMissing: string[];
+  rerunOk: boolean;
+  rerunErrors: string[];
+  duplicates: Duplicate[];
+  orphans: CensusEntry[];
+  /** Program resources without an id (or pending) after the re-run. */
+  incomplete: string[];
+  /** What a preview after the re-run would still change (empty: converged). */
+  previewChanges: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts a file-backed emulator process in `dataDir` (empty), runs `up` of `programDir` against it
+ * and SIGKILLs the emulator as soon as it has answered `killAfterWrites` provider writes, while the
+ * program's other writes are in flight. Then restarts the emulator from the same directory,
+ * checks that everything acknowledged is still there, runs `up` again and a preview.
+ */
+export async function killEmulatorDuringUp(options: {
+  dataDir: string;
+  programDir: string;
+  stateFile: string;
+  passphrase: string;
+  killAfterWrites: number;
+  config?: Record<string, string>;
+}): Promise<EmulatorKillOutcome> {
+  const first = await spawnEmulator(options.dataDir);
+  const runEnv = (env: Record<string, string>) => ({
+    ...env,
+    PULUMI_CONFIG_PASSPHRASE: options.passphrase,
+    // The emulator is gone for good: fail fast instead of backing off for a minute.
+    CSP_MAX_RETRIES: "1",
+  });
+  const run = (command: "up" | "preview", env: Record<string, string>) =>
+    runProgram({
+      command,
+      programDir: options.programDir,
+      stateFile: options.stateFile,
+      env: runEnv(env),
+      ...(options.config ? { config: options.config } : {}),
+    });
+
+  const interrupted = run("up", first.env);
+  let snapshot: CensusEntry[] = [];
+  let answered = 0;
+  for (;;) {
+    const writes = (await first.admin.requestLog({ writesOnly: true })).filter(
+      (e) => e.service !== "identity" && e.method !== "GET" && e.status > 0 && e.status < 400,
+    );
+    answered = writes.length;
+    if (answered >= options.killAfterWrites) {
+      snapshot = takeCensus(await first.admin.state());
+      break;
+    }
+    if (first.child.exitCode !== null) break;
+    await sleep(5);
+  }
+  await first.kill();
+  const interruptedRun = await interrupted;
+
+  const leftovers = fs.readdirSync(options.dataDir).filter((n) => n.endsWith(".tmp"));
+  const second = await startEmulator({ dataDir: options.dataDir });
+  try {
+    const loaded = fs.readdirSync(options.dataDir).filter((n) => n.endsWith(".tmp")).length === 0;
+    const after = takeCensus(await second.admin.state());
+    const present = new Set(after.map((e) => `${e.kind}|${e.id}`));
+    const lost = snapshot.filter((e) => !present.has(`${e.kind}|${e.id}`));
+
+    // Ids the stack recorded were answered before the kill. Plain ids appear verbatim in the
+    // emulator's state; composite ids (consent, agreement, grant) are checked part by part.
+    const worldText = JSON.stringify(await second.admin.state()).toLowerCase();
+    const recorded: StackState = fs.existsSync(options.stateFile)
+      ? (JSON.parse(fs.readFileSync(options.stateFile, "utf8")) as StackState)
+      : ({ resources: [] } as unknown as StackState);
+    const recordedMissing = recorded.resources
+      .filter((r) => r.kind === "dynamic" && r.id)
+      .map((r) => r.id as string)
+      .filter(
+        (id) =>
+          !id
+            .split("/")
+            .filter(Boolean)
+            .every((part) => worldText.includes(part.toLowerCase())),
+      );
+
+    const rerun = await run("up", second.env);
+    const state = JSON.parse(fs.readFileSync(options.stateFile, "utf8")) as StackState;
+    const census = takeCensus(await second.admin.state());
+    const preview = await run("preview", second.env);
+    return {
+      answeredBeforeKill: answered,
+      snapshotSize: snapshot.length,
+      interruptedRunFailed: !interruptedRun.ok,
+      loaded: loaded && leftovers.every((n) => !fs.existsSync(path.join(options.dataDir, n))),
+      lost,
+      recordedMissing,
+      rerunOk: rerun.ok,
+      rerunErrors: rerun.errors.map((e) => `${e.name ?? ""}: ${e.message}`),
+      duplicates: findDuplicates(census),
+      orphans: findOrphans(census, fs.readFileSync(options.stateFile, "utf8")),
+      incomplete: [
+        ...state.resources.filter((r) => r.kind === "dynamic" && !r.id).map((r) => r.name),
+        ...state.pendingOperations.map((p) => `pending ${p.operation} ${p.urn}`),
+      ],
+      previewChanges: preview.ok
+        ? preview.resources.filter((r) => r.op !== "same" && !r.unmanaged).map((r) => `${r.op} ${r.name}`)
+        : [`preview failed: ${JSON.stringify(preview.errors)}`],
+    };
+  } finally {
+    await second.stop();
+  }
+}

@@ -1,0 +1,159 @@
+import type { ChildProcess } from "node:child_process";
+import type { EmulatorAdmin, RequestLogEntry } from "../../../emulator/index";
+import { type RunProgramOptions, type RunProgramResult, runProgram } from "../../harness/runProgram";
+
+/**
+ * One provider write of a program run, as a place to kill the runner: the `occurrence`-th request
+ * matching `method` + `pathPattern` at `service` (ids in the path are wildcards, so the point is
+ * found again in a run that creates objects with other ids).
+ */
+export interface KillPoint {
+  /** 1-based position among the run's provider writes (for reports). */
+  step: number;
+  service: RequestLogEntry["service"];
+  method: string;
+  pathPattern: string;
+  /** Which matching request (1 = the first). */
+  occurrence: number;
+  /** `POST /v1/customers/{id}/carts/{id}/checkout` (for reports). */
+  label: string;
+}
+
+/**
+ * How the runner dies:
+ * - `inFlight`: the write is held at the emulator, the runner is killed while it waits, and the
+ *   emulator then commits the write to a caller that is gone (the object exists, no state has it);
+ * - `answered`: the runner is killed as soon as the emulator has answered the write (the state
+ *   may or may not have recorded it yet).
+ */
+export type KillMode = "inFlight" | "answered";
+
+/** How long the emulator holds the write in `inFlight` mode before committing it. */
+const HOLD_MS = 600;
+const POLL_MS = 10;
+/** A kill point not reached within this time means the run took another path. */
+const REACH_TIMEOUT_MS = 60_000;
+
+// GUIDs, GUID pairs (GDAP relationship ids), hex order ids and other long opaque segments.
+const ID_SEGMENT =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-.+)?|[0-9a-f]{10,}|[A-Za-z0-9_-]{32,})$/i;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Path pattern of a logged request with every id segment made a wildcard. */
+export function pathPatternOf(path: string): { pattern: string; label: string } {
+  const segments = path.split("/");
+  const pattern = segments.map((s) => (ID_SEGMENT.test(s) ? "[^/]+" : escapeRegex(s))).join("/");
+  const label = segments.map((s) => (ID_SEGMENT.test(s) ? "{id}" : s)).join("/");
+  return { pattern: `^${pattern}$`, label };
+}
+
+/**
+ * The provider writes of a run (Partner Center, Graph and ARM requests that changed the
+ * emulator's state; token requests and reads with side effects are left out), as kill points.
+ */
+export function killPointsOf(log: RequestLogEntry[]): KillPoint[] {
+  const seen = new Map<string, number>();
+  const points: KillPoint[] = [];
+  for (const e of log) {
+    if (!e.write || e.service === "identity" || e.method === "GET" || e.status >= 400) continue;
+    const { pattern, label } = pathPatternOf(e.path);
+    const k = `${e.service} ${e.method} ${pattern}`;
+    const occurrence = (seen.get(k) ?? 0) + 1;
+    seen.set(k, occurrence);
+    points.push({
+      step: points.length + 1,
+      service: e.service,
+      method: e.method,
+      pathPattern: pattern,
+      occurrence,
+      label: `${e.method} ${e.service} ${label}${occurrence > 1 ? ` (#${occurrence})` : ""}`,
+    });
+  }
+  return points;
+}
+
+export interface KilledRun {
+  /** Whether the runner was killed at the point (false: the run never reached it and finished). */
+  killed: boolean;
+  result: RunProgramResult;
+  /** `inFlight`: whether the held write then committed at the emulator (status < 400). */
+  committedAfterKill?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function lastSeq(admin: EmulatorAdmin): Promise<number> {
+  return (await admin.requestLog()).at(-1)?.seq ?? 0;
+}
+
+/**
+ * Runs `up` (child-process runner) and SIGKILLs the runner at `point` in `mode`. The emulator's
+ * faults are cleared afterwards. In `inFlight` mode it waits until the held write has been
+ * handled, so a following run does not race with it.
+ */
+export async function upKilledAt(
+  admin: EmulatorAdmin,
+  point: KillPoint,
+  mode: KillMode,
+  options: Omit<RunProgramOptions, "command" | "onSpawn" | "mode">,
+): Promise<KilledRun> {
+  const since = await lastSeq(admin);
+  const match = { service: point.service, method: point.method, pathPattern: point.pathPattern };
+  let holdId: string | undefined;
+  if (mode === "inFlight") {
+    if (point.occurrence > 1) {
+      // Faults are taken in the order they were added: let the earlier matches through untouched.
+      await admin.addFault({ ...match, count: point.occurrence - 1, action: { type: "latency", ms: 0 } });
+    }
+    holdId = (await admin.addFault({ ...match, count: 1, action: { type: "latency", ms: HOLD_MS } })).id;
+  }
+
+  let child: ChildProcess | undefined;
+  let finished = false;
+  let killed = false;
+  const run = runProgram({
+    ...options,
+    command: "up",
+    onSpawn: (c) => {
+      child = c;
+    },
+  }).finally(() => {
+    finished = true;
+  });
+
+  const reached = async (): Promise<boolean> => {
+    if (mode === "inFlight") return !(await admin.faults()).some((f) => f.id === holdId);
+    const hits = await admin.requestLog({ ...match, sinceSeq: since });
+    return hits.filter((h) => h.status > 0 && h.status < 400).length >= point.occurrence;
+  };
+  const deadline = Date.now() + REACH_TIMEOUT_MS;
+  while (!finished && Date.now() < deadline) {
+    if (await reached()) {
+      killed = child?.kill("SIGKILL") ?? false;
+      break;
+    }
+    await sleep(POLL_MS);
+  }
+  const result = await run;
+  let committedAfterKill: boolean | undefined;
+  if (mode === "inFlight" && killed) {
+    // The held request is handled HOLD_MS after it arrived; wait until the emulator logged it.
+    for (let i = 0; i < 200 && committedAfterKill === undefined; i++) {
+      const hits = (await admin.requestLog({ ...match, sinceSeq: since })).filter(
+        (h) => h.fault === "latency",
+      );
+      if (hits.length >= point.occurrence) {
+        // The earlier matches passed with no delay; the held one is the slowest.
+        const held = hits.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
+        committedAfterKill = held.status > 0 && held.status < 400;
+      } else {
+        await sleep(25);
+      }
+    }
+  }
+  await admin.clearFaults();
+  return { killed: killed && result.signal === "SIGKILL", result, committedAfterKill };
+}
