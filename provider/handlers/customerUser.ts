@@ -123,14 +123,26 @@ const UPDATABLE: (keyof CustomerUserInputs & string)[] = [
   "roles",
 ];
 
-async function check(_olds: Partial<CustomerUserInputs>, news: CustomerUserInputs, ctx: HandlerContext) {
+async function check(olds: Partial<CustomerUserInputs>, news: CustomerUserInputs, ctx: HandlerContext) {
   const result = validateWithSecretSafety(news);
   const failures: CheckFailure[] = [...(result.failures ?? [])];
   failures.push(...roleFailures(news.roles));
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
-  // The UPN's domain must be a domain of the customer: a read, only when both values are known.
-  if (!isUnknown(news.customerId) && !isUnknown(news.userPrincipalName) && !isUnknown(news.account)) {
+  // The UPN's domain must be a domain of the customer: a read, only when both values are known,
+  // and only for a new user or one whose customer, UPN or account changes. An unchanged user was
+  // checked before it was created, so a no-op preview or up costs no call.
+  const unchanged =
+    olds.customerId === inputs.customerId &&
+    olds.account === inputs.account &&
+    typeof olds.userPrincipalName === "string" &&
+    olds.userPrincipalName.toLowerCase() === inputs.userPrincipalName.toLowerCase();
+  if (
+    !unchanged &&
+    !isUnknown(news.customerId) &&
+    !isUnknown(news.userPrincipalName) &&
+    !isUnknown(news.account)
+  ) {
     const domainFailure = await checkDomain(inputs, ctx);
     if (domainFailure) return { failures: [domainFailure] };
   }
