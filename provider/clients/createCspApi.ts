@@ -4,7 +4,7 @@ import type { TokenProvider } from "../auth/tokenProvider";
 import type { AccountCredentials, CspConfig } from "../configTypes";
 import { configError } from "../errors";
 import { createDispatcher } from "../http/dispatcher";
-import { createTokenBucketLimiter, type RateLimiter } from "../http/rateLimiter";
+import { createSlidingWindowLimiter, type RateLimiter } from "../http/rateLimiter";
 import { createServiceClient, type ServiceClientOptions } from "../http/serviceClient";
 import { createFileTraceSink, type TraceSink } from "../http/traceSink";
 import type { ApiRequest, ServiceClient } from "../http/types";
@@ -81,7 +81,8 @@ export function createCspApi(
   }
   let rateLimiter = options.rateLimiter;
   if (rateLimiter === undefined) {
-    s.limiter ??= createTokenBucketLimiter();
+    // Never more than a limit's requests in one window (a token bucket would allow a double burst).
+    s.limiter ??= createSlidingWindowLimiter();
     rateLimiter = s.limiter;
   }
 

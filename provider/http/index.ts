@@ -9,7 +9,12 @@ export { createDispatcher } from "./dispatcher";
 export type { PipelineRequest, PipelineResponse, Policy, SendFn } from "./pipeline";
 export { composePipeline } from "./pipeline";
 export type { RateLimit, RateLimiter } from "./rateLimiter";
-export { createTokenBucketLimiter, PARTNER_CENTER_RATE_LIMITS, partnerCenterFamily } from "./rateLimiter";
+export {
+  createSlidingWindowLimiter,
+  createTokenBucketLimiter,
+  PARTNER_CENTER_RATE_LIMITS,
+  partnerCenterFamily,
+} from "./rateLimiter";
 export { retryAfterMs } from "./retryAfter";
 export { REDACTED, redactBodyText, redactValue, sanitizeHeaders, sanitizeUrl } from "./sanitizer";
 export type { ServiceClientOptions } from "./serviceClient";
