@@ -18,7 +18,7 @@ import {
   resolveDirectoryRole,
   rolesAsDeclared,
 } from "./identity/directoryRoleCatalog";
-import { initFailed, isLostResponse } from "./identity/errors";
+import { initFailed, isLostResponse, isPreconditionFailed } from "./identity/errors";
 import { daysToDuration, durationDays } from "./identity/isoDuration";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
@@ -81,6 +81,8 @@ type Props = GdapRelationshipInputs & GdapRelationshipOutputs;
 
 const MAX_DAYS = 730;
 const GONE = new Set(["expired", "terminated"]);
+/** Statuses in which a relationship is ended by a `terminate` request. */
+const TERMINABLE = new Set(["approved", "activating", "active", "expiring"]);
 
 const schema = z
   .object({
@@ -305,13 +307,43 @@ async function update(id: string, olds: Props, news: GdapRelationshipInputs, ctx
       hint: "run `pulumi refresh`; the next `pulumi up` creates it again",
     });
   }
+  // A create whose lock for approval failed is recorded as a partial create with status
+  // `created`; the engine's next run updates it: finish the create.
+  if (r.status === "created") {
+    r = await lockForApproval(graph, r);
+    if (r.status === "approvalPending") {
+      ctx.log(
+        `GDAP relationship "${news.displayName}" awaits the customer's approval: a Global Administrator of customer ${news.customerTenantId} approves it at ${approvalLink(r.id)}`,
+      );
+    }
+  }
   if (normaliseAutoExtend(olds.autoExtendDuration) !== normaliseAutoExtend(news.autoExtendDuration)) {
-    await updateRelationship(graph, id, etagOf(r), {
-      autoExtendDuration: (news.autoExtendDuration ?? "PT0S").toUpperCase(),
-    });
-    r = (await getRelationship(graph, id)) ?? r;
+    r = await setAutoExtend(graph, r, (news.autoExtendDuration ?? "PT0S").toUpperCase());
   }
   return { outs: outputs(news, r) };
+}
+
+/**
+ * PATCHes `autoExtendDuration` with `If-Match`. A 412 follows when the pipeline repeated a PATCH
+ * whose answer was lost but which was applied (the ETag changed): read again, done when the value
+ * is there, otherwise once more with the current ETag.
+ */
+async function setAutoExtend(
+  graph: ServiceClient,
+  r: GdapRelationship,
+  value: string,
+): Promise<GdapRelationship> {
+  try {
+    await updateRelationship(graph, r.id, etagOf(r), { autoExtendDuration: value });
+  } catch (e) {
+    if (!isPreconditionFailed(e)) throw e;
+    const now = await getRelationship(graph, r.id);
+    if (!now) throw e;
+    if (normaliseAutoExtend(now.autoExtendDuration) !== normaliseAutoExtend(value)) {
+      await updateRelationship(graph, r.id, etagOf(now), { autoExtendDuration: value });
+    }
+  }
+  return (await getRelationship(graph, r.id)) ?? r;
 }
 
 function etagOf(r: GdapRelationship): string {
@@ -351,7 +383,14 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
     case "activating":
     case "active":
     case "expiring":
-      await postRelationshipRequest(graph, id, "terminate");
+      try {
+        await postRelationshipRequest(graph, id, "terminate");
+      } catch (e) {
+        if (!isLostResponse(e)) throw e;
+        // The request may have been applied: read the status before asking again.
+        const now = await getRelationship(graph, id);
+        if (now && TERMINABLE.has(now.status)) await postRelationshipRequest(graph, id, "terminate");
+      }
       ctx.log(`GDAP relationship "${props.displayName}" (${id}) termination requested`);
       return;
     default:

@@ -13,6 +13,14 @@ export function isLostResponse(e: unknown): boolean {
   return isCspError(e) && (e.code === "CSP_NETWORK" || e.code === "CSP_TIMEOUT");
 }
 
+/**
+ * The service answered 412: the `If-Match` ETag is stale. After a lost answer the pipeline repeats
+ * a PATCH/DELETE with the ETag it read before, so a 412 may mean the first attempt was applied.
+ */
+export function isPreconditionFailed(e: unknown): boolean {
+  return isCspError(e) && e.status === 412;
+}
+
 /** The service answered 409 (or another conflict status / code). */
 export function isConflict(e: unknown): boolean {
   return isCspError(e) && (e.status === 409 || e.code === "CSP_CONFLICT");
