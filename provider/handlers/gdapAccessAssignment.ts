@@ -18,7 +18,7 @@ import { CspError } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { stripUndefined, validateInputs } from "./common";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { isConflict, isLostResponse, validationError } from "./identity/errors";
+import { isConflict, isLostResponse, isPreconditionFailed, validationError } from "./identity/errors";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
@@ -226,7 +226,18 @@ async function alignRoles(
   roleIds: string[],
 ): Promise<GdapAccessAssignment> {
   if (sameSet(assignmentRoleIds(assignment), roleIds)) return assignment;
-  await updateAccessAssignment(graph, relationshipId, assignment.id, etagOf(assignment), roleIds);
+  try {
+    await updateAccessAssignment(graph, relationshipId, assignment.id, etagOf(assignment), roleIds);
+  } catch (e) {
+    // 412 after the pipeline repeated a PATCH whose lost answer was applied (the ETag changed):
+    // read again, done when the roles are there, otherwise once more with the current ETag.
+    if (!isPreconditionFailed(e)) throw e;
+    const now = await getAccessAssignment(graph, relationshipId, assignment.id);
+    if (!now || GONE.has(now.status)) throw e;
+    if (!sameSet(assignmentRoleIds(now), roleIds)) {
+      await updateAccessAssignment(graph, relationshipId, now.id, etagOf(now), roleIds);
+    }
+  }
   return (await getAccessAssignment(graph, relationshipId, assignment.id)) ?? assignment;
 }
 
@@ -304,7 +315,15 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
   const graph = ctx.api(props.account).graph;
   const a = await getAccessAssignment(graph, props.relationshipId, id);
   if (!a || GONE.has(a.status)) return;
-  await deleteAccessAssignment(graph, props.relationshipId, id, etagOf(a));
+  try {
+    await deleteAccessAssignment(graph, props.relationshipId, id, etagOf(a));
+  } catch (e) {
+    // 412 after the pipeline repeated a DELETE whose lost answer was applied: gone is the goal.
+    if (!isPreconditionFailed(e)) throw e;
+    const now = await getAccessAssignment(graph, props.relationshipId, id);
+    if (!now || GONE.has(now.status)) return;
+    await deleteAccessAssignment(graph, props.relationshipId, id, etagOf(now));
+  }
 }
 
 export const gdapAccessAssignmentHandler: ResourceHandler<
