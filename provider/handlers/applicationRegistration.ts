@@ -18,7 +18,7 @@ import {
   findServicePrincipalByAppId,
   type GraphServicePrincipal,
 } from "../clients/graph/servicePrincipals";
-import { CspError } from "../errors";
+import { CspError, isCspError } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import {
   canonicalJson,
@@ -362,7 +362,10 @@ async function ensureServicePrincipal(
 /**
  * Adds a password credential. After a lost answer the secret is unknown: credentials that appeared
  * since (with our display name) are removed and the add is tried once more, so no unknown secret
- * is left behind.
+ * is left behind. A timed-out request, though, may still be in flight and add its credential
+ * after that look: then nothing is added again, the error reaches the engine (a partial create,
+ * or a failed update) and the next run adds the secret and removes the strays
+ * ({@link removeStrayCredentials}).
  */
 async function addPasswordSafely(
   graph: ServiceClient,
@@ -378,6 +381,7 @@ async function addPasswordSafely(
       return await addApplicationPassword(graph, auth, appId, { displayName });
     } catch (e) {
       if (!isLostResponse(e) || attempt > 0) throw e;
+      if (isCspError(e) && e.code === "CSP_TIMEOUT") throw e;
       const now = await getApplication(graph, auth, appId);
       for (const c of now?.passwordCredentials ?? []) {
         if (!before.has(c.keyId) && (c.displayName ?? "") === displayName) {
@@ -533,10 +537,32 @@ async function reconcileCredential(
       clientSecretEndDateTime: olds.clientSecretEndDateTime,
     });
   }
-  const cred = await addPasswordSafely(graph, auth, id, wants.displayName ?? DEFAULT_CREDENTIAL_NAME);
+  const name = wants.displayName ?? DEFAULT_CREDENTIAL_NAME;
+  const cred = await addPasswordSafely(graph, auth, id, name);
   // New secret first, then the old one goes: no moment without a valid secret.
   if (hadSecret) await removeApplicationPassword(graph, auth, id, olds.clientSecretKeyId!);
+  await removeStrayCredentials(graph, auth, id, name, cred.keyId);
   return withCredential(outs, cred);
+}
+
+/**
+ * Removes credentials with this resource's display name other than `keep`: secrets whose value
+ * nobody holds, added by an earlier request whose answer was lost (e.g. one still in flight when
+ * the client gave up).
+ */
+async function removeStrayCredentials(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  appId: string,
+  displayName: string,
+  keep: string,
+): Promise<void> {
+  const current = (await getApplication(graph, auth, appId))?.passwordCredentials ?? [];
+  for (const c of current) {
+    if (c.keyId !== keep && (c.displayName ?? "") === displayName) {
+      await removeApplicationPassword(graph, auth, appId, c.keyId);
+    }
+  }
 }
 
 async function remove(id: string, props: Props, ctx: HandlerContext) {
