@@ -1,0 +1,143 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CustomerSpec } from "../../../components/customerSpec";
+import type { RequestLogEntry } from "../../../emulator/index";
+import { packageRoot } from "../../harness/runProgram";
+
+/**
+ * A light customer tenant for load runs: customer, Microsoft Customer Agreement, Azure plan (with
+ * its first Azure subscription), one extra Azure subscription, one user with a directory role and
+ * the partner app's consent. Six resources per customer.
+ */
+export function loadTenantSpec(index: number): CustomerSpec {
+  const key = `load${String(index).padStart(3, "0")}`;
+  return {
+    key,
+    customer: {
+      domainPrefix: `${key}tenant`,
+      companyName: `Load Customer ${index}`,
+      billingProfile: {
+        email: `it@${key}.example`,
+        culture: "en-US",
+        language: "en",
+        defaultAddress: {
+          firstName: "Ada",
+          lastName: "Lovelace",
+          addressLine1: "One Microsoft Way",
+          city: "Redmond",
+          state: "WA",
+          postalCode: "98052",
+          country: "US",
+        },
+      },
+    },
+    agreement: { primaryContact: { firstName: "Ada", lastName: "Lovelace", email: `ada@${key}.example` } },
+    azurePlan: { acknowledgePurchase: true, friendlyName: `Load ${index} Azure plan` },
+    subscriptions: [
+      {
+        key: "dev",
+        displayName: `Load ${index} Development`,
+        workload: "DevTest",
+        acknowledgePurchase: true,
+      },
+    ],
+    users: [
+      {
+        key: "alice",
+        userName: "alice",
+        displayName: "Alice Wilber",
+        usageLocation: "US",
+        roles: ["User Administrator"],
+      },
+    ],
+    partnerAppConsent: {},
+  };
+}
+
+/** Dynamic resources per {@link loadTenantSpec} tenant. */
+export const LOAD_RESOURCES_PER_TENANT = 6;
+
+/**
+ * A copy of the gitops example project in `dir` (its Pulumi.yaml and stack file, `main` pointing
+ * at the compiled program, node_modules linked as a user's project has it) with `customers`
+ * generated customer files. Returns the program folder.
+ */
+export function writeLoadProject(dir: string, customers: number): string {
+  const repo = packageRoot();
+  const example = path.join(repo, "examples", "gitops");
+  const project = path.join(dir, "gitops");
+  fs.mkdirSync(path.join(project, "customers"), { recursive: true });
+  const pulumiYaml = fs
+    .readFileSync(path.join(example, "Pulumi.yaml"), "utf8")
+    .replace(/^main: .*$/m, `main: ${path.join(repo, "dist", "examples", "gitops", "index.js")}`);
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), pulumiYaml);
+  fs.copyFileSync(path.join(example, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
+  const modules = path.join(dir, "node_modules");
+  if (!fs.existsSync(modules)) fs.symlinkSync(path.join(repo, "node_modules"), modules, "dir");
+  for (let i = 1; i <= customers; i++) {
+    const spec = loadTenantSpec(i);
+    fs.writeFileSync(path.join(project, "customers", `${spec.key}.json`), JSON.stringify(spec, null, 2));
+  }
+  return project;
+}
+
+/** Partner Center rate-limit family of a logged request, as the emulator counts it (reference 1.6). */
+export function pcFamily(e: RequestLogEntry): string | undefined {
+  if (e.service !== "partnerCenter") return undefined;
+  const p = e.path.toLowerCase();
+  if (p.includes("/applicationconsents")) return "consent";
+  if (/^\/v1\/customers\/[^/]+\/(orders|carts)(\/|$)/.test(p)) return "order";
+  if (/^\/v1\/customers\/[^/]+\/subscriptions(\/|$)/.test(p)) return "subscription";
+  if (/^\/v1\/customers(\/|$)/.test(p)) return "customer";
+  return undefined;
+}
+
+/** Partner Center load figures from a request log. */
+export interface LoadFigures {
+  requests: number;
+  partnerCenterRequests: number;
+  throttled: number;
+  /** Requests per family. */
+  byFamily: Record<string, number>;
+  /** Most requests of a family seen in any window of the family's length (60 s; consents 1 s). */
+  peakPerWindow: Record<string, number>;
+}
+
+const WINDOW_MS: Record<string, number> = {
+  customer: 60_000,
+  subscription: 60_000,
+  order: 60_000,
+  consent: 1_000,
+};
+
+/** Counts requests, 429 answers and the busiest sliding window per Partner Center family. */
+export function loadFigures(log: RequestLogEntry[]): LoadFigures {
+  const byFamily: Record<string, number> = {};
+  const times: Record<string, number[]> = {};
+  for (const e of log) {
+    const f = pcFamily(e);
+    if (!f) continue;
+    byFamily[f] = (byFamily[f] ?? 0) + 1;
+    const list = times[f] ?? [];
+    list.push(Date.parse(e.time));
+    times[f] = list;
+  }
+  const peakPerWindow: Record<string, number> = {};
+  for (const [f, list] of Object.entries(times)) {
+    list.sort((a, b) => a - b);
+    let peak = 0;
+    let start = 0;
+    for (let end = 0; end < list.length; end++) {
+      while (list[end] - list[start] >= WINDOW_MS[f]) start++;
+      peak = Math.max(peak, end - start + 1);
+    }
+    peakPerWindow[f] = peak;
+  }
+  return {
+    requests: log.length,
+    partnerCenterRequests: log.filter((e) => e.service === "partnerCenter").length,
+    throttled: log.filter((e) => e.status === 429).length,
+    byFamily,
+    peakPerWindow,
+  };
+}
