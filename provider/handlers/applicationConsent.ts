@@ -11,6 +11,7 @@ import {
 } from "../clients/partnerCenter/consents";
 import { isCspError } from "../errors";
 import type { ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
 import { isConflict, isLostResponse } from "./identity/errors";
 import { customerTenantApp } from "./identity/identities";
@@ -99,8 +100,14 @@ const schema = z
   })
   .strict();
 
-async function check(_olds: Partial<ApplicationConsentInputs>, news: ApplicationConsentInputs) {
-  return validateInputs(schema as unknown as z.ZodType<ApplicationConsentInputs>, news);
+async function check(
+  _olds: Partial<ApplicationConsentInputs>,
+  news: ApplicationConsentInputs,
+  ctx: HandlerContext,
+) {
+  const result = validateInputs(schema as unknown as z.ZodType<ApplicationConsentInputs>, news);
+  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
+  return failures.length > 0 ? { failures } : result;
 }
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {

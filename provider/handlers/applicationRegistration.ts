@@ -20,6 +20,7 @@ import {
 } from "../clients/graph/servicePrincipals";
 import { CspError, isCspError } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import {
   canonicalJson,
   changedKeys,
@@ -171,8 +172,14 @@ function isIdentifierUri(s: string): boolean {
   }
 }
 
-async function check(_olds: Partial<ApplicationRegistrationInputs>, news: ApplicationRegistrationInputs) {
-  return validateInputs(schema as unknown as z.ZodType<ApplicationRegistrationInputs>, news);
+async function check(
+  _olds: Partial<ApplicationRegistrationInputs>,
+  news: ApplicationRegistrationInputs,
+  ctx: HandlerContext,
+) {
+  const result = validateInputs(schema as unknown as z.ZodType<ApplicationRegistrationInputs>, news);
+  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
+  return failures.length > 0 ? { failures } : result;
 }
 
 /** The marker tag of an application: stable across retries for the same partner, tenant and name. */

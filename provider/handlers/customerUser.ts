@@ -17,6 +17,7 @@ import {
   updateCustomerUser,
 } from "../clients/partnerCenter/users";
 import type { ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./identity/countryCodes";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
@@ -127,6 +128,7 @@ async function check(olds: Partial<CustomerUserInputs>, news: CustomerUserInputs
   const result = validateWithSecretSafety(news);
   const failures: CheckFailure[] = [...(result.failures ?? [])];
   failures.push(...roleFailures(news.roles));
+  failures.push(...accountFailures(news.account, ctx.config));
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
   // The UPN's domain must be a domain of the customer: a read, only when both values are known,

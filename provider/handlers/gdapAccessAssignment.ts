@@ -16,6 +16,7 @@ import {
 } from "../clients/graph/delegatedAdminRelationships";
 import { CspError } from "../errors";
 import type { ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { stripUndefined, validateInputs } from "./common";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
 import { isConflict, isLostResponse, isPreconditionFailed, validationError } from "./identity/errors";
@@ -82,7 +83,11 @@ async function check(
   ctx: HandlerContext,
 ) {
   const result = validateInputs(schema as unknown as z.ZodType<GdapAccessAssignmentInputs>, news);
-  const failures: CheckFailure[] = [...(result.failures ?? []), ...roleFailures(news.roles)];
+  const failures: CheckFailure[] = [
+    ...(result.failures ?? []),
+    ...roleFailures(news.roles),
+    ...accountFailures(news.account, ctx.config),
+  ];
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
   if (

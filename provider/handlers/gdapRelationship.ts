@@ -12,6 +12,7 @@ import {
 } from "../clients/graph/delegatedAdminRelationships";
 import { CspError, isCspError } from "../errors";
 import type { ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { stripUndefined, validateInputs } from "./common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
@@ -117,9 +118,17 @@ const schema = z
   })
   .strict();
 
-async function check(_olds: Partial<GdapRelationshipInputs>, news: GdapRelationshipInputs) {
+async function check(
+  _olds: Partial<GdapRelationshipInputs>,
+  news: GdapRelationshipInputs,
+  ctx: HandlerContext,
+) {
   const result = validateInputs(schema as unknown as z.ZodType<GdapRelationshipInputs>, news);
-  const failures = [...(result.failures ?? []), ...roleFailures(news.roles)];
+  const failures = [
+    ...(result.failures ?? []),
+    ...roleFailures(news.roles),
+    ...accountFailures(news.account, ctx.config),
+  ];
   const autoExtend =
     typeof news.autoExtendDuration === "string" ? news.autoExtendDuration.trim().toUpperCase() : "PT0S";
   const roles = Array.isArray(news.roles) ? news.roles.filter((r): r is string => typeof r === "string") : [];

@@ -15,6 +15,7 @@ import {
 } from "../clients/graph/oauth2PermissionGrants";
 import { findServicePrincipalByAppId, type GraphServicePrincipal } from "../clients/graph/servicePrincipals";
 import type { AuthTarget, ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { stripUndefined, validateInputs } from "./common";
 import { hasServiceCode, isConflict, isLostResponse, validationError } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
@@ -81,8 +82,14 @@ const schema = z
     message: "delegatedScopes or appRoles must list at least one permission",
   });
 
-async function check(_olds: Partial<PermissionGrantInputs>, news: PermissionGrantInputs) {
-  return validateInputs(schema as unknown as z.ZodType<PermissionGrantInputs>, news);
+async function check(
+  _olds: Partial<PermissionGrantInputs>,
+  news: PermissionGrantInputs,
+  ctx: HandlerContext,
+) {
+  const result = validateInputs(schema as unknown as z.ZodType<PermissionGrantInputs>, news);
+  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
+  return failures.length > 0 ? { failures } : result;
 }
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {

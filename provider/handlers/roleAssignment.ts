@@ -12,6 +12,7 @@ import {
 } from "../clients/arm/roleAssignments";
 import { CspError, isCspError } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
+import { accountFailures } from "./commerce/fields";
 import { deterministicUuid, stripUndefined, validateInputs } from "./common";
 import { hasServiceCode, sleep as realSleep, validationError } from "./identity/errors";
 import { armOnBehalfOf } from "./identity/identities";
@@ -142,8 +143,14 @@ export function roleAssignmentName(scope: string, roleGuid: string, principalId:
 export function createRoleAssignmentHandler(
   options: RoleAssignmentOptions = DEFAULT_ROLE_ASSIGNMENT_OPTIONS,
 ): ResourceHandler<RoleAssignmentInputs, RoleAssignmentOutputs> {
-  async function check(_olds: Partial<RoleAssignmentInputs>, news: RoleAssignmentInputs) {
-    return validateInputs(schema as unknown as z.ZodType<RoleAssignmentInputs>, news);
+  async function check(
+    _olds: Partial<RoleAssignmentInputs>,
+    news: RoleAssignmentInputs,
+    ctx: HandlerContext,
+  ) {
+    const result = validateInputs(schema as unknown as z.ZodType<RoleAssignmentInputs>, news);
+    const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
+    return failures.length > 0 ? { failures } : result;
   }
 
   async function diff(
