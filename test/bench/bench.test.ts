@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import type { BenchResult, PhaseResult } from "./runBench";
+
+/**
+ * Smoke test of `npm run bench`: the built CLI with one customer and a small latency, as a user
+ * runs it (its own emulator, the local runner, the sequential-script peer), then the structure
+ * and the sane values of its JSON. No figure of time is asserted. Needs `dist/` (npx tsc -p .);
+ * takes some 20-40 s.
+ */
+
+const root = path.join(__dirname, "..", "..");
+const BENCH_SOURCES = [
+  "benchProgram",
+  "benchWorkspace",
+  "loopbackRate",
+  "main",
+  "minimums",
+  "processSampler",
+  "report",
+  "requestStats",
+  "runBench",
+  "sequentialScript",
+  "stateFigures",
+  "tenantSpec",
+].map((f) => `test/bench/${f}.ts`);
+
+let outDir: string;
+let result: BenchResult;
+let stdout = "";
+let exitCode: number | null = null;
+
+beforeAll(async () => {
+  assertBuilt(root, [
+    ...BENCH_SOURCES,
+    ...sourcesUnder(root, "test/harness"),
+    ...sourcesUnder(root, "provider"),
+    ...sourcesUnder(root, "components"),
+  ]);
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-bench-test-"));
+  const out = path.join(outDir, "results.json");
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, "dist", "test", "bench", "main.js"),
+      "--sizes",
+      "1",
+      "--latency",
+      "5",
+      "--out",
+      out,
+      "--quiet",
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  exitCode = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  if (!fs.existsSync(out))
+    throw new Error(`the bench wrote no JSON (exit ${exitCode}):\n${stdout}\n${stderr}`);
+  result = JSON.parse(fs.readFileSync(out, "utf8")) as BenchResult;
+}, 180_000);
+
+afterAll(() => {
+  if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+});
+
+function phase(name: PhaseResult["phase"]): PhaseResult {
+  const p = result.sizes[0]?.phases.find((x) => x.phase === name);
+  if (!p) throw new Error(`no ${name} phase in the results`);
+  return p;
+}
+
+describe("npm run bench (one customer)", () => {
+  it("runs every phase and the peer, exits 0 and prints the tables", () => {
+    expect(exitCode).toBe(0);
+    expect(result.version).toBe(1);
+    expect(result.options).toMatchObject({ sizes: [1], latencyMs: 5, parallelism: "unbounded" });
+    expect(result.sizes.map((s) => s.customers)).toEqual([1]);
+    expect(result.sizes[0]!.phases.map((p) => [p.phase, p.ok])).toEqual([
+      ["create", true],
+      ["preview", true],
+      ["noopUp", true],
+      ["refresh", true],
+      ["update", true],
+      ["destroy", true],
+    ]);
+    expect(result.sizes[0]!.peer?.ok).toBe(true);
+    expect(stdout).toContain("N = 1 customers (11 pulumi-csp resources)");
+    expect(stdout).toContain("Per customer as N grows");
+  });
+
+  it("creates the eleven resources of the tenant with at least the documented minimum of calls", () => {
+    const create = phase("create");
+    expect(create.counts.create).toBe(13); // 11 resources, the component and the stack
+    expect(create.calls.minimum).toBeGreaterThan(0);
+    expect(create.calls.requests.apiCalls).toBeGreaterThanOrEqual(create.calls.minimum);
+    expect(create.calls.requests.apiWrites).toBeGreaterThanOrEqual(15);
+    expect(create.calls.requests.byService.partnerCenter).toBeGreaterThan(0);
+    expect(create.calls.requests.byService.graph).toBeGreaterThan(0);
+    expect(create.calls.requests.byService.arm).toBeGreaterThan(0);
+  });
+
+  it("reports no call, no write and no token request for the no-op preview and up", () => {
+    for (const name of ["preview", "noopUp"] as const) {
+      const p = phase(name);
+      expect(p.counts.same).toBe(13);
+      expect(p.calls.requests.apiWrites).toBe(0);
+      expect(p.calls.requests.apiCalls).toBe(0);
+      expect(p.tokens.requests).toBe(0);
+      expect(p.calls.minimum).toBe(0);
+    }
+  });
+
+  it("asks for one token per tenant and audience in each process, with no 429 and no retry", () => {
+    for (const p of result.sizes[0]!.phases) {
+      expect(p.tokens.requests).toBe(p.tokens.target);
+      expect(p.throttled).toBe(0);
+      expect(p.retries).toBe(0);
+    }
+  });
+
+  it("updates exactly the changed user and destroys everything", () => {
+    const update = phase("update");
+    expect(update.counts.update).toBe(1);
+    expect(update.calls.requests.apiWrites).toBe(1);
+    const destroy = phase("destroy");
+    expect(destroy.counts.delete).toBe(13);
+    expect(destroy.state.dynamicResources).toBe(0);
+  });
+
+  it("measures state size, a tiny serialized provider and the memory of runner and provider host", () => {
+    const create = phase("create");
+    expect(create.state.dynamicResources).toBe(11);
+    expect(create.state.bytesPerResource).toBeGreaterThan(create.state.providerBytesPerResource);
+    expect(create.state.providerBytesPerResource).toBeGreaterThan(0);
+    expect(create.state.providerBytesPerResource).toBeLessThan(1000);
+    expect(create.processes.runner?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(create.processes.host?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(create.processes.host?.pid).not.toBe(create.processes.runner?.pid);
+  });
+
+  it("gives the lower bound from latency and chain, the peer's token per call, growth rows and the loopback rate", () => {
+    const create = phase("create");
+    expect(create.time.chainCalls).toBeGreaterThan(1);
+    expect(create.time.lowerBoundMs).toBe(create.time.floorMs + create.time.chainCalls * 5);
+    const peer = result.sizes[0]!.peer!;
+    expect(peer.requests.byService.identity).toBe(peer.requests.apiCalls);
+    expect(result.sizes[0]!.versusPeer?.tokenRequests).toBeLessThan(1);
+    expect(
+      result.growth.find((g) => g.phase === "create" && g.figure === "API calls per customer")?.values,
+    ).toEqual({
+      "1": create.calls.requests.apiCalls,
+    });
+    expect(result.loopback?.requestsPerSecond).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,49 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { packageRoot } from "../harness/runProgram";
+import { benchTenantSpec } from "./tenantSpec";
+
+/**
+ * The generated Pulumi program folder under a temp dir: `Pulumi.yaml` whose `main` is the
+ * compiled `benchProgram.js`, a `node_modules` link to this repository's (the dynamic-provider
+ * host resolves `pulumi-csp` and `@pulumi/pulumi` from the program folder), the spec file the
+ * program reads (`bench:specFile`), state files and HTTP traces.
+ */
+export class BenchWorkspace {
+  readonly specFile: string;
+
+  private constructor(readonly dir: string) {
+    this.specFile = path.join(dir, "specs.json");
+  }
+
+  static create(): BenchWorkspace {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-csp-bench-"));
+    const main = path.join(__dirname, "benchProgram.js");
+    if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      `name: csp-bench\nruntime: nodejs\ndescription: pulumi-csp benchmark tenants (generated)\nmain: ${JSON.stringify(main)}\n`,
+    );
+    fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(dir, "node_modules"), "dir");
+    return new BenchWorkspace(dir);
+  }
+
+  /** Writes the specs of `customers` benchmark tenants (domain prefixes start with `prefix`). */
+  writeSpecs(customers: number, prefix: string, revision: number): void {
+    const specs = Array.from({ length: customers }, (_, i) => benchTenantSpec(i + 1, prefix, revision));
+    fs.writeFileSync(this.specFile, JSON.stringify(specs, null, 2));
+  }
+
+  stateFile(customers: number): string {
+    return path.join(this.dir, `state-${customers}.json`);
+  }
+
+  traceFile(name: string): string {
+    return path.join(this.dir, `trace-${name}.jsonl`);
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

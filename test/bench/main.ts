@@ -1,0 +1,119 @@
+// `npm run bench`: API calls, time, state size and memory of the quickstart tenant as the number of
+// customers grows, through the local runner against the emulator with injected latency, next to
+// the documented minimum and a sequential-script peer. Prints tables on stdout, writes JSON.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { formatReport } from "./report";
+import { type BenchOptions, runBench } from "./runBench";
+
+const USAGE = `usage: npm run bench -- [options]
+
+  --quick             N = 1 and 5 (smoke use, under a minute)
+  --sizes 1,10,50     numbers of customers (default 1,10,50)
+  --latency MS        latency the emulator adds per request (default 50)
+  --out FILE          JSON results (default .bench/results.json)
+  --no-peer           skip the sequential-script peer
+  --no-loopback       skip the emulator's loopback rate
+  --no-rate-limits    do not enforce Partner Center's documented rate limits in the emulator
+  --keep              keep the generated program folder (state files, HTTP traces)
+  --quiet             no progress lines on stderr`;
+
+interface CliOptions extends BenchOptions {
+  out: string;
+  quiet: boolean;
+}
+
+/** Parses the command line; throws a usage error. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = {
+    sizes: [1, 10, 50],
+    latencyMs: 50,
+    out: path.join(".bench", "results.json"),
+    quiet: false,
+  };
+  const value = (i: number, name: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    switch (arg) {
+      case "--quick":
+        options.sizes = [1, 5];
+        break;
+      case "--sizes":
+        options.sizes = value(i++, arg)
+          .split(",")
+          .map((n) => Number(n.trim()));
+        if (options.sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 999)) {
+          throw new Error("--sizes takes whole numbers between 1 and 999, e.g. 1,10,50");
+        }
+        break;
+      case "--latency":
+        options.latencyMs = Number(value(i++, arg));
+        if (!Number.isFinite(options.latencyMs) || options.latencyMs < 0) {
+          throw new Error("--latency takes milliseconds (0 or more)");
+        }
+        break;
+      case "--out":
+        options.out = value(i++, arg);
+        break;
+      case "--no-peer":
+        options.peer = false;
+        break;
+      case "--no-loopback":
+        options.loopback = false;
+        break;
+      case "--no-rate-limits":
+        options.enforceRateLimits = false;
+        break;
+      case "--keep":
+        options.keepWorkspace = true;
+        break;
+      case "--quiet":
+        options.quiet = true;
+        break;
+      case "--help":
+      case "-h":
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const result = await runBench({
+    ...options,
+    log: options.quiet
+      ? () => undefined
+      : (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`),
+  });
+  fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  fs.writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${formatReport(result)}\n\nJSON: ${path.resolve(options.out)}\n`);
+  const failed = result.sizes.some(
+    (s) => s.phases.some((p) => !p.ok) || (s.peer !== undefined && !s.peer.ok),
+  );
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

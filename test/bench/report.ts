@@ -1,0 +1,172 @@
+import type { BenchResult, PhaseResult, SizeResult } from "./runBench";
+
+/** Renders the benchmark's figures as the text tables `npm run bench` prints. */
+export function formatReport(r: BenchResult): string {
+  const out: string[] = [];
+  const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : (bytes / 2 ** 20).toFixed(0));
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const x = (v: number | null) => (v === null ? "∞" : v.toFixed(2));
+
+  out.push(
+    `pulumi-csp benchmark: ${r.machine.cpus} CPUs (${r.machine.cpuModel.trim()}), node ${r.machine.node}; emulator latency ${r.options.latencyMs} ms per request, Partner Center rate limits ${r.options.enforceRateLimits ? "enforced" : "off"}, runner parallelism ${r.options.parallelism}`,
+  );
+  out.push(
+    `runner floor (preview of an empty program: processes, SDK, provider host): ${s(r.floorMs)} s; total bench time ${s(r.durationMs)} s; load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end`,
+  );
+  out.push("");
+
+  for (const size of r.sizes) {
+    out.push(`N = ${size.customers} customers (${size.resources} pulumi-csp resources)`);
+    out.push(
+      table(
+        [
+          "phase",
+          "ok",
+          "steps",
+          "API/res",
+          "PC",
+          "Graph",
+          "ARM",
+          "min/res",
+          "×min",
+          "tokens",
+          "target",
+          "429",
+          "retries",
+          "state B/res",
+          "__provider B/res",
+          "runner MB",
+          "host MB",
+        ],
+        size.phases.map((p) => [
+          p.phase,
+          p.ok ? "ok" : "FAILED",
+          steps(p),
+          p.calls.perResource.api.toFixed(2),
+          p.calls.perResource.partnerCenter.toFixed(2),
+          p.calls.perResource.graph.toFixed(2),
+          p.calls.perResource.arm.toFixed(2),
+          p.calls.minimumPerResource.toFixed(2),
+          x(p.calls.ratio),
+          String(p.tokens.requests),
+          String(p.tokens.target),
+          String(p.throttled),
+          String(p.retries),
+          String(p.state.bytesPerResource),
+          String(p.state.providerBytesPerResource),
+          mb(p.processes.runner?.peakRssBytes),
+          mb(p.processes.host?.peakRssBytes),
+        ]),
+      ),
+    );
+    out.push("");
+    out.push(
+      table(
+        [
+          "phase",
+          "wall s",
+          "floor s",
+          "chain calls",
+          "API bound s",
+          "bound s",
+          "×bound",
+          "runner CPU s",
+          "host CPU s",
+          "emulator CPU s",
+          "CPU busy",
+        ],
+        size.phases.map((p) => {
+          const cpu = (p.processes.runner?.cpuMs ?? 0) + (p.processes.host?.cpuMs ?? 0) + p.emulatorCpuMs;
+          return [
+            p.phase,
+            s(p.time.wallMs),
+            s(p.time.floorMs),
+            String(p.time.chainCalls),
+            s(p.time.apiBoundMs),
+            s(p.time.lowerBoundMs),
+            p.time.ratio.toFixed(2),
+            s(p.processes.runner?.cpuMs ?? 0),
+            s(p.processes.host?.cpuMs ?? 0),
+            s(p.emulatorCpuMs),
+            `${Math.round((cpu / (r.machine.cpus * p.time.wallMs)) * 100)}%`,
+          ];
+        }),
+      ),
+    );
+    for (const p of size.phases.filter((q) => !q.ok)) {
+      out.push(`  ${p.phase} failed: ${p.errors.join(" | ").slice(0, 1500)}`);
+    }
+    out.push(peerLine(size));
+    out.push("");
+  }
+
+  out.push("Per customer as N grows (flat = each customer costs the same; factor = last / first)");
+  const sizes = r.sizes.filter((z) => z.customers > 0).map((z) => String(z.customers));
+  out.push(
+    table(
+      ["phase", "figure", ...sizes.map((n) => `N=${n}`), "factor"],
+      r.growth.map((g) => [
+        g.phase,
+        g.figure,
+        ...sizes.map((n) => (g.values[n] === undefined ? "-" : fmt(g.values[n]!))),
+        g.factor === null ? "-" : `${g.factor.toFixed(2)}×`,
+      ]),
+    ),
+  );
+  out.push("");
+
+  const largest = r.sizes.at(-1);
+  if (largest && largest.customers > 0) {
+    out.push(`Calls per customer by endpoint at N = ${largest.customers} (token requests: identity)`);
+    for (const p of largest.phases) {
+      const entries = Object.entries(p.calls.requests.endpoints);
+      out.push(`  ${p.phase}: ${entries.length === 0 ? "no calls" : ""}`);
+      for (const [endpoint, count] of entries) {
+        out.push(`    ${(count / largest.customers).toFixed(2).padStart(6)}  ${endpoint}`);
+      }
+    }
+    out.push("");
+  }
+
+  if (r.loopback) {
+    out.push(
+      `Emulator on loopback: ${r.loopback.requestsPerSecond} requests/s (${r.loopback.requests} authenticated calls, ${r.loopback.concurrency} at a time, no injected latency, client in the same process); the busiest second of the runs saw ${r.peakRequestsPerSecond} requests.`,
+    );
+  }
+  return out.join("\n");
+}
+
+function steps(p: PhaseResult): string {
+  const parts = Object.entries(p.counts)
+    .filter(([, n]) => n > 0)
+    .map(([op, n]) => `${op} ${n}`);
+  return parts.join(", ") || "-";
+}
+
+function peerLine(size: SizeResult): string {
+  const peer = size.peer;
+  if (!peer) return "  sequential script: not run";
+  if (!peer.ok) return `  sequential script FAILED: ${peer.error ?? ""}`;
+  const vs = size.versusPeer;
+  return [
+    `  sequential script (create, one call at a time, a new token per call): ${(peer.wallMs / 1000).toFixed(1)} s,`,
+    `${peer.requests.apiCalls} API calls (${peer.perResource.api.toFixed(2)}/res), ${peer.requests.byService.identity} token requests, ${peer.requests.throttled} answered 429, ${peer.retries} retries, ${(peer.cpuMs / 1000).toFixed(1)} s CPU (script + emulator)`,
+    vs
+      ? `\n  ours / script: wall ${vs.wall.toFixed(2)}×, API calls ${vs.apiCalls.toFixed(2)}×, token requests ${vs.tokenRequests.toFixed(3)}×, all requests ${vs.requests.toFixed(2)}×`
+      : "",
+  ].join(" ");
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+}
+
+/** A plain text table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i <= 1 && header[0] === "phase" ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

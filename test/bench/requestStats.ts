@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import type { RequestLogEntry } from "../../emulator/index";
+import type { TraceEntry } from "../../provider/http/traceSink";
+
+/** The services as the emulator's request log names them; `identity` = token requests. */
+export const SERVICES = ["identity", "partnerCenter", "graph", "arm"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** What the emulator saw of one phase. */
+export interface RequestFigures {
+  /** Every exchange, token requests included. */
+  total: number;
+  byService: Record<ServiceName, number>;
+  /** Calls to Partner Center, Graph and ARM (token requests excluded). */
+  apiCalls: number;
+  /** API calls that changed state. */
+  apiWrites: number;
+  /** Requests answered 429. */
+  throttled: number;
+  /** Requests answered 5xx or dropped. */
+  failedOrDropped: number;
+  /** Calls per endpoint (method and path with ids replaced), busiest first. */
+  endpoints: Record<string, number>;
+  /** Most requests that arrived within one second. */
+  peakRequestsPerSecond: number;
+  /** Mean time the emulator spent on a request beyond the injected latency, ms. */
+  meanServiceMs: number;
+}
+
+/** Summarises request-log entries; `latencyMs` is the injected latency to subtract. */
+export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: number): RequestFigures {
+  const byService: Record<ServiceName, number> = { identity: 0, partnerCenter: 0, graph: 0, arm: 0 };
+  const endpoints = new Map<string, number>();
+  const perSecond = new Map<number, number>();
+  let apiWrites = 0;
+  let throttled = 0;
+  let failedOrDropped = 0;
+  let serviceMs = 0;
+  for (const e of entries) {
+    byService[e.service] = (byService[e.service] ?? 0) + 1;
+    if (e.service !== "identity" && e.write) apiWrites++;
+    if (e.status === 429) throttled++;
+    if (e.status === 0 || e.status >= 500) failedOrDropped++;
+    serviceMs += Math.max(0, e.durationMs - latencyMs);
+    const key = endpointKey(e);
+    endpoints.set(key, (endpoints.get(key) ?? 0) + 1);
+    const second = Math.floor(Date.parse(e.time) / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  }
+  return {
+    total: entries.length,
+    byService,
+    apiCalls: entries.length - byService.identity,
+    apiWrites,
+    throttled,
+    failedOrDropped,
+    endpoints: Object.fromEntries([...endpoints].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+    peakRequestsPerSecond: Math.max(0, ...perSecond.values()),
+    meanServiceMs: entries.length ? round(serviceMs / entries.length, 2) : 0,
+  };
+}
+
+/**
+ * `service METHOD /path?queryNames` with ids, domains and other variable segments replaced, so
+ * calls of all customers to the same endpoint count together.
+ */
+export function endpointKey(e: Pick<RequestLogEntry, "service" | "method" | "path" | "query">): string {
+  const path = e.path
+    .split("/")
+    .map((segment) => {
+      const s = decodeURIComponent(segment);
+      if (e.service === "identity" && /^[0-9a-f-]{36}$/i.test(s)) return "{tenant}";
+      if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return "{id}";
+      if (s.includes(".") && s.includes("onmicrosoft")) return "{domain}";
+      // Other ids (grant ids, billing account names) carry several digits; API words at most one.
+      if (s.length >= 16 && (s.match(/\d/g) ?? []).length >= 3) return "{id}";
+      return s;
+    })
+    .join("/");
+  const names = e.query
+    ? [...new URLSearchParams(e.query).keys()].filter((k) => k !== "api-version" && k !== "client-request-id")
+    : [];
+  return `${e.service} ${e.method} ${path}${names.length ? `?${names.join("&")}` : ""}`;
+}
+
+/** What the provider's own HTTP trace (`CSP_HTTP_LOG`) shows of one phase. */
+export interface TraceFigures {
+  /** Exchanges in the trace (API calls and token requests). */
+  exchanges: number;
+  /** Attempts after the first of a logical request (429, 5xx, lost responses). */
+  retries: number;
+  /** Token requests. */
+  tokenRequests: number;
+  /** Distinct (tenant, scope) pairs asked for: the target is one token request per pair. */
+  distinctTokens: number;
+}
+
+/** Reads a `CSP_HTTP_LOG` file (absent: no exchanges). */
+export function traceFigures(file: string): TraceFigures {
+  let text = "";
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    // no exchange at all
+  }
+  let exchanges = 0;
+  let retries = 0;
+  let tokenRequests = 0;
+  const tokens = new Set<string>();
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as TraceEntry;
+    exchanges++;
+    if (e.attempt > 0) retries++;
+    if (e.service === "identity" && /\/oauth2\/v2\.0\/token/.test(e.url)) {
+      tokenRequests++;
+      const tenant = new URL(e.url).pathname.split("/")[1] ?? "";
+      const scope = (e.requestBody as { scope?: string } | undefined)?.scope ?? "";
+      tokens.add(`${tenant.toLowerCase()} ${scope}`);
+    }
+  }
+  return { exchanges, retries, tokenRequests, distinctTokens: tokens.size };
+}
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,92 @@
+import type { CustomerSpec } from "../../components/customerSpec";
+
+/**
+ * The benchmark's tenant: the quickstart customer (customer, agreement, Azure plan, one extra
+ * subscription, two users with directory roles, the partner app's consent, one application
+ * registration with a delegated permission grant) with two RBAC assignments on the extra
+ * subscription. GDAP is left out: it waits for the customer's approval, which no benchmark can
+ * time.
+ *
+ * `revision` 1 changes exactly one field per customer (bob's display name: an in-place update of
+ * one CustomerUser), for the benchmark's update phase.
+ */
+export function benchTenantSpec(index: number, prefix: string, revision = 0): CustomerSpec {
+  const key = `c${String(index).padStart(3, "0")}`;
+  return {
+    key,
+    customer: {
+      domainPrefix: `${prefix}${key}`,
+      companyName: `Bench Customer ${index}`,
+      billingProfile: {
+        email: `it@${key}.example`,
+        culture: "en-US",
+        language: "en",
+        defaultAddress: {
+          firstName: "Ada",
+          lastName: "Lovelace",
+          addressLine1: "One Microsoft Way",
+          city: "Redmond",
+          state: "WA",
+          postalCode: "98052",
+          country: "US",
+        },
+      },
+    },
+    agreement: {
+      primaryContact: { firstName: "Ada", lastName: "Lovelace", email: `ada@${key}.example` },
+    },
+    azurePlan: { acknowledgePurchase: true, friendlyName: `Bench ${index} Azure plan` },
+    subscriptions: [
+      {
+        key: "dev",
+        displayName: `Bench ${index} Development`,
+        workload: "DevTest",
+        acknowledgePurchase: true,
+        roleAssignments: [
+          { role: "Contributor", principal: { user: "alice" } },
+          { role: "Reader", principal: { user: "bob" } },
+        ],
+      },
+    ],
+    users: [
+      {
+        key: "alice",
+        userName: "alice",
+        displayName: "Alice Wilber",
+        firstName: "Alice",
+        lastName: "Wilber",
+        usageLocation: "US",
+        roles: ["User Administrator"],
+      },
+      {
+        key: "bob",
+        userName: "bob",
+        displayName: revision === 0 ? "Bob Kelly" : "Bob Kelly (updated)",
+        usageLocation: "US",
+        roles: ["Helpdesk Administrator"],
+      },
+    ],
+    partnerAppConsent: {},
+    applications: [
+      {
+        key: "portal",
+        displayName: `Bench ${index} customer portal`,
+        redirectUris: [`https://portal.${key}.example/signin-oidc`],
+        permissionGrants: [{ delegatedScopes: ["openid", "profile", "User.Read"] }],
+      },
+    ],
+  };
+}
+
+/** Dynamic resources per tenant, by type (what {@link benchTenantSpec} declares). */
+export const RESOURCES_PER_TENANT: Readonly<Record<string, number>> = {
+  Customer: 1,
+  CustomerAgreement: 1,
+  AzurePlan: 1,
+  AzureSubscription: 1,
+  CustomerUser: 2,
+  ApplicationConsent: 1,
+  ApplicationRegistration: 1,
+  PermissionGrant: 1,
+  RoleAssignment: 2,
+};
