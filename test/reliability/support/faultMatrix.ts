@@ -18,7 +18,7 @@ export function defineFaultMatrix(label: string, rows: readonly FaultRow[]): voi
   beforeAll(async () => {
     const lanes: { kind: FaultKind; rows: FaultRow[] }[] = [];
     for (const kind of FAULT_KINDS) {
-      const shards = kind.throttle === "date" ? 3 : kind.throttle || kind.slow ? 2 : 1;
+      const shards = kind.throttle === "date" ? 4 : kind.throttle || kind.slow ? 2 : 1;
       for (let shard = 0; shard < shards; shard++) {
         lanes.push({ kind, rows: rows.filter((_, i) => i % shards === shard) });
       }
@@ -49,10 +49,11 @@ export function defineFaultMatrix(label: string, rows: readonly FaultRow[]): voi
       (n, r) => n + r.counts.reduce((m, c) => m + Math.max(0, c.wanted - c.found), 0),
       0,
     );
+    const lostUntilRefresh = all.reduce((n, r) => n + r.lostUntilRefresh, 0);
     const survived = all.filter((r) => r.outcome === "survived").length;
     const surfaced = all.filter((r) => r.outcome === "surfaced").length;
     console.log(
-      `fault matrix (${label}): ${rows.length} writes of ${new Set(rows.map((r) => `${r.resource} ${r.operation}`)).size} operations x ${FAULT_KINDS.length} fault kinds = ${all.length} cases; faults injected ${all.reduce((n, r) => n + r.faultsInjected, 0)} (${byKind.join(", ")}); ran through the fault ${survived}, surfaced an error and converged on the re-run ${surfaced}; duplicates ${duplicates}; lost objects ${lost}`,
+      `fault matrix (${label}): ${rows.length} writes of ${new Set(rows.map((r) => `${r.resource} ${r.operation}`)).size} operations x ${FAULT_KINDS.length} fault kinds = ${all.length} cases; faults injected ${all.reduce((n, r) => n + r.faultsInjected, 0)} (${byKind.join(", ")}); ran through the fault ${survived}, surfaced an error and converged on the re-run ${surfaced}; duplicates ${duplicates}; lost objects ${lost}; removed by a late request and restored after refresh (documented) ${lostUntilRefresh}`,
     );
     for (const row of rows) {
       const surfacedKinds = FAULT_KINDS.filter((k) => results.get(key(row, k))?.outcome === "surfaced");

@@ -70,6 +70,12 @@ export interface FaultRow {
    * false (a Graph POST), the core repeats it only after a 429; other faults reach the handler.
    */
   repeatable: boolean;
+  /**
+   * A fault kind this write cannot fully survive, and why (documented in the README). The cell
+   * then asserts the documented consequence: the loss shows on refresh, and the next run (after
+   * refresh, a create) restores exactly the intended objects.
+   */
+  limitation?: { kind: string; text: string };
   prepare(lane: FaultLane): Promise<Prepared>;
   /** The emulator's objects after the operation converged, against the handler's returned state. */
   expect(s: EmulatorState, p: Prepared, result: Held): Finding[];
@@ -815,6 +821,18 @@ const applicationRows: FaultRow[] = [
   {
     resource: "ApplicationRegistration",
     operation: "create",
+    step: "service principal POST",
+    handler: erase(applicationRegistrationHandler),
+    service: "graph",
+    method: "POST",
+    pattern: () => "^/v1.0/servicePrincipals$",
+    repeatable: false,
+    prepare: (lane) => newApplication(lane),
+    expect: (s, p, result) => oneApplication(s, p.ids["customerId"]!, result).findings,
+  },
+  {
+    resource: "ApplicationRegistration",
+    operation: "create",
     step: "client secret (addPassword)",
     handler: erase(applicationRegistrationHandler),
     service: "graph",
@@ -926,6 +944,22 @@ const consentRows: FaultRow[] = [
       return { ids: { customerId, appId: lane.t.emu.seed.clientId.toLowerCase() }, inputs };
     },
     expect: (s, p) => consentFindings(s, p, "Directory.Read.All"),
+  },
+  {
+    resource: "ApplicationConsent",
+    operation: "update",
+    step: "DELETE of the old consent",
+    handler: erase(applicationConsentHandler),
+    service: "partnerCenter",
+    method: "DELETE",
+    pattern: (p) => `^/v1/customers/${p.ids["customerId"]}/applicationconsents/${p.ids["appId"]}$`,
+    repeatable: true,
+    limitation: {
+      kind: "slow response",
+      text: "Partner Center changes a consent only by DELETE + POST at the same address. When the DELETE is slower than the client timeout, the pipeline repeats it, the consent is posted again, and then the original DELETE, still queued at the service, removes the new consent. Nothing in the answers tells the handler; the next refresh sees the consent gone and the next up consents again.",
+    },
+    prepare: (lane) => heldConsent(lane, ["Directory.Read.All", "User.Read.All"]),
+    expect: (s, p) => consentFindings(s, p, "Directory.Read.All,User.Read.All"),
   },
   {
     resource: "ApplicationConsent",
