@@ -41,6 +41,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     switch (arg) {
       case "--quick":
         options.sizes = [1, 5];
+        options.loopbackRequests = 1000;
         break;
       case "--sizes":
         options.sizes = value(i++, arg)

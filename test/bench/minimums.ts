@@ -57,7 +57,7 @@ export const MINIMUM_CALLS: Readonly<
     delete: {
       calls: 1,
       sequential: 1,
-      why: "sandbox: DELETE /v1/customers/{id} (production: one PATCH ending the reseller relationship)",
+      why: "onDelete removeRelationship (the benchmark's, production): one PATCH ending the reseller relationship (an Integration Sandbox: one DELETE)",
     },
   },
   CustomerAgreement: {

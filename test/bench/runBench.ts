@@ -38,6 +38,8 @@ export interface BenchOptions {
   peer?: boolean;
   /** Measure the emulator's loopback rate (default true). */
   loopback?: boolean;
+  /** Requests of the loopback burst (default 2000). */
+  loopbackRequests?: number;
   /** Partner Center's documented rate limits enforced by the emulator (default true). */
   enforceRateLimits?: boolean;
   /** Progress lines (stderr in the CLI). */
@@ -182,6 +184,8 @@ export interface BenchResult {
     latencyMs: number;
     parallelism: "unbounded";
     enforceRateLimits: boolean;
+    /** The emulator's Integration Sandbox behaviour (off: production limits and deletion rules). */
+    sandbox: false;
     peer: boolean;
   };
   tenant: { resourcesPerTenant: Record<string, number>; dependencies: typeof TENANT_DEPENDENCIES };
@@ -210,12 +214,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadAtStart = os.loadavg()[0] ?? 0;
   const enforceRateLimits = options.enforceRateLimits ?? true;
   const peer = options.peer ?? true;
-  const emu = await startEmulator({ latencyMs: options.latencyMs, enforceRateLimits });
+  // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans.
+  const emu = await startEmulator({ latencyMs: options.latencyMs, enforceRateLimits, sandbox: false });
   const ws = BenchWorkspace.create();
   try {
     let loopback: LoopbackFigures | undefined;
     if (options.loopback ?? true) {
-      loopback = await measureLoopback(emu);
+      loopback = await measureLoopback(emu, { requests: options.loopbackRequests ?? 2000 });
       log(`emulator loopback: ${loopback.requestsPerSecond} requests/s`);
     }
     const floorMs = await measureFloor(emu, ws);
@@ -274,6 +279,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         latencyMs: options.latencyMs,
         parallelism: "unbounded",
         enforceRateLimits,
+        sandbox: false,
         peer,
       },
       tenant: { resourcesPerTenant: { ...RESOURCES_PER_TENANT }, dependencies: TENANT_DEPENDENCIES },

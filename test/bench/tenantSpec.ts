@@ -9,6 +9,10 @@ import type { CustomerSpec } from "../../components/customerSpec";
  *
  * `revision` 1 changes exactly one field per customer (bob's display name: an in-place update of
  * one CustomerUser), for the benchmark's update phase.
+ *
+ * The benchmark runs the emulator as production Partner Center (an Integration Sandbox allows at
+ * most 10 Azure plans per partner), so a destroy does what a partner can do there: cancel the
+ * Azure subscriptions, suspend the plan, and end the reseller relationship (`onDelete`).
  */
 export function benchTenantSpec(index: number, prefix: string, revision = 0): CustomerSpec {
   const key = `c${String(index).padStart(3, "0")}`;
@@ -17,6 +21,7 @@ export function benchTenantSpec(index: number, prefix: string, revision = 0): Cu
     customer: {
       domainPrefix: `${prefix}${key}`,
       companyName: `Bench Customer ${index}`,
+      onDelete: "removeRelationship",
       billingProfile: {
         email: `it@${key}.example`,
         culture: "en-US",
@@ -35,7 +40,11 @@ export function benchTenantSpec(index: number, prefix: string, revision = 0): Cu
     agreement: {
       primaryContact: { firstName: "Ada", lastName: "Lovelace", email: `ada@${key}.example` },
     },
-    azurePlan: { acknowledgePurchase: true, friendlyName: `Bench ${index} Azure plan` },
+    azurePlan: {
+      acknowledgePurchase: true,
+      friendlyName: `Bench ${index} Azure plan`,
+      onDelete: "cancelSubscriptionsAndSuspend",
+    },
     subscriptions: [
       {
         key: "dev",
