@@ -19,6 +19,7 @@ export type Json = Record<string, unknown>;
 /** A handler with its types erased, so one table can hold every resource type. */
 export type AnyHandler = ResourceHandler<Json, Json>;
 
+/** `handler` as an {@link AnyHandler} (the table holds handlers of every type). */
 export function erase<I extends object, O extends object>(handler: ResourceHandler<I, O>): AnyHandler {
   return handler as unknown as AnyHandler;
 }
