@@ -263,7 +263,7 @@ async function activeRelationship(lane: FaultLane, customerId: string, autoExten
   );
   await lane.t.emu.admin.approveGdapRelationship(rel.id);
   const read = await gdapRelationshipHandler.read(rel.id, rel.state as never, lane.setup);
-  return { ...rel, state: { ...rel.state, ...(read.props as Json) } };
+  return { ...rel, state: { ...rel.state, ...(read.props as unknown as Json) } };
 }
 
 // --- expectations shared by rows of one resource ------------------------------------------------------
