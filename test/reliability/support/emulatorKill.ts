@@ -62,7 +62,10 @@ export async function killEmulatorDuringUp(options: {
       ...(options.config ? { config: options.config } : {}),
     });
 
-  const interrupted = run("up", first.env);
+  let finished = false;
+  const interrupted = run("up", first.env).finally(() => {
+    finished = true;
+  });
   let snapshot: CensusEntry[] = [];
   let answered = 0;
   for (;;) {
@@ -72,9 +75,12 @@ export async function killEmulatorDuringUp(options: {
     answered = writes.length;
     if (answered >= options.killAfterWrites) {
       snapshot = takeCensus(await first.admin.state());
+      // The emulator persists a change before answering its request, within the same turn of its
+      // event loop (group commit): after this pause everything in the snapshot was committed.
+      await sleep(25);
       break;
     }
-    if (first.child.exitCode !== null) break;
+    if (finished || first.child.exitCode !== null) break;
     await sleep(5);
   }
   await first.kill();

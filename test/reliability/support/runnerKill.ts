@@ -29,7 +29,8 @@ export interface KillPoint {
 export type KillMode = "inFlight" | "answered";
 
 /** How long the emulator holds the write in `inFlight` mode before committing it. */
-const HOLD_MS = 600;
+// Long enough for the poll below to see the hold and kill the runner even on a loaded machine.
+const HOLD_MS = 1500;
 const POLL_MS = 10;
 /** A kill point not reached within this time means the run took another path. */
 const REACH_TIMEOUT_MS = 60_000;
