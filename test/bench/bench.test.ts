@@ -108,6 +108,9 @@ describe("npm run bench (one customer)", () => {
     expect(create.calls.requests.byService.partnerCenter).toBeGreaterThan(0);
     expect(create.calls.requests.byService.graph).toBeGreaterThan(0);
     expect(create.calls.requests.byService.arm).toBeGreaterThan(0);
+    // One customer stays far below the client-side Partner Center bucket (500 per family).
+    expect(create.calls.requests.partnerCenterFamilies.customers).toBeGreaterThan(0);
+    expect(create.calls.requests.clientThrottleMs).toBe(0);
   });
 
   it("reports no call, no write and no token request for the no-op preview and up", () => {

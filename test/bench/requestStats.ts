@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import type { RequestLogEntry } from "../../emulator/index";
+import { PARTNER_CENTER_RATE_LIMITS, partnerCenterFamily } from "../../provider/http/rateLimiter";
 import type { TraceEntry } from "../../provider/http/traceSink";
 
 /** The services as the emulator's request log names them; `identity` = token requests. */
@@ -25,6 +26,14 @@ export interface RequestFigures {
   peakRequestsPerSecond: number;
   /** Mean time the emulator spent on a request beyond the injected latency, ms. */
   meanServiceMs: number;
+  /** Partner Center calls per rate-limit family (as the provider's client-side throttle groups them). */
+  partnerCenterFamilies: Record<string, number>;
+  /**
+   * The least time the provider's own Partner Center throttle (a token bucket per partner account
+   * and family, `provider/http/rateLimiter.ts`) needs to let these calls out, even if all were
+   * ready at once: (calls − bucket size) / refill rate, for the slowest family. ms.
+   */
+  clientThrottleMs: number;
 }
 
 /** Summarises request-log entries; `latencyMs` is the injected latency to subtract. */
@@ -36,7 +45,12 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
   let throttled = 0;
   let failedOrDropped = 0;
   let serviceMs = 0;
+  const families = new Map<string, number>();
   for (const e of entries) {
+    if (e.service === "partnerCenter") {
+      const family = partnerCenterFamily(e.path);
+      if (family) families.set(family, (families.get(family) ?? 0) + 1);
+    }
     byService[e.service] = (byService[e.service] ?? 0) + 1;
     if (e.service !== "identity" && e.write) apiWrites++;
     if (e.status === 429) throttled++;
@@ -57,6 +71,14 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
     endpoints: Object.fromEntries([...endpoints].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     peakRequestsPerSecond: Math.max(0, ...perSecond.values()),
     meanServiceMs: entries.length ? round(serviceMs / entries.length, 2) : 0,
+    partnerCenterFamilies: Object.fromEntries(families),
+    clientThrottleMs: Math.max(
+      0,
+      ...[...families].map(([family, count]) => {
+        const limit = PARTNER_CENTER_RATE_LIMITS[family];
+        return limit ? Math.round((Math.max(0, count - limit.capacity) / limit.refillPerSecond) * 1000) : 0;
+      }),
+    ),
   };
 }
 
