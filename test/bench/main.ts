@@ -8,7 +8,7 @@ import { type BenchOptions, runBench } from "./runBench";
 
 const USAGE = `usage: npm run bench -- [options]
 
-  --quick             N = 1 and 5 (smoke use, under a minute)
+  --quick             N = 1 and 5, the peer at N = 5 only (smoke use, under a minute)
   --sizes 1,10,50     numbers of customers (default 1,10,50)
   --latency MS        latency the emulator adds per request (default 50)
   --out FILE          JSON results (default .bench/results.json)
@@ -42,6 +42,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--quick":
         options.sizes = [1, 5];
         options.loopbackRequests = 1000;
+        options.peerAtLargestOnly = true;
         break;
       case "--sizes":
         options.sizes = value(i++, arg)

@@ -147,7 +147,7 @@ function steps(p: PhaseResult): string {
 
 function peerLine(size: SizeResult): string {
   const peer = size.peer;
-  if (!peer) return "  sequential script: not run";
+  if (!peer) return "  sequential script: not run at this size";
   if (!peer.ok) return `  sequential script FAILED: ${peer.error ?? ""}`;
   const vs = size.versusPeer;
   return [

@@ -36,6 +36,8 @@ export interface BenchOptions {
   latencyMs: number;
   /** Run the sequential-script peer (default true). */
   peer?: boolean;
+  /** Run the peer only at the largest size (its cost per customer is flat; saves time in --quick). */
+  peerAtLargestOnly?: boolean;
   /** Measure the emulator's loopback rate (default true). */
   loopback?: boolean;
   /** Requests of the loopback burst (default 2000). */
@@ -240,7 +242,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
         if (!result.ok) break;
       }
-      if (peer) {
+      if (peer && (!options.peerAtLargestOnly || customers === Math.max(...options.sizes))) {
         log(`N=${customers}: sequential script ...`);
         size.peer = await runPeer(emu, customers, options.latencyMs);
         log(`N=${customers}: sequential script ${size.peer.ok ? "ok" : "FAILED"} in ${size.peer.wallMs} ms`);
