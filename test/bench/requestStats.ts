@@ -29,9 +29,9 @@ export interface RequestFigures {
   /** Partner Center calls per rate-limit family (as the provider's client-side throttle groups them). */
   partnerCenterFamilies: Record<string, number>;
   /**
-   * The least time the provider's own Partner Center throttle (a token bucket per partner account
-   * and family, `provider/http/rateLimiter.ts`) needs to let these calls out, even if all were
-   * ready at once: (calls − bucket size) / refill rate, for the slowest family. ms.
+   * The least time the provider's own Partner Center throttle (a sliding window per partner
+   * account and family, `provider/http/rateLimiter.ts`) needs to let these calls out, even if all
+   * were ready at once: one window per `capacity` calls after the first, for the busiest family. ms.
    */
   clientThrottleMs: number;
 }
@@ -76,7 +76,11 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
       0,
       ...[...families].map(([family, count]) => {
         const limit = PARTNER_CENTER_RATE_LIMITS[family];
-        return limit ? Math.round((Math.max(0, count - limit.capacity) / limit.refillPerSecond) * 1000) : 0;
+        if (!limit) return 0;
+        // The limiter's window: the limit's own period plus its default margin (10%, at least 0.5 s).
+        const base = (limit.capacity / limit.refillPerSecond) * 1000;
+        const windowMs = base + Math.max(base * 0.1, 500);
+        return Math.round((Math.ceil(count / limit.capacity) - 1) * windowMs);
       }),
     ),
   };
