@@ -13,6 +13,7 @@ export {
   createSlidingWindowLimiter,
   createTokenBucketLimiter,
   PARTNER_CENTER_RATE_LIMITS,
+  partnerCenterBucket,
   partnerCenterFamily,
 } from "./rateLimiter";
 export { retryAfterMs } from "./retryAfter";

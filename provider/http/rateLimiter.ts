@@ -114,8 +114,8 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions = {}): 
 
 /**
  * Published Partner Center limits (reference §1.6, §9): customer, subscription and order
- * resources 500 requests/minute per tenant; application consents (CPV) 50 requests/second per
- * application. Buckets are kept per (account, family).
+ * resources 500 requests/minute per tenant identifier; application consents (CPV) 50
+ * requests/second per application. Buckets are kept per (account, {@link partnerCenterBucket}).
  */
 export const PARTNER_CENTER_RATE_LIMITS: Record<string, RateLimit> = {
   customers: { capacity: 500, refillPerSecond: 500 / 60 },
@@ -132,4 +132,22 @@ export function partnerCenterFamily(path: string): string | undefined {
   if (/\/customers\/[^/]+\/subscriptions(\/|$)/.test(p)) return "subscriptions";
   if (/\/customers(\/|$|\?)/.test(p)) return "customers";
   return undefined;
+}
+
+/**
+ * The bucket a Partner Center request counts against: its family, and for calls about one customer
+ * (`/customers/{id}/...`) that customer's tenant. Microsoft documents the customer, subscription
+ * and order limits as "500 requests / minute / tenant identifier" and says buckets are keyed per
+ * partner tenant or per partner x customer tenant depending on the API, without a list of which
+ * (reference §1.6) [U]. We key customer-scoped calls per customer tenant, which is the reading
+ * that lets a program with many customers run in parallel; partner-level calls (list and create
+ * customers) share one bucket per account, and application consents one per application (the
+ * account's app). A 429 from a stricter service is still honoured through Retry-After.
+ */
+export function partnerCenterBucket(path: string): { family: string; key: string } | undefined {
+  const family = partnerCenterFamily(path);
+  if (!family) return undefined;
+  if (family === "applicationConsents") return { family, key: family };
+  const customer = /\/customers\/([^/?]+)/i.exec(path)?.[1];
+  return { family, key: customer ? `${family}/${customer.toLowerCase()}` : family };
 }

@@ -128,7 +128,7 @@ describe("createCspApi", () => {
     );
   });
 
-  it("passes Partner Center calls through the client-side rate limiter per (account, family)", async () => {
+  it("passes Partner Center calls through the client-side rate limiter per (account, family, customer tenant)", async () => {
     const keys: string[] = [];
     const limiter: RateLimiter = {
       async acquire(key) {
@@ -138,8 +138,9 @@ describe("createCspApi", () => {
     const api = createCspApi(config(), "default", { rateLimiter: limiter });
     await api.partnerCenter.send({ method: "GET", path: "/v1/customers/c1/subscriptions" });
     await api.partnerCenter.send({ method: "GET", path: "/v1/customers/c1" });
+    await api.partnerCenter.send({ method: "GET", path: "/v1/customers" });
     await api.graph.send({ method: "GET", path: "/v1.0/organization" });
-    expect(keys).toEqual(["default/subscriptions", "default/customers"]);
+    expect(keys).toEqual(["default/subscriptions/c1", "default/customers/c1", "default/customers"]);
   });
 
   it("writes the CSP_HTTP_LOG trace for token and API exchanges with no secret in it", async () => {

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTokenBucketLimiter, partnerCenterFamily } from "../../provider/http/rateLimiter";
+import {
+  createTokenBucketLimiter,
+  partnerCenterBucket,
+  partnerCenterFamily,
+} from "../../provider/http/rateLimiter";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -59,5 +63,23 @@ describe("client-side rate limiter", () => {
     expect(partnerCenterFamily("/v1/customers/c1/orders")).toBe("orders");
     expect(partnerCenterFamily("/v1/customers/c1/applicationconsents")).toBe("applicationConsents");
     expect(partnerCenterFamily("/v1/agreements")).toBeUndefined();
+  });
+
+  it("counts calls about one customer against that customer's tenant (500/min per tenant identifier)", () => {
+    expect(partnerCenterBucket("/partnercenter/v1/customers/C1/users/u1")).toEqual({
+      family: "customers",
+      key: "customers/c1",
+    });
+    expect(partnerCenterBucket("/v1/customers/c2/subscriptions/s1")).toEqual({
+      family: "subscriptions",
+      key: "subscriptions/c2",
+    });
+    // Partner-level calls share one bucket; consents one per application.
+    expect(partnerCenterBucket("/v1/customers")).toEqual({ family: "customers", key: "customers" });
+    expect(partnerCenterBucket("/v1/customers/c1/applicationconsents")).toEqual({
+      family: "applicationConsents",
+      key: "applicationConsents",
+    });
+    expect(partnerCenterBucket("/v1/agreements")).toBeUndefined();
   });
 });

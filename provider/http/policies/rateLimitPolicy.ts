@@ -1,8 +1,8 @@
 import type { Policy } from "../pipeline";
-import { partnerCenterFamily, type RateLimit, type RateLimiter } from "../rateLimiter";
+import { partnerCenterBucket, type RateLimit, type RateLimiter } from "../rateLimiter";
 
 /**
- * Waits for the client-side token bucket of (account, family) before each Partner Center
+ * Waits for the client-side bucket of (account, family, customer tenant) before each Partner Center
  * attempt, so a large program stays under the published limits instead of collecting 429s.
  * Runs inside the retry loop: every attempt counts against the service's limit.
  */
@@ -11,9 +11,9 @@ export function rateLimitPolicy(limiter: RateLimiter, limits: Record<string, Rat
     name: "rateLimit",
     async send(request, next) {
       if (request.service === "partnerCenter") {
-        const family = partnerCenterFamily(request.url.pathname);
-        const limit = family ? limits[family] : undefined;
-        if (family && limit) await limiter.acquire(`${request.account}/${family}`, limit, request.signal);
+        const bucket = partnerCenterBucket(request.url.pathname);
+        const limit = bucket ? limits[bucket.family] : undefined;
+        if (bucket && limit) await limiter.acquire(`${request.account}/${bucket.key}`, limit, request.signal);
       }
       return next(request);
     },
