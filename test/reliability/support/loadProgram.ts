@@ -99,8 +99,14 @@ export interface LoadFigures {
   throttled: number;
   /** Requests per family. */
   byFamily: Record<string, number>;
-  /** Most requests of a family seen in any window of the family's length (60 s; consents 1 s). */
+  /**
+   * Most requests of a family in any window of the family's length (60 s; consents 1 s) for one
+   * tenant identifier, as the documented limits count: customer-scoped calls per customer tenant,
+   * partner-level calls per partner, consents per application.
+   */
   peakPerWindow: Record<string, number>;
+  /** The same across all customers of the partner (what one bucket per partner would see). */
+  peakPerWindowAllCustomers: Record<string, number>;
 }
 
 const WINDOW_MS: Record<string, number> = {
@@ -110,34 +116,51 @@ const WINDOW_MS: Record<string, number> = {
   consent: 1_000,
 };
 
+function busiest(list: number[], windowMs: number): number {
+  list.sort((a, b) => a - b);
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < list.length; end++) {
+    while (list[end] - list[start] >= windowMs) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
 /** Counts requests, 429 answers and the busiest sliding window per Partner Center family. */
 export function loadFigures(log: RequestLogEntry[]): LoadFigures {
   const byFamily: Record<string, number> = {};
-  const times: Record<string, number[]> = {};
+  const perKey = new Map<string, number[]>();
+  const perFamily = new Map<string, number[]>();
   for (const e of log) {
     const f = pcFamily(e);
     if (!f) continue;
     byFamily[f] = (byFamily[f] ?? 0) + 1;
-    const list = times[f] ?? [];
-    list.push(Date.parse(e.time));
-    times[f] = list;
+    const customer = /^\/v1\/customers\/([^/]+)/i.exec(e.path)?.[1]?.toLowerCase() ?? "-";
+    const key = f === "consent" ? f : `${f}|${customer}`;
+    const t = Date.parse(e.time);
+    for (const [map, k] of [
+      [perKey, key],
+      [perFamily, f],
+    ] as const) {
+      const list = map.get(k) ?? [];
+      list.push(t);
+      map.set(k, list);
+    }
   }
   const peakPerWindow: Record<string, number> = {};
-  for (const [f, list] of Object.entries(times)) {
-    list.sort((a, b) => a - b);
-    let peak = 0;
-    let start = 0;
-    for (let end = 0; end < list.length; end++) {
-      while (list[end] - list[start] >= WINDOW_MS[f]) start++;
-      peak = Math.max(peak, end - start + 1);
-    }
-    peakPerWindow[f] = peak;
+  for (const [key, list] of perKey) {
+    const f = key.split("|")[0];
+    peakPerWindow[f] = Math.max(peakPerWindow[f] ?? 0, busiest(list, WINDOW_MS[f]));
   }
+  const peakPerWindowAllCustomers: Record<string, number> = {};
+  for (const [f, list] of perFamily) peakPerWindowAllCustomers[f] = busiest(list, WINDOW_MS[f]);
   return {
     requests: log.length,
     partnerCenterRequests: log.filter((e) => e.service === "partnerCenter").length,
     throttled: log.filter((e) => e.status === 429).length,
     byFamily,
     peakPerWindow,
+    peakPerWindowAllCustomers,
   };
 }
