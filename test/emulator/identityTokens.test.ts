@@ -19,7 +19,7 @@ import { appForm, ask, claimsOf, tokenRequest, userForm } from "./coreTestKit";
 const PC = "https://api.partnercenter.microsoft.com";
 const vector25 = JSON.parse(
   readFileSync(
-    join(__dirname, "../../../shared/reference/vectors/25-entra-token-error-invalid-scope.json"),
+    join(__dirname, "../fixtures/vectors/25-entra-token-error-invalid-scope.json"),
     "utf8",
   ),
 );

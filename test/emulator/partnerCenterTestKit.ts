@@ -228,9 +228,9 @@ export function matchRoute(
   return undefined;
 }
 
-/** A published vector from the shared reference. */
+/** A published example payload (test/fixtures/vectors, sources in its INDEX.md). */
 export function vector<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(join("/work/shared/reference/vectors", name), "utf8")) as T;
+  return JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "vectors", name), "utf8")) as T;
 }
 
 /**

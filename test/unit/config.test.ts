@@ -92,7 +92,7 @@ describe("resolveConfig", () => {
         CSP_GRAPH_URL: "https://127.0.0.1:8443/graph",
         CSP_ARM_URL: "https://127.0.0.1:8443/arm",
         CSP_CA_CERT: ca,
-        CSP_HTTP_LOG: "/tmp/http.log",
+        CSP_HTTP_LOG: "logs/http.log",
         CSP_MAX_RETRIES: "2",
         CSP_TIMEOUT_MS: "5000",
         HTTPS_PROXY: "http://proxy:3128",
@@ -109,7 +109,7 @@ describe("resolveConfig", () => {
     expect(c.caCertPem).toContain("BEGIN CERTIFICATE");
     expect(c).toMatchObject({
       cloud: "emulator",
-      httpLogFile: "/tmp/http.log",
+      httpLogFile: "logs/http.log",
       maxRetries: 2,
       timeoutMs: 5000,
     });
