@@ -18,10 +18,7 @@ import { appForm, ask, claimsOf, tokenRequest, userForm } from "./coreTestKit";
 
 const PC = "https://api.partnercenter.microsoft.com";
 const vector25 = JSON.parse(
-  readFileSync(
-    join(__dirname, "../fixtures/vectors/25-entra-token-error-invalid-scope.json"),
-    "utf8",
-  ),
+  readFileSync(join(__dirname, "../fixtures/vectors/25-entra-token-error-invalid-scope.json"), "utf8"),
 );
 
 let emu: RunningEmulator;
