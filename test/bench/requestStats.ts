@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import type { RequestLogEntry } from "../../emulator/index";
-import { PARTNER_CENTER_RATE_LIMITS, partnerCenterFamily } from "../../provider/http/rateLimiter";
+import { PARTNER_CENTER_RATE_LIMITS, partnerCenterBucket } from "../../provider/http/rateLimiter";
 import type { TraceEntry } from "../../provider/http/traceSink";
 
 /** The services as the emulator's request log names them; `identity` = token requests. */
@@ -30,8 +30,9 @@ export interface RequestFigures {
   partnerCenterFamilies: Record<string, number>;
   /**
    * The least time the provider's own Partner Center throttle (a sliding window per partner
-   * account and family, `provider/http/rateLimiter.ts`) needs to let these calls out, even if all
-   * were ready at once: one window per `capacity` calls after the first, for the busiest family. ms.
+   * account and bucket: family, and customer tenant for customer-scoped calls,
+   * `provider/http/rateLimiter.ts`) needs to let these calls out, even if all were ready at once:
+   * one window per `capacity` calls after the first, for the busiest bucket. ms.
    */
   clientThrottleMs: number;
 }
@@ -46,10 +47,16 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
   let failedOrDropped = 0;
   let serviceMs = 0;
   const families = new Map<string, number>();
+  const buckets = new Map<string, { family: string; count: number }>();
   for (const e of entries) {
     if (e.service === "partnerCenter") {
-      const family = partnerCenterFamily(e.path);
-      if (family) families.set(family, (families.get(family) ?? 0) + 1);
+      const bucket = partnerCenterBucket(e.path);
+      if (bucket) {
+        families.set(bucket.family, (families.get(bucket.family) ?? 0) + 1);
+        const b = buckets.get(bucket.key) ?? { family: bucket.family, count: 0 };
+        b.count += 1;
+        buckets.set(bucket.key, b);
+      }
     }
     byService[e.service] = (byService[e.service] ?? 0) + 1;
     if (e.service !== "identity" && e.write) apiWrites++;
@@ -74,7 +81,7 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
     partnerCenterFamilies: Object.fromEntries(families),
     clientThrottleMs: Math.max(
       0,
-      ...[...families].map(([family, count]) => {
+      ...[...buckets.values()].map(({ family, count }) => {
         const limit = PARTNER_CENTER_RATE_LIMITS[family];
         if (!limit) return 0;
         // The limiter's window: the limit's own period plus its default margin (10%, at least 0.5 s).
