@@ -52,8 +52,6 @@ export interface ApplicationConsentInputs {
 
 export interface ApplicationConsentOutputs extends ApplicationConsentInputs {
   applicationId: string;
-  /** How the consent was verified on the last read: `partnerCenter` or `graph`. */
-  verifiedThrough?: string;
 }
 
 type Props = ApplicationConsentInputs & ApplicationConsentOutputs;
@@ -181,7 +179,6 @@ async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {
   const api = ctx.api(inputs.account);
   const applicationId = appIdOf(inputs, ctx);
   const wire = toWire(applicationId, inputs);
-  let verifiedThrough: string | undefined;
   try {
     await createApplicationConsent(api.partnerCenter, inputs.customerId, wire, randomUUID());
   } catch (e) {
@@ -198,7 +195,6 @@ async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {
       ctx.log(
         `application consent of ${applicationId} for customer ${inputs.customerId} already exists with these grants; adopting it`,
       );
-      verifiedThrough = existing.through;
     } else if (existing.kind === "absent" && isLostResponse(e)) {
       await createApplicationConsent(api.partnerCenter, inputs.customerId, wire, randomUUID());
     } else {
@@ -210,7 +206,7 @@ async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {
   }
   return {
     id: consentId(inputs.customerId, applicationId),
-    outs: outputs(inputs, applicationId, verifiedThrough),
+    outs: outputs(inputs, applicationId),
   };
 }
 
@@ -218,17 +214,12 @@ function consentId(customerId: string, applicationId: string): string {
   return `${customerId.toLowerCase()}/${applicationId}`;
 }
 
-function outputs(
-  inputs: ApplicationConsentInputs,
-  applicationId: string,
-  verifiedThrough?: string,
-): ApplicationConsentOutputs {
+function outputs(inputs: ApplicationConsentInputs, applicationId: string): ApplicationConsentOutputs {
   return stripUndefined({
     ...inputs,
     customerId: inputs.customerId.toLowerCase(),
     applicationId,
     grants: normaliseGrants(inputs.grants),
-    verifiedThrough,
   });
 }
 
@@ -326,11 +317,14 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     return { id, props };
   }
   const grants = normaliseGrants(observed.grants);
-  const outs: ApplicationConsentOutputs = stripUndefined({
-    ...props,
-    grants,
-    verifiedThrough: observed.through,
-  });
+  // Which API confirmed the consent is a diagnostic, not state (it may differ between reads): it is
+  // logged, not output, so a refresh without drift changes nothing. (`verifiedThrough` from older
+  // state is dropped.)
+  ctx.log(
+    `application consent ${id}: verified through ${observed.through === "graph" ? "Graph" : "Partner Center"}`,
+  );
+  const { verifiedThrough: _older, ...current } = props as Props & { verifiedThrough?: string };
+  const outs: ApplicationConsentOutputs = stripUndefined({ ...current, grants });
   const inputs: ApplicationConsentInputs = stripUndefined({
     account: props.account,
     customerId: props.customerId,

@@ -60,7 +60,8 @@ export interface AttestationRecord {
   dateAgreed: string;
   agreementType: string;
   userId?: string;
-  agreementLink?: string;
+  // The agreement link, carried by the list answer only, is not kept: the record must read the
+  // same after create and after refresh.
 }
 
 export interface CustomerAgreementOutputs {
@@ -150,7 +151,6 @@ function toRecord(a: PcAgreement, fallbackTemplate: string): AttestationRecord {
     dateAgreed: a.dateAgreed ?? "",
     agreementType: a.type ?? MCA_AGREEMENT_TYPE,
     userId: a.userId,
-    agreementLink: a.agreementLink,
   });
 }
 

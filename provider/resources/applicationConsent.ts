@@ -34,11 +34,6 @@ export class ApplicationConsent extends CspResource {
   declare public readonly grants: pulumi.Output<{ enterpriseApplicationId: string; scopes: string[] }[]>;
 
   constructor(name: string, args: ApplicationConsentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      "ApplicationConsent",
-      name,
-      { ...args, applicationId: args.applicationId, verifiedThrough: undefined },
-      opts,
-    );
+    super("ApplicationConsent", name, { ...args, applicationId: args.applicationId }, opts);
   }
 }

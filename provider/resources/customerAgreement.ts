@@ -30,7 +30,6 @@ export interface AgreementAttestation {
   dateAgreed: string;
   agreementType: string;
   userId?: string;
-  agreementLink?: string;
 }
 
 /**

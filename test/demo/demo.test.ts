@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../../emulator";
 import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { runProgram } from "../harness/runProgram";
 
 /**
  * `npm run demo` is the first command a newcomer runs: these tests run the compiled demo the way
@@ -80,6 +82,26 @@ describe("npm run demo with the local runner", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/\bcreated\b/);
     expect(run.stdout).toMatch(/\d+ unchanged/);
+  });
+
+  it("a refresh of what the demo created finds no drift", async () => {
+    const emu = await startEmulator({ dataDir: path.join(scratch, "runner", "emulator"), sandbox: true });
+    try {
+      const result = await runProgram({
+        command: "refresh",
+        programDir: path.join(root, "examples", "quickstart"),
+        stateFile: path.join(scratch, "runner", "quickstart-state.json"),
+        stack: "dev",
+        env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "pulumi-csp-demo" },
+        config: { adminAgentsGroupId: emu.seed.adminAgentsGroupId },
+      });
+      expect(result.ok).toBe(true);
+      const changed = result.resources.filter((r) => r.op !== "same" && !r.unmanaged);
+      expect(changed.map((r) => `${r.name}: ${(r.diffs ?? []).join(",")}`)).toEqual([]);
+      expect(result.resources.length).toBeGreaterThan(10);
+    } finally {
+      await emu.stop();
+    }
   });
 
   it("--destroy removes what the demo created", async () => {
