@@ -359,3 +359,18 @@ export function errorFromResponse(input: HttpErrorInput): CspError {
 export function configError(summary: string, hint: string): CspError {
   return new CspError({ code: "CSP_CONFIG", service: "config", summary, hint });
 }
+
+/**
+ * Whether the outcome of a write is unknown: the request may have been applied but its answer was
+ * lost (the pipeline's own retries, which reuse an idempotency key, did not get one either).
+ */
+export function isLostResponse(e: unknown): boolean {
+  return isCspError(e) && (e.code === "CSP_NETWORK" || e.code === "CSP_TIMEOUT");
+}
+
+/** Whether `e` is a service error with one of these service codes (compared case-insensitively). */
+export function hasServiceCode(e: unknown, ...codes: string[]): boolean {
+  if (!isCspError(e) || e.serviceCode === undefined) return false;
+  const code = e.serviceCode.toLowerCase();
+  return codes.some((c) => c.toLowerCase() === code);
+}

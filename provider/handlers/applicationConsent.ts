@@ -9,11 +9,11 @@ import {
   getApplicationConsent,
   type PcApplicationConsent,
 } from "../clients/partnerCenter/consents";
-import { isCspError } from "../errors";
+import { isCspError, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
-import { isConflict, isLostResponse } from "./identity/errors";
+import { isConflict } from "./identity/errors";
 import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";

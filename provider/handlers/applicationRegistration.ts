@@ -18,7 +18,7 @@ import {
   findServicePrincipalByAppId,
   type GraphServicePrincipal,
 } from "../clients/graph/servicePrincipals";
-import { CspError, isCspError } from "../errors";
+import { CspError, isCspError, isLostResponse } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import {
@@ -29,7 +29,7 @@ import {
   stripUndefined,
   validateInputs,
 } from "./common";
-import { initFailed, isConflict, isLostResponse } from "./identity/errors";
+import { initFailed, isConflict } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { unknownKeys } from "./identity/unknowns";

@@ -21,15 +21,8 @@ import {
 } from "../clients/partnerCenter/commerce";
 import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
-import { CspError, isCspError } from "../errors";
-import {
-  afterPurchase,
-  conflict,
-  hasServiceCode,
-  isLostResponse,
-  partialCreate,
-  refusal,
-} from "./commerce/errors";
+import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
+import { afterPurchase, conflict, partialCreate, refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,

@@ -42,6 +42,18 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+/**
+ * Whether a value holds the engine's "not known yet" sentinel anywhere (preview passes it for
+ * inputs that depend on resources not created yet). A diff treats such a field as changed without
+ * comparing it; the real comparison happens when `up` calls diff again with known values.
+ */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
 /** Removes keys whose value is `undefined`, recursively: the dynamic-provider host rejects them. */
 export function stripUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => stripUndefined(v)) as T;

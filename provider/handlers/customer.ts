@@ -13,7 +13,7 @@ import {
   removeResellerRelationship,
 } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
-import { isCspError } from "../errors";
+import { hasServiceCode, isCspError, isLostResponse } from "../errors";
 import {
   type BillingProfileInput,
   type BillingProfileState,
@@ -22,19 +22,19 @@ import {
   normalizeBillingProfile,
   toPcAddress,
 } from "./commerce/billingProfile";
-import { ISO_COUNTRY_CODES, PHONE_REQUIRED, REGISTRATION_NUMBER_REQUIRED } from "./commerce/countries";
-import { hasServiceCode, isLostResponse, refusal } from "./commerce/errors";
+import { PHONE_REQUIRED, REGISTRATION_NUMBER_REQUIRED } from "./commerce/countries";
+import { refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,
   accountName,
-  containsUnknown,
   customerIdField,
   emailField,
   GUID_PATTERN,
   immutableFailures,
 } from "./commerce/fields";
-import { deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
+import { containsUnknown, deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
+import { isCountryCode } from "./countryCodes";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -152,10 +152,7 @@ const addressSchema = z.object({
     .max(20, "must be at most 20 characters"),
   country: z
     .string({ error: "must be a string" })
-    .refine(
-      (c) => ISO_COUNTRY_CODES.has(c.toUpperCase()),
-      "must be an ISO 3166-1 alpha-2 country code such as US",
-    ),
+    .refine((c) => isCountryCode(c.toUpperCase()), "must be an ISO 3166-1 alpha-2 country code such as US"),
   phoneNumber: z
     .string({ error: "must be a string" })
     .regex(

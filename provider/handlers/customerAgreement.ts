@@ -8,7 +8,8 @@ import {
   type PcAgreement,
   type PcContact,
 } from "../clients/partnerCenter/agreements";
-import { hasServiceCode, isLostResponse, refusal } from "./commerce/errors";
+import { hasServiceCode, isLostResponse } from "../errors";
+import { refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,

@@ -16,12 +16,13 @@ import {
   restoreCustomerUser,
   updateCustomerUser,
 } from "../clients/partnerCenter/users";
+import { hasServiceCode, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
-import { countryProblem } from "./identity/countryCodes";
+import { countryProblem } from "./countryCodes";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { hasServiceCode, initFailed, isConflict, isLostResponse, isNotFound } from "./identity/errors";
+import { initFailed, isConflict, isNotFound } from "./identity/errors";
 import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";

@@ -14,16 +14,15 @@ import {
   getRelationship,
   relationshipRoleIds,
 } from "../clients/graph/delegatedAdminRelationships";
-import { CspError } from "../errors";
+import { CspError, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { stripUndefined, validateInputs } from "./common";
+import { containsUnknown, stripUndefined, validateInputs } from "./common";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { isConflict, isLostResponse, isPreconditionFailed, validationError } from "./identity/errors";
+import { isConflict, isPreconditionFailed, validationError } from "./identity/errors";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
-import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";

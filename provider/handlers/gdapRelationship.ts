@@ -10,21 +10,20 @@ import {
   relationshipRoleIds,
   updateRelationship,
 } from "../clients/graph/delegatedAdminRelationships";
-import { CspError, isCspError } from "../errors";
+import { CspError, isCspError, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { stripUndefined, validateInputs } from "./common";
+import { containsUnknown, stripUndefined, validateInputs } from "./common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
   rolesAsDeclared,
 } from "./identity/directoryRoleCatalog";
-import { initFailed, isLostResponse, isPreconditionFailed } from "./identity/errors";
+import { initFailed, isPreconditionFailed } from "./identity/errors";
 import { daysToDuration, durationDays } from "./identity/isoDuration";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
-import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 

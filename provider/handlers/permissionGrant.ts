@@ -14,10 +14,11 @@ import {
   updateGrantScopes,
 } from "../clients/graph/oauth2PermissionGrants";
 import { findServicePrincipalByAppId, type GraphServicePrincipal } from "../clients/graph/servicePrincipals";
+import { hasServiceCode, isLostResponse } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { stripUndefined, validateInputs } from "./common";
-import { hasServiceCode, isConflict, isLostResponse, validationError } from "./identity/errors";
+import { isConflict, validationError } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid } from "./identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "./identity/sets";

@@ -10,14 +10,13 @@ import {
   roleDefinitionGuid,
   roleDefinitionResourceId,
 } from "../clients/arm/roleAssignments";
-import { CspError, isCspError } from "../errors";
+import { CspError, hasServiceCode, isCspError } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { deterministicUuid, stripUndefined, validateInputs } from "./common";
-import { hasServiceCode, sleep as realSleep, validationError } from "./identity/errors";
+import { containsUnknown, deterministicUuid, stripUndefined, validateInputs } from "./common";
+import { sleep as realSleep, validationError } from "./identity/errors";
 import { armOnBehalfOf } from "./identity/identities";
 import { account, guid, isGuid } from "./identity/schemas";
-import { containsUnknown } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 

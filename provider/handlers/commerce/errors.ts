@@ -1,4 +1,4 @@
-import { CspError, type CspErrorCode, type CspErrorService, isCspError } from "../../errors";
+import { CspError, type CspErrorCode, type CspErrorService } from "../../errors";
 
 /**
  * Errors the commerce handlers raise themselves (as opposed to API errors, which the HTTP
@@ -47,17 +47,4 @@ export async function afterPurchase<T>(
     if ("id" in error && "properties" in error) throw error;
     throw partialCreate(error, id, properties());
   }
-}
-
-/**
- * Whether the outcome of a write is unknown: the request may have been applied but its answer
- * was lost (the pipeline's own retries, which reuse the idempotency key, did not get one either).
- */
-export function isLostResponse(e: unknown): boolean {
-  return isCspError(e) && (e.code === "CSP_NETWORK" || e.code === "CSP_TIMEOUT");
-}
-
-/** Whether `e` is a Partner Center / Graph / ARM error with this service code. */
-export function hasServiceCode(e: unknown, ...codes: string[]): boolean {
-  return isCspError(e) && e.serviceCode !== undefined && codes.includes(e.serviceCode);
 }

@@ -84,11 +84,3 @@ function canonical(v: unknown): string {
 function show(v: unknown): string {
   return v === undefined ? "(not set)" : JSON.stringify(v);
 }
-
-/** Whether a value, or anything inside it, is the engine's "not known yet" sentinel (preview). */
-export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}

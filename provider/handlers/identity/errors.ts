@@ -8,11 +8,6 @@ export function isNotFound(e: unknown): boolean {
   return isCspError(e) && e.status === 404;
 }
 
-/** The request may or may not have reached the service (the pipeline's own retries are exhausted). */
-export function isLostResponse(e: unknown): boolean {
-  return isCspError(e) && (e.code === "CSP_NETWORK" || e.code === "CSP_TIMEOUT");
-}
-
 /**
  * The service answered 412: the `If-Match` ETag is stale. After a lost answer the pipeline repeats
  * a PATCH/DELETE with the ETag it read before, so a 412 may mean the first attempt was applied.
@@ -24,13 +19,6 @@ export function isPreconditionFailed(e: unknown): boolean {
 /** The service answered 409 (or another conflict status / code). */
 export function isConflict(e: unknown): boolean {
   return isCspError(e) && (e.status === 409 || e.code === "CSP_CONFLICT");
-}
-
-/** The service answered with this service error code (case-insensitive). */
-export function hasServiceCode(e: unknown, ...codes: string[]): boolean {
-  if (!isCspError(e) || e.serviceCode === undefined) return false;
-  const c = e.serviceCode.toLowerCase();
-  return codes.some((x) => x.toLowerCase() === c);
 }
 
 /** A provider-side validation error (found before or between calls), naming what to do. */
