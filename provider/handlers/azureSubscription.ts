@@ -30,6 +30,7 @@ import {
   accountName,
   customerIdField,
   immutableFailures,
+  requiredText,
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
@@ -102,12 +103,7 @@ const CANNOT_REPLACE =
 
 const schema = z.object({
   customerId: customerIdField,
-  displayName: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(64, "must be at most 64 characters")
-    .regex(/^[^<>;|]*$/, "must not contain < > ; or |"),
+  displayName: requiredText(64).regex(/^[^<>;|]*$/, "must not contain < > ; or |"),
   workload: z.enum(["Production", "DevTest"], { error: 'must be "Production" or "DevTest"' }).optional(),
   acknowledgePurchase: z.literal(true, { error: "must be true" }),
   key: z

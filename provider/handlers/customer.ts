@@ -32,6 +32,7 @@ import {
   emailField,
   GUID_PATTERN,
   immutableFailures,
+  requiredText,
 } from "./commerce/fields";
 import { containsUnknown, deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
 import { isCountryCode } from "./countryCodes";
@@ -119,37 +120,17 @@ const CANNOT_REPLACE =
 // --- validation -------------------------------------------------------------------------------
 
 const addressSchema = z.object({
-  firstName: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(50, "must be at most 50 characters"),
-  lastName: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(50, "must be at most 50 characters"),
-  addressLine1: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(200, "must be at most 200 characters"),
+  firstName: requiredText(50),
+  lastName: requiredText(50),
+  addressLine1: requiredText(200),
   addressLine2: z.string({ error: "must be a string" }).max(200, "must be at most 200 characters").optional(),
-  city: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(100, "must be at most 100 characters"),
+  city: requiredText(100),
   // Partner Center documents State as (0, 2) characters (utility resources, Address).
   state: z
     .string({ error: "must be a string" })
     .max(2, "must be a code of at most 2 characters (e.g. WA)")
     .optional(),
-  postalCode: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "is required")
-    .max(20, "must be at most 20 characters"),
+  postalCode: requiredText(20),
   country: z
     .string({ error: "must be a string" })
     .refine((c) => isCountryCode(c.toUpperCase()), "must be an ISO 3166-1 alpha-2 country code such as US"),

@@ -17,6 +17,7 @@ import {
   customerIdField,
   emailField,
   GUID_PATTERN,
+  requiredText,
 } from "./commerce/fields";
 import { deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
@@ -88,16 +89,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+
 const schema = z.object({
   customerId: customerIdField,
   primaryContact: z.object({
-    firstName: z
-      .string({ error: "must be a string" })
-      .trim()
-      .min(1, "is required")
-      .max(50, "must be at most 50 characters"),
-    lastName: z
-      .string({ error: "must be a string" })
-      .trim()
-      .min(1, "is required")
-      .max(50, "must be at most 50 characters"),
+    firstName: requiredText(50),
+    lastName: requiredText(50),
     email: emailField,
     phoneNumber: z
       .string({ error: "must be a string" })

@@ -8,6 +8,15 @@ import { isUnknown } from "../types";
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A customer id is the customer's tenant id, a GUID (Partner Center 900118 otherwise). */
+/** A required, trimmed text of at most `max` characters (names, address lines, display names). */
+export function requiredText(max: number) {
+  return z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "is required")
+    .max(max, `must be at most ${max} characters`);
+}
+
 export const customerIdField = z
   .string({ error: "must be a string" })
   .regex(GUID_PATTERN, "must be the customer's tenant id (a GUID such as 0f3c4d1e-...)");
