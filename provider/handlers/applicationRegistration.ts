@@ -26,10 +26,11 @@ import {
   changedKeys,
   deterministicUuid,
   jsonEqual,
+  partialCreate,
   stripUndefined,
   validateInputs,
 } from "./common";
-import { initFailed, isConflict } from "./identity/errors";
+import { isConflict } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { unknownKeys } from "./identity/unknowns";
@@ -294,7 +295,7 @@ async function create(inputs: ApplicationRegistrationInputs, ctx: HandlerContext
     }
     return { id: app.id, outs };
   } catch (e) {
-    throw initFailed(e, app.id, outs);
+    throw partialCreate(e, app.id, outs);
   }
 }
 

@@ -22,7 +22,7 @@ import {
 import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
 import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
-import { afterPurchase, conflict, partialCreate, refusal } from "./commerce/errors";
+import { afterPurchase, conflict, refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,
@@ -32,7 +32,7 @@ import {
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { deterministicUuid, stripUndefined, validateInputs } from "./common";
+import { deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";

@@ -23,7 +23,7 @@ import {
 } from "../clients/partnerCenter/commerce";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
-import { afterPurchase, partialCreate, refusal } from "./commerce/errors";
+import { afterPurchase, refusal } from "./commerce/errors";
 import {
   accountFailures,
   accountField,
@@ -34,7 +34,7 @@ import {
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { deterministicUuid, stripUndefined, validateInputs } from "./common";
+import { deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, ResourceHandler } from "./types";
 import { isUnknown } from "./types";

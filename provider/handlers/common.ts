@@ -114,3 +114,25 @@ export function deterministicUuid(...parts: string[]): string {
   const h = b.toString("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The error the engine records as "created but failed to initialize": thrown when an object exists
+ * (and may be billed) but a later step of the same create failed. The dynamic-provider host reads
+ * `id`, `properties` and `reasons` from it (dynamic-providers reference), so the object is kept in
+ * the state instead of being lost, and a later refresh or `pulumi up` completes it. The original
+ * error stays the `cause` and its message is kept.
+ */
+export function partialCreate(
+  error: unknown,
+  id: string,
+  properties: object,
+): Error & { id: string; properties: object; reasons: string[] } {
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(
+    `${message} (the object ${id} was created; run \`pulumi up\` again to finish it)`,
+    {
+      cause: error,
+    },
+  );
+  return Object.assign(wrapped, { id, properties: stripUndefined(properties), reasons: [message] });
+}

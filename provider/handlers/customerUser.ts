@@ -19,10 +19,10 @@ import {
 import { hasServiceCode, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { changedKeys, stripUndefined, validateInputs } from "./common";
+import { changedKeys, partialCreate, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./countryCodes";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { initFailed, isConflict, isNotFound } from "./identity/errors";
+import { isConflict, isNotFound } from "./identity/errors";
 import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
@@ -248,7 +248,7 @@ async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
     const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds);
     return { id: user.id, outs: outputs(inputs, user, password, forceChangePassword, roleIds) };
   } catch (e) {
-    throw initFailed(e, user.id, base);
+    throw partialCreate(e, user.id, base);
   }
 }
 

@@ -13,13 +13,13 @@ import {
 import { CspError, isCspError, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { containsUnknown, stripUndefined, validateInputs } from "./common";
+import { containsUnknown, partialCreate, stripUndefined, validateInputs } from "./common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
   rolesAsDeclared,
 } from "./identity/directoryRoleCatalog";
-import { initFailed, isPreconditionFailed } from "./identity/errors";
+import { isPreconditionFailed } from "./identity/errors";
 import { daysToDuration, durationDays } from "./identity/isoDuration";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
@@ -183,7 +183,7 @@ async function create(inputs: GdapRelationshipInputs, ctx: HandlerContext) {
     }
     return { id: current.id, outs };
   } catch (e) {
-    throw initFailed(e, relationship.id, outputs(inputs, relationship));
+    throw partialCreate(e, relationship.id, outputs(inputs, relationship));
   }
 }
 

@@ -1,4 +1,5 @@
 import { CspError, type CspErrorCode, type CspErrorService } from "../../errors";
+import { partialCreate } from "../common";
 
 /**
  * Errors the commerce handlers raise themselves (as opposed to API errors, which the HTTP
@@ -13,21 +14,6 @@ export function refusal(summary: string, hint: string, code: CspErrorCode = "CSP
 /** A conflict with the current state of a Microsoft object (e.g. suspend while subscriptions are active). */
 export function conflict(service: CspErrorService, summary: string, hint: string): CspError {
   return new CspError({ code: "CSP_CONFLICT", service, summary, hint });
-}
-
-/**
- * The error Pulumi records as "created but failed to initialize": it carries the id and the
- * outputs of an object that exists (and may be billed) although the create did not finish, so
- * the engine keeps it in the state instead of losing it (the Node dynamic-provider host packs
- * `id`, `properties` and `reasons` into `ErrorResourceInitFailed`). A later refresh or update
- * completes it.
- */
-export function partialCreate<E extends Error>(
-  error: E,
-  id: string,
-  properties: object,
-): E & { id: string; properties: object; reasons: string[] } {
-  return Object.assign(error, { id, properties, reasons: [error.message] });
 }
 
 /**

@@ -1,5 +1,4 @@
 import { CspError, type CspErrorService, isCspError } from "../../errors";
-import { stripUndefined } from "../common";
 
 /** Error classification and construction shared by the identity handlers. */
 
@@ -28,24 +27,6 @@ export function validationError(
   service: CspErrorService = "provider",
 ): CspError {
   return new CspError({ code: "CSP_VALIDATION", service, summary, hint });
-}
-
-/**
- * Wraps a failure that happened after the object was created, so the engine records the object
- * ("created but failed to initialize") instead of losing it: the dynamic-provider host reads `id`
- * and `properties` from the thrown error (dynamic-providers reference). The original error stays
- * the `cause` and its message is kept.
- */
-export function initFailed(error: unknown, id: string, properties: object): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  const wrapped = new Error(
-    `${message} (the object ${id} was created; run \`pulumi up\` again to finish it)`,
-    {
-      cause: error,
-    },
-  );
-  Object.assign(wrapped, { id, properties: stripUndefined(properties), reasons: [message] });
-  return wrapped;
 }
 
 /** Waits `ms` milliseconds (injectable in handlers so tests run without real delays). */
