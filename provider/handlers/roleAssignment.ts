@@ -320,6 +320,17 @@ export function createRoleAssignmentHandler(
 }
 
 /** Role definition GUID from `roleDefinitionId`, or by resolving `roleName` at the scope. */
+/**
+ * Built-in role ids Microsoft publishes (the same in every tenant; reference §7, built-in roles):
+ * these names resolve without a call. Any other name (custom roles) is looked up at the scope.
+ */
+const BUILT_IN_ROLE_IDS: Readonly<Record<string, string>> = {
+  owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+  contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  "user access administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+};
+
 async function resolveRole(
   arm: ServiceClient,
   auth: AuthTarget,
@@ -328,6 +339,8 @@ async function resolveRole(
   if (inputs.roleDefinitionId !== undefined) return roleDefinitionGuid(inputs.roleDefinitionId);
   const name = inputs.roleName!;
   if (isGuid(name)) return name.toLowerCase();
+  const builtIn = BUILT_IN_ROLE_IDS[name.trim().toLowerCase()];
+  if (builtIn) return builtIn;
   const defs = await findRoleDefinitionsByName(arm, auth, normaliseScope(inputs.scope), name);
   if (defs.length === 0) {
     throw validationError(

@@ -229,6 +229,22 @@ describe("RoleAssignment", () => {
     }
   });
 
+  it("resolves a built-in role name from its published id, without a role definition lookup", async () => {
+    const principalId = await newUser();
+    await t.emu.admin.clearRequestLog();
+    const created = await createResource(
+      handler,
+      { tenantId: customerId, scope, roleName: "Contributor", principalId, principalType: "User" },
+      t.ctx,
+    );
+    expect(created.state.roleDefinitionGuid).toBe(CONTRIBUTOR);
+    const lookups = (await t.emu.admin.requestLog({ service: "arm" })).filter((e) =>
+      /roleDefinitions/i.test(e.path),
+    );
+    expect(lookups).toEqual([]);
+    await handler.delete(created.id, created.state, t.ctx);
+  });
+
   it("names the role when no role definition has that name", async () => {
     const principalId = await newUser();
     await expect(
