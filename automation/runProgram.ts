@@ -1,0 +1,264 @@
+import * as path from "node:path";
+import {
+  type EngineEvent,
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  type StepEventMetadata,
+} from "@pulumi/pulumi/automation";
+import {
+  type Command,
+  displayType,
+  isBillable,
+  operationOf,
+  type ResourceStep,
+  type RunSummary,
+} from "./runSummary";
+import { prepareWorkspace, type StackWorkspace, setStackConfig } from "./stackWorkspace";
+import { pulumiEnv, pulumiToolchain } from "./toolchain";
+
+/** Passphrase of stacks this project runs for itself (tests, demo) when none is set. */
+export const LOCAL_PASSPHRASE = "pulumi-csp-local";
+
+export interface RunProgramOptions {
+  command: Command;
+  /** The program folder (with `Pulumi.yaml`). */
+  programDir: string;
+  /** Stack name (default `dev`). */
+  stack?: string;
+  /** The workspace folder (default `<programDir>/.pulumi-csp/<stack>`); see `prepareWorkspace`. */
+  stateDir?: string;
+  /** Stack config (`key` or `namespace:key`), written to the stack's config file before the run. */
+  config?: Record<string, string>;
+  /**
+   * Environment of the CLI, the program and the provider host, over the current one; `undefined`
+   * removes a variable for this run. `PULUMI_CONFIG_PASSPHRASE` defaults to {@link LOCAL_PASSPHRASE}.
+   */
+  env?: Record<string, string | undefined>;
+  /** `preview`, `up`, `refresh`: fail when there are changes (`--expect-no-changes`). */
+  expectNoChanges?: boolean;
+  /** `refresh`: drop the creates an interrupted update left pending (`--clear-pending-creates`). */
+  clearPendingCreates?: boolean;
+  /** `preview`, `up`, `destroy`: refresh the state first (`--refresh`). */
+  refresh?: boolean;
+  /** Only these resource URNs (`--target`). */
+  target?: string[];
+  /** Called with the CLI's output as it comes (the text a user sees). */
+  onOutput?: (text: string) => void;
+  /** Aborting interrupts the CLI (SIGINT, as Ctrl-C does). */
+  signal?: AbortSignal;
+}
+
+export interface RunProgramResult extends RunSummary {
+  /** Exit code of the CLI (null when it was killed by a signal). */
+  exitCode: number | null;
+  /** The signal that ended the CLI, if any. */
+  signal: NodeJS.Signals | null;
+  /** What the CLI printed (stdout then stderr). */
+  stdout: string;
+  stderr: string;
+  workspace: StackWorkspace;
+}
+
+/**
+ * Runs `preview`, `up`, `refresh` or `destroy` of a program with the project's Pulumi CLI, through
+ * the Automation API, and summarises the engine's events. A failed command is a result with
+ * `ok: false` (its diagnostics in `errors`), not an exception.
+ */
+export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
+  const started = Date.now();
+  const stackName = options.stack ?? "dev";
+  const ws = prepareWorkspace(
+    options.programDir,
+    options.stateDir ?? path.join(options.programDir, ".pulumi-csp", stackName),
+    stackName,
+  );
+  setStackConfig(ws, options.config ?? {});
+  const toolchain = pulumiToolchain();
+  const removed = Object.entries(options.env ?? {})
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
+  const envVars: Record<string, string> = {
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+    ...pulumiEnv(toolchain, ws.backendDir, ws.pulumiHome),
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) envVars[k] = v;
+
+  const steps = new Map<string, ResourceStep>();
+  const summary: RunSummary = {
+    engine: `pulumi ${toolchain.version}`,
+    command: options.command,
+    project: ws.project,
+    stack: stackName,
+    stateDir: ws.dir,
+    ok: false,
+    counts: { create: 0, update: 0, replace: 0, delete: 0, same: 0, read: 0, failed: 0 },
+    resources: [],
+    outputs: {},
+    errors: [],
+    warnings: [],
+    infos: [],
+    durationMs: 0,
+  };
+  const preview = options.command === "preview";
+  const onEvent = (event: EngineEvent): void => {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre) record(steps, pre, preview ? "planned" : "started");
+    const done = event.resOutputsEvent?.metadata;
+    if (done) record(steps, done, preview ? "planned" : "done");
+    const failed = event.resOpFailedEvent?.metadata;
+    if (failed) record(steps, failed, "failed");
+    const diag = event.diagnosticEvent;
+    if (diag && !diag.ephemeral) {
+      const message = diag.message.replace(/\s+$/, "");
+      if (diag.severity === "error") {
+        const step = diag.urn ? steps.get(diag.urn) : undefined;
+        if (step && !step.error) step.error = message;
+        summary.errors.push({
+          message,
+          ...(diag.urn ? { urn: diag.urn, name: nameOf(diag.urn), type: displayType(typeOf(diag.urn)) } : {}),
+        });
+      } else if (diag.severity === "warning") summary.warnings.push(message);
+      else summary.infos.push(message);
+    }
+  };
+
+  let stdout = "";
+  let stderr = "";
+  let exitCode: number | null = 0;
+  let signal: NodeJS.Signals | null = null;
+  const saved = new Map(removed.map((k) => [k, process.env[k]]));
+  for (const k of removed) delete process.env[k];
+  try {
+    const pulumiCommand = await cliCommand(toolchain.binDir);
+    const workspace = await LocalWorkspace.create({
+      workDir: ws.workDir,
+      pulumiHome: ws.pulumiHome,
+      pulumiCommand,
+      envVars,
+    });
+    const stack = await Stack.createOrSelect(stackName, workspace);
+    const common = {
+      onEvent,
+      color: "never" as const,
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const choices = {
+      ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
+      ...(options.refresh ? { refresh: true } : {}),
+      ...(options.target ? { target: options.target } : {}),
+    };
+    switch (options.command) {
+      case "preview": {
+        const r = await stack.preview({ ...common, ...choices, diff: true });
+        stdout = r.stdout;
+        stderr = r.stderr;
+        break;
+      }
+      case "up": {
+        const r = await stack.up({ ...common, ...choices, diff: true });
+        stdout = r.stdout;
+        stderr = r.stderr;
+        summary.outputs = shownOutputs(r.outputs);
+        break;
+      }
+      case "refresh": {
+        const r = await stack.refresh({
+          ...common,
+          ...choices,
+          ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}),
+        });
+        stdout = r.stdout;
+        stderr = r.stderr;
+        break;
+      }
+      case "destroy": {
+        const r = await stack.destroy({ ...common, ...choices });
+        stdout = r.stdout;
+        stderr = r.stderr;
+        break;
+      }
+    }
+    summary.ok = true;
+  } catch (err) {
+    const e = err as { commandResult?: { stdout: string; stderr: string; code: number; err?: unknown } };
+    const result = e.commandResult;
+    stdout = result?.stdout ?? "";
+    stderr = result?.stderr ?? (err instanceof Error ? err.message : String(err));
+    const killed = /was killed with (SIG[A-Z]+)/.exec(stderr);
+    signal = killed ? (killed[1] as NodeJS.Signals) : null;
+    exitCode = signal ? null : (result?.code ?? 1);
+    if (summary.errors.length === 0) {
+      summary.errors.push({ message: lastErrorLine(stderr) ?? `pulumi ${options.command} failed` });
+    }
+  } finally {
+    for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+  }
+
+  summary.resources = [...steps.values()];
+  for (const step of summary.resources) {
+    if (step.status === "failed") summary.counts.failed++;
+    else summary.counts[step.op]++;
+  }
+  summary.durationMs = Date.now() - started;
+  return { ...summary, exitCode, signal, stdout, stderr, workspace: ws };
+}
+
+async function cliCommand(binDir: string): Promise<PulumiCommand> {
+  // PulumiCommand.get takes an installation root holding bin/pulumi.
+  if (path.basename(binDir) === "bin") return PulumiCommand.get({ root: path.dirname(binDir) });
+  return PulumiCommand.get();
+}
+
+function record(
+  steps: Map<string, ResourceStep>,
+  m: StepEventMetadata,
+  status: ResourceStep["status"],
+): void {
+  const op = operationOf(m.op);
+  const previous = steps.get(m.urn);
+  // A replacement is reported as several steps (create-replacement, replace, delete-replaced):
+  // one entry, whose status follows the last of them.
+  const step: ResourceStep = {
+    ...(previous ?? {}),
+    urn: m.urn,
+    type: m.type,
+    displayType: displayType(m.type),
+    name: nameOf(m.urn),
+    op: previous?.op === "replace" ? "replace" : op,
+    engineOp: m.op,
+    status: previous?.status === "failed" ? "failed" : status,
+  };
+  if (m.diffs?.length) step.diffs = m.diffs;
+  if (m.keys?.length) step.replaces = m.keys;
+  const id = m.new?.id || m.old?.id;
+  if (id) step.id = id;
+  if (isBillable(m.type, step.op)) step.billable = true;
+  if (m.op === "delete" && m.old?.retainOnDelete) step.retained = true;
+  steps.set(m.urn, step);
+}
+
+function shownOutputs(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs)) out[k] = v.secret ? "[secret]" : v.value;
+  return out;
+}
+
+function nameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function typeOf(urn: string): string {
+  const parts = urn.split("::");
+  const chain = parts[2] ?? "";
+  return chain.slice(chain.lastIndexOf("$") + 1);
+}
+
+function lastErrorLine(text: string): string | undefined {
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.reverse().find((l) => /error/i.test(l)) ?? lines[0];
+}
