@@ -1,3 +1,13 @@
+// The Node.js language host (pulumi-language-nodejs) for the project's Pulumi CLI.
+//
+// Since v3.7x Pulumi publishes the host as its own module,
+// github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3, which it does not tag; the Go
+// module proxy this project's machines reach refuses that module at every version (403, "This module
+// version is not available"), the pseudo-version of the v3.248.0 release commit included. Up to
+// v3.68.0 the host was a package of github.com/pulumi/pulumi/sdk/v3, which the proxy serves: that is
+// the newest published build of the host available here. It runs programs of the pinned
+// @pulumi/pulumi 3.248.0 under the v3.248.0 engine: the engine and the SDK talk over the protocol
+// the host forwards, and the tests run every program through this pair.
 module pulumi-csp/tools/pulumi-language-nodejs
 
 go 1.20

@@ -1,3 +1,7 @@
+// The Pulumi CLI of this project, built by scripts/pulumi-toolchain.sh at the version of the pinned
+// @pulumi/pulumi. `go install github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v3.248.0` is refused because
+// pkg/go.mod has replace lines; this module requires pkg/v3 instead and repeats the one replace that
+// matters outside Pulumi's repository (the clipboard fork).
 module pulumi-csp/tools/pulumi
 
 go 1.25.11
