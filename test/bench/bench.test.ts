@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import type { BenchResult, PhaseResult } from "./runBench";
 
 /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../cli/doctorChecks";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { cliEnv, leakedSecrets, ScriptedBrowser, tempDir } from "./cliTestKit";
 
 const ROOT = join(__dirname, "..", "..");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { appForm, ask, tokenRequest, userForm } from "./coreTestKit";
 
 const PC = "https://api.partnercenter.microsoft.com";

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { DynamicProviderHost, ProviderCallError } from "../harness/dynamicProviderHost";
-import { registeredCspTypes } from "../harness/registeredCspTypes";
+import { registeredCspTypes } from "../support/registeredCspTypes";
 
 /**
  * Protocol layer (dynamic-providers reference, "Test layers" 3): the real

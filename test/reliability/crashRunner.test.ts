@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorState, type RunningEmulator, startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { type CleanRun, type CrashTarget, cleanRun, crashAndConverge } from "./support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
 import type { KillPoint } from "./support/runnerKill";

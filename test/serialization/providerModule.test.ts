@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, sourcesUnder } from "../harness/distFreshness";
-import { registeredCspTypes } from "../harness/registeredCspTypes";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
+import { registeredCspTypes } from "../support/registeredCspTypes";
 
 /**
  * Serialization layer (dynamic-providers reference, "Test layers" 2): every resource type, built
