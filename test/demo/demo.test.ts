@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { runProgram } from "../harness/runProgram";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * `npm run demo` is the first command a newcomer runs: these tests run the compiled demo the way

@@ -3,10 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItemService } from "../fixtures/itemService";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { type RunProgramResult, runProgram } from "../harness/runProgram";
 import type { Command } from "../harness/runSummary";
 import type { StackState } from "../harness/stackState";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * Whole-program layer (dynamic-providers reference, "Test layers" 4): the fixture program

@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItemService } from "../fixtures/itemService";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { runProgram } from "../harness/runProgram";
 import type { StackState } from "../harness/stackState";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * A runner killed with SIGKILL mid-`up` loses nothing it created: the state is written atomically

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { DynamicProviderHost, ProviderCallError } from "../harness/dynamicProviderHost";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { registeredCspTypes } from "../support/registeredCspTypes";
 
 /**

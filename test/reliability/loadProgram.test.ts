@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { runProgram } from "../harness/runProgram";
 import type { StackState } from "../harness/stackState";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
 import { LOAD_RESOURCES_PER_TENANT, loadFigures, writeLoadProject } from "./support/loadProgram";
 
