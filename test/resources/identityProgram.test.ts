@@ -2,15 +2,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProgram } from "../harness/runProgram";
+import { readCheckpoint } from "../../automation/checkpoint";
+import { type RunProgramResult, runProgram } from "../../automation/runProgram";
+import type { Command } from "../../automation/runSummary";
+import { prepareWorkspace } from "../../automation/stackWorkspace";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 
 /**
  * The identity resources as a user runs them: a Pulumi program (test/support/programs/identity)
- * through the local runner and the real dynamic-provider host, against the emulator. Shows what a
+ * through the Pulumi CLI (Automation API) and the real dynamic-provider host, against the emulator. Shows what a
  * direct handler call cannot: serialization of the resource classes, secret outputs, no
  * `undefined` in outputs, preview with values that depend on resources not created yet.
- * Needs `dist/` (npx tsc -p .).
+ * Needs `dist/` (npm run build).
  */
 
 const programDir = path.join(__dirname, "..", "support", "programs", "identity");
@@ -29,9 +32,9 @@ let env: Record<string, string>;
 let config: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
+  t = await startEmulatorContext({ sandbox: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-identity-"));
-  env = { ...t.emu.env, CSP_ALLOW_PURCHASES: "true", PULUMI_CONFIG_PASSPHRASE: "test-passphrase" };
+  env = { ...t.emu.env, CSP_ALLOW_PURCHASES: "true" };
   config = { "identity-test:domainPrefix": `idp${Date.now().toString(36)}` };
 });
 afterAll(async () => {
@@ -39,11 +42,11 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function run(command: "preview" | "up" | "refresh" | "destroy", extraConfig: Record<string, string> = {}) {
+function run(command: Command, extraConfig: Record<string, string> = {}): Promise<RunProgramResult> {
   return runProgram({
     command,
     programDir,
-    stateFile: path.join(dir, "state.json"),
+    stateDir: dir,
     config: { ...config, ...extraConfig },
     env,
   });
@@ -76,16 +79,16 @@ describe("identity program", () => {
     expect(tenant.users[String(up.outputs["userId"])]?.state).toBe("active");
     expect(Object.values(tenant.applications).map((a) => a.appId)).toContain(String(up.outputs["appId"]));
 
-    // In the state file the secret outputs are ciphertext envelopes, never plain strings.
-    const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as {
-      resources: { type: string; outputs: Record<string, unknown> }[];
-    };
+    // In the engine's checkpoint the secret outputs are ciphertext envelopes, never plain strings.
+    const checkpoint = readCheckpoint(up.workspace);
     const outputsOf = (type: string) =>
-      state.resources.find((r) => r.type.endsWith(`csp:${type}`))?.outputs ?? {};
-    expect(outputsOf("CustomerUser")["password"]).toMatchObject({ ciphertext: expect.any(String) });
-    expect(outputsOf("ApplicationRegistration")["clientSecret"]).toMatchObject({
+      checkpoint?.resources.find((r) => r.type === `pulumi-nodejs:dynamic/csp:${type}`)?.outputs ?? {};
+    const envelope = {
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
       ciphertext: expect.any(String),
-    });
+    };
+    expect(outputsOf("CustomerUser")["password"]).toEqual(envelope);
+    expect(outputsOf("ApplicationRegistration")["clientSecret"]).toEqual(envelope);
     expect(outputsOf("CustomerUser")["userId"]).toBe(up.outputs["userId"]);
 
     const again = await run("up");
@@ -106,17 +109,14 @@ describe("identity program", () => {
 
   it("refreshes without drift and destroys everything it created", async () => {
     const changed = { "identity-test:userRole": "User Administrator", "identity-test:secretRotation": "2" };
-    const stackOutputs = (
-      JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as {
-        outputs: Record<string, unknown>;
-      }
-    ).outputs;
+    const stackOutputs = readCheckpoint(prepareWorkspace(programDir, dir, "dev"))?.outputs ?? {};
     const customerId = String(stackOutputs["customerId"]);
     const userId = String(stackOutputs["userId"]);
     expect(customerId).toMatch(/^[0-9a-f-]{36}$/);
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
     const refresh = await run("refresh", changed);
     expect(refresh.errors).toEqual([]);
+    expect(refresh.resources.filter((r) => r.diffs?.length)).toEqual([]);
     const after = await run("up", changed);
     expect(after.errors).toEqual([]);
     expect(new Set(Object.values(ops(after)))).toEqual(new Set(["same"]));

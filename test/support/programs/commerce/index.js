@@ -1,5 +1,5 @@
 // A CSP customer end to end: tenant, Microsoft Customer Agreement, Azure plan, Azure subscription.
-// Used by test/resources/commerceProgram.test.ts through the local runner.
+// Used by test/resources/commerceProgram.test.ts through the Pulumi CLI.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
 

@@ -1,7 +1,7 @@
 // A customer tenant's identity set-up end to end: a user with directory roles, the partner app's
 // consent, an app registration with a secret, a Graph grant, an RBAC assignment on the customer's
 // Azure subscription and a GDAP relationship. Used by test/resources/identityProgram.test.ts
-// through the local runner. Every customer-dependent value is unknown during the first preview.
+// through the Pulumi CLI. Every customer-dependent value is unknown during the first preview.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
 
