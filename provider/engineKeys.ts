@@ -1,13 +1,15 @@
 import type { ResourceHandler } from "./handlers/types";
+import { PURCHASE_KEY } from "./purchaseMarker";
 
 /**
  * The dynamic-provider host passes the engine's own `__provider` input (the provider module text)
  * in `news`, `olds`, create inputs and stored props, and adds it back to what `check`, `create`
  * and `update` return (see `cmd/dynamic-provider` in @pulumi/pulumi). Handlers validate inputs
  * strictly (an unknown key is a mistake), so the host (`host.ts`) wraps every handler with this,
- * hiding the key in both directions.
+ * hiding the key in both directions. The purchase marker (purchaseMarker.ts) is hidden the same way:
+ * it is for the reviewer of a preview, not for the handler.
  */
-const ENGINE_KEYS = ["__provider"];
+const ENGINE_KEYS = ["__provider", PURCHASE_KEY];
 
 function strip<T>(value: T): T {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
@@ -40,6 +42,7 @@ export function withoutEngineKeys<I extends object, O extends object>(
       return r.outs ? { ...r, outs: strip(r.outs) } : r;
     },
     delete: (id, props, ctx) => h.delete(id, strip(props), ctx),
+    ...(h.purchase ? { purchase: h.purchase.bind(h) } : {}),
   };
 }
 

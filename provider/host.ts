@@ -3,6 +3,7 @@ import { createHandlerContext } from "./context";
 import { withoutEngineKeys } from "./engineKeys";
 import { getHandler } from "./handlers/registry";
 import type { HandlerContext, ResourceHandler } from "./handlers/types";
+import { withPurchaseMarker } from "./purchaseMarker";
 
 /**
  * Entry point of the dynamic-provider host. Every resource's `__provider` is the one-line module
@@ -30,7 +31,7 @@ const providers = new Map<string, dynamic.ResourceProvider>();
 export function handler(type: string): dynamic.ResourceProvider {
   const existing = providers.get(type);
   if (existing) return existing;
-  const h: ResourceHandler = withoutEngineKeys(getHandler(type));
+  const h: ResourceHandler = withPurchaseMarker(withoutEngineKeys(getHandler(type)));
   const provider: dynamic.ResourceProvider = {
     async configure(req) {
       // The first configure wins; every type shares the same stack configuration.

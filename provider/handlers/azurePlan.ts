@@ -22,6 +22,7 @@ import {
 import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
 import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
+import { shown } from "../purchaseMarker";
 import { afterPurchase, conflict, refusal } from "./commerce/errors";
 import {
   accountFailures,
@@ -503,6 +504,10 @@ async function completeOrder(
 }
 
 export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs> = {
+  purchase(inputs) {
+    const customer = shown(inputs.customerId, "created in this update");
+    return `Azure plan ${catalogItemOf(inputs)} for customer ${customer} (a plan it already has is adopted instead)`;
+  },
   async check(olds, news, ctx) {
     const validated = validateInputs(schema, news);
     const failures: CheckFailure[] = (validated.failures ?? []).filter(

@@ -23,6 +23,7 @@ import {
 } from "../clients/partnerCenter/commerce";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
+import { shown } from "../purchaseMarker";
 import { afterPurchase, refusal } from "./commerce/errors";
 import {
   accountFailures,
@@ -287,6 +288,11 @@ async function describe(
 }
 
 export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, AzureSubscriptionOutputs> = {
+  purchase(inputs) {
+    const name = shown(inputs.displayName, "(name not known yet)");
+    const customer = shown(inputs.customerId, "created in this update");
+    return `Azure subscription "${name}" (${inputs.workload ?? "Production"}) for customer ${customer}, billed by usage`;
+  },
   async check(olds, news, ctx) {
     const validated = validateInputs(schema, news);
     const failures: CheckFailure[] = (validated.failures ?? []).filter(

@@ -22,6 +22,11 @@ export interface ResourceHandler<I extends object = Record<string, unknown>, O e
   read(id: string, props: I & O, ctx: HandlerContext): Promise<ReadResult<I, O>>;
   update(id: string, olds: I & O, news: I, ctx: HandlerContext): Promise<UpdateResult<O>>;
   delete(id: string, props: I & O, ctx: HandlerContext): Promise<void>;
+  /**
+   * Billable types only: what a create with these (checked) inputs buys, in one sentence for the
+   * reviewer of a preview (see purchaseMarker.ts); undefined when it buys nothing.
+   */
+  purchase?(inputs: I): string | undefined;
 }
 
 export interface CheckFailure {

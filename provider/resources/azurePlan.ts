@@ -47,6 +47,9 @@ export class AzurePlan extends CspResource {
   /** What deleting this resource will do. */
   declare public readonly deletionBehavior: pulumi.Output<string>;
 
+  /** Set only while a create is planned: what it buys (see provider/purchaseMarker.ts). */
+  declare public readonly billablePurchase: pulumi.Output<string | undefined>;
+
   constructor(name: string, args: AzurePlanArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "AzurePlan",
@@ -61,8 +64,10 @@ export class AzurePlan extends CspResource {
         azureSubscriptionId: undefined,
         adopted: undefined,
         deletionBehavior: undefined,
+        billablePurchase: undefined,
       },
       opts,
     );
+    this.warnOnPurchase();
   }
 }

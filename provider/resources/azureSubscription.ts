@@ -51,6 +51,9 @@ export class AzureSubscription extends CspResource {
   /** What deleting this resource will do. */
   declare public readonly deletionBehavior: pulumi.Output<string>;
 
+  /** Set only while a create is planned: what it buys (see provider/purchaseMarker.ts). */
+  declare public readonly billablePurchase: pulumi.Output<string | undefined>;
+
   constructor(name: string, args: AzureSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "AzureSubscription",
@@ -66,8 +69,10 @@ export class AzureSubscription extends CspResource {
         billingScope: undefined,
         provisioningState: undefined,
         deletionBehavior: undefined,
+        billablePurchase: undefined,
       },
       opts,
     );
+    this.warnOnPurchase();
   }
 }

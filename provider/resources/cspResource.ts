@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerModuleText } from "../providerModule";
+import { PURCHASE_KEY } from "../purchaseMarker";
 
 /**
  * Base of every pulumi-csp resource: a Pulumi dynamic resource whose `__provider` is a one-line
@@ -26,5 +27,18 @@ export abstract class CspResource extends pulumi.CustomResource {
         additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs],
       },
     );
+  }
+
+  /**
+   * Billable types call this from their constructor: when the engine plans a create of this
+   * resource, its planned outputs carry the purchase marker (see provider/purchaseMarker.ts) and
+   * the reviewer sees it as a warning on this resource's row of a plain `pulumi preview`. A
+   * resource that exists carries no marker, so a no-op preview warns about nothing.
+   */
+  protected warnOnPurchase(): void {
+    const marker = (this as unknown as Record<string, pulumi.Output<string | undefined>>)[PURCHASE_KEY];
+    marker.apply((text) => {
+      if (text) void pulumi.log.warn(text, this);
+    });
   }
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { withoutEngineKeys } from "../../provider/engineKeys";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
+import type { HandlerContext, ResourceHandler } from "../../provider/handlers/types";
+import { UNKNOWN } from "../../provider/handlers/types";
+import { PURCHASE_KEY, PURCHASE_PREFIX, withPurchaseMarker } from "../../provider/purchaseMarker";
+
+type Props = Record<string, unknown>;
+
+/** A billable handler whose check passes its inputs through and records what the other methods saw. */
+function billable(seen: Props[], failures = false): ResourceHandler<Props, Props> {
+  return {
+    check: async (_olds, news) => ({
+      inputs: news,
+      ...(failures ? { failures: [{ property: "name", reason: "too long" }] } : {}),
+    }),
+    diff: async (_id, olds, news) => {
+      seen.push(olds, news);
+      return { changes: false };
+    },
+    create: async (inputs) => {
+      seen.push(inputs);
+      return { id: "x", outs: inputs };
+    },
+    read: async (id, props) => ({ id, props }),
+    update: async (_id, _olds, news) => ({ outs: news }),
+    delete: async () => undefined,
+    purchase: (inputs) => `thing ${String(inputs.name)}`,
+  };
+}
+
+const ctx = {} as HandlerContext;
+/** As the host wraps every handler (host.ts). */
+const hosted = (h: ResourceHandler<Props, Props>) => withPurchaseMarker(withoutEngineKeys(h));
+
+describe("the purchase marker", () => {
+  it("is added to the checked inputs of a create, and only of a create", async () => {
+    const h = hosted(billable([]));
+    const created = await h.check({}, { name: "a", __provider: "p" }, ctx);
+    expect(created.inputs?.[PURCHASE_KEY]).toBe(`${PURCHASE_PREFIX} thing a`);
+    const existing = await h.check({ name: "a", __provider: "p" }, { name: "a", __provider: "p" }, ctx);
+    expect(existing.inputs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
+  it("is not added when check refuses the inputs", async () => {
+    const r = await hosted(billable([], true)).check({}, { name: "a" }, ctx);
+    expect(r.inputs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
+  it("never reaches the handler: a stored marker makes no diff and is not created or stored as an output", async () => {
+    const seen: Props[] = [];
+    const h = hosted(billable(seen));
+    const marked = { name: "a", [PURCHASE_KEY]: `${PURCHASE_PREFIX} thing a` };
+    const created = await h.create(marked, ctx);
+    await h.diff("x", marked, { name: "a" }, ctx);
+    expect(seen.every((p) => !(PURCHASE_KEY in p))).toBe(true);
+    expect(created.outs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
+  it("says what the Azure plan and the Azure subscription buy, also while the customer is not created yet", () => {
+    expect(azurePlanHandler.purchase?.({ customerId: UNKNOWN, acknowledgePurchase: true })).toBe(
+      "Azure plan DZH318Z0BPS6:0001:DZH318Z0BML6 for customer created in this update (a plan it already has is adopted instead)",
+    );
+    expect(
+      azureSubscriptionHandler.purchase?.({
+        customerId: "c-1",
+        displayName: "Contoso Production",
+        acknowledgePurchase: true,
+      }),
+    ).toBe('Azure subscription "Contoso Production" (Production) for customer c-1, billed by usage');
+  });
+});
