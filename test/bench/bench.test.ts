@@ -3,14 +3,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pulumiToolchain } from "../../automation/toolchain";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import type { BenchResult, PhaseResult } from "./runBench";
 
 /**
  * Smoke test of `npm run bench`: the built CLI with one customer and a small latency, as a user
- * runs it (its own emulator, the local runner, the sequential-script peer), then the structure
- * and the sane values of its JSON. No figure of time is asserted. Needs `dist/` (npx tsc -p .);
- * takes some 20-40 s.
+ * runs it (its own emulator, the real Pulumi CLI through the Automation API, one round of the
+ * engine floor, the sequential-script peer; not the loopback burst), then the structure and the
+ * exact counts of its JSON. No figure of time is asserted. Needs `dist/` (npm run build) and the
+ * Pulumi toolchain; takes some 25-30 s on 2 idle cores (more when other work shares them).
  */
 
 const root = path.join(__dirname, "..", "..");
@@ -37,7 +39,7 @@ let exitCode: number | null = null;
 beforeAll(async () => {
   assertBuilt(root, [
     ...BENCH_SOURCES,
-    ...sourcesUnder(root, "test/harness"),
+    ...sourcesUnder(root, "automation"),
     ...sourcesUnder(root, "provider"),
     ...sourcesUnder(root, "components"),
   ]);
@@ -51,6 +53,9 @@ beforeAll(async () => {
       "1",
       "--latency",
       "5",
+      "--floor-runs",
+      "1",
+      "--no-loopback",
       "--out",
       out,
       "--quiet",
@@ -80,11 +85,16 @@ function phase(name: PhaseResult["phase"]): PhaseResult {
   return p;
 }
 
+// The engine's steps of the tenant: its 11 pulumi-csp resources, the CustomerTenant component, the
+// stack and the default pulumi-nodejs provider.
+const STEPS = 14;
+
 describe("npm run bench (one customer)", () => {
-  it("runs every phase and the peer, exits 0 and prints the tables", () => {
+  it("runs every phase and the peer on the real engine, exits 0 and prints the tables", () => {
     expect(exitCode).toBe(0);
-    expect(result.version).toBe(1);
-    expect(result.options).toMatchObject({ sizes: [1], latencyMs: 5, parallelism: "unbounded" });
+    expect(result.version).toBe(2);
+    expect(result.options).toMatchObject({ sizes: [1], latencyMs: 5, floorRuns: 1 });
+    expect(result.options.parallel).toBeGreaterThan(0);
     expect(result.sizes.map((s) => s.customers)).toEqual([1]);
     expect(result.sizes[0]!.phases.map((p) => [p.phase, p.ok])).toEqual([
       ["create", true],
@@ -99,9 +109,31 @@ describe("npm run bench (one customer)", () => {
     expect(stdout).toContain("Per customer as N grows");
   });
 
+  it("names the engine, its version and the language host that produced the figures", () => {
+    const engine = `pulumi ${pulumiToolchain().version}`;
+    expect(engine).toMatch(/^pulumi v3\.\d+\.\d+/);
+    expect(result.engine.engine).toBe(engine);
+    expect(result.engine.languageHost).toContain("pulumi-language-nodejs");
+    expect(result.engine.nodejsSdk).toMatch(/^@pulumi\/pulumi \d+\.\d+\.\d+$/);
+    for (const p of result.sizes[0]!.phases) expect(p.engine).toBe(engine);
+    expect(stdout).toContain(`engine: ${engine} `);
+    expect(stdout).toContain(`language host ${result.engine.languageHost}`);
+  });
+
+  it("measures the engine floor of each command on the empty program", () => {
+    expect(result.floor.map((f) => f.command)).toEqual(["preview", "up", "refresh", "destroy"]);
+    for (const f of result.floor) {
+      expect(f.runsMs).toHaveLength(1);
+      expect(f.wallMs).toBe(f.runsMs[0]);
+      expect(f.processes.cli?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+      expect(f.processes.providerHost).toBeUndefined(); // nothing for a provider to do
+    }
+    expect(stdout).toContain("Engine floor:");
+  });
+
   it("creates the eleven resources of the tenant with at least the documented minimum of calls", () => {
     const create = phase("create");
-    expect(create.counts.create).toBe(13); // 11 resources, the component and the stack
+    expect(create.counts.create).toBe(STEPS);
     expect(create.calls.minimum).toBeGreaterThan(0);
     expect(create.calls.requests.apiCalls).toBeGreaterThanOrEqual(create.calls.minimum);
     expect(create.calls.requests.apiWrites).toBeGreaterThanOrEqual(15);
@@ -116,7 +148,7 @@ describe("npm run bench (one customer)", () => {
   it("reports no call, no write and no token request for the no-op preview and up", () => {
     for (const name of ["preview", "noopUp"] as const) {
       const p = phase(name);
-      expect(p.counts.same).toBe(13);
+      expect(p.counts.same).toBe(STEPS);
       expect(p.calls.requests.apiWrites).toBe(0);
       expect(p.calls.requests.apiCalls).toBe(0);
       expect(p.tokens.requests).toBe(0);
@@ -132,30 +164,41 @@ describe("npm run bench (one customer)", () => {
     }
   });
 
-  it("updates exactly the changed user and destroys everything", () => {
+  it("updates exactly the changed user with one write and one token, and destroys everything", () => {
     const update = phase("update");
     expect(update.counts.update).toBe(1);
+    expect(update.counts.same).toBe(STEPS - 1);
     expect(update.calls.requests.apiWrites).toBe(1);
+    expect(update.tokens.requests).toBe(1);
     const destroy = phase("destroy");
-    expect(destroy.counts.delete).toBe(13);
+    expect(destroy.counts.delete).toBe(STEPS);
     expect(destroy.state.dynamicResources).toBe(0);
   });
 
-  it("measures state size, a tiny serialized provider and the memory of runner and provider host", () => {
+  it("measures the real checkpoint, a tiny serialized provider and the memory of CLI, program and provider host", () => {
     const create = phase("create");
     expect(create.state.dynamicResources).toBe(11);
     expect(create.state.bytesPerResource).toBeGreaterThan(create.state.providerBytesPerResource);
     expect(create.state.providerBytesPerResource).toBeGreaterThan(0);
     expect(create.state.providerBytesPerResource).toBeLessThan(1000);
-    expect(create.processes.runner?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(create.processes.host?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(create.processes.host?.pid).not.toBe(create.processes.runner?.pid);
+    expect(create.state.backendBytes).toBeGreaterThanOrEqual(create.state.bytes);
+    expect(create.processes.cli?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(create.processes.program?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(create.processes.providerHost?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(create.processes.allCpuMs).toBeGreaterThan(0);
   });
 
-  it("gives the lower bound from latency and chain, the peer's token per call, growth rows and the loopback rate", () => {
+  it("gives the lower bound from floor, latency and chain, the peer's token per call, and the growth rows", () => {
+    const floorUp = result.floor.find((f) => f.command === "up")!.wallMs;
+    for (const p of result.sizes[0]!.phases) {
+      const floor = result.floor.find((f) => f.command === p.command)!.wallMs;
+      expect(p.time.floorMs).toBe(floor);
+      expect(p.time.chainMs).toBe(p.time.chainCalls * 5);
+      expect(p.time.lowerBoundMs).toBe(floor + Math.max(p.time.chainMs, p.time.slotMs));
+    }
     const create = phase("create");
+    expect(create.time.floorMs).toBe(floorUp);
     expect(create.time.chainCalls).toBeGreaterThan(1);
-    expect(create.time.lowerBoundMs).toBe(create.time.floorMs + create.time.chainCalls * 5);
     const peer = result.sizes[0]!.peer!;
     expect(peer.requests.byService.identity).toBe(peer.requests.apiCalls);
     expect(result.sizes[0]!.versusPeer?.tokenRequests).toBeLessThan(1);
@@ -164,6 +207,6 @@ describe("npm run bench (one customer)", () => {
     ).toEqual({
       "1": create.calls.requests.apiCalls,
     });
-    expect(result.loopback?.requestsPerSecond).toBeGreaterThan(0);
+    expect(result.loopback).toBeUndefined(); // --no-loopback: the emulator's rate is not the engine's
   });
 });

@@ -1,6 +1,7 @@
 // The benchmark's Pulumi program: one CustomerTenant per spec in the JSON file named by the
-// `bench:specFile` config (written by the benchmark before each phase). Run by the local runner
-// from a generated program folder whose Pulumi.yaml points `main` at this compiled file.
+// `bench:specFile` config (written by the benchmark before each phase). Run by the Pulumi CLI's
+// Node.js language host from a generated program folder whose Pulumi.yaml points `main` at this
+// compiled file; with no spec it declares nothing (the engine's floor).
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { type CustomerSpec, CustomerTenant } from "pulumi-csp";

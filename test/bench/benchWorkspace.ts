@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../harness/runProgram";
+import { packageRoot } from "../../automation/toolchain";
 import { benchTenantSpec } from "./tenantSpec";
 
 /**
  * The generated Pulumi program folder under a temp dir: `Pulumi.yaml` whose `main` is the
- * compiled `benchProgram.js`, a `node_modules` link to this repository's (the dynamic-provider
- * host resolves `pulumi-csp` and `@pulumi/pulumi` from the program folder), the spec file the
- * program reads (`bench:specFile`), state files and HTTP traces.
+ * compiled `benchProgram.js`, a `node_modules` link to this repository's (the language host and
+ * the dynamic-provider host resolve `pulumi-csp` and `@pulumi/pulumi` through it), the spec file
+ * the program reads (`bench:specFile`), one stack workspace per size (`stacks/<name>`: the CLI's
+ * working copy, file backend and Pulumi home, see `automation/stackWorkspace.ts`) and HTTP traces.
  */
 export class BenchWorkspace {
   readonly specFile: string;
@@ -35,8 +36,9 @@ export class BenchWorkspace {
     fs.writeFileSync(this.specFile, JSON.stringify(specs, null, 2));
   }
 
-  stateFile(customers: number): string {
-    return path.join(this.dir, `state-${customers}.json`);
+  /** The stack workspace folder of one stack (`runProgram`'s `stateDir`). */
+  stateDir(name: string): string {
+    return path.join(this.dir, "stacks", name);
   }
 
   traceFile(name: string): string {

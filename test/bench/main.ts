@@ -1,6 +1,7 @@
 // `npm run bench`: API calls, time, state size and memory of the quickstart tenant as the number of
-// customers grows, through the local runner against the emulator with injected latency, next to
-// the documented minimum and a sequential-script peer. Prints tables on stdout, writes JSON.
+// customers grows, through the Pulumi CLI (the real engine, driven by the Automation API) against
+// the emulator with injected latency, next to the documented minimum, the engine's own floor (an
+// empty program) and a sequential-script peer. Prints tables on stdout, writes JSON.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatReport } from "./report";
@@ -8,9 +9,11 @@ import { type BenchOptions, runBench } from "./runBench";
 
 const USAGE = `usage: npm run bench -- [options]
 
-  --quick             N = 1 and 5, the peer at N = 5 only (smoke use, under a minute)
+  --quick             N = 1 and 5, the peer at N = 5 only, 2 floor rounds, a short loopback burst
   --sizes 1,10,50     numbers of customers (default 1,10,50)
   --latency MS        latency the emulator adds per request (default 50)
+  --parallel P        the engine's --parallel (default the CLI's own: 4 × CPUs)
+  --floor-runs K      rounds of the engine floor (empty program preview/up/refresh/destroy; default 3, 0 skips)
   --out FILE          JSON results (default .bench/results.json)
   --no-peer           skip the sequential-script peer
   --no-loopback       skip the emulator's loopback rate
@@ -43,6 +46,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         options.sizes = [1, 5];
         options.loopbackRequests = 1000;
         options.peerAtLargestOnly = true;
+        options.floorRuns = 2;
         break;
       case "--sizes":
         options.sizes = value(i++, arg)
@@ -56,6 +60,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         options.latencyMs = Number(value(i++, arg));
         if (!Number.isFinite(options.latencyMs) || options.latencyMs < 0) {
           throw new Error("--latency takes milliseconds (0 or more)");
+        }
+        break;
+      case "--parallel":
+        options.parallel = Number(value(i++, arg));
+        if (!Number.isInteger(options.parallel) || options.parallel < 1) {
+          throw new Error("--parallel takes a whole number of at least 1");
+        }
+        break;
+      case "--floor-runs":
+        options.floorRuns = Number(value(i++, arg));
+        if (!Number.isInteger(options.floorRuns) || options.floorRuns < 0 || options.floorRuns > 20) {
+          throw new Error("--floor-runs takes a whole number between 0 and 20");
         }
         break;
       case "--out":

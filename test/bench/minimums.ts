@@ -216,6 +216,22 @@ export function minimumCallsPerTenant(
   return total;
 }
 
+/**
+ * Sequential calls summed over the resources of one tenant for `op`: each resource operation
+ * holds one of the engine's `--parallel` slots for at least its sequential calls, so P slots need
+ * at least (this × customers × latency) / P.
+ */
+export function sequentialCallsPerTenant(
+  op: ResourceOperation,
+  counts: Readonly<Record<string, number>>,
+): number {
+  let total = 0;
+  for (const [type, n] of Object.entries(counts)) {
+    total += (MINIMUM_CALLS[type as BenchResourceType]?.[op].sequential ?? 0) * n;
+  }
+  return total;
+}
+
 /** Calls needed once per process for `op`. */
 export function perProcessCalls(op: ResourceOperation): number {
   return PER_PROCESS_CALLS[op].reduce((sum, c) => sum + c.calls, 0);

@@ -1,36 +1,49 @@
 import * as fs from "node:fs";
+import { type WorkspaceProcess, workspaceProcesses } from "../../automation/processes";
+import type { StackWorkspace } from "../../automation/stackWorkspace";
 
-/** Peak memory and CPU time of one process, as last read from `/proc`. */
+/** Peak memory and CPU time of the processes of one role, as last read from `/proc`. */
 export interface ProcessFigures {
-  pid: number;
-  /** Peak resident set size (`VmHWM`), bytes. */
+  /** Processes of this role seen during the command. */
+  processes: number;
+  /** Highest peak resident set size (`VmHWM`) of one of them, bytes. */
   peakRssBytes: number;
-  /** User + system CPU time, ms. */
+  /** User + system CPU time of all of them, ms (each as last sampled before it ended). */
   cpuMs: number;
 }
 
-/** Figures of the runner and of its dynamic-provider host (absent when it was never seen). */
-export interface RunnerProcessFigures {
-  runner?: ProcessFigures;
-  host?: ProcessFigures;
+/**
+ * Figures of one Pulumi CLI command, by role: `cli` (every `pulumi` process of the command: the
+ * Automation API's own `pulumi version`, `stack select`... and the operation), `program` (the
+ * language host and the Node.js program it runs), `providerHost` (the dynamic-provider host and
+ * its shell wrapper). Roles that never showed up are absent.
+ */
+export interface EngineProcessFigures {
+  cli?: ProcessFigures;
+  program?: ProcessFigures;
+  providerHost?: ProcessFigures;
 }
+
+type RoleKey = keyof EngineProcessFigures;
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * Samples `/proc/<pid>/status` (`VmHWM`, the kernel's own peak RSS, so a sample only has to come
- * before the exit, not at the peak) and `/proc/<pid>/stat` (CPU time) of a local-runner process
- * and of its dynamic-provider host: the runner's child whose command line names
- * `dynamic-provider`. Linux only; elsewhere the figures stay empty.
+ * Samples the processes of a stack workspace (`automation/processes.ts`: the CLI in the
+ * workspace's folder and all its descendants) while a command runs: `/proc/<pid>/status` (`VmHWM`,
+ * the kernel's own peak RSS, so a sample only has to come before the exit, not at the peak) and
+ * `/proc/<pid>/stat` (CPU time). Known processes are read every `intervalMs`; the process tree is
+ * scanned for new ones every `discoverEveryMs`. Linux only; elsewhere the figures stay empty.
  */
 export class ProcessSampler {
-  private readonly figures: RunnerProcessFigures = {};
+  private readonly seen = new Map<number, { role: RoleKey; last?: { rss: number; cpuMs: number } }>();
   private timer: NodeJS.Timeout | undefined;
-  private hostPid: number | undefined;
+  private ticks = 0;
 
   constructor(
-    private readonly runnerPid: number,
+    private readonly ws: StackWorkspace,
     private readonly intervalMs = 50,
+    private readonly discoverEveryMs = 200,
   ) {}
 
   start(): void {
@@ -39,26 +52,62 @@ export class ProcessSampler {
     this.timer.unref();
   }
 
-  /** Stops sampling and returns the last figures read. */
-  stop(): RunnerProcessFigures {
+  /** Stops sampling and returns the figures per role. */
+  stop(): EngineProcessFigures {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    return { ...this.figures };
+    const out: EngineProcessFigures = {};
+    for (const { role, last } of this.seen.values()) {
+      if (!last) continue;
+      const f = out[role] ?? { processes: 0, peakRssBytes: 0, cpuMs: 0 };
+      f.processes += 1;
+      f.peakRssBytes = Math.max(f.peakRssBytes, last.rss);
+      f.cpuMs += last.cpuMs;
+      out[role] = f;
+    }
+    return out;
   }
 
   private sample(): void {
-    const runner = readProcess(this.runnerPid);
-    if (runner) this.figures.runner = runner;
-    this.hostPid ??= findHostPid(this.runnerPid);
-    if (this.hostPid !== undefined) {
-      const host = readProcess(this.hostPid);
-      if (host) this.figures.host = host;
+    if (this.ticks++ % Math.max(1, Math.round(this.discoverEveryMs / this.intervalMs)) === 0) {
+      let found: WorkspaceProcess[] = [];
+      try {
+        found = workspaceProcesses(this.ws);
+      } catch {
+        // not Linux
+      }
+      for (const p of found) {
+        const role = roleKey(p);
+        if (role && !this.seen.has(p.pid)) this.seen.set(p.pid, { role });
+      }
+    }
+    for (const [pid, entry] of this.seen) {
+      const figures = readProcess(pid);
+      if (figures) entry.last = { rss: figures.peakRssBytes, cpuMs: figures.cpuMs };
     }
   }
 }
 
+function roleKey(p: WorkspaceProcess): RoleKey | undefined {
+  switch (p.role) {
+    case "cli":
+      return "cli";
+    case "language-host":
+    case "program":
+      return "program";
+    case "provider-host":
+      return "providerHost";
+    default:
+      // The provider plugin's shell wrapper and its `node -e require.resolve(...)`.
+      return p.cmdline.join(" ").includes("pulumi-resource-pulumi-nodejs") ||
+        p.cmdline.join(" ").includes("dynamic-provider")
+        ? "providerHost"
+        : undefined;
+  }
+}
+
 /** VmHWM and CPU time of `pid`, or undefined when it is gone (or not on Linux). */
-export function readProcess(pid: number): ProcessFigures | undefined {
+export function readProcess(pid: number): { pid: number; peakRssBytes: number; cpuMs: number } | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
@@ -77,43 +126,19 @@ export function readProcess(pid: number): ProcessFigures | undefined {
   }
 }
 
-/** The child of `parentPid` running the dynamic-provider host. */
-export function findHostPid(parentPid: number): number | undefined {
-  for (const pid of childPids(parentPid)) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (cmdline.includes("dynamic-provider")) return pid;
-    } catch {
-      // gone already
-    }
-  }
-  return undefined;
-}
-
-function childPids(parentPid: number): number[] {
-  const pids = new Set<number>();
+/**
+ * CPU time of this process's ended and waited-for children and their own waited-for descendants
+ * (`cutime` + `cstime` of `/proc/self/stat`), ms: the delta over a command is the exact CPU of
+ * every process it started (the CLI, language host, program, provider host), none lost between
+ * samples. Undefined when not on Linux.
+ */
+export function childrenCpuMs(): number | undefined {
   try {
-    for (const task of fs.readdirSync(`/proc/${parentPid}/task`)) {
-      const text = fs.readFileSync(`/proc/${parentPid}/task/${task}/children`, "utf8").trim();
-      for (const p of text.split(/\s+/)) if (p) pids.add(Number(p));
-    }
-    return [...pids];
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16 and 17)
+    return Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND);
   } catch {
-    // No `children` files (kernel without CONFIG_PROC_CHILDREN): scan parent pids instead.
+    return undefined;
   }
-  try {
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        if (ppid === parentPid) pids.add(Number(entry));
-      } catch {
-        // gone already
-      }
-    }
-  } catch {
-    // not Linux
-  }
-  return [...pids];
 }

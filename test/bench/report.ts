@@ -7,13 +7,39 @@ export function formatReport(r: BenchResult): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const x = (v: number | null) => (v === null ? "∞" : v.toFixed(2));
 
+  const e = r.engine;
   out.push(
-    `pulumi-csp benchmark: ${r.machine.cpus} CPUs (${r.machine.cpuModel.trim()}), node ${r.machine.node}; emulator latency ${r.options.latencyMs} ms per request, Partner Center rate limits ${r.options.enforceRateLimits ? "enforced" : "off"}, runner parallelism ${r.options.parallelism}`,
+    `pulumi-csp benchmark: ${r.machine.cpus} CPUs (${r.machine.cpuModel.trim()}), node ${r.machine.node}; emulator latency ${r.options.latencyMs} ms per request, Partner Center rate limits ${r.options.enforceRateLimits ? "enforced" : "off"}`,
   );
   out.push(
-    `runner floor (preview of an empty program: processes, SDK, provider host): ${s(r.floorMs)} s; total bench time ${s(r.durationMs)} s; load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end`,
+    `engine: ${e.engine} (${e.cli}) driven by the ${e.driver}; language host ${e.languageHost}; ${e.nodejsSdk} on ${e.node}; --parallel ${e.parallel} (${e.parallelSource})`,
+  );
+  out.push(
+    `total bench time ${s(r.durationMs)} s; load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end`,
   );
   out.push("");
+
+  if (r.floor.length > 0) {
+    out.push(
+      `Engine floor: the benchmark program with no customer (the stack resource only), fastest of ${r.options.floorRuns} round(s); CPU and memory of that round`,
+    );
+    out.push(
+      table(
+        ["command", "wall s", "rounds s", "CLI CPU s", "program CPU s", "all CPU s", "CLI MB", "program MB"],
+        r.floor.map((f) => [
+          f.command,
+          s(f.wallMs),
+          f.runsMs.map(s).join(" "),
+          s(f.processes.cli?.cpuMs ?? 0),
+          s(f.processes.program?.cpuMs ?? 0),
+          f.processes.allCpuMs === undefined ? "-" : s(f.processes.allCpuMs),
+          mb(f.processes.cli?.peakRssBytes),
+          mb(f.processes.program?.peakRssBytes),
+        ]),
+      ),
+    );
+    out.push("");
+  }
 
   for (const size of r.sizes) {
     out.push(`N = ${size.customers} customers (${size.resources} pulumi-csp resources)`);
@@ -33,9 +59,11 @@ export function formatReport(r: BenchResult): string {
           "target",
           "429",
           "retries",
-          "state B/res",
+          "ckpt B/res",
           "__provider B/res",
-          "runner MB",
+          "backend KB",
+          "CLI MB",
+          "program MB",
           "host MB",
         ],
         size.phases.map((p) => [
@@ -54,8 +82,10 @@ export function formatReport(r: BenchResult): string {
           String(p.retries),
           String(p.state.bytesPerResource),
           String(p.state.providerBytesPerResource),
-          mb(p.processes.runner?.peakRssBytes),
-          mb(p.processes.host?.peakRssBytes),
+          (p.state.backendBytes / 1024).toFixed(0),
+          mb(p.processes.cli?.peakRssBytes),
+          mb(p.processes.program?.peakRssBytes),
+          mb(p.processes.providerHost?.peakRssBytes),
         ]),
       ),
     );
@@ -67,30 +97,42 @@ export function formatReport(r: BenchResult): string {
           "wall s",
           "floor s",
           "chain calls",
-          "API bound s",
+          "chain s",
+          "slots s",
           "bound s",
           "×bound",
+          "(wall−floor)/res ms",
           "PC throttle s",
-          "runner CPU s",
+          "CLI CPU s",
+          "program CPU s",
           "host CPU s",
-          "emulator CPU s",
+          "all CPU s",
+          "bench CPU s",
           "CPU busy",
         ],
         size.phases.map((p) => {
-          const cpu = (p.processes.runner?.cpuMs ?? 0) + (p.processes.host?.cpuMs ?? 0) + p.emulatorCpuMs;
+          const all =
+            p.processes.allCpuMs ??
+            (p.processes.cli?.cpuMs ?? 0) +
+              (p.processes.program?.cpuMs ?? 0) +
+              (p.processes.providerHost?.cpuMs ?? 0);
           return [
             p.phase,
             s(p.time.wallMs),
             s(p.time.floorMs),
             String(p.time.chainCalls),
-            s(p.time.apiBoundMs),
+            s(p.time.chainMs),
+            s(p.time.slotMs),
             s(p.time.lowerBoundMs),
             p.time.ratio.toFixed(2),
+            p.time.perResourceOverFloorMs.toFixed(0),
             s(p.calls.requests.clientThrottleMs),
-            s(p.processes.runner?.cpuMs ?? 0),
-            s(p.processes.host?.cpuMs ?? 0),
-            s(p.emulatorCpuMs),
-            `${Math.round((cpu / (r.machine.cpus * p.time.wallMs)) * 100)}%`,
+            s(p.processes.cli?.cpuMs ?? 0),
+            s(p.processes.program?.cpuMs ?? 0),
+            s(p.processes.providerHost?.cpuMs ?? 0),
+            s(all),
+            s(p.benchCpuMs),
+            `${Math.round(((all + p.benchCpuMs) / (r.machine.cpus * p.time.wallMs)) * 100)}%`,
           ];
         }),
       ),
@@ -101,6 +143,17 @@ export function formatReport(r: BenchResult): string {
     out.push(peerLine(size));
     out.push("");
   }
+
+  out.push(
+    [
+      "Columns: steps = the engine's steps (stack and components included); ×min = API calls / documented minimum;",
+      "target = one token request per (tenant, scope) in the one provider host; ckpt = the file backend's checkpoint;",
+      "backend = checkpoint, backups and history; floor = the same command on the empty program (above);",
+      `chain = the longest chain of minimal calls of one tenant (+1 token) × latency; slots = every resource's sequential calls × latency / --parallel ${e.parallel};`,
+      "bound = floor + the larger of chain and slots; all CPU = every process the command started (exact); bench CPU = the emulator and the Automation API client in the bench's own process.",
+    ].join("\n"),
+  );
+  out.push("");
 
   out.push("Per customer as N grows (flat = each customer costs the same; factor = last / first)");
   const sizes = r.sizes.filter((z) => z.customers > 0).map((z) => String(z.customers));

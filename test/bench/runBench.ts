@@ -1,7 +1,12 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
+import { runProgram } from "../../automation/runProgram";
+import type { Command } from "../../automation/runSummary";
+import { prepareWorkspace, type StackWorkspace } from "../../automation/stackWorkspace";
+import { packageRoot, pulumiToolchain } from "../../automation/toolchain";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { runProgram } from "../harness/runProgram";
-import type { Command } from "../harness/runSummary";
 import { BenchWorkspace } from "./benchWorkspace";
 import { type LoopbackFigures, measureLoopback } from "./loopbackRate";
 import {
@@ -12,9 +17,10 @@ import {
   PER_PROCESS_CALLS,
   perProcessCalls,
   type ResourceOperation,
+  sequentialCallsPerTenant,
   TENANT_DEPENDENCIES,
 } from "./minimums";
-import { ProcessSampler, type RunnerProcessFigures } from "./processSampler";
+import { childrenCpuMs, type EngineProcessFigures, ProcessSampler } from "./processSampler";
 import {
   type RequestFigures,
   requestFigures,
@@ -30,10 +36,14 @@ import { benchTenantSpec, RESOURCES_PER_TENANT } from "./tenantSpec";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
-  /** Numbers of customers, one run each (default 1, 10, 50). */
+  /** Numbers of customers, one stack each (default 1, 10, 50). */
   sizes: number[];
   /** Latency the emulator adds to every API and token request, ms. */
   latencyMs: number;
+  /** The engine's `--parallel` (default the CLI's own: 4 × the CPUs Go sees). */
+  parallel?: number;
+  /** Rounds of the engine floor (empty program: preview, up, refresh, destroy); 0 skips it. Default 3. */
+  floorRuns?: number;
   /** Run the sequential-script peer (default true). */
   peer?: boolean;
   /** Run the peer only at the largest size (its cost per customer is flat; saves time in --quick). */
@@ -82,8 +92,50 @@ export const PHASES: readonly PhaseSpec[] = [
   { name: "destroy", command: "destroy", revision: 1, op: "delete" },
 ];
 
+/** The commands of the engine floor, in the order they run on the empty program's stack. */
+export const FLOOR_COMMANDS: readonly Command[] = ["preview", "up", "refresh", "destroy"];
+
 /** Calls (token requests included) per dynamic resource, by service, and API calls in all. */
 export type PerResource = Record<ServiceName | "api", number>;
+
+/** CPU and memory of one CLI command's processes. */
+export interface CommandProcesses extends EngineProcessFigures {
+  /**
+   * CPU of every process the command started (the CLI commands the Automation API runs, the
+   * language host, the program, the provider host), exact (`/proc/self/stat` children times), ms.
+   */
+  allCpuMs?: number;
+}
+
+/** Which engine produced the figures. */
+export interface EngineInfo {
+  /** `pulumi v3.248.0`. */
+  engine: string;
+  /** The CLI executable. */
+  cli: string;
+  /** The Node.js language host, as its Go build info names it. */
+  languageHost: string;
+  /** The Node.js SDK the program and the provider host load. */
+  nodejsSdk: string;
+  /** Node.js running the program and the provider host. */
+  node: string;
+  /** The engine's `--parallel` for every command (`PULUMI_PARALLEL`). */
+  parallel: number;
+  /** `cli default (4 × CPUs)` or `--parallel`. */
+  parallelSource: string;
+  driver: string;
+}
+
+/** What the engine costs for one command on a program that declares nothing. */
+export interface FloorFigures {
+  command: Command;
+  /** Wall time of each round, ms. */
+  runsMs: number[];
+  /** The fastest round: the floor. */
+  wallMs: number;
+  /** The fastest round's processes. */
+  processes: CommandProcesses;
+}
 
 /** The figures of one phase at one size. */
 export interface PhaseResult {
@@ -93,10 +145,11 @@ export interface PhaseResult {
   /** Dynamic resources in the stack during the phase. */
   resources: number;
   ok: boolean;
+  /** The engine's name for itself in this command's summary. */
+  engine: string;
   errors: string[];
-  /** The runner's step counts (create/update/same/delete/read...). */
+  /** The engine's steps by operation (create/update/same/delete/read...), stack and components included. */
   counts: Record<string, number>;
-  providerCalls: Record<string, number>;
   calls: {
     requests: RequestFigures;
     perResource: PerResource;
@@ -116,21 +169,27 @@ export interface PhaseResult {
   throttled: number;
   time: {
     wallMs: number;
-    /** The runner's own duration (from its summary). */
-    runnerMs: number;
-    /** The runner's fixed cost: an empty program's preview (process, SDK, provider host). */
+    /** The engine's own duration (runProgram's summary: Automation API setup included). */
+    engineMs: number;
+    /** The engine floor of the same command (an empty program), ms. */
     floorMs: number;
-    /** Minimal sequential calls of a tenant (+1 token request) times the latency. */
+    /** Minimal sequential calls of a tenant (+1 token request) and that many latencies. */
     chainCalls: number;
+    chainMs: number;
+    /** Sequential calls of all resources × latency / `--parallel`: what the engine's slots need. */
+    slotMs: number;
+    /** The larger of chain and slot bound. */
     apiBoundMs: number;
     /** floor + API bound. */
     lowerBoundMs: number;
     ratio: number;
+    /** (wall − floor) per dynamic resource, ms: what each resource costs beyond the fixed floor. */
+    perResourceOverFloorMs: number;
   };
   state: StateFigures;
-  processes: RunnerProcessFigures;
-  /** CPU time of the benchmark's own process during the phase (the in-process emulator), ms. */
-  emulatorCpuMs: number;
+  processes: CommandProcesses;
+  /** CPU time of the benchmark's own process during the phase (the in-process emulator and the Automation API client), ms. */
+  benchCpuMs: number;
   trace: TraceFigures;
 }
 
@@ -169,7 +228,7 @@ export interface GrowthRow {
 
 /** Everything `npm run bench` measured. */
 export interface BenchResult {
-  version: 1;
+  version: 2;
   startedAt: string;
   durationMs: number;
   machine: {
@@ -181,10 +240,12 @@ export interface BenchResult {
     /** 1-minute load average at the start and at the end (other work on the machine skews wall times). */
     loadAverage: { start: number; end: number };
   };
+  engine: EngineInfo;
   options: {
     sizes: number[];
     latencyMs: number;
-    parallelism: "unbounded";
+    parallel: number;
+    floorRuns: number;
     enforceRateLimits: boolean;
     /** The emulator's Integration Sandbox behaviour (off: production limits and deletion rules). */
     sandbox: false;
@@ -192,7 +253,8 @@ export interface BenchResult {
   };
   tenant: { resourcesPerTenant: Record<string, number>; dependencies: typeof TENANT_DEPENDENCIES };
   minimums: { perOperation: typeof MINIMUM_CALLS; perProcess: typeof PER_PROCESS_CALLS };
-  floorMs: number;
+  /** The engine floor per command (empty program); absent with floorRuns 0 (floors count as 0). */
+  floor: FloorFigures[];
   loopback?: LoopbackFigures;
   /** Most requests per second the emulator saw during the runs. */
   peakRequestsPerSecond: number;
@@ -203,12 +265,14 @@ export interface BenchResult {
 
 const RESOURCES_PER_CUSTOMER = Object.values(RESOURCES_PER_TENANT).reduce((a, b) => a + b, 0);
 const PASSPHRASE = "pulumi-csp-bench";
+const STACK = "bench";
 
 /**
- * Runs the benchmark: for each size, the phases through the local runner (a child process per
- * command, the real dynamic-provider host, the engine's default unbounded parallelism) against
- * one in-process emulator with injected latency, then the sequential-script peer; plus the
- * runner's fixed cost (an empty program) and the emulator's loopback rate.
+ * Runs the benchmark: the engine floor (an empty program's preview, up, refresh and destroy), then
+ * for each size the phases on a stack of their own, each a Pulumi CLI command through the
+ * Automation API (`automation/runProgram.ts`: the real engine, language host and dynamic-provider
+ * host, file backend) against one in-process emulator with injected latency, then the
+ * sequential-script peer; plus the emulator's loopback rate.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);
@@ -216,17 +280,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadAtStart = os.loadavg()[0] ?? 0;
   const enforceRateLimits = options.enforceRateLimits ?? true;
   const peer = options.peer ?? true;
+  const floorRuns = options.floorRuns ?? 3;
+  const engine = engineInfo(options.parallel);
+  log(`${engine.engine}, ${engine.languageHost}, ${engine.nodejsSdk}, --parallel ${engine.parallel}`);
   // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans.
   const emu = await startEmulator({ latencyMs: options.latencyMs, enforceRateLimits, sandbox: false });
   const ws = BenchWorkspace.create();
+  const run: RunContext = { emu, ws, engine, latencyMs: options.latencyMs };
   try {
     let loopback: LoopbackFigures | undefined;
     if (options.loopback ?? true) {
       loopback = await measureLoopback(emu, { requests: options.loopbackRequests ?? 2000 });
       log(`emulator loopback: ${loopback.requestsPerSecond} requests/s`);
     }
-    const floorMs = await measureFloor(emu, ws);
-    log(`runner floor (empty program preview): ${floorMs} ms`);
+    const floor = floorRuns > 0 ? await measureFloor(run, floorRuns, log) : [];
+    const floorOf = (command: Command) => floor.find((f) => f.command === command)?.wallMs ?? 0;
 
     const sizes: SizeResult[] = [];
     for (const customers of options.sizes) {
@@ -235,7 +303,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       sizes.push(size);
       for (const phase of PHASES) {
         log(`N=${customers}: ${phase.name} ...`);
-        const result = await runPhase(emu, ws, phase, customers, options.latencyMs, floorMs);
+        const result = await runPhase(run, phase, customers, floorOf(phase.command));
         size.phases.push(result);
         log(
           `N=${customers}: ${phase.name} ${result.ok ? "ok" : "FAILED"} in ${result.time.wallMs} ms, ${result.calls.requests.apiCalls} API calls, ${result.tokens.requests} token requests`,
@@ -265,7 +333,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ]),
     );
     return {
-      version: 1,
+      version: 2,
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       machine: {
@@ -276,17 +344,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         platform: `${os.platform()} ${os.release()}`,
         loadAverage: { start: round(loadAtStart, 2), end: round(os.loadavg()[0] ?? 0, 2) },
       },
+      engine,
       options: {
         sizes: options.sizes,
         latencyMs: options.latencyMs,
-        parallelism: "unbounded",
+        parallel: engine.parallel,
+        floorRuns,
         enforceRateLimits,
         sandbox: false,
         peer,
       },
       tenant: { resourcesPerTenant: { ...RESOURCES_PER_TENANT }, dependencies: TENANT_DEPENDENCIES },
       minimums: { perOperation: MINIMUM_CALLS, perProcess: PER_PROCESS_CALLS },
-      floorMs,
+      floor,
       ...(loopback ? { loopback } : {}),
       peakRequestsPerSecond,
       sizes,
@@ -299,62 +369,144 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
-function runnerEnv(emu: RunningEmulator, trace: string): Record<string, string> {
-  return { ...emu.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, CSP_HTTP_LOG: trace };
+interface RunContext {
+  emu: RunningEmulator;
+  ws: BenchWorkspace;
+  engine: EngineInfo;
+  latencyMs: number;
+}
+
+/** The engine, its language host and SDK, and the `--parallel` every command gets. */
+export function engineInfo(parallel?: number): EngineInfo {
+  const toolchain = pulumiToolchain();
+  const hostPath = path.join(toolchain.binDir, "pulumi-language-nodejs");
+  let languageHost = "pulumi-language-nodejs";
+  // The host's Go build info names the module it was built from (the CLI's own version is not it).
+  const info = spawnSync("go", ["version", "-m", hostPath], { encoding: "utf8" });
+  const mod = /^\s+mod\s+(\S+)\s+(\S+)/m.exec(info.stdout ?? "");
+  const go = /^[^:]+:\s+(go\S+)/.exec(info.stdout ?? "");
+  if (info.status === 0 && mod) languageHost += ` (${mod[1]} ${mod[2]}${go ? `, ${go[1]}` : ""})`;
+  let sdk = "@pulumi/pulumi";
+  try {
+    const pkg = path.join(packageRoot(), "node_modules", "@pulumi", "pulumi", "package.json");
+    sdk += ` ${(JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version}`;
+  } catch {
+    // not installed: runProgram fails anyway
+  }
+  const node = spawnSync("node", ["--version"], { encoding: "utf8" }).stdout?.trim() || process.version;
+  return {
+    engine: `pulumi ${toolchain.version}`,
+    cli: toolchain.pulumi,
+    languageHost,
+    nodejsSdk: sdk,
+    node: `node ${node}`,
+    parallel: parallel ?? 4 * os.availableParallelism(),
+    parallelSource: parallel === undefined ? "cli default (4 × CPUs)" : "--parallel",
+    driver: "Automation API (@pulumi/pulumi/automation LocalWorkspace), file backend",
+  };
+}
+
+function runnerEnv(run: RunContext, trace: string): Record<string, string> {
+  return {
+    ...run.emu.env,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_PARALLEL: String(run.engine.parallel),
+    CSP_HTTP_LOG: trace,
+  };
 }
 
 function runnerConfig(ws: BenchWorkspace): Record<string, string> {
   return { "csp:allowPurchases": "true", "bench:specFile": ws.specFile };
 }
 
-/** The runner's fixed cost: preview of a program that declares nothing. */
-async function measureFloor(emu: RunningEmulator, ws: BenchWorkspace): Promise<number> {
-  ws.writeSpecs(0, "floor", 0);
+/** One CLI command with its processes sampled. */
+async function measuredRun(
+  run: RunContext,
+  command: Command,
+  stackDir: string,
+  trace: string,
+): Promise<{
+  result: Awaited<ReturnType<typeof runProgram>>;
+  wallMs: number;
+  processes: CommandProcesses;
+  benchCpuMs: number;
+  stack: StackWorkspace;
+}> {
+  const stack = prepareWorkspace(run.ws.dir, stackDir, STACK);
+  const sampler = new ProcessSampler(stack);
+  const children = childrenCpuMs();
+  const cpu = process.cpuUsage();
+  sampler.start();
   const t = Date.now();
   const result = await runProgram({
-    command: "preview",
-    programDir: ws.dir,
-    stateFile: ws.stateFile(0),
-    env: runnerEnv(emu, ws.traceFile("floor")),
-    config: runnerConfig(ws),
+    command,
+    programDir: run.ws.dir,
+    stack: STACK,
+    stateDir: stackDir,
+    env: runnerEnv(run, trace),
+    config: runnerConfig(run.ws),
   });
-  if (!result.ok)
-    throw new Error(`the empty program failed: ${JSON.stringify(result.errors)}\n${result.stderr}`);
-  return Date.now() - t;
+  const wallMs = Date.now() - t;
+  const sampled = sampler.stop();
+  const used = process.cpuUsage(cpu);
+  const childrenAfter = childrenCpuMs();
+  const processes: CommandProcesses = { ...sampled };
+  if (children !== undefined && childrenAfter !== undefined) processes.allCpuMs = childrenAfter - children;
+  return {
+    result,
+    wallMs,
+    processes,
+    benchCpuMs: Math.round((used.user + used.system) / 1000),
+    stack,
+  };
+}
+
+/**
+ * The engine's own cost per command: `floorRuns` rounds of preview, up, refresh and destroy of the
+ * benchmark program with no customer (it declares nothing but an empty output; the stack resource
+ * is the only one), on a stack of its own. The fastest round of each command is its floor.
+ */
+async function measureFloor(
+  run: RunContext,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<FloorFigures[]> {
+  run.ws.writeSpecs(0, "floor", 0);
+  const floors = new Map<Command, FloorFigures>();
+  for (let round = 0; round < rounds; round++) {
+    for (const command of FLOOR_COMMANDS) {
+      const m = await measuredRun(run, command, run.ws.stateDir("floor"), run.ws.traceFile("floor"));
+      if (!m.result.ok) {
+        throw new Error(
+          `the empty program's ${command} failed: ${JSON.stringify(m.result.errors)}\n${m.result.stderr}`,
+        );
+      }
+      const f = floors.get(command) ?? { command, runsMs: [], wallMs: m.wallMs, processes: m.processes };
+      f.runsMs.push(m.wallMs);
+      if (m.wallMs <= f.wallMs) {
+        f.wallMs = m.wallMs;
+        f.processes = m.processes;
+      }
+      floors.set(command, f);
+    }
+  }
+  const out = FLOOR_COMMANDS.map((c) => floors.get(c)!);
+  log(`engine floor (empty program): ${out.map((f) => `${f.command} ${f.wallMs} ms`).join(", ")}`);
+  return out;
 }
 
 async function runPhase(
-  emu: RunningEmulator,
-  ws: BenchWorkspace,
+  run: RunContext,
   phase: PhaseSpec,
   customers: number,
-  latencyMs: number,
   floorMs: number,
 ): Promise<PhaseResult> {
+  const { emu, ws, latencyMs } = run;
   ws.writeSpecs(customers, `b${customers}r`, phase.revision);
   const trace = ws.traceFile(`${customers}-${phase.name}`);
-  const stateFile = ws.stateFile(customers);
   await emu.admin.clearRequestLog();
-  // Set by the spawn callback: samples the runner and its provider host while they run.
-  const holder: { sampler?: ProcessSampler } = {};
-  const cpu = process.cpuUsage();
-  const t = Date.now();
-  const result = await runProgram({
-    command: phase.command,
-    programDir: ws.dir,
-    stateFile,
-    env: runnerEnv(emu, trace),
-    config: runnerConfig(ws),
-    onSpawn: (child) => {
-      if (child.pid === undefined) return;
-      holder.sampler = new ProcessSampler(child.pid);
-      holder.sampler.start();
-    },
-  });
-  const wallMs = Date.now() - t;
-  const processes = holder.sampler?.stop() ?? {};
-  const used = process.cpuUsage(cpu);
-  const emulatorCpuMs = Math.round((used.user + used.system) / 1000);
+  const m = await measuredRun(run, phase.command, ws.stateDir(`n${customers}`), trace);
+  const { result, wallMs } = m;
   const requests = requestFigures(await emu.admin.requestLog(), latencyMs);
   const traced = traceFigures(trace);
 
@@ -365,7 +517,11 @@ async function runPhase(
   const types = phase.types ?? (Object.keys(RESOURCES_PER_TENANT) as BenchResourceType[]);
   const chain = criticalPathCalls(phase.op, types);
   const chainCalls = chain > 0 ? chain + 1 : 0; // + the first token request
-  const apiBoundMs = chainCalls * latencyMs;
+  const chainMs = chainCalls * latencyMs;
+  const slotMs = Math.round(
+    (customers * sequentialCallsPerTenant(phase.op, touched) * latencyMs) / run.engine.parallel,
+  );
+  const apiBoundMs = Math.max(chainMs, slotMs);
   const lowerBoundMs = floorMs + apiBoundMs;
   const distinct = traced.distinctTokens;
   return {
@@ -374,9 +530,9 @@ async function runPhase(
     customers,
     resources,
     ok: result.ok,
+    engine: result.engine,
     errors: result.ok ? [] : [...result.errors.map((e) => e.message), result.stderr.slice(-2000)],
     counts: result.counts,
-    providerCalls: result.providerCalls,
     calls: {
       requests,
       perResource: perResource(requests, resources),
@@ -393,16 +549,19 @@ async function runPhase(
     throttled: requests.throttled,
     time: {
       wallMs,
-      runnerMs: result.durationMs,
+      engineMs: result.durationMs,
       floorMs,
       chainCalls,
+      chainMs,
+      slotMs,
       apiBoundMs,
       lowerBoundMs,
-      ratio: round(wallMs / lowerBoundMs, 2),
+      ratio: lowerBoundMs > 0 ? round(wallMs / lowerBoundMs, 2) : 0,
+      perResourceOverFloorMs: resources ? round((wallMs - floorMs) / resources, 1) : 0,
     },
-    state: stateFigures(stateFile),
-    processes,
-    emulatorCpuMs,
+    state: stateFigures(m.stack),
+    processes: m.processes,
+    benchCpuMs: m.benchCpuMs,
     trace: traced,
   };
 }
@@ -469,20 +628,25 @@ export function growthRows(sizes: readonly SizeResult[]): GrowthRow[] {
       mapDefined(p(s), (x) => x.tokens.requests / s.customers),
     );
     add(spec.name, "wall ms per customer", (s) => mapDefined(p(s), (x) => x.time.wallMs / s.customers));
-    add(spec.name, "runner+host CPU ms per customer", (s) =>
-      mapDefined(
-        p(s),
-        (x) => ((x.processes.runner?.cpuMs ?? 0) + (x.processes.host?.cpuMs ?? 0)) / s.customers,
-      ),
+    add(spec.name, "(wall − floor) ms per customer", (s) =>
+      mapDefined(p(s), (x) => (x.time.wallMs - x.time.floorMs) / s.customers),
+    );
+    add(spec.name, "engine CPU ms per customer (all processes)", (s) =>
+      mapDefined(p(s)?.processes.allCpuMs, (x) => x / s.customers),
+    );
+    add(spec.name, "provider host CPU ms per customer", (s) =>
+      mapDefined(p(s)?.processes.providerHost, (x) => x.cpuMs / s.customers),
     );
     if (spec.name === "create" || spec.name === "update") {
-      add(spec.name, "state bytes per customer", (s) => mapDefined(p(s), (x) => x.state.bytes / s.customers));
+      add(spec.name, "checkpoint bytes per customer", (s) =>
+        mapDefined(p(s), (x) => x.state.bytes / s.customers),
+      );
     }
-    add(spec.name, "runner peak RSS MB", (s) =>
-      mapDefined(p(s)?.processes.runner, (x) => x.peakRssBytes / 2 ** 20),
+    add(spec.name, "CLI peak RSS MB", (s) =>
+      mapDefined(p(s)?.processes.cli, (x) => x.peakRssBytes / 2 ** 20),
     );
-    add(spec.name, "host peak RSS MB", (s) =>
-      mapDefined(p(s)?.processes.host, (x) => x.peakRssBytes / 2 ** 20),
+    add(spec.name, "provider host peak RSS MB", (s) =>
+      mapDefined(p(s)?.processes.providerHost, (x) => x.peakRssBytes / 2 ** 20),
     );
   }
   add("peer", "API calls per customer", (s) =>

@@ -1,35 +1,36 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { readCheckpoint } from "../../automation/checkpoint";
+import type { StackWorkspace } from "../../automation/stackWorkspace";
 
-/** Size figures of a local-runner state file. */
+/** Size figures of a stack's checkpoint, as the Pulumi file backend wrote it. */
 export interface StateFigures {
-  /** Size of the state file, bytes (0 when there is none). */
+  /** Size of the checkpoint file, bytes (0 before the first update). */
   bytes: number;
-  /** pulumi-csp (dynamic) resources in the state. */
+  /** pulumi-csp (dynamic) resources in the checkpoint (live copies). */
   dynamicResources: number;
-  /** State bytes per dynamic resource (components and the stack counted in). */
+  /** Checkpoint bytes per dynamic resource (components, the stack and the provider counted in). */
   bytesPerResource: number;
   /** Serialized `__provider` bytes (inputs and outputs) per dynamic resource. */
   providerBytesPerResource: number;
+  /**
+   * Everything the file backend keeps for the stack: the checkpoint, its `.bak`, and one history
+   * entry and checkpoint copy per update (`.pulumi/history`, `.pulumi/backups`), bytes.
+   */
+  backendBytes: number;
 }
 
-interface StateResource {
-  kind?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
+const DYNAMIC = "pulumi-nodejs:dynamic/";
 
-/** Reads the state file the runner wrote (see test/harness/README.md, "The state file"). */
-export function stateFigures(file: string): StateFigures {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return { bytes: 0, dynamicResources: 0, bytesPerResource: 0, providerBytesPerResource: 0 };
+/** Reads the real checkpoint of the stack workspace (`automation/checkpoint.ts`). */
+export function stateFigures(ws: StackWorkspace): StateFigures {
+  const checkpoint = readCheckpoint(ws);
+  const backendBytes = folderBytes(ws.backendDir);
+  if (!checkpoint) {
+    return { bytes: 0, dynamicResources: 0, bytesPerResource: 0, providerBytesPerResource: 0, backendBytes };
   }
-  const bytes = Buffer.byteLength(text);
-  const resources = ((JSON.parse(text) as { resources?: StateResource[] }).resources ?? []).filter(
-    (r) => r.kind === "dynamic",
-  );
+  const bytes = Buffer.byteLength(checkpoint.text);
+  const resources = checkpoint.resources.filter((r) => r.type.startsWith(DYNAMIC) && !r.delete);
   let providerBytes = 0;
   for (const r of resources) {
     for (const props of [r.inputs, r.outputs]) {
@@ -43,5 +44,22 @@ export function stateFigures(file: string): StateFigures {
     dynamicResources: n,
     bytesPerResource: n ? Math.round(bytes / n) : 0,
     providerBytesPerResource: n ? Math.round(providerBytes / n) : 0,
+    backendBytes,
   };
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += folderBytes(p);
+    else if (e.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
 }
