@@ -6,14 +6,8 @@ import {
   Stack,
   type StepEventMetadata,
 } from "@pulumi/pulumi/automation";
-import {
-  type Command,
-  displayType,
-  isBillable,
-  operationOf,
-  type ResourceStep,
-  type RunSummary,
-} from "./runSummary";
+import { PURCHASE_KEY } from "../provider/purchaseMarker";
+import { type Command, displayType, operationOf, type ResourceStep, type RunSummary } from "./runSummary";
 import { prepareWorkspace, type StackWorkspace, setStackConfig } from "./stackWorkspace";
 import { pulumiEnv, pulumiToolchain } from "./toolchain";
 
@@ -35,6 +29,8 @@ export interface RunProgramOptions {
    * removes a variable for this run. `PULUMI_CONFIG_PASSPHRASE` defaults to {@link LOCAL_PASSPHRASE}.
    */
   env?: Record<string, string | undefined>;
+  /** `preview`, `up`: show the properties of each change (`--diff`). */
+  diff?: boolean;
   /** `preview`, `up`, `refresh`: fail when there are changes (`--expect-no-changes`). */
   expectNoChanges?: boolean;
   /** `refresh`: drop the creates an interrupted update left pending (`--clear-pending-creates`). */
@@ -147,17 +143,18 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     const choices = {
       ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
       ...(options.refresh ? { refresh: true } : {}),
+      ...(options.diff ? { diff: true } : {}),
       ...(options.target ? { target: options.target } : {}),
     };
     switch (options.command) {
       case "preview": {
-        const r = await stack.preview({ ...common, ...choices, diff: true });
+        const r = await stack.preview({ ...common, ...choices });
         stdout = r.stdout;
         stderr = r.stderr;
         break;
       }
       case "up": {
-        const r = await stack.up({ ...common, ...choices, diff: true });
+        const r = await stack.up({ ...common, ...choices });
         stdout = r.stdout;
         stderr = r.stderr;
         summary.outputs = shownOutputs(r.outputs);
@@ -234,7 +231,11 @@ function record(
   if (m.keys?.length) step.replaces = m.keys;
   const id = m.new?.id || m.old?.id;
   if (id) step.id = id;
-  if (isBillable(m.type, step.op)) step.billable = true;
+  const purchase = m.new?.inputs?.[PURCHASE_KEY];
+  if (typeof purchase === "string" && (step.op === "create" || step.op === "replace")) {
+    step.billable = true;
+    step.purchase = purchase;
+  }
   if (m.op === "delete" && m.old?.retainOnDelete) step.retained = true;
   steps.set(m.urn, step);
 }

@@ -24,8 +24,12 @@ export interface ResourceStep {
   diffs?: string[];
   /** Properties that force a replacement. */
   replaces?: string[];
-  /** A create or replacement of a type that buys something (Azure plan, Azure subscription). */
+  /**
+   * A create that buys something: the provider marked the checked inputs with `billablePurchase`
+   * (provider/purchaseMarker.ts); `purchase` is its sentence.
+   */
   billable?: boolean;
+  purchase?: string;
   /** Dropped from the state without deleting the object (`retainOnDelete`). */
   retained?: boolean;
   id?: string;
@@ -60,20 +64,10 @@ export interface RunSummary {
   durationMs: number;
 }
 
-/** Type tokens (last segment) whose create or replacement is a billable purchase. */
-export const BILLABLE_TYPES = new Set(["AzurePlan", "AzureSubscription"]);
-
 /** `pulumi-nodejs:dynamic/csp:AzurePlan` → `csp:AzurePlan`; other tokens unchanged. */
 export function displayType(type: string): string {
   const m = /^pulumi-nodejs:dynamic\/(.+)$/.exec(type);
   return m ? m[1] : type;
-}
-
-/** True for a create or replacement of a billable pulumi-csp type. */
-export function isBillable(type: string, op: Operation): boolean {
-  if (op !== "create" && op !== "replace") return false;
-  const m = /^pulumi-nodejs:dynamic\/csp:(.+)$/.exec(type);
-  return m !== null && BILLABLE_TYPES.has(m[1]);
 }
 
 /** The engine's operation names, reduced to the six a summary counts. */

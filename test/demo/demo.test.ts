@@ -1,19 +1,25 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCheckpoint } from "../../automation/checkpoint";
+import { LOCAL_PASSPHRASE, runProgram } from "../../automation/runProgram";
+import { prepareWorkspace } from "../../automation/stackWorkspace";
+import { pulumiEnv, pulumiToolchain } from "../../automation/toolchain";
 import { startEmulator } from "../../emulator";
-import { runProgram } from "../harness/runProgram";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * `npm run demo` is the first command a newcomer runs: these tests run the compiled demo the way
- * the npm script does, in a scratch demo directory.
+ * the npm script does, through the project's Pulumi CLI, in a scratch demo directory.
  */
 
 const root = path.resolve(__dirname, "..", "..");
 const demoJs = path.join(root, "dist", "examples", "demo.js");
+const quickstart = path.join(root, "examples", "quickstart");
+const DEMO_PASSPHRASE = "pulumi-csp-demo";
 
 interface Run {
   code: number | null;
@@ -21,11 +27,11 @@ interface Run {
   stderr: string;
 }
 
-function runDemo(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function runDemo(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [demoJs, ...args], {
       cwd: root,
-      env,
+      env: { ...process.env, CSP_DEMO_DIR: path.join(scratch, "demo") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -41,13 +47,23 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
+/** The rows of a plain preview that carry a purchase warning. */
+function purchaseRows(output: string): string[] {
+  return output
+    .split("\n")
+    .filter((l) => /^\s*\+\s+\S+\s+\S+\s+create\s+warning: \[BILLABLE PURCHASE\]/.test(l));
+}
+
 let scratch: string;
+const demoWorkspace = () => prepareWorkspace(quickstart, path.join(scratch, "demo", "pulumi"), "dev");
 
 beforeAll(() => {
   assertBuilt(root, [
     "examples/demo.ts",
     ...sourcesUnder(root, "examples/quickstart"),
     ...sourcesUnder(root, "components"),
+    ...sourcesUnder(root, "automation"),
+    ...sourcesUnder(root, "provider"),
   ]);
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "csp-demo-test-"));
 });
@@ -56,115 +72,119 @@ afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-describe("npm run demo with the local runner", () => {
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    CSP_DEMO_DIR: path.join(scratch, "runner"),
-    PATH: "/usr/bin:/bin",
-  });
-
-  it("previews, buys and applies the quickstart, then reports no changes", async () => {
-    const run = await runDemo([], env());
+describe("npm run demo", () => {
+  it("previews with the purchases marked, buys and applies the quickstart through the Pulumi CLI, then reports no changes", async () => {
+    const run = await runDemo([]);
     expect(run.stderr).not.toContain("demo failed");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("engine: local runner");
-    expect(run.stdout).toMatch(/\+\s+csp:AzurePlan\s+\S+\s+create\s+\[BILLABLE PURCHASE\]/);
-    expect(run.stdout).toMatch(/csp:Customer\s+\S+\s+created/);
+    const toolchain = pulumiToolchain();
+    expect(run.stdout).toContain(`engine ${toolchain.pulumi} (v3.248.0)`);
+    // A plain `pulumi preview` shows each purchase as a warning on its own row.
+    const [preview, rest] = run.stdout.split("== pulumi up ==");
+    expect(purchaseRows(preview).map((l) => l.trim().split(/\s+/)[1])).toEqual([
+      "pulumi-nodejs:dynamic/csp:AzurePlan",
+      "pulumi-nodejs:dynamic/csp:AzureSubscription",
+    ]);
+    expect(rest).toMatch(/pulumi-nodejs:dynamic\/csp:Customer\s+contoso-customer\s+created/);
     // The partner's AdminAgents group is declared Owner on the bought subscription.
-    expect(run.stdout).toMatch(/csp:RoleAssignment\s+contoso-rbac-dev-partner-partner\s+created/);
-    expect(run.stdout).toContain("customerId:");
-    expect(run.stdout).toContain("domain:");
-    expect(run.stdout).toContain("No changes");
+    expect(rest).toMatch(/csp:RoleAssignment\s+contoso-rbac-dev-partner-partner\s+created/);
+    expect(rest).toMatch(/customerId\s+: "[0-9a-f-]{36}"/);
+    expect(rest).toContain('domain            : "contosodemo.onmicrosoft.com"');
+    expect(rest).toContain("No changes: the customer");
+    expect(rest).not.toContain("[BILLABLE PURCHASE]");
   });
 
-  it("is idempotent: a second run changes nothing", async () => {
-    const run = await runDemo([], env());
+  it("keeps the stack in a Pulumi file backend, each __provider a one-line require under 1 KB", () => {
+    const checkpoint = readCheckpoint(demoWorkspace());
+    const dynamic = (checkpoint?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(dynamic.length).toBe(13);
+    for (const r of dynamic) {
+      const provider = String(r.inputs?.__provider);
+      expect(Buffer.byteLength(provider)).toBeLessThan(1024);
+      expect(provider).toMatch(/require\("pulumi-csp\/dist\/provider\/host"\)\.handler\("\w+"\)/);
+      expect(r.outputs ?? {}).not.toHaveProperty("billablePurchase");
+    }
+  });
+
+  it("is idempotent: a second run buys and changes nothing", async () => {
+    const run = await runDemo([]);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/\bcreated\b/);
+    expect(run.stdout).not.toContain("warning: [BILLABLE PURCHASE]");
+    expect(run.stdout).toContain("This preview buys nothing.");
     expect(run.stdout).toMatch(/\d+ unchanged/);
   });
 
   it("a refresh of what the demo created finds no drift", async () => {
-    const emu = await startEmulator({ dataDir: path.join(scratch, "runner", "emulator"), sandbox: true });
+    const emu = await startEmulator({ dataDir: path.join(scratch, "demo", "emulator"), sandbox: true });
     try {
       const result = await runProgram({
         command: "refresh",
-        programDir: path.join(root, "examples", "quickstart"),
-        stateFile: path.join(scratch, "runner", "quickstart-state.json"),
-        stack: "dev",
-        env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "pulumi-csp-demo" },
-        config: { adminAgentsGroupId: emu.seed.adminAgentsGroupId },
+        programDir: quickstart,
+        stateDir: path.join(scratch, "demo", "pulumi"),
+        env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE },
+        expectNoChanges: true,
       });
+      expect(result.errors).toEqual([]);
       expect(result.ok).toBe(true);
-      const changed = result.resources.filter((r) => r.op !== "same" && !r.unmanaged);
-      expect(changed.map((r) => `${r.name}: ${(r.diffs ?? []).join(",")}`)).toEqual([]);
-      expect(result.resources.length).toBeGreaterThan(10);
+      expect(result.resources.filter((r) => r.op !== "same" && r.op !== "read")).toEqual([]);
     } finally {
       await emu.stop();
     }
   });
 
   it("--destroy removes what the demo created", async () => {
-    const run = await runDemo(["--destroy"], env());
+    const run = await runDemo(["--destroy"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/csp:Customer\s+\S+\s+deleted/);
+    expect(run.stdout).toMatch(/pulumi-nodejs:dynamic\/csp:Customer\s+contoso-customer\s+deleted/);
     expect(run.stdout).toContain("Destroyed.");
-    const state = JSON.parse(
-      fs.readFileSync(path.join(scratch, "runner", "quickstart-state.json"), "utf8"),
-    ) as {
-      resources?: unknown[];
-    };
-    expect(state.resources ?? []).toHaveLength(0);
+    expect(readCheckpoint(demoWorkspace())?.resources ?? []).toEqual([]);
   });
 });
 
-describe("npm run demo with a pulumi CLI on PATH", () => {
-  it("drives the CLI with a local file backend: stack, preview, up, outputs, no-change preview", async () => {
-    const bin = path.join(scratch, "bin");
-    const log = path.join(scratch, "pulumi-calls.log");
-    fs.mkdirSync(bin, { recursive: true });
-    // A stand-in CLI that records each call (argv and the backend it was given).
-    fs.writeFileSync(
-      path.join(bin, "pulumi"),
-      [
-        "#!/bin/sh",
-        `echo "$* | backend=$PULUMI_BACKEND_URL | passphrase=\${PULUMI_CONFIG_PASSPHRASE:+set}" >> "${log}"`,
-        'case "$1 $2" in',
-        '  "stack output") echo \'{"customerId":"c-1","domain":"contosodemo.onmicrosoft.com"}\' ;;',
-        '  "version "*) echo v3.200.0 ;;',
-        "esac",
-        "exit 0",
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    const run = await runDemo([], {
-      ...process.env,
-      CSP_DEMO_DIR: path.join(scratch, "cli"),
-      PATH: `${bin}:/usr/bin:/bin`,
-    });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("engine: pulumi CLI");
-    expect(run.stdout).toContain("contosodemo.onmicrosoft.com");
-    const calls = fs
-      .readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => l.split(" | ")[0]);
-    expect(calls).toEqual([
-      "version",
-      "stack select dev --create --non-interactive",
-      expect.stringMatching(/^preview --diff --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/),
-      expect.stringMatching(
-        /^up --yes --skip-preview --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/,
-      ),
-      "stack output --json --non-interactive",
-      expect.stringMatching(
-        /^preview --expect-no-changes --config adminAgentsGroupId=[0-9a-f-]{36} --non-interactive$/,
-      ),
-    ]);
-    const first = fs.readFileSync(log, "utf8").split("\n")[1] ?? "";
-    expect(first).toContain(`backend=file://${path.join(scratch, "cli", "pulumi")}`);
-    expect(first).toContain("passphrase=set");
+describe("purchases in a real pulumi preview --diff and --json", () => {
+  it("carry billablePurchase on the creates of the Azure plan and subscription, and nowhere else", async () => {
+    const emu = await startEmulator({ sandbox: true });
+    try {
+      const stateDir = path.join(scratch, "marker");
+      const env = { ...emu.env, PULUMI_CONFIG_PASSPHRASE: LOCAL_PASSPHRASE };
+      const diff = await runProgram({
+        command: "preview",
+        programDir: quickstart,
+        stateDir,
+        env,
+        diff: true,
+      });
+      expect(diff.ok).toBe(true);
+      expect(
+        diff.stdout.match(/billablePurchase\s*: "\[BILLABLE PURCHASE\] Azure (plan|subscription)/g),
+      ).toHaveLength(2);
+      expect(diff.resources.filter((r) => r.billable).map((r) => r.displayType)).toEqual([
+        "csp:AzurePlan",
+        "csp:AzureSubscription",
+      ]);
+
+      const ws = prepareWorkspace(quickstart, stateDir, "dev");
+      // The emulator runs in this process: the CLI must not block the event loop (no spawnSync).
+      const json = await promisify(execFile)(
+        pulumiToolchain().pulumi,
+        ["preview", "--json", "--non-interactive"],
+        {
+          cwd: ws.workDir,
+          encoding: "utf8",
+          env: { ...process.env, ...env, ...pulumiEnv(pulumiToolchain(), ws.backendDir, ws.pulumiHome) },
+        },
+      );
+      const doc = JSON.parse(json.stdout) as {
+        steps: { op: string; urn: string; newState?: { inputs?: Record<string, unknown> } }[];
+      };
+      const marked = doc.steps.filter((s) => typeof s.newState?.inputs?.billablePurchase === "string");
+      expect(marked.map((s) => `${s.op} ${s.urn.split("::").pop()}`)).toEqual([
+        "create contoso-plan",
+        "create contoso-sub-dev",
+      ]);
+    } finally {
+      await emu.stop();
+    }
   });
 });
