@@ -17,8 +17,16 @@ function withPartnerPolicy(spec: CustomerSpec): CustomerSpec {
   return { ...spec, partnerAccess: [{ key: "partner", adminAgentsGroupId }] };
 }
 
-// The project's directory (where Pulumi.yaml is), also when `main` points into dist/.
-const customersDir = path.join(pulumi.runtime.getRootDirectory(), "customers");
+// The customer files: `customers/` in the project's directory (where Pulumi.yaml is), also when
+// `main` points into dist/; `csp-gitops:customersDir` names another folder (relative to the
+// project's directory). Language hosts older than Pulumi 3.7x do not tell the program its project
+// directory (the SDK then answers a placeholder, not a path) and run it in the folder of `main`:
+// with those, set customersDir to an absolute path.
+function projectDir(): string {
+  const root = pulumi.runtime.getRootDirectory();
+  return path.isAbsolute(root) ? root : process.cwd();
+}
+const customersDir = path.resolve(projectDir(), config.get("customersDir") || "customers");
 const tenants = loadCustomerSpecs(customersDir).map(
   (spec) => new CustomerTenant(spec.key, withPartnerPolicy(spec)),
 );

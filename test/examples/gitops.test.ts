@@ -1,53 +1,51 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_PASSPHRASE, type RunProgramResult, runProgram } from "../../automation/runProgram";
+import { prepareWorkspace, type StackWorkspace } from "../../automation/stackWorkspace";
+import { pulumiEnv, pulumiToolchain } from "../../automation/toolchain";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { previewComment } from "../../examples/gitops/previewComment";
-import { runProgram } from "../harness/runProgram";
-import type { RunSummary } from "../harness/runSummary";
+import { type PlannedStep, plannedSteps, previewComment } from "../../examples/gitops/previewComment";
+import { assertBuilt } from "../support/distFreshness";
 
 /**
- * The GitOps example end to end: the compiled program `dist/examples/gitops` with its own
- * Pulumi.yaml and stack file, through the local runner and the real dynamic-provider host, against
- * an in-process emulator in production mode (not a sandbox, so a customer that leaves the program
- * stays with its tenant, as in production). A copy of the project with its own customers/ folder
- * is changed the way a pull request would change it: add a file, edit a field, remove a file.
- * Needs `dist/` (npx tsc -p .).
+ * The GitOps example end to end, as its CI workflow runs it: the example's own project
+ * (examples/gitops, the compiled program in dist/) through the Pulumi CLI, `pulumi up` through
+ * the Automation API and `pulumi preview --json` run as ci-workflow.yml runs it, its document
+ * turned into the pull-request comment. Against an in-process emulator in production mode (not a
+ * sandbox, so a customer that leaves the program stays with its tenant, as in production). The
+ * customers/ folder is a temp copy (stack setting csp-gitops:customersDir), changed the way a
+ * pull request would change it: add a file, edit a field, remove a file. Needs `dist/`.
  */
 
 const repo = path.join(__dirname, "..", "..");
 const example = path.join(repo, "examples", "gitops");
 
 let emu: RunningEmulator;
-let project: string;
-let env: Record<string, string>;
+let root: string;
+let ws: StackWorkspace;
+let customersDir: string;
 let config: Record<string, string>;
 /** contoso.yaml as the "pull requests" of the tests changed it so far. */
 let contosoText: string;
 
 beforeAll(async () => {
+  assertBuilt(repo, ["examples/gitops/index.ts", "examples/gitops/previewComment.ts"]);
   emu = await startEmulator({ sandbox: false });
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "csp-gitops-"));
-  project = path.join(root, "gitops");
-  fs.mkdirSync(path.join(project, "customers"), { recursive: true });
-  // The example's project files, with `main` made absolute (the copy lives outside the repo), and
-  // node_modules as a user's project has it (the provider host resolves pulumi-csp from here).
-  const pulumiYaml = fs
-    .readFileSync(path.join(example, "Pulumi.yaml"), "utf8")
-    .replace(/^main: .*$/m, `main: ${path.join(repo, "dist", "examples", "gitops", "index.js")}`);
-  fs.writeFileSync(path.join(project, "Pulumi.yaml"), pulumiYaml);
-  fs.copyFileSync(path.join(example, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
-  fs.symlinkSync(path.join(repo, "node_modules"), path.join(root, "node_modules"), "dir");
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "csp-gitops-"));
+  ws = prepareWorkspace(example, path.join(root, "stack"), "dev");
+  customersDir = path.join(root, "customers");
+  fs.mkdirSync(customersDir);
   contosoText = exampleCustomer("contoso.yaml");
   customerFile("contoso.yaml", contosoText);
-  env = { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "gitops-test" };
-  config = { adminAgentsGroupId: emu.seed.adminAgentsGroupId };
+  config = { adminAgentsGroupId: emu.seed.adminAgentsGroupId, customersDir };
 });
 
 afterAll(async () => {
   await emu?.stop();
-  if (project) fs.rmSync(path.dirname(project), { recursive: true, force: true });
+  if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
 function exampleCustomer(name: string): string {
@@ -55,24 +53,75 @@ function exampleCustomer(name: string): string {
 }
 
 function customerFile(name: string, text: string | undefined): void {
-  const file = path.join(project, "customers", name);
+  const file = path.join(customersDir, name);
   if (text === undefined) fs.rmSync(file);
   else fs.writeFileSync(file, text);
 }
 
-async function run(command: "preview" | "up"): Promise<RunSummary> {
-  const result = await runProgram({ command, programDir: project, env, config });
+async function up(): Promise<RunProgramResult> {
+  const result = await runProgram({
+    command: "up",
+    programDir: example,
+    stateDir: ws.dir,
+    env: emu.env,
+    config,
+  });
   if (!result.ok)
-    throw new Error(`${command} failed: ${JSON.stringify(result.errors)}\n${result.stderr.slice(-2000)}`);
+    throw new Error(`up failed: ${JSON.stringify(result.errors)}\n${result.stderr.slice(-2000)}`);
   return result;
 }
 
+interface JsonPreview {
+  exitCode: number;
+  /** The parsed document (undefined when stdout was not JSON). */
+  preview: unknown;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `pulumi preview --json`, as ci-workflow.yml runs it: the toolchain's CLI in the stack's project
+ * folder (the Automation API has no JSON preview). The stack exists: an `up` ran first.
+ */
+function previewJson(): Promise<JsonPreview> {
+  const toolchain = pulumiToolchain();
+  const env = {
+    ...process.env,
+    ...emu.env,
+    PULUMI_CONFIG_PASSPHRASE: LOCAL_PASSPHRASE,
+    ...pulumiEnv(toolchain, ws.backendDir, ws.pulumiHome),
+  };
+  return new Promise((resolve) => {
+    execFile(
+      toolchain.pulumi,
+      ["preview", "--json", "--stack", "dev", "--non-interactive"],
+      { cwd: ws.workDir, env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        let preview: unknown;
+        try {
+          preview = JSON.parse(stdout) as unknown;
+        } catch {
+          preview = undefined;
+        }
+        const exitCode = err ? Number((err as { code?: number }).code ?? 1) : 0;
+        resolve({ exitCode, preview, stdout, stderr });
+      },
+    );
+  });
+}
+
 /** `op type name` of every resource that is not unchanged (the stack itself left out). */
-function changes(result: RunSummary): string[] {
-  return result.resources
-    .filter((r) => r.op !== "same" && r.type !== "pulumi:pulumi:Stack")
-    .map((r) => `${r.op} ${r.displayType} ${r.name}`)
+function changes(steps: { op: string; type?: string; displayType?: string; name: string }[]): string[] {
+  return steps
+    .filter((s) => s.op !== "same" && (s.displayType ?? s.type) !== "pulumi:pulumi:Stack")
+    .map((s) => `${s.op} ${s.displayType ?? s.type} ${s.name}`)
     .sort();
+}
+
+function planned(result: JsonPreview): PlannedStep[] {
+  if (result.exitCode !== 0)
+    throw new Error(`preview failed (${result.exitCode}): ${result.stdout.slice(-3000)}`);
+  return plannedSteps(result.preview);
 }
 
 async function writesSince(seq: number): Promise<string[]> {
@@ -98,8 +147,8 @@ describe("the gitops example", () => {
   let fabrikam: CustomerOutputs;
 
   it("creates the customer of each file on the first up, with the partner's admin agents on every subscription", async () => {
-    const up = await run("up");
-    expect(changes(up)).toEqual(
+    const result = await up();
+    expect(changes(result.resources.filter((r) => r.displayType.startsWith("csp:")))).toEqual(
       [
         "create csp:index:CustomerTenant contoso",
         "create csp:Customer contoso-customer",
@@ -114,12 +163,12 @@ describe("the gitops example", () => {
       ].sort(),
     );
     expect(
-      up.resources
+      result.resources
         .filter((r) => r.billable)
         .map((r) => r.name)
         .sort(),
     ).toEqual(["contoso-plan", "contoso-sub-prod"]);
-    contoso = (up.outputs.customers as Record<string, CustomerOutputs>).contoso!;
+    contoso = (result.outputs.customers as Record<string, CustomerOutputs>).contoso!;
     expect(contoso.domain).toBe("contosogitops.onmicrosoft.com");
     expect(Object.keys(contoso.subscriptionIds).sort()).toEqual(["plan", "prod"]);
     expect(contoso.userPrincipalNames).toEqual({ alice: "alice@contosogitops.onmicrosoft.com" });
@@ -139,8 +188,8 @@ describe("the gitops example", () => {
 
   it("adding a customer file creates exactly that customer's resources", async () => {
     customerFile("fabrikam.yaml", exampleCustomer("fabrikam.yaml"));
-    const up = await run("up");
-    expect(changes(up)).toEqual(
+    const result = await up();
+    expect(changes(result.resources.filter((r) => r.displayType.startsWith("csp:")))).toEqual(
       [
         "create csp:index:CustomerTenant fabrikam",
         "create csp:Customer fabrikam-customer",
@@ -148,62 +197,63 @@ describe("the gitops example", () => {
         "create csp:CustomerUser fabrikam-user-helpdesk",
       ].sort(),
     );
-    fabrikam = (up.outputs.customers as Record<string, CustomerOutputs>).fabrikam!;
+    fabrikam = (result.outputs.customers as Record<string, CustomerOutputs>).fabrikam!;
     expect(fabrikam.domain).toBe("fabrikamgitops.onmicrosoft.com");
   });
 
-  it("editing a field shows exactly that change in the preview, without writing, and up applies only it", async () => {
-    contosoText = contosoText.replace("displayName: Contoso Production", "displayName: Contoso Prod EU");
+  it("editing fields shows exactly those changes in the preview comment, without writing, and up applies only them", async () => {
+    contosoText = contosoText
+      .replace("displayName: Contoso Production", "displayName: Contoso Prod EU")
+      .replace("email: it@contoso.example", "email: finance@contoso.example");
     customerFile("contoso.yaml", contosoText);
     const seq = await lastSeq();
-    const preview = await run("preview");
-    expect(changes(preview)).toEqual(["update csp:AzureSubscription contoso-sub-prod"]);
-    expect(preview.resources.find((r) => r.name === "contoso-sub-prod")?.diffs).toEqual(["displayName"]);
+    const preview = await previewJson();
+    const steps = planned(preview);
+    expect(changes(steps)).toEqual([
+      "update csp:AzureSubscription contoso-sub-prod",
+      "update csp:Customer contoso-customer",
+    ]);
+    expect(steps.find((s) => s.name === "contoso-sub-prod")?.diffs).toEqual(["displayName"]);
+    // The billing profile is an input of the customer only, not of the resources using its id.
+    expect(steps.find((s) => s.name === "contoso-customer")?.diffs).toEqual(["billingProfile"]);
     expect(await writesSince(seq)).toEqual([]);
 
     const comment = previewComment(preview);
-    expect(comment).toContain("1 to update");
+    expect(comment).toContain("2 to update");
     expect(comment).toContain("- csp:AzureSubscription `contoso-sub-prod`: `displayName`");
+    expect(comment).toContain("- csp:Customer `contoso-customer`: `billingProfile`");
+    expect(comment).toContain('+   displayName: "Contoso Prod EU"');
     expect(comment).not.toContain("Purchases");
 
-    const up = await run("up");
-    expect(changes(up)).toEqual(["update csp:AzureSubscription contoso-sub-prod"]);
+    const result = await up();
+    expect(changes(result.resources)).toEqual([
+      "update csp:AzureSubscription contoso-sub-prod",
+      "update csp:Customer contoso-customer",
+    ]);
     const state = await emu.admin.state();
     expect(state.azure.subscriptions[contoso.subscriptionIds.prod!]?.displayName).toBe("Contoso Prod EU");
-  });
-
-  it("editing the billing profile updates only the customer, not the resources that use its id", async () => {
-    contosoText = contosoText.replace("email: it@contoso.example", "email: finance@contoso.example");
-    customerFile("contoso.yaml", contosoText);
-    const seq = await lastSeq();
-    const preview = await run("preview");
-    expect(changes(preview)).toEqual(["update csp:Customer contoso-customer"]);
-    expect(preview.resources.find((r) => r.name === "contoso-customer")?.diffs).toEqual(["billingProfile"]);
-    expect(await writesSince(seq)).toEqual([]);
-
-    const up = await run("up");
-    expect(changes(up)).toEqual(["update csp:Customer contoso-customer"]);
-    const billing = (await emu.admin.state()).partnerCenter.customers[contoso.customerId]?.resource
-      .billingProfile as { email?: string };
+    const billing = state.partnerCenter.customers[contoso.customerId]?.resource.billingProfile as {
+      email?: string;
+    };
     expect(billing.email).toBe("finance@contoso.example");
   });
 
   it("removing a file shows the deletes in the preview; up removes the customer from the program and leaves its tenant", async () => {
     customerFile("fabrikam.yaml", undefined);
     const seq = await lastSeq();
-    const preview = await run("preview");
+    const preview = await previewJson();
     const deletes = [
       "delete csp:index:CustomerTenant fabrikam",
       "delete csp:Customer fabrikam-customer",
       "delete csp:CustomerAgreement fabrikam-agreement",
       "delete csp:CustomerUser fabrikam-user-helpdesk",
     ].sort();
-    expect(changes(preview)).toEqual(deletes);
+    expect(changes(planned(preview))).toEqual(deletes);
     expect(await writesSince(seq)).toEqual([]);
     expect(previewComment(preview)).toContain("- csp:Customer `fabrikam-customer`");
 
-    const up = await run("up");
-    expect(changes(up)).toEqual(deletes);
+    const result = await up();
+    expect(changes(result.resources)).toEqual(deletes);
     // Production default (onDelete leave): the customer and its reseller relationship stay;
     // the user was soft-deleted (restorable for 30 days); the agreement cannot be withdrawn.
     const state = await emu.admin.state();
@@ -215,11 +265,12 @@ describe("the gitops example", () => {
       expect.stringMatching(new RegExp(`^DELETE /v1/customers/${fabrikam.customerId}/users/`)),
     ]);
 
-    const again = await run("preview");
-    expect(changes(again)).toEqual([]);
+    const again = await previewJson();
+    expect(changes(planned(again))).toEqual([]);
+    expect(previewComment(again)).toBe("## Customers: preview\n\nNo changes.\n");
   });
 
-  it("highlights purchases first in the pull-request comment", async () => {
+  it("highlights purchases first in the pull-request comment, with the provider's purchase sentence", async () => {
     customerFile(
       "contoso.yaml",
       contosoText.replace(
@@ -228,8 +279,8 @@ describe("the gitops example", () => {
       ),
     );
     const seq = await lastSeq();
-    const preview = await run("preview");
-    expect(changes(preview)).toEqual([
+    const preview = await previewJson();
+    expect(changes(planned(preview))).toEqual([
       "create csp:AzureSubscription contoso-sub-test",
       "create csp:RoleAssignment contoso-rbac-test-partner-partner",
     ]);
@@ -237,16 +288,34 @@ describe("the gitops example", () => {
     const comment = previewComment(preview);
     expect(comment.indexOf("Purchases")).toBeGreaterThan(0);
     expect(comment.indexOf("Purchases")).toBeLessThan(comment.indexOf("### Creates"));
-    expect(comment).toContain("- **buys** csp:AzureSubscription `contoso-sub-test`");
+    expect(comment).toContain(
+      `- **buys** csp:AzureSubscription \`contoso-sub-test\`: Azure subscription "Contoso Test" (DevTest) for customer ${contoso.customerId}, billed by usage`,
+    );
   });
 
-  it("fails the preview with file, path and rule when a customer file is invalid", async () => {
+  it("fails the preview with file, path and rule when a customer file is invalid, and the comment says it failed", async () => {
     customerFile("broken.yaml", exampleCustomer("fabrikam.yaml").replace("key: fabrikam", "key: Fabrikam"));
-    const result = await runProgram({ command: "preview", programDir: project, env, config });
-    expect(result.ok).toBe(false);
-    expect(JSON.stringify(result.errors)).toContain(
-      'customers/broken.yaml: key: must be 1-40 lower-case letters, digits or hyphens, starting with a letter (got \\"Fabrikam\\")',
-    );
+    const preview = await previewJson();
     customerFile("broken.yaml", undefined);
+    expect(preview.exitCode).not.toBe(0);
+    const rule =
+      'customers/broken.yaml: key: must be 1-40 lower-case letters, digits or hyphens, starting with a letter (got "Fabrikam")';
+    // The document is still a preview (the stack's step, the error as a diagnostic).
+    expect(plannedSteps(preview.preview).map((s) => s.op)).toEqual(["same"]);
+
+    // What the workflow runs: the compiled script on the saved document and the exit code.
+    const file = path.join(root, "preview.json");
+    fs.writeFileSync(file, preview.stdout);
+    const script = path.join(repo, "dist", "examples", "gitops", "previewComment.js");
+    const comment = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [script, file, "--exit-code", String(preview.exitCode)], (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      );
+    });
+    expect(comment).toMatch(/^## Customers: preview failed\n/);
+    expect(comment).toContain(`(exit code ${preview.exitCode})`);
+    expect(comment).toContain(rule);
+    expect(comment).not.toContain("No changes");
+    expect(comment).toBe(previewComment({ preview: preview.preview, exitCode: preview.exitCode }));
   });
 });

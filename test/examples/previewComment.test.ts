@@ -1,66 +1,92 @@
 import { describe, expect, it } from "vitest";
 import { plannedSteps, previewComment } from "../../examples/gitops/previewComment";
 
-/** A `pulumi preview --json` result as the Pulumi CLI prints it (abridged to the fields read). */
+/**
+ * The comment script on `pulumi preview --json` documents shaped as the Pulumi CLI v3.248 prints
+ * them for this project's dynamic resources (abridged to the fields read: dynamic providers report
+ * no diffReasons, so changed properties come from oldState/newState inputs). The gitops test runs
+ * it on the real CLI's output.
+ */
+
+const URN = "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:";
+const PROVIDER =
+  'exports.handler = function () { return require("pulumi-csp/dist/provider/host").handler("X"); };\n';
+
 const CLI_PREVIEW = {
+  config: { "csp:allowPurchases": "true" },
   steps: [
     { op: "same", urn: "urn:pulumi:dev::csp-gitops::pulumi:pulumi:Stack::csp-gitops-dev" },
     {
       op: "create",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:AzurePlan::fabrikam-plan",
+      urn: `${URN}AzurePlan::fabrikam-plan`,
+      newState: {
+        inputs: {
+          __provider: PROVIDER,
+          acknowledgePurchase: true,
+          billablePurchase:
+            "[BILLABLE PURCHASE] Azure plan DZH318Z0BPS6:0001 for customer 7c5a (a plan it already has is adopted instead)",
+          customerId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        },
+      },
     },
+    { op: "create", urn: `${URN}CustomerUser::fabrikam-user-it`, newState: { inputs: {} } },
     {
-      op: "create",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:CustomerUser::fabrikam-user-it",
+      op: "update",
+      urn: `${URN}Customer::contoso-customer`,
+      oldState: { inputs: { __provider: PROVIDER, billingProfile: { email: "it@contoso.example" } } },
+      newState: { inputs: { __provider: PROVIDER, billingProfile: { email: "finance@contoso.example" } } },
     },
     {
       op: "update",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:Customer::contoso-customer",
-      diffReasons: ["billingProfile"],
-    },
-    {
-      op: "replace",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:AzureSubscription::contoso-sub-dev",
-      diffReasons: ["workload"],
+      urn: `${URN}AzureSubscription::contoso-sub-prod`,
+      oldState: {
+        inputs: { billablePurchase: "[BILLABLE PURCHASE] ...", displayName: "Contoso Production" },
+      },
+      newState: { inputs: { displayName: "Contoso Prod EU" } },
     },
     {
       op: "create-replacement",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:AzureSubscription::contoso-sub-dev",
+      urn: `${URN}AzureSubscription::contoso-sub-dev`,
+      oldState: { inputs: { workload: "Production" } },
+      newState: { inputs: { workload: "DevTest" } },
     },
     {
-      op: "delete-replaced",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:AzureSubscription::contoso-sub-dev",
+      op: "replace",
+      urn: `${URN}AzureSubscription::contoso-sub-dev`,
+      replaceReasons: ["workload"],
+      oldState: { inputs: { workload: "Production" } },
+      newState: { inputs: { workload: "DevTest" } },
     },
-    {
-      op: "delete",
-      urn: "urn:pulumi:dev::csp-gitops::csp:index:CustomerTenant$pulumi-nodejs:dynamic/csp:CustomerUser::contoso-user-bob",
-    },
+    { op: "delete-replaced", urn: `${URN}AzureSubscription::contoso-sub-dev` },
+    { op: "delete", urn: `${URN}CustomerUser::contoso-user-bob`, oldState: { inputs: {} } },
   ],
-  changeSummary: { create: 2, update: 1, replace: 1, delete: 1, same: 1 },
+  diagnostics: [{ message: "warning: [BILLABLE PURCHASE] Azure plan ...", severity: "warning" }],
+  changeSummary: { create: 2, update: 2, replace: 1, delete: 1, same: 1 },
 };
 
 describe("previewComment", () => {
   it("reads the CLI's steps, one per resource even for a replacement", () => {
-    expect(plannedSteps(CLI_PREVIEW).map((s) => `${s.op} ${s.type} ${s.name}`)).toEqual([
-      "same pulumi:pulumi:Stack csp-gitops-dev",
-      "create csp:AzurePlan fabrikam-plan",
-      "create csp:CustomerUser fabrikam-user-it",
-      "update csp:Customer contoso-customer",
-      "replace csp:AzureSubscription contoso-sub-dev",
-      "delete csp:CustomerUser contoso-user-bob",
+    expect(plannedSteps(CLI_PREVIEW).map((s) => `${s.op} ${s.type} ${s.name} ${s.diffs.join(",")}`)).toEqual([
+      "same pulumi:pulumi:Stack csp-gitops-dev ",
+      "create csp:AzurePlan fabrikam-plan ",
+      "create csp:CustomerUser fabrikam-user-it ",
+      "update csp:Customer contoso-customer billingProfile",
+      "update csp:AzureSubscription contoso-sub-prod displayName",
+      "replace csp:AzureSubscription contoso-sub-dev workload",
+      "delete csp:CustomerUser contoso-user-bob ",
     ]);
   });
 
   it("lists purchases first, then deletes, replacements and updates with the changed properties", () => {
-    expect(previewComment(CLI_PREVIEW, "~ contoso-customer\n  ~ billingProfile")).toBe(
+    expect(previewComment({ preview: CLI_PREVIEW, exitCode: 0 })).toBe(
       [
         "## Customers: preview",
         "",
-        "2 to create, 1 to update, 1 to replace, 1 to delete",
+        "2 to create, 2 to update, 1 to replace, 1 to delete",
         "",
         "### :warning: Purchases (billable)",
         "",
-        "- **buys** csp:AzurePlan `fabrikam-plan`",
+        "- **buys** csp:AzurePlan `fabrikam-plan`: Azure plan DZH318Z0BPS6:0001 for customer 7c5a (a plan it already has is adopted instead)",
         "- **buys again (replace)** csp:AzureSubscription `contoso-sub-dev`",
         "",
         "### Deletes (what removing these from the program does: see each resource's deletionBehavior)",
@@ -74,16 +100,25 @@ describe("previewComment", () => {
         "### Updates",
         "",
         "- csp:Customer `contoso-customer`: `billingProfile`",
+        "- csp:AzureSubscription `contoso-sub-prod`: `displayName`",
         "",
         "### Creates",
         "",
         "- csp:AzurePlan `fabrikam-plan`",
         "- csp:CustomerUser `fabrikam-user-it`",
         "",
-        "<details><summary>Full diff</summary>",
+        "<details><summary>Changed values</summary>",
         "",
         "```diff",
-        "~ contoso-customer\n  ~ billingProfile",
+        "~ csp:Customer contoso-customer",
+        '-   billingProfile: {"email":"it@contoso.example"}',
+        '+   billingProfile: {"email":"finance@contoso.example"}',
+        "~ csp:AzureSubscription contoso-sub-prod",
+        '-   displayName: "Contoso Production"',
+        '+   displayName: "Contoso Prod EU"',
+        "~ csp:AzureSubscription contoso-sub-dev",
+        '-   workload: "Production"',
+        '+   workload: "DevTest"',
         "```",
         "</details>",
         "",
@@ -91,8 +126,62 @@ describe("previewComment", () => {
     );
   });
 
-  it("says so when nothing changes, and refuses what is not a preview", () => {
-    expect(previewComment({ steps: [CLI_PREVIEW.steps[0]] })).toBe("## Customers: preview\n\nNo changes.\n");
-    expect(() => previewComment({ changeSummary: {} })).toThrow("not a preview");
+  it("says so when nothing changes", () => {
+    const same = { steps: [CLI_PREVIEW.steps[0]], diagnostics: [], changeSummary: { same: 1 } };
+    expect(previewComment({ preview: same, exitCode: 0 })).toBe("## Customers: preview\n\nNo changes.\n");
+  });
+
+  it("never says 'No changes' for a failed preview: exit code, error diagnostics, or no preview at all", () => {
+    // What the CLI prints when the program throws: the stack's step only, and the error.
+    const failed = {
+      steps: [CLI_PREVIEW.steps[0]],
+      diagnostics: [
+        {
+          message:
+            "error: Running program 'index.js' failed with an unhandled exception:\nCustomerSpecError: 1 problem in customer specs:\n  customers/broken.yaml: key: must be 1-40 lower-case letters\n\u001b[90m    at Module._compile (node:internal)\u001b[39m\n",
+          severity: "error",
+        },
+      ],
+      changeSummary: { same: 1 },
+    };
+    for (const comment of [
+      previewComment({ preview: failed, exitCode: 255 }),
+      previewComment({ preview: failed }),
+      previewComment({
+        preview: { ...failed, diagnostics: [] },
+        exitCode: 1,
+        stderr: "error: stack not found",
+      }),
+      previewComment({ preview: undefined, exitCode: 0 }),
+      previewComment({ preview: { changeSummary: { same: 3 } } }),
+    ]) {
+      expect(comment).toMatch(/^## Customers: preview failed\n/);
+      expect(comment).not.toContain("No changes");
+    }
+    const comment = previewComment({ preview: failed, exitCode: 255 });
+    expect(comment).toContain("(exit code 255)");
+    expect(comment).toContain("customers/broken.yaml: key: must be 1-40 lower-case letters");
+    expect(comment).not.toContain("\u001b[");
+    expect(
+      previewComment({
+        preview: { ...failed, diagnostics: [] },
+        exitCode: 1,
+        stderr: "error: stack not found",
+      }),
+    ).toContain("stack not found");
+    expect(previewComment({ preview: undefined })).toContain("no `pulumi preview --json` document");
+
+    // A partial plan next to an error is not a plan: no counts, no sections.
+    const partial = {
+      ...CLI_PREVIEW,
+      diagnostics: [{ message: "error: workload: cannot change", severity: "error" }],
+    };
+    const text = previewComment({ preview: partial, exitCode: 255 });
+    expect(text).toContain("workload: cannot change");
+    expect(text).not.toMatch(/to update|Purchases/);
+  });
+
+  it("refuses to read steps from what is not a preview", () => {
+    expect(() => plannedSteps({ changeSummary: {} })).toThrow("not a preview");
   });
 });
