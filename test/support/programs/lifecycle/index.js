@@ -1,0 +1,54 @@
+// A sandbox customer and some of its users; stack config (namespace "lifecycle-test") switches
+// values and resource options so one stack goes through update (displayName), replacement
+// (userName: a new UPN is a new user), delete (withTemp), retainOnDelete (withKept) and protect
+// (protectCustomer). Used by test/programs/engineLifecycle.test.ts through the Pulumi CLI.
+const pulumi = require("@pulumi/pulumi");
+const csp = require("pulumi-csp");
+
+const config = new pulumi.Config();
+const flag = (key, dflt) => (config.get(key) === undefined ? dflt : config.getBoolean(key));
+
+const customer = new csp.Customer(
+  "customer",
+  {
+    domainPrefix: config.require("domainPrefix"),
+    companyName: "Lifecycle Test Ltd",
+    billingProfile: {
+      email: "billing@lifecycle.example",
+      culture: "en-US",
+      language: "en",
+      defaultAddress: {
+        firstName: "Ada",
+        lastName: "Lovelace",
+        addressLine1: "One Microsoft Way",
+        city: "Redmond",
+        state: "WA",
+        postalCode: "98052",
+        country: "US",
+      },
+    },
+  },
+  { protect: flag("protectCustomer", false) },
+);
+
+function user(name, userName, displayName, opts) {
+  return new csp.CustomerUser(
+    name,
+    {
+      customerId: customer.customerId,
+      userPrincipalName: pulumi.interpolate`${userName}@${customer.domain}`,
+      displayName,
+      usageLocation: "US",
+    },
+    opts,
+  );
+}
+
+const operator = user("operator", config.get("userName") ?? "ops", config.get("displayName") ?? "Operator");
+const temp = flag("withTemp", true) ? user("temp", "temp", "Temporary") : undefined;
+const kept = flag("withKept", true) ? user("kept", "kept", "Kept", { retainOnDelete: true }) : undefined;
+
+exports.customerId = customer.customerId;
+exports.operatorId = operator.userId;
+exports.tempId = temp?.userId;
+exports.keptId = kept?.userId;
