@@ -21,7 +21,7 @@ export function formatReport(r: BenchResult): string {
 
   if (r.floor.length > 0) {
     out.push(
-      `Engine floor: the benchmark program with no customer (the stack resource only), fastest of ${r.options.floorRuns} round(s); CPU and memory of that round`,
+      `Engine floor: the benchmark program with no customer (the stack resource only), fastest of ${r.options.floorRuns} round(s)${r.options.floorRuns > 1 ? " (the last one after the sizes)" : ""}; CPU and memory of that round`,
     );
     out.push(
       table(

@@ -42,7 +42,10 @@ export interface BenchOptions {
   latencyMs: number;
   /** The engine's `--parallel` (default the CLI's own: 4 × the CPUs Go sees). */
   parallel?: number;
-  /** Rounds of the engine floor (empty program: preview, up, refresh, destroy); 0 skips it. Default 3. */
+  /**
+   * Rounds of the engine floor (empty program: preview, up, refresh, destroy), the last one after
+   * the sizes when there are several; 0 skips it. Default 3.
+   */
   floorRuns?: number;
   /** Run the sequential-script peer (default true). */
   peer?: boolean;
@@ -293,8 +296,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       loopback = await measureLoopback(emu, { requests: options.loopbackRequests ?? 2000 });
       log(`emulator loopback: ${loopback.requestsPerSecond} requests/s`);
     }
-    const floor = floorRuns > 0 ? await measureFloor(run, floorRuns, log) : [];
-    const floorOf = (command: Command) => floor.find((f) => f.command === command)?.wallMs ?? 0;
+    // The floor's rounds: all but one before the sizes, the last after them (other work on the
+    // machine comes and goes; the fastest round of each command is its floor).
+    const floors = new Map<Command, FloorFigures>();
+    await floorRounds(run, floors, floorRuns > 1 ? floorRuns - 1 : floorRuns);
 
     const sizes: SizeResult[] = [];
     for (const customers of options.sizes) {
@@ -303,7 +308,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       sizes.push(size);
       for (const phase of PHASES) {
         log(`N=${customers}: ${phase.name} ...`);
-        const result = await runPhase(run, phase, customers, floorOf(phase.command));
+        const result = await runPhase(run, phase, customers);
         size.phases.push(result);
         log(
           `N=${customers}: ${phase.name} ${result.ok ? "ok" : "FAILED"} in ${result.time.wallMs} ms, ${result.calls.requests.apiCalls} API calls, ${result.tokens.requests} token requests`,
@@ -324,6 +329,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           };
         }
       }
+    }
+    if (floorRuns > 1) await floorRounds(run, floors, 1);
+    const floor = FLOOR_COMMANDS.flatMap((c) => floors.get(c) ?? []);
+    if (floor.length > 0) {
+      log(`engine floor (empty program): ${floor.map((f) => `${f.command} ${f.wallMs} ms`).join(", ")}`);
+    }
+    for (const size of sizes) {
+      for (const p of size.phases) setFloor(p, floors.get(p.command)?.wallMs ?? 0);
     }
     const peakRequestsPerSecond = Math.max(
       0,
@@ -462,18 +475,18 @@ async function measuredRun(
 }
 
 /**
- * The engine's own cost per command: `floorRuns` rounds of preview, up, refresh and destroy of the
+ * The engine's own cost per command: `rounds` rounds of preview, up, refresh and destroy of the
  * benchmark program with no customer (it declares nothing but an empty output; the stack resource
- * is the only one), on a stack of its own. The fastest round of each command is its floor.
+ * is the only one), on a stack of its own, added to `floors` (the fastest round of each command
+ * is its floor, with that round's processes).
  */
-async function measureFloor(
+async function floorRounds(
   run: RunContext,
+  floors: Map<Command, FloorFigures>,
   rounds: number,
-  log: (line: string) => void,
-): Promise<FloorFigures[]> {
-  run.ws.writeSpecs(0, "floor", 0);
-  const floors = new Map<Command, FloorFigures>();
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
+    run.ws.writeSpecs(0, "floor", 0);
     for (const command of FLOOR_COMMANDS) {
       const m = await measuredRun(run, command, run.ws.stateDir("floor"), run.ws.traceFile("floor"));
       if (!m.result.ok) {
@@ -490,17 +503,19 @@ async function measureFloor(
       floors.set(command, f);
     }
   }
-  const out = FLOOR_COMMANDS.map((c) => floors.get(c)!);
-  log(`engine floor (empty program): ${out.map((f) => `${f.command} ${f.wallMs} ms`).join(", ")}`);
-  return out;
 }
 
-async function runPhase(
-  run: RunContext,
-  phase: PhaseSpec,
-  customers: number,
-  floorMs: number,
-): Promise<PhaseResult> {
+/** Sets a phase's floor and the bounds that follow from it. */
+export function setFloor(p: PhaseResult, floorMs: number): void {
+  const t = p.time;
+  t.floorMs = floorMs;
+  t.lowerBoundMs = floorMs + t.apiBoundMs;
+  t.ratio = t.lowerBoundMs > 0 ? round(t.wallMs / t.lowerBoundMs, 2) : 0;
+  t.perResourceOverFloorMs = p.resources ? round((t.wallMs - floorMs) / p.resources, 1) : 0;
+}
+
+/** One phase; its floor is set once the floor's last round is in ({@link setFloor}). */
+async function runPhase(run: RunContext, phase: PhaseSpec, customers: number): Promise<PhaseResult> {
   const { emu, ws, latencyMs } = run;
   ws.writeSpecs(customers, `b${customers}r`, phase.revision);
   const trace = ws.traceFile(`${customers}-${phase.name}`);
@@ -522,7 +537,6 @@ async function runPhase(
     (customers * sequentialCallsPerTenant(phase.op, touched) * latencyMs) / run.engine.parallel,
   );
   const apiBoundMs = Math.max(chainMs, slotMs);
-  const lowerBoundMs = floorMs + apiBoundMs;
   const distinct = traced.distinctTokens;
   return {
     phase: phase.name,
@@ -550,14 +564,14 @@ async function runPhase(
     time: {
       wallMs,
       engineMs: result.durationMs,
-      floorMs,
+      floorMs: 0,
       chainCalls,
       chainMs,
       slotMs,
       apiBoundMs,
-      lowerBoundMs,
-      ratio: lowerBoundMs > 0 ? round(wallMs / lowerBoundMs, 2) : 0,
-      perResourceOverFloorMs: resources ? round((wallMs - floorMs) / resources, 1) : 0,
+      lowerBoundMs: apiBoundMs,
+      ratio: apiBoundMs > 0 ? round(wallMs / apiBoundMs, 2) : 0,
+      perResourceOverFloorMs: resources ? round(wallMs / resources, 1) : 0,
     },
     state: stateFigures(m.stack),
     processes: m.processes,
