@@ -13,7 +13,7 @@ import {
   removeResellerRelationship,
 } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
-import { hasServiceCode, isCspError, isLostResponse } from "../errors";
+import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
 import {
   type BillingProfileInput,
   type BillingProfileState,
@@ -34,7 +34,14 @@ import {
   immutableFailures,
   requiredText,
 } from "./commerce/fields";
-import { containsUnknown, deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
+import {
+  canonicalJson,
+  containsUnknown,
+  deterministicUuid,
+  jsonEqual,
+  stripUndefined,
+  validateInputs,
+} from "./common";
 import { isCountryCode } from "./countryCodes";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
@@ -46,10 +53,11 @@ import { isUnknown } from "./types";
  *
  * Identity and money rules:
  * - The resource id is the customer id (= the customer's tenant id).
- * - Create is safe to retry: `MS-RequestId` = deterministicUuid("customer-create", account,
- *   domain), reused by the pipeline after a lost response and by a re-run after a crash; before a
- *   fresh create the domain is checked (`HEAD /v1/domains`) and looked up among the partner's
- *   customers, so an existing customer is found instead of created twice.
+ * - Create is safe to retry: `MS-RequestId` is derived from the account, the domain and the request
+ *   body (see `createKey`), reused by the pipeline after a lost response and by a re-run after a
+ *   crash; before a fresh create the domain is checked (`HEAD /v1/domains`) and looked up among the
+ *   partner's customers, so an existing customer is found instead of created twice. An answer is
+ *   recorded only once it names a live customer (`createLive`).
  * - Domain, company name, registration number, reseller and account never change: a customer
  *   tenant cannot be replaced, so `check`/`diff` refuse with a message instead of planning a
  *   replacement.
@@ -371,11 +379,56 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
 }
 
 /**
- * Replays the create with the same `MS-RequestId`: Partner Center answers the stored response of
- * the earlier create (customer create is documented as idempotent). A replay naming a deleted
- * customer leads to the next key of the chain (see {@link unlessReplayOfDeleted}). When the
- * service no longer remembers the key, the replay fails because the domain is taken: nothing is
- * created twice.
+ * The `MS-RequestId` of a customer create. Partner Center documents customer create as idempotent
+ * on it ("Create a customer": reuse the same MS-RequestId to retry) and refuses a reused id with
+ * another body (400 / 800002 [U] in the emulator), so the key is derived from everything that
+ * identifies the operation: the account, the domain, and the request body itself (canonical JSON).
+ * The same desired customer therefore sends the same key on every run, so a re-run after a crash or
+ * a lost answer replays instead of creating twice, and a changed body (a billing email edited
+ * between a destroy and the next up) sends a new key instead of colliding.
+ *
+ * A key is also remembered after its customer was deleted (integration sandbox: destroy, then
+ * declare the same customer again), and answers the dead customer. The next key of the chain is
+ * then derived from that customer's id (`previousId`): still deterministic, so a crash anywhere in
+ * the chain replays the same sequence rather than duplicating. How long the service remembers a
+ * request id is not published [U]; the emulator keeps them a day.
+ */
+function createKey(account: string, body: PcCustomerCreateRequest, previousId?: string): string {
+  const parts = ["customer-create", account, body.companyProfile.domain.toLowerCase(), canonicalJson(body)];
+  return deterministicUuid(...parts, ...(previousId ? [previousId.toLowerCase()] : []));
+}
+
+/** Creates that answer a dead customer, one after the other, before the chain is given up. */
+const MAX_CREATE_CHAIN = 16;
+
+/**
+ * Sends the create under `key` and follows the chain of {@link createKey}: an answer is recorded
+ * only when it names a live customer with the requested domain; an answer naming a deleted customer
+ * (a replay of an earlier create) moves on to the next key. Errors of the create itself propagate.
+ */
+async function createLive(api: CspApi, body: PcCustomerCreateRequest, key: string): Promise<PcCustomer> {
+  const domain = body.companyProfile.domain.toLowerCase();
+  for (let link = 0; link < MAX_CREATE_CHAIN; link++) {
+    const answered = await createCustomer(api.partnerCenter, body, key);
+    const live = await getCustomer(api.partnerCenter, answered.id);
+    const liveDomain = (live?.companyProfile?.domain ?? domain).toLowerCase();
+    if (live && liveDomain === domain) return answered;
+    key = createKey(api.account, body, answered.id);
+  }
+  throw new CspError({
+    code: "CSP_CONFLICT",
+    service: "partnerCenter",
+    summary: `Partner Center answered ${MAX_CREATE_CHAIN} creates of the customer ${domain} with customers that no longer exist`,
+    hint: "nothing was recorded; wait until Partner Center forgets the earlier request ids (about a day), or change the customer's billing profile so that its create is a new request",
+  });
+}
+
+/**
+ * The domain is held by one of our customers (`existingId`): replays the create with its key. A
+ * replay (directly, or further down the chain after deleted customers) naming that customer means
+ * an earlier run of this very resource created it and its result was lost. When the service does
+ * not know the key (another body, or a customer this program did not create), the create fails
+ * because the domain is taken: nothing is created twice, and undefined is returned.
  */
 async function replayCreate(
   api: CspApi,
@@ -383,32 +436,20 @@ async function replayCreate(
   key: string,
   existingId: string,
 ): Promise<PcCustomer | undefined> {
-  const domain = body.companyProfile.domain;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let customer: PcCustomer;
-    try {
-      customer = await createCustomer(api.partnerCenter, body, key);
-    } catch (e) {
-      if (isCspError(e) && !isLostResponse(e)) return undefined;
-      throw e;
-    }
-    if (customer.id.toLowerCase() === existingId.toLowerCase()) return customer;
-    if (await getCustomer(api.partnerCenter, customer.id)) return undefined;
-    key = replayKey(api, domain, customer.id);
+  try {
+    const customer = await createLive(api, body, key);
+    return customer.id.toLowerCase() === existingId.toLowerCase() ? customer : undefined;
+  } catch (e) {
+    if (isCspError(e) && !isLostResponse(e)) return undefined;
+    throw e;
   }
-  return undefined;
-}
-
-/** The create key after a replay named the deleted customer `staleId`. */
-function replayKey(api: CspApi, domain: string, staleId: string): string {
-  return deterministicUuid("customer-create", api.account, domain, staleId.toLowerCase());
 }
 
 async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContext): Promise<PcCustomer> {
   const pc = api.partnerCenter;
   const domain = fullDomain(inputs.domainPrefix);
   const body = createRequest(inputs);
-  const key = deterministicUuid("customer-create", accountName(inputs.account), domain);
+  const key = createKey(accountName(inputs.account), body);
 
   if (await isDomainTaken(pc, domain)) {
     const ours = await findCustomersByDomain(pc, domain);
@@ -436,8 +477,7 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
   }
 
   try {
-    const created = await createCustomer(pc, body, key);
-    return await unlessReplayOfDeleted(api, body, created);
+    return await createLive(api, body, key);
   } catch (e) {
     if (!isLostResponse(e)) throw e;
     // The answer was lost even after the pipeline's retries: the customer may exist.
@@ -454,24 +494,6 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
     }
     throw e;
   }
-}
-
-/**
- * The domain was free before this create, so no live customer holds it: an answer naming an
- * existing customer is this create, but an answer naming a customer that no longer exists is
- * Partner Center replaying an earlier create under the same `MS-RequestId` whose customer was
- * deleted since (integration sandbox: delete, then declare the customer again). Then the create is
- * sent once more under a key derived from the stale id, still deterministic so a crash between
- * the two creates replays rather than duplicates. (How long the service remembers request ids is
- * not published [U]; the emulator keeps them a day.)
- */
-async function unlessReplayOfDeleted(
-  api: CspApi,
-  body: PcCustomerCreateRequest,
-  created: PcCustomer,
-): Promise<PcCustomer> {
-  if (await getCustomer(api.partnerCenter, created.id)) return created;
-  return createCustomer(api.partnerCenter, body, replayKey(api, body.companyProfile.domain, created.id));
 }
 
 /** GET for the current ETag, PUT with If-Match; one more round when the ETag went stale (2055). */
