@@ -33,7 +33,7 @@ import {
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
+import { canonicalJson, deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -43,8 +43,9 @@ import { isUnknown } from "./types";
  *
  * - Never bought twice: create first adopts an Azure plan the customer already has (or an order
  *   for one still being provisioned); otherwise it orders through cart + checkout, whose
- *   `MS-RequestId`s are deterministic (`azure-plan-cart` / `azure-plan-checkout`, account,
- *   customer), so a lost response or a re-run after a crash replays the same order.
+ *   `MS-RequestId`s are deterministic (the cart's from account, customer and cart body; the
+ *   checkout's from the cart), so a lost response or a re-run after a crash replays the same
+ *   order, and a changed cart is a new request rather than a reused id.
  * - An accepted order whose subscription is not provisioned after a bounded wait is recorded as a
  *   partial create (id = order id) instead of being lost; refresh or update completes it.
  * - `friendlyName` and `status` (`active` / `suspended`) are updates (PATCH with If-Match).
@@ -400,19 +401,23 @@ async function orderPlan(
   const pc = api.partnerCenter;
   const account = accountName(inputs.account);
   const customerId = inputs.customerId.toLowerCase();
+  const lineItems = [
+    stripUndefined({
+      id: 0,
+      catalogItemId,
+      quantity: 1,
+      billingCycle: "one_time",
+      friendlyName: inputs.friendlyName,
+    }),
+  ];
+  // Keys are derived from what is sent, so the same request replays and another one (a renamed
+  // plan after a run stopped between cart and checkout) is new, never a reused id (400 / 800002).
+  // The checkout key follows the cart: the same cart replays its checkout.
   const cart = await createCart(
     pc,
     inputs.customerId,
-    [
-      stripUndefined({
-        id: 0,
-        catalogItemId,
-        quantity: 1,
-        billingCycle: "one_time",
-        friendlyName: inputs.friendlyName,
-      }),
-    ],
-    deterministicUuid("azure-plan-cart", account, customerId),
+    lineItems,
+    deterministicUuid("azure-plan-cart", account, customerId, canonicalJson(lineItems)),
   );
   const lineError = cart.lineItems?.find((l) => l.error)?.error;
   if (lineError) {
@@ -431,7 +436,7 @@ async function orderPlan(
       pc,
       inputs.customerId,
       cart.id,
-      deterministicUuid("azure-plan-checkout", account, customerId),
+      deterministicUuid("azure-plan-checkout", account, customerId, cart.id.toLowerCase()),
     );
   } catch (e) {
     // Lost answer or "cart already submitted" (an earlier run checked it out): look for the order.

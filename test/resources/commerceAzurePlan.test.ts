@@ -316,6 +316,36 @@ describe("AzurePlan lifecycle", () => {
     expect(checkouts[0]!.requestId).toBe(checkouts[1]!.requestId);
   });
 
+  it("buys once when the run stopped between cart and checkout and the plan was renamed before the next run", async () => {
+    const customerId = await newCustomerWithAgreement(t.ctx);
+    // The checkout of the first run never happens (a refusal stands in for a crash after the cart).
+    await t.emu.admin.addFault({
+      method: "POST",
+      pathPattern: "/checkout$",
+      service: "partnerCenter",
+      count: 1,
+      action: { type: "status", status: 409 },
+    });
+    await expect(
+      createResource(azurePlanHandler, plan(customerId, { friendlyName: "Plan A" }), buyer),
+    ).rejects.toThrow();
+    expect((await plansAndOrders(customerId)).plans).toEqual([]);
+    // A new cart body is a new request: a new MS-RequestId, not a reused one (400 / 800002).
+    const created = await createResource(
+      azurePlanHandler,
+      plan(customerId, { friendlyName: "Plan B" }),
+      buyer,
+    );
+    const { plans, orders } = await plansAndOrders(customerId);
+    expect(plans).toEqual([created.id]);
+    expect(orders).toHaveLength(1);
+    const carts = await t.emu.admin.requestLog({
+      method: "POST",
+      pathPattern: `^/v1/customers/${customerId}/carts$`,
+    });
+    expect(new Set(carts.map((c) => c.requestId)).size).toBe(2);
+  });
+
   it("honours Retry-After when the checkout is throttled, and orders once", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     await t.emu.admin.addFault({
