@@ -227,7 +227,8 @@ function record(
     engineOp: m.op,
     status: previous?.status === "failed" ? "failed" : status,
   };
-  if (m.diffs?.length) step.diffs = m.diffs;
+  const diffs = m.diffs?.length ? m.diffs : changedInputs(m);
+  if (diffs.length) step.diffs = diffs;
   if (m.keys?.length) step.replaces = m.keys;
   const id = m.new?.id || m.old?.id;
   if (id) step.id = id;
@@ -238,6 +239,19 @@ function record(
   }
   if (m.op === "delete" && m.old?.retainOnDelete) step.retained = true;
   steps.set(m.urn, step);
+}
+
+/**
+ * Dynamic providers report no property names in their diff, so the engine's events carry none;
+ * like the CLI's display, compare the stored inputs with the checked new ones (top-level keys).
+ */
+function changedInputs(m: StepEventMetadata): string[] {
+  if (m.op !== "update" || !m.old || !m.new) return [];
+  const olds = m.old.inputs ?? {};
+  const news = m.new.inputs ?? {};
+  return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
+    .filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
+    .sort();
 }
 
 function shownOutputs(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {

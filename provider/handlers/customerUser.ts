@@ -440,12 +440,15 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     roleIds,
     state: user.state ?? "active",
   });
+  // The inputs a refresh records are stored by the engine as they are: a dynamic provider cannot
+  // mark an input secret, so the password (declared or generated) is never among them. It stays a
+  // secret output, and diff compares it there. `forceChangePassword` is recorded only when it is
+  // not the default, i.e. when the program declared it.
   const inputs: CustomerUserInputs = stripUndefined({
     account: props.account,
     customerId: props.customerId,
     ...observed,
-    password: props.password,
-    forceChangePassword: props.forceChangePassword,
+    forceChangePassword: props.forceChangePassword === false ? false : undefined,
     roles,
   });
   return { id, props: outs, inputs };

@@ -68,6 +68,10 @@ describe("CustomerUser", () => {
     // A role added outside Pulumi shows as drift on refresh.
     await addRoleMember(pc, customerId, HELPDESK, { id: userId });
     const refreshed = await handler.read(userId, updated.state, t.ctx);
+    // The engine stores a refresh's inputs as they are (no secrets): the password stays an output.
+    expect(refreshed.inputs).not.toHaveProperty("password");
+    expect(refreshed.inputs).not.toHaveProperty("forceChangePassword");
+    expect(refreshed.props?.password).toBe(created.state.password);
     expect(refreshed.inputs?.roles).toEqual(
       expect.arrayContaining(["User Administrator", GLOBAL_READER, HELPDESK]),
     );

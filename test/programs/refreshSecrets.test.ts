@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Checkpoint, readCheckpoint } from "../../automation/checkpoint";
+import { runProgram } from "../../automation/runProgram";
+import { listDirectoryRoles, removeRoleMember } from "../../provider/clients/partnerCenter/directoryRoles";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
+import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+
+/**
+ * The quickstart through the Pulumi CLI, then refreshes: the real checkpoint never holds a
+ * password or secret in clear after any step, and a role removed outside the program previews as a
+ * change of `roles` only (not of the password the up would not touch).
+ */
+
+const root = path.resolve(__dirname, "..", "..");
+const quickstart = path.join(root, "examples", "quickstart");
+let t: EmulatorContext;
+let stateDir: string;
+
+beforeAll(async () => {
+  assertBuilt(root, [...sourcesUnder(root, "provider"), ...sourcesUnder(root, "examples/quickstart")]);
+  t = await startEmulatorContext({ sandbox: true });
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-refresh-secrets-"));
+});
+
+afterAll(async () => {
+  await t?.stop();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** Keys whose values must never be stored in clear, with the plain strings found under them. */
+function plainSecrets(checkpoint: Checkpoint | undefined): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, where: string): void => {
+    if (value === null || typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value)) {
+      if (/password|secret|token/i.test(k) && typeof v === "string" && v !== "") found.push(`${where}.${k}`);
+      else walk(v, `${where}.${k}`);
+    }
+  };
+  for (const r of checkpoint?.resources ?? []) {
+    walk(r.inputs, `${r.urn.split("::").pop()}.inputs`);
+    walk(r.outputs, `${r.urn.split("::").pop()}.outputs`);
+  }
+  return found;
+}
+
+describe("refresh under the Pulumi CLI", () => {
+  const run = (command: "up" | "refresh" | "preview") =>
+    runProgram({ command, programDir: quickstart, stateDir, env: t.emu.env });
+
+  it("keeps every password and secret encrypted in the checkpoint after up and after refresh", async () => {
+    const up = await run("up");
+    expect(up.ok).toBe(true);
+    expect(plainSecrets(readCheckpoint(up.workspace))).toEqual([]);
+    const refresh = await run("refresh");
+    expect(refresh.ok).toBe(true);
+    expect(plainSecrets(readCheckpoint(refresh.workspace))).toEqual([]);
+  });
+
+  it("previews a role removed outside the program as a change of roles only", async () => {
+    const checkpoint = readCheckpoint((await run("refresh")).workspace);
+    const alice = checkpoint?.resources.find((r) => r.urn.endsWith("::contoso-user-alice"));
+    const customerId = String(alice?.outputs?.customerId);
+    const pc = t.ctx.api().partnerCenter;
+    const role = (await listDirectoryRoles(pc, customerId)).find((r) => r.name === "User Administrator");
+    expect(role).toBeDefined();
+    await removeRoleMember(pc, customerId, role!.id, String(alice?.id));
+
+    expect((await run("refresh")).ok).toBe(true);
+    const preview = await run("preview");
+    expect(preview.ok).toBe(true);
+    const changed = preview.resources.filter((r) => r.op !== "same");
+    expect(changed.map((r) => [r.name, r.op, r.diffs])).toEqual([
+      ["contoso-user-alice", "update", ["roles"]],
+    ]);
+  });
+});
