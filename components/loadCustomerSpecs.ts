@@ -86,7 +86,13 @@ function parseText(text: string, fileName: string): unknown {
       }),
     );
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    // toJS refuses some well-formed documents too (aliases that expand too far).
+    value = doc.toJS() as unknown;
+  } catch (e) {
+    throw new CustomerSpecError(fileName, [`is not valid YAML (${(e as Error).message})`]);
+  }
   if (value === null || value === undefined) {
     throw new CustomerSpecError(fileName, [
       "(spec): is empty; a customer spec needs at least key, customer and agreement",

@@ -93,6 +93,17 @@ describe("parseCustomerSpec", () => {
     );
   });
 
+  it("names the file when YAML refuses it for excessive aliases", () => {
+    const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const n of ["b", "c", "d", "e", "f", "g"]) {
+      const prev = String.fromCharCode(n.charCodeAt(0) - 1);
+      laughs.push(`${n}: &${n} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    const e = errorOf(() => parseCustomerSpec(laughs.join("\n"), "customers/laughs.yaml"));
+    expect(e.issues).toHaveLength(1);
+    expect(e.issues[0]).toMatch(/^customers\/laughs\.yaml: is not valid YAML \(.*alias/i);
+  });
+
   it("refuses unknown fields and suggests the spelling it knows", () => {
     const e = errorOf(() =>
       parseCustomerSpec(CONTOSO.replace("  companyName:", "  companyname:"), "customers/contoso.yaml"),
