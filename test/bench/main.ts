@@ -13,6 +13,7 @@ const USAGE = `usage: npm run bench -- [options]
   --sizes 1,10,50     numbers of customers (default 1,10,50)
   --latency MS        latency the emulator adds per request (default 50)
   --parallel P        the engine's --parallel (default the CLI's own: 4 × CPUs)
+  --skip-checkpoints  PULUMI_SKIP_CHECKPOINTS=true: the file backend writes the checkpoint at the end only
   --floor-runs K      rounds of the engine floor (empty program preview/up/refresh/destroy; default 3, 0 skips)
   --out FILE          JSON results (default .bench/results.json)
   --no-peer           skip the sequential-script peer
@@ -73,6 +74,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         if (!Number.isInteger(options.floorRuns) || options.floorRuns < 0 || options.floorRuns > 20) {
           throw new Error("--floor-runs takes a whole number between 0 and 20");
         }
+        break;
+      case "--skip-checkpoints":
+        options.skipCheckpoints = true;
         break;
       case "--out":
         options.out = value(i++, arg);

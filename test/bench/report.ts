@@ -12,7 +12,7 @@ export function formatReport(r: BenchResult): string {
     `pulumi-csp benchmark: ${r.machine.cpus} CPUs (${r.machine.cpuModel.trim()}), node ${r.machine.node}; emulator latency ${r.options.latencyMs} ms per request, Partner Center rate limits ${r.options.enforceRateLimits ? "enforced" : "off"}`,
   );
   out.push(
-    `engine: ${e.engine} (${e.cli}) driven by the ${e.driver}; language host ${e.languageHost}; ${e.nodejsSdk} on ${e.node}; --parallel ${e.parallel} (${e.parallelSource})`,
+    `engine: ${e.engine} (${e.cli}) driven by the ${e.driver}; language host ${e.languageHost}; ${e.nodejsSdk} on ${e.node}; --parallel ${e.parallel} (${e.parallelSource}); checkpoint written ${e.checkpoints}`,
   );
   out.push(
     `total bench time ${s(r.durationMs)} s; load average ${r.machine.loadAverage.start} at the start, ${r.machine.loadAverage.end} at the end`,

@@ -42,6 +42,8 @@ export interface BenchOptions {
   latencyMs: number;
   /** The engine's `--parallel` (default the CLI's own: 4 × the CPUs Go sees). */
   parallel?: number;
+  /** `PULUMI_SKIP_CHECKPOINTS=true`: the file backend writes the checkpoint at the end only, not at every step. */
+  skipCheckpoints?: boolean;
   /**
    * Rounds of the engine floor (empty program: preview, up, refresh, destroy), the last one after
    * the sizes when there are several; 0 skips it. Default 3.
@@ -126,6 +128,8 @@ export interface EngineInfo {
   parallel: number;
   /** `cli default (4 × CPUs)` or `--parallel`. */
   parallelSource: string;
+  /** When the file backend writes the checkpoint: at every step (the default) or at the end only. */
+  checkpoints: "every step" | "end only (PULUMI_SKIP_CHECKPOINTS)";
   driver: string;
 }
 
@@ -284,7 +288,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const enforceRateLimits = options.enforceRateLimits ?? true;
   const peer = options.peer ?? true;
   const floorRuns = options.floorRuns ?? 3;
-  const engine = engineInfo(options.parallel);
+  const engine = engineInfo(options.parallel, options.skipCheckpoints);
   log(`${engine.engine}, ${engine.languageHost}, ${engine.nodejsSdk}, --parallel ${engine.parallel}`);
   // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans.
   const emu = await startEmulator({ latencyMs: options.latencyMs, enforceRateLimits, sandbox: false });
@@ -390,7 +394,7 @@ interface RunContext {
 }
 
 /** The engine, its language host and SDK, and the `--parallel` every command gets. */
-export function engineInfo(parallel?: number): EngineInfo {
+export function engineInfo(parallel?: number, skipCheckpoints = false): EngineInfo {
   const toolchain = pulumiToolchain();
   const hostPath = path.join(toolchain.binDir, "pulumi-language-nodejs");
   let languageHost = "pulumi-language-nodejs";
@@ -415,6 +419,7 @@ export function engineInfo(parallel?: number): EngineInfo {
     node: `node ${node}`,
     parallel: parallel ?? 4 * os.availableParallelism(),
     parallelSource: parallel === undefined ? "cli default (4 × CPUs)" : "--parallel",
+    checkpoints: skipCheckpoints ? "end only (PULUMI_SKIP_CHECKPOINTS)" : "every step",
     driver: "Automation API (@pulumi/pulumi/automation LocalWorkspace), file backend",
   };
 }
@@ -424,6 +429,7 @@ function runnerEnv(run: RunContext, trace: string): Record<string, string> {
     ...run.emu.env,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_PARALLEL: String(run.engine.parallel),
+    ...(run.engine.checkpoints === "every step" ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" }),
     CSP_HTTP_LOG: trace,
   };
 }
@@ -647,6 +653,9 @@ export function growthRows(sizes: readonly SizeResult[]): GrowthRow[] {
     );
     add(spec.name, "engine CPU ms per customer (all processes)", (s) =>
       mapDefined(p(s)?.processes.allCpuMs, (x) => x / s.customers),
+    );
+    add(spec.name, "CLI CPU ms per customer", (s) =>
+      mapDefined(p(s)?.processes.cli, (x) => x.cpuMs / s.customers),
     );
     add(spec.name, "provider host CPU ms per customer", (s) =>
       mapDefined(p(s)?.processes.providerHost, (x) => x.cpuMs / s.customers),
