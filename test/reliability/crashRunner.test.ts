@@ -2,36 +2,66 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCheckpoint } from "../../automation/checkpoint";
+import { runProgram } from "../../automation/runProgram";
+import { prepareWorkspace } from "../../automation/stackWorkspace";
 import { type EmulatorState, type RunningEmulator, startEmulator } from "../../emulator/index";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
-import { type CleanRun, type CrashTarget, cleanRun, crashAndConverge } from "./support/crashCycle";
+import {
+  type CleanRun,
+  type CrashTarget,
+  cleanRun,
+  crashAndConverge,
+  dynamicResources,
+  freshWorld,
+  lockFiles,
+  pendingOf,
+  RECOVERY_STEPS,
+} from "./support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
-import type { KillPoint } from "./support/runnerKill";
+import type { KillPoint } from "./support/pulumiKill";
 
 /**
- * Crash safety of the quickstart `up` (issue 8): the local runner is SIGKILLed while one provider
- * write is in flight; the emulator then commits that write to a caller that is gone (the object
- * exists, no state records it: the most dangerous moment). The next `up` must converge: no second
- * customer, plan, order, subscription, user, role membership, application, consent, grant, role
- * assignment or GDAP relationship, a complete state with every resource's id, and no object at the
- * emulator that no resource owns. Three representative kill points run here; every provider write
- * in both kill modes runs in `node dist/test/bench/reliabilityFigures.js crash` (README figures).
- * Needs `dist/` (npx tsc -p .).
+ * Crash safety of the quickstart `pulumi up` on the real engine (Pulumi CLI v3.248.0, file
+ * backend): a process of the run is SIGKILLed while one provider write is in flight (the emulator
+ * holds it, then commits it to a caller that is gone: the object exists, no checkpoint records
+ * it) or just answered; then the stack is recovered as a user does and `up` runs again. It must
+ * converge: no second customer, plan, order, subscription, user, role membership, application,
+ * consent, grant, role assignment or GDAP relationship; every program resource in the checkpoint
+ * with its id, no pending operation and no lock left; no object at the emulator that the
+ * checkpoint does not own; and a preview then reports no change.
+ *
+ * Recovery after an interrupted update with Pulumi CLI v3.248.0 and a file backend (observed;
+ * `RECOVERY_STEPS` in support/crashCycle.ts says why each step):
+ *
+ *   pulumi cancel --yes                               # the killed CLI's lock is still in .pulumi/locks
+ *   pulumi refresh --clear-pending-creates --yes      # `up` warns about pending creates but keeps them
+ *   pulumi up --yes
+ *
+ * A killed provider host leaves neither: `pulumi up` alone recovers.
+ *
+ * This file runs a deterministic subset (3 kills and one Ctrl-C, about 80 s): the CLI killed
+ * while the customer create (the first write) and the Azure plan checkout (the first purchase) are
+ * in flight; the provider host killed while the Azure subscription alias PUT (the second
+ * purchase) is in flight; Ctrl-C (SIGINT) during the customer create.
+ * Every provider write of the quickstart × {CLI, provider host} × {in flight, answered} runs in
+ * `npm run reliability -- crash` (test/bench/reliabilityFigures.ts). Needs `dist/` (npm run build).
  */
 
 const root = path.resolve(__dirname, "..", "..");
+const CYCLE_TIMEOUT = 180_000;
 
 let emu: RunningEmulator;
 let dir: string;
 let target: CrashTarget;
 let clean: CleanRun;
-/** The emulator's world and the state file right after the clean run. */
+/** The emulator's world and the checkpoint text right after the clean run. */
 let cleanWorld: EmulatorState;
-let cleanStateText: string;
+let cleanCheckpointText: string;
 
 beforeAll(async () => {
   assertBuilt(root, [
-    ...sourcesUnder(root, "test/harness"),
+    ...sourcesUnder(root, "automation"),
     ...sourcesUnder(root, "provider"),
     ...sourcesUnder(root, "components"),
     "examples/quickstart/index.ts",
@@ -41,13 +71,14 @@ beforeAll(async () => {
   target = {
     emulator: emu,
     programDir: path.join(root, "examples", "quickstart"),
-    stateFile: path.join(dir, "quickstart.json"),
+    stateDir: path.join(dir, "quickstart"),
     env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "crash-runner-test" },
   };
   clean = await cleanRun(target);
   cleanWorld = await emu.admin.state();
-  cleanStateText = fs.readFileSync(target.stateFile, "utf8");
-});
+  const checkpoint = readCheckpoint(prepareWorkspace(target.programDir, target.stateDir, "dev"));
+  cleanCheckpointText = checkpoint?.text ?? "";
+}, CYCLE_TIMEOUT);
 
 afterAll(async () => {
   await emu?.stop();
@@ -66,8 +97,9 @@ function point(label: string): KillPoint {
 
 describe("the census the crash checks rely on", () => {
   it("finds nothing wrong in a clean quickstart world, and flags a second customer, plan and user and an unrecorded object", () => {
+    expect(clean.points.length).toBeGreaterThanOrEqual(14);
     expect(findDuplicates(takeCensus(cleanWorld))).toEqual([]);
-    expect(findOrphans(takeCensus(cleanWorld), cleanStateText)).toEqual([]);
+    expect(findOrphans(takeCensus(cleanWorld), cleanCheckpointText)).toEqual([]);
 
     const world = structuredClone(cleanWorld);
     const [customer] = Object.values(world.partnerCenter.customers);
@@ -90,7 +122,7 @@ describe("the census the crash checks rely on", () => {
         .sort(),
     ).toEqual(["azurePlan", "customer", "user"]);
     expect(
-      findOrphans(census, cleanStateText)
+      findOrphans(census, cleanCheckpointText)
         .map((o) => o.id)
         .sort(),
     ).toEqual([
@@ -101,35 +133,127 @@ describe("the census the crash checks rely on", () => {
   });
 });
 
-describe("the quickstart up, killed with SIGKILL while a write is in flight, then run again", () => {
-  it.each([
-    ["the customer create", "POST partnerCenter /v1/customers", "creating contoso-customer"],
-    [
-      "the Azure plan checkout",
-      "POST partnerCenter /v1/customers/{id}/carts/{id}/checkout",
-      "creating contoso-plan",
-    ],
-    [
-      "a user's directory role membership",
-      "POST partnerCenter /v1/customers/{id}/directoryroles/{id}/usermembers",
-      "creating contoso-user-",
-    ],
-  ])(
-    "converges when killed during %s: no duplicate, no orphan, a complete state",
-    async (_what, label, pending) => {
-      const outcome = await crashAndConverge(target, clean, point(label), "inFlight");
+describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider write, recovered, then up again", () => {
+  it(
+    "during the customer create: the next up refuses (locked), the checkpoint keeps the pending create, and the recovery converges",
+    async () => {
+      const o = await crashAndConverge(
+        target,
+        clean,
+        point("POST partnerCenter /v1/customers"),
+        "inFlight",
+        "cli",
+        { probe: true },
+      );
+      expect(o.killed).toBe(true);
+      expect(o.committedAfterKill).toBe(true);
+      // What the killed CLI leaves behind: its lock, the pending create, its plugins still running.
+      expect(o.lockedAfterKill).toBe(true);
+      expect(o.pendingAfterKill).toEqual(["creating contoso-customer"]);
+      expect(o.survivors.join(" ")).toContain("provider-host");
+      // The first up after the kill, before any recovery, is refused on the lock.
+      expect(o.probe?.ok).toBe(false);
+      expect(o.probe?.errors.join("\n")).toMatch(/currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
 
-      // The kill happened with the write in flight, and the write then committed at the emulator.
-      expect(outcome.killed).toBe(true);
-      expect(outcome.committedAfterKill).toBe(true);
-      expect(outcome.pendingAfterKill.join("\n")).toContain(pending);
-
-      expect(outcome.rerunErrors).toEqual([]);
-      expect(outcome.rerunOk).toBe(true);
-      expect(outcome.duplicates).toEqual([]);
-      expect(outcome.orphans).toEqual([]);
-      expect(outcome.incomplete).toEqual([]);
-      expect(outcome.countDiffs).toEqual([]);
+      expect(o.recovery).toEqual([...RECOVERY_STEPS]);
+      expect(o.rerunErrors).toEqual([]);
+      expect(o.rerunOk).toBe(true);
+      expect(o.duplicates).toEqual([]);
+      expect(o.orphans).toEqual([]);
+      expect(o.incomplete).toEqual([]);
+      expect(o.countDiffs).toEqual([]);
+      expect(o.previewChanges).toEqual([]);
     },
+    CYCLE_TIMEOUT,
+  );
+
+  it(
+    "during the Azure plan checkout (a purchase): one Azure plan, no orphan, a complete checkpoint, no change left",
+    async () => {
+      const label = "POST partnerCenter /v1/customers/{id}/carts/{id}/checkout";
+      const o = await crashAndConverge(target, clean, point(label), "inFlight", "cli");
+      expect(o.killed).toBe(true);
+      expect(o.committedAfterKill).toBe(true);
+      expect(o.lockedAfterKill).toBe(true);
+      expect(o.pendingAfterKill).toContain("creating contoso-plan");
+      expect(o.recovery).toEqual([...RECOVERY_STEPS]);
+
+      expect(o.rerunErrors).toEqual([]);
+      expect(o.rerunOk).toBe(true);
+      expect(o.duplicates).toEqual([]);
+      expect(o.orphans).toEqual([]);
+      expect(o.incomplete).toEqual([]);
+      expect(o.countDiffs).toEqual([]);
+      expect(o.previewChanges).toEqual([]);
+    },
+    CYCLE_TIMEOUT,
+  );
+});
+
+describe("the quickstart up, its dynamic-provider host killed with SIGKILL while a purchase is in flight, then up again", () => {
+  it(
+    "during the Azure subscription alias PUT: the CLI fails the step, keeps no lock or pending operation, and up alone converges with one subscription",
+    async () => {
+      const label = "PUT arm /providers/Microsoft.Subscription/aliases/{id}";
+      const o = await crashAndConverge(target, clean, point(label), "inFlight", "provider-host");
+      expect(o.killed).toBe(true);
+      expect(o.committedAfterKill).toBe(true);
+      expect(o.lockedAfterKill).toBe(false);
+      expect(o.pendingAfterKill).toEqual([]);
+      expect(o.survivors).toEqual([]);
+      expect(o.recovery).toEqual([RECOVERY_STEPS[2]]);
+
+      expect(o.rerunErrors).toEqual([]);
+      expect(o.rerunOk).toBe(true);
+      expect(o.duplicates).toEqual([]);
+      expect(o.orphans).toEqual([]);
+      expect(o.incomplete).toEqual([]);
+      expect(o.countDiffs).toEqual([]);
+      expect(o.previewChanges).toEqual([]);
+    },
+    CYCLE_TIMEOUT,
+  );
+});
+
+describe("the quickstart up interrupted with Ctrl-C (SIGINT) while the customer create is in flight", () => {
+  it(
+    "lets the create finish and records it, leaves no lock and no pending operation, and exits with an error",
+    async () => {
+      await freshWorld(target);
+      const admin = emu.admin;
+      const hold = await admin.addFault({
+        service: "partnerCenter",
+        method: "POST",
+        pathPattern: "^/v1/customers$",
+        count: 1,
+        action: { type: "latency", ms: 1500 },
+      });
+      const abort = new AbortController();
+      const running = runProgram({
+        command: "up",
+        programDir: target.programDir,
+        stateDir: target.stateDir,
+        env: target.env,
+        signal: abort.signal,
+      });
+      for (let i = 0; i < 3000 && (await admin.faults()).some((f) => f.id === hold.id); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      abort.abort();
+      const result = await running;
+      await admin.clearFaults();
+
+      expect(result.ok).toBe(false);
+      const ws = result.workspace;
+      const checkpoint = readCheckpoint(ws);
+      expect(lockFiles(ws)).toEqual([]);
+      expect(pendingOf(checkpoint)).toEqual([]);
+      // The customer's create completed and is recorded; nothing at the emulator is unowned.
+      expect(dynamicResources(checkpoint).get("contoso-customer")).toBeTruthy();
+      const census = takeCensus(await admin.state());
+      expect(census.filter((e) => e.kind === "customer")).toHaveLength(1);
+      expect(findOrphans(census, checkpoint?.text ?? "")).toEqual([]);
+    },
+    CYCLE_TIMEOUT,
   );
 });

@@ -1,7 +1,12 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { type Checkpoint, readCheckpoint } from "../../../automation/checkpoint";
+import { LOCAL_PASSPHRASE, type RunProgramOptions, runProgram } from "../../../automation/runProgram";
+import { prepareWorkspace, type StackWorkspace } from "../../../automation/stackWorkspace";
+import { pulumiEnv, pulumiToolchain } from "../../../automation/toolchain";
 import type { RunningEmulator } from "../../../emulator/index";
-import { runProgram } from "../../harness/runProgram";
-import type { StackState } from "../../harness/stackState";
 import {
   type CensusEntry,
   type CensusKind,
@@ -11,13 +16,42 @@ import {
   findOrphans,
   takeCensus,
 } from "./emulatorCensus";
-import { type KillMode, type KillPoint, killPointsOf, upKilledAt } from "./runnerKill";
+import { type KillMode, type KillPoint, type KillVictim, killPointsOf, upKilledAt } from "./pulumiKill";
+
+/**
+ * The recovery after an interrupted `pulumi up`, as a user of Pulumi CLI v3.248.0 with a file
+ * backend does it (found by running it; each step is taken only when its symptom is there):
+ *
+ * 1. `pulumi cancel --yes`: a SIGKILLed CLI leaves its lock in the backend
+ *    (`.pulumi/locks/organization/<project>/<stack>/<id>.json`), and every later command fails
+ *    with "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to
+ *    end or delete the lock file with `pulumi cancel`." `pulumi cancel` deletes it.
+ * 2. `pulumi refresh --clear-pending-creates --yes`: the checkpoint keeps the operations the
+ *    killed CLI had started (`pending_operations`, e.g. "creating contoso-customer"). `pulumi up`
+ *    warns about them ("Attempting to deploy or update resources with 1 pending operations from
+ *    previous deployment") but does not clear them: they stay in the checkpoint, and the warning
+ *    comes back on every run, until a refresh clears them (non-interactively only with
+ *    `--clear-pending-creates`).
+ * 3. `pulumi up --yes`: creates what is missing. The provider finds what the interrupted run had
+ *    created but never recorded (the customer by its domain, the Azure plan and subscriptions by
+ *    their purchase records, users by principal name...) instead of creating it twice.
+ *
+ * A killed provider host needs none of 1 and 2: the CLI reports the create as failed ("error
+ * reading from server: EOF"), releases its lock and records no pending operation; `pulumi up`
+ * is all it takes.
+ */
+export const RECOVERY_STEPS = [
+  "pulumi cancel --yes",
+  "pulumi refresh --clear-pending-creates --yes",
+  "pulumi up --yes",
+] as const;
 
 /** A program, its stack and where it runs. */
 export interface CrashTarget {
   emulator: RunningEmulator;
   programDir: string;
-  stateFile: string;
+  /** The stack's workspace folder (removed and recreated for each fresh world). */
+  stateDir: string;
   env: Record<string, string>;
   config?: Record<string, string>;
 }
@@ -33,88 +67,188 @@ export interface CleanRun {
   durationMs: number;
 }
 
-/** The outcome of one kill and the `up` that follows it. */
+/** The outcome of one kill, the recovery and the `up` that follows it. */
 export interface CrashOutcome {
   point: KillPoint;
   mode: KillMode;
+  victim: KillVictim;
   killed: boolean;
   committedAfterKill?: boolean;
-  /** Provider calls the state recorded as in progress when the runner died. */
+  /** Processes of the killed run still running after it (killed by the test). */
+  survivors: string[];
+  /** Whether the backend held a lock of the killed run. */
+  lockedAfterKill: boolean;
+  /** Operations the checkpoint recorded as in progress when the process died. */
   pendingAfterKill: string[];
+  /** With `probe`: what the first `up` after the kill said (before any recovery). */
+  probe?: { ok: boolean; errors: string[]; warnings: string[] };
+  /** The recovery commands run, in order (the last is always `pulumi up --yes`). */
+  recovery: string[];
   rerunOk: boolean;
   rerunErrors: string[];
   rerunWarnings: string[];
   duplicates: Duplicate[];
-  /** Objects at the emulator that no resource of the state owns. */
+  /** Objects at the emulator that no resource of the checkpoint owns. */
   orphans: CensusEntry[];
-  /** Program resources missing from the state or recorded without an id. */
+  /** Program resources missing from the checkpoint or without an id; pending operations or locks left. */
   incomplete: string[];
   /** Kinds whose object count differs from the clean run (`kind: clean → now`). */
   countDiffs: string[];
-  /** Resources a preview after the re-run would still change (empty: converged). */
-  previewChanges?: string[];
+  /** What a preview after the re-run would still change (empty: converged). */
+  previewChanges: string[];
+  /** Wall time of the cycle (killed up, recovery, up, preview). */
+  durationMs: number;
 }
 
-function readState(stateFile: string): StackState {
-  return JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState;
+/** The run options of a target's stack (everything but the command). */
+function runOptions(target: CrashTarget): Omit<RunProgramOptions, "command"> & { stateDir: string } {
+  return {
+    programDir: target.programDir,
+    stateDir: target.stateDir,
+    env: target.env,
+    ...(target.config ? { config: target.config } : {}),
+  };
 }
 
-/** Starts the emulator's world and the stack over (seeded world, no state file). */
+function workspaceOf(run: { programDir: string; stateDir: string; stack?: string }): StackWorkspace {
+  return prepareWorkspace(run.programDir, run.stateDir, run.stack ?? "dev");
+}
+
+/** Lock files of the stack in the file backend (a live or killed update holds one). */
+export function lockFiles(ws: StackWorkspace): string[] {
+  const dir = path.join(ws.backendDir, ".pulumi", "locks");
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => path.join(dir, f));
+}
+
+/** `operation name` of each pending operation of the checkpoint. */
+export function pendingOf(checkpoint: Checkpoint | undefined): string[] {
+  return (checkpoint?.pendingOperations ?? []).map(
+    (p) => `${p.type} ${p.resource.urn.slice(p.resource.urn.lastIndexOf("::") + 2)}`,
+  );
+}
+
+/** Names of the live dynamic (pulumi-csp) resources of a checkpoint, and their ids. */
+export function dynamicResources(checkpoint: Checkpoint | undefined): Map<string, string | undefined> {
+  return new Map(
+    (checkpoint?.resources ?? [])
+      .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/") && !r.delete)
+      .map((r) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), r.id || undefined]),
+  );
+}
+
+const execFileAsync = promisify(execFile);
+
+/** `pulumi cancel --yes` in the stack's workspace, as a user runs it (the CLI directly). */
+export async function cancelUpdate(ws: StackWorkspace, env: Record<string, string> = {}): Promise<string> {
+  const toolchain = pulumiToolchain();
+  const { stdout, stderr } = await execFileAsync(
+    toolchain.pulumi,
+    ["cancel", "--yes", "--non-interactive", "--stack", ws.stack],
+    {
+      cwd: ws.workDir,
+      env: {
+        ...process.env,
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+        ...env,
+        ...pulumiEnv(toolchain, ws.backendDir, ws.pulumiHome),
+      },
+    },
+  );
+  return `${stdout}${stderr}`.trim();
+}
+
+/**
+ * Steps 1 and 2 of {@link RECOVERY_STEPS}, each when its symptom is there (a lock left in the
+ * backend; pending operations in the checkpoint). Returns the commands run and their errors.
+ */
+export async function repairStack(
+  run: Omit<RunProgramOptions, "command"> & { stateDir: string },
+): Promise<{ steps: string[]; errors: string[] }> {
+  const ws = workspaceOf(run);
+  const steps: string[] = [];
+  const errors: string[] = [];
+  if (lockFiles(ws).length > 0) {
+    steps.push(RECOVERY_STEPS[0]);
+    try {
+      await cancelUpdate(ws, run.env as Record<string, string>);
+    } catch (e) {
+      errors.push(`pulumi cancel: ${(e as Error).message}`);
+    }
+  }
+  if (pendingOf(readCheckpoint(ws)).length > 0) {
+    steps.push(RECOVERY_STEPS[1]);
+    const refresh = await runProgram({ ...run, command: "refresh", clearPendingCreates: true });
+    if (!refresh.ok)
+      errors.push(...refresh.errors.map((e) => `pulumi refresh: ${e.name ?? ""} ${e.message}`));
+  }
+  return { steps, errors };
+}
+
+/** Starts the emulator's world and the stack over (seeded world, no workspace). */
 export async function freshWorld(target: CrashTarget): Promise<void> {
   await target.emulator.reset();
-  fs.rmSync(target.stateFile, { force: true });
-  fs.rmSync(`${target.stateFile}.lock`, { force: true });
+  fs.rmSync(target.stateDir, { recursive: true, force: true });
 }
 
 /** A clean `up` from a fresh world, for the kill points and the expected object counts. */
 export async function cleanRun(target: CrashTarget): Promise<CleanRun> {
   await freshWorld(target);
-  const { emulator, ...run } = target;
-  const result = await runProgram({ command: "up", ...run });
+  const result = await runProgram({ command: "up", ...runOptions(target) });
   if (!result.ok) {
     throw new Error(`clean up failed: ${JSON.stringify(result.errors)}\n${result.stderr.slice(-2000)}`);
   }
-  const log = await emulator.admin.requestLog();
-  const census = takeCensus(await emulator.admin.state());
+  const log = await target.emulator.admin.requestLog();
+  const census = takeCensus(await target.emulator.admin.state());
   return {
     points: killPointsOf(log),
     counts: countByKind(census),
-    resources: dynamicNames(readState(target.stateFile)),
+    resources: [...dynamicResources(readCheckpoint(result.workspace)).keys()].sort(),
     durationMs: result.durationMs,
   };
 }
 
-function dynamicNames(state: StackState): string[] {
-  return state.resources
-    .filter((r) => r.kind === "dynamic" && !r.delete)
-    .map((r) => r.name)
-    .sort();
+/** Resources a preview would change (empty: converged), or why the preview failed. */
+export function changesOf(preview: Awaited<ReturnType<typeof runProgram>>): string[] {
+  return preview.ok
+    ? preview.resources.filter((r) => r.op !== "same").map((r) => `${r.op} ${r.name}`)
+    : [`preview failed: ${JSON.stringify(preview.errors)}`];
 }
 
 /**
- * From a fresh world: `up` killed at `point`, then `up` again; then the emulator's objects and
- * the state are compared with the clean run. With `preview`, a preview after the re-run reports
- * what would still change.
+ * From a fresh world: `up` with `victim` SIGKILLed at `point`; the recovery of
+ * {@link RECOVERY_STEPS} (with `probe`, a plain `up` first, to see what the CLI says); `up`;
+ * a preview. Then the emulator's objects and the checkpoint are compared with the clean run.
  */
 export async function crashAndConverge(
   target: CrashTarget,
   clean: CleanRun,
   point: KillPoint,
   mode: KillMode,
-  options: { preview?: boolean } = {},
+  victim: KillVictim,
+  options: { probe?: boolean } = {},
 ): Promise<CrashOutcome> {
+  const started = Date.now();
   await freshWorld(target);
-  const { emulator, ...run } = target;
-  const killedRun = await upKilledAt(emulator.admin, point, mode, run);
-  const pendingAfterKill = fs.existsSync(target.stateFile)
-    ? readState(target.stateFile).pendingOperations.map(
-        (p) => `${p.operation} ${p.urn.split("::").pop() ?? p.urn}`,
-      )
-    : [];
+  const run = runOptions(target);
+  const ws = workspaceOf(run);
+  const killedRun = await upKilledAt(target.emulator.admin, point, mode, victim, run);
+  const lockedAfterKill = lockFiles(ws).length > 0;
+  const pendingAfterKill = pendingOf(readCheckpoint(ws));
 
+  let probe: CrashOutcome["probe"];
+  if (options.probe) {
+    const first = await runProgram({ command: "up", ...run });
+    probe = { ok: first.ok, errors: first.errors.map((e) => e.message), warnings: first.warnings };
+  }
+  const repair = await repairStack(run);
   const rerun = await runProgram({ command: "up", ...run });
-  const state = readState(target.stateFile);
-  const census = takeCensus(await emulator.admin.state());
+  const preview = await runProgram({ command: "preview", ...run });
+
+  const checkpoint = readCheckpoint(ws);
+  const census = takeCensus(await target.emulator.admin.state());
   const counts = countByKind(census);
   const countDiffs: string[] = [];
   for (const kind of new Set([...Object.keys(clean.counts), ...Object.keys(counts)]) as Set<CensusKind>) {
@@ -122,37 +256,34 @@ export async function crashAndConverge(
       countDiffs.push(`${kind}: ${clean.counts[kind] ?? 0} → ${counts[kind] ?? 0}`);
     }
   }
-  const recorded = new Map(
-    state.resources.filter((r) => r.kind === "dynamic" && !r.delete).map((r) => [r.name, r]),
-  );
-  const incomplete = clean.resources.filter((name) => !recorded.get(name)?.id);
-  if (state.pendingOperations.length > 0) {
-    incomplete.push(...state.pendingOperations.map((p) => `pending ${p.operation} ${p.urn}`));
-  }
+  const recorded = dynamicResources(checkpoint);
+  const incomplete = clean.resources.filter((name) => !recorded.get(name));
+  incomplete.push(...pendingOf(checkpoint).map((p) => `pending ${p}`));
+  incomplete.push(...lockFiles(ws).map((f) => `lock ${path.basename(f)}`));
 
-  const outcome: CrashOutcome = {
+  return {
     point,
     mode,
+    victim,
     killed: killedRun.killed,
     ...(killedRun.committedAfterKill !== undefined
       ? { committedAfterKill: killedRun.committedAfterKill }
       : {}),
+    survivors: killedRun.survivors,
+    lockedAfterKill,
     pendingAfterKill,
-    rerunOk: rerun.ok,
-    rerunErrors: rerun.errors.map((e) => `${e.name ?? ""}: ${e.message}`),
+    ...(probe ? { probe } : {}),
+    recovery: [...repair.steps, RECOVERY_STEPS[2]],
+    rerunOk: rerun.ok && repair.errors.length === 0,
+    rerunErrors: [...repair.errors, ...rerun.errors.map((e) => `${e.name ?? ""}: ${e.message}`)],
     rerunWarnings: rerun.warnings,
     duplicates: findDuplicates(census),
-    orphans: findOrphans(census, fs.readFileSync(target.stateFile, "utf8")),
+    orphans: findOrphans(census, checkpoint?.text ?? ""),
     incomplete,
     countDiffs,
+    previewChanges: changesOf(preview),
+    durationMs: Date.now() - started,
   };
-  if (options.preview) {
-    const preview = await runProgram({ command: "preview", ...run });
-    outcome.previewChanges = preview.ok
-      ? preview.resources.filter((r) => r.op !== "same" && !r.unmanaged).map((r) => `${r.op} ${r.name}`)
-      : [`preview failed: ${JSON.stringify(preview.errors)}`];
-  }
-  return outcome;
 }
 
 /** True when the re-run converged: no duplicate, no orphan, a complete state, the clean run's objects. */
@@ -163,6 +294,6 @@ export function converged(o: CrashOutcome): boolean {
     o.orphans.length === 0 &&
     o.incomplete.length === 0 &&
     o.countDiffs.length === 0 &&
-    (o.previewChanges === undefined || o.previewChanges.length === 0)
+    o.previewChanges.length === 0
   );
 }
