@@ -9,10 +9,13 @@ import { killEmulatorDuringUp } from "./support/emulatorKill";
  * The file-backed emulator (`node dist/emulator/main.js --data-dir ...`) SIGKILLed in the middle of
  * the quickstart's `up`, while the program's parallel writes (users, consent, agreement, GDAP...)
  * are in flight: restarted from the same directory it loads, still has every object it had
- * answered (all of a snapshot taken just before the kill, and every id the stack recorded), and the
- * next `up` converges. The per-request crash safety of the store itself (a torn temp file, SIGKILL
+ * answered (all of a snapshot taken just before the kill, and every id the checkpoint recorded), and
+ * the next `pulumi up` (the real CLI, v3.248.0, file backend) converges. The interrupted `up` fails
+ * its steps and ends normally: no lock and no pending operation to repair. The per-request crash safety of the store itself (a torn temp file, SIGKILL
  * during token rotations) is `test/emulator/corePersistence.test.ts`; this extends it to a
- * quickstart-sized world. Every kill point runs in `node dist/test/bench/reliabilityFigures.js crash`.
+ * quickstart-sized world. This file kills after the 6th write (the customer and its first
+ * parallel writes answered); every kill point (after the 1st, 2nd... 16th write) runs in
+ * `npm run reliability -- crash` (test/bench/reliabilityFigures.ts).
  */
 
 const root = path.resolve(__dirname, "..", "..");
@@ -21,7 +24,7 @@ let dir: string;
 beforeAll(() => {
   assertBuilt(root, [
     ...sourcesUnder(root, "emulator"),
-    ...sourcesUnder(root, "test/harness"),
+    ...sourcesUnder(root, "automation"),
     ...sourcesUnder(root, "provider"),
     "examples/quickstart/index.ts",
   ]);
@@ -33,13 +36,15 @@ afterAll(() => {
 });
 
 describe("a file-backed emulator killed with SIGKILL in the middle of the quickstart's writes", () => {
-  it("restarts with everything it acknowledged, and the next up converges with no duplicate or orphan", async () => {
+  it("restarts with everything it acknowledged, and the next up converges with no duplicate or orphan", {
+    timeout: 180_000,
+  }, async () => {
     const dataDir = path.join(dir, "emulator");
     fs.mkdirSync(dataDir);
     const outcome = await killEmulatorDuringUp({
       dataDir,
       programDir: path.join(root, "examples", "quickstart"),
-      stateFile: path.join(dir, "quickstart.json"),
+      stateDir: path.join(dir, "quickstart"),
       passphrase: "crash-emulator-test",
       killAfterWrites: 6,
     });
@@ -53,11 +58,16 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
     expect(outcome.loaded).toBe(true);
     expect(outcome.lost).toEqual([]);
     expect(outcome.recordedMissing).toEqual([]);
+    expect(outcome.lockedAfterKill).toBe(false);
+    expect(outcome.pendingAfterKill).toEqual([]);
+    expect(outcome.recovery).toEqual(["pulumi up --yes"]);
 
     expect(outcome.rerunErrors).toEqual([]);
     expect(outcome.rerunOk).toBe(true);
     expect(outcome.duplicates).toEqual([]);
     expect(outcome.orphans).toEqual([]);
+    // The quickstart's 11 pulumi-csp resources, each with its id.
+    expect(outcome.resources).toBe(11);
     expect(outcome.incomplete).toEqual([]);
     expect(outcome.previewChanges).toEqual([]);
   });

@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readCheckpoint } from "../../../automation/checkpoint";
+import { runProgram } from "../../../automation/runProgram";
+import { prepareWorkspace } from "../../../automation/stackWorkspace";
 import { startEmulator } from "../../../emulator/index";
-import { runProgram } from "../../harness/runProgram";
-import type { StackState } from "../../harness/stackState";
+import { changesOf, dynamicResources, lockFiles, pendingOf, repairStack } from "./crashCycle";
 import { type CensusEntry, type Duplicate, findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
 import { spawnEmulator } from "./emulatorProcess";
 
@@ -20,11 +22,18 @@ export interface EmulatorKillOutcome {
   lost: CensusEntry[];
   /** Resource ids the stack recorded (each answered before the kill) that the restarted emulator lacks. */
   recordedMissing: string[];
+  /** What the interrupted run left in the stack: a lock, pending operations. */
+  lockedAfterKill: boolean;
+  pendingAfterKill: string[];
+  /** The commands run to bring the stack back (see RECOVERY_STEPS in crashCycle.ts). */
+  recovery: string[];
   rerunOk: boolean;
   rerunErrors: string[];
   duplicates: Duplicate[];
   orphans: CensusEntry[];
-  /** Program resources without an id (or pending) after the re-run. */
+  /** Program (pulumi-csp) resources in the checkpoint after the re-run. */
+  resources: number;
+  /** Program resources without an id, pending operations or locks left after the re-run. */
   incomplete: string[];
   /** What a preview after the re-run would still change (empty: converged). */
   previewChanges: string[];
@@ -36,12 +45,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Starts a file-backed emulator process in `dataDir` (empty), runs `up` of `programDir` against it
  * and SIGKILLs the emulator as soon as it has answered `killAfterWrites` provider writes, while the
  * program's other writes are in flight. Then restarts the emulator from the same directory,
- * checks that everything acknowledged is still there, runs `up` again and a preview.
+ * checks that everything acknowledged is still there, repairs the stack if the interrupted run
+ * left a lock or pending operations (it does not when only the emulator died: the CLI fails the
+ * steps and ends normally), runs `up` again and a preview, all with the Pulumi CLI.
  */
 export async function killEmulatorDuringUp(options: {
   dataDir: string;
   programDir: string;
-  stateFile: string;
+  /** The stack's workspace folder (empty or absent). */
+  stateDir: string;
   passphrase: string;
   killAfterWrites: number;
   config?: Record<string, string>;
@@ -53,14 +65,15 @@ export async function killEmulatorDuringUp(options: {
     // The emulator is gone for good: fail fast instead of backing off for a minute.
     CSP_MAX_RETRIES: "1",
   });
+  const stack = (env: Record<string, string>) => ({
+    programDir: options.programDir,
+    stateDir: options.stateDir,
+    env: runEnv(env),
+    ...(options.config ? { config: options.config } : {}),
+  });
   const run = (command: "up" | "preview", env: Record<string, string>) =>
-    runProgram({
-      command,
-      programDir: options.programDir,
-      stateFile: options.stateFile,
-      env: runEnv(env),
-      ...(options.config ? { config: options.config } : {}),
-    });
+    runProgram({ command, ...stack(env) });
+  const ws = prepareWorkspace(options.programDir, options.stateDir, "dev");
 
   let finished = false;
   const interrupted = run("up", first.env).finally(() => {
@@ -85,6 +98,8 @@ export async function killEmulatorDuringUp(options: {
   }
   await first.kill();
   const interruptedRun = await interrupted;
+  const lockedAfterKill = lockFiles(ws).length > 0;
+  const pendingAfterKill = pendingOf(readCheckpoint(ws));
 
   const leftovers = fs.readdirSync(options.dataDir).filter((n) => n.endsWith(".tmp"));
   const second = await startEmulator({ dataDir: options.dataDir });
@@ -97,12 +112,8 @@ export async function killEmulatorDuringUp(options: {
     // Ids the stack recorded were answered before the kill. Plain ids appear verbatim in the
     // emulator's state; composite ids (consent, agreement, grant) are checked part by part.
     const worldText = JSON.stringify(await second.admin.state()).toLowerCase();
-    const recorded: StackState = fs.existsSync(options.stateFile)
-      ? (JSON.parse(fs.readFileSync(options.stateFile, "utf8")) as StackState)
-      : ({ resources: [] } as unknown as StackState);
-    const recordedMissing = recorded.resources
-      .filter((r) => r.kind === "dynamic" && r.id)
-      .map((r) => r.id as string)
+    const recordedMissing = [...dynamicResources(readCheckpoint(ws)).values()]
+      .filter((id): id is string => Boolean(id))
       .filter(
         (id) =>
           !id
@@ -111,8 +122,9 @@ export async function killEmulatorDuringUp(options: {
             .every((part) => worldText.includes(part.toLowerCase())),
       );
 
+    const repair = await repairStack(stack(second.env));
     const rerun = await run("up", second.env);
-    const state = JSON.parse(fs.readFileSync(options.stateFile, "utf8")) as StackState;
+    const checkpoint = readCheckpoint(ws);
     const census = takeCensus(await second.admin.state());
     const preview = await run("preview", second.env);
     return {
@@ -122,17 +134,20 @@ export async function killEmulatorDuringUp(options: {
       loaded: loaded && leftovers.every((n) => !fs.existsSync(path.join(options.dataDir, n))),
       lost,
       recordedMissing,
-      rerunOk: rerun.ok,
-      rerunErrors: rerun.errors.map((e) => `${e.name ?? ""}: ${e.message}`),
+      lockedAfterKill,
+      pendingAfterKill,
+      recovery: [...repair.steps, "pulumi up --yes"],
+      rerunOk: rerun.ok && repair.errors.length === 0,
+      rerunErrors: [...repair.errors, ...rerun.errors.map((e) => `${e.name ?? ""}: ${e.message}`)],
       duplicates: findDuplicates(census),
-      orphans: findOrphans(census, fs.readFileSync(options.stateFile, "utf8")),
+      orphans: findOrphans(census, checkpoint?.text ?? ""),
+      resources: dynamicResources(checkpoint).size,
       incomplete: [
-        ...state.resources.filter((r) => r.kind === "dynamic" && !r.id).map((r) => r.name),
-        ...state.pendingOperations.map((p) => `pending ${p.operation} ${p.urn}`),
+        ...[...dynamicResources(checkpoint)].filter(([, id]) => !id).map(([name]) => name),
+        ...pendingOf(checkpoint).map((p) => `pending ${p}`),
+        ...lockFiles(ws).map((f) => `lock ${path.basename(f)}`),
       ],
-      previewChanges: preview.ok
-        ? preview.resources.filter((r) => r.op !== "same" && !r.unmanaged).map((r) => `${r.op} ${r.name}`)
-        : [`preview failed: ${JSON.stringify(preview.errors)}`],
+      previewChanges: changesOf(preview),
     };
   } finally {
     await second.stop();
