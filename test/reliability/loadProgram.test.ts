@@ -2,20 +2,26 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCheckpoint } from "../../automation/checkpoint";
+import { runProgram } from "../../automation/runProgram";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { runProgram } from "../harness/runProgram";
-import type { StackState } from "../harness/stackState";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
+import { changesOf, dynamicResources, pendingOf } from "./support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
-import { LOAD_RESOURCES_PER_TENANT, loadFigures, writeLoadProject } from "./support/loadProgram";
+import {
+  LOAD_RESOURCES_PER_TENANT,
+  loadFigures,
+  loadStackConfig,
+  writeLoadProject,
+} from "./support/loadProgram";
 
 /**
  * Load (issue 8): the gitops example with generated customer files (customer, agreement, Azure
  * plan, an extra subscription, a user with a directory role, the partner app's consent), applied
- * by the local runner with its default parallelism (every independent resource at once) against
- * an emulator enforcing the documented Partner Center limits. Nothing may be answered 429 and
- * everything must converge. 8 customers here; the 50-customer run with its figures is
- * `node dist/test/bench/reliabilityFigures.js load`. Needs `dist/` (npx tsc -p .).
+ * by `pulumi up` (the real CLI, v3.248.0, with its default parallelism: every independent
+ * resource at once) against an emulator enforcing the documented Partner Center limits. Nothing
+ * may be answered 429 and everything must converge. 8 customers here (48 resources); the
+ * 50-customer run with its figures is `npm run reliability -- load`. Needs `dist/` (npm run build).
  */
 
 const root = path.resolve(__dirname, "..", "..");
@@ -26,7 +32,7 @@ let dir: string;
 
 beforeAll(async () => {
   assertBuilt(root, [
-    ...sourcesUnder(root, "test/harness"),
+    ...sourcesUnder(root, "automation"),
     ...sourcesUnder(root, "provider"),
     ...sourcesUnder(root, "components"),
     "examples/gitops/index.ts",
@@ -41,11 +47,14 @@ afterAll(async () => {
 });
 
 describe(`${CUSTOMERS} customers' tenants applied at once against enforced Partner Center limits`, () => {
-  it("are all created with no request answered 429, no duplicate and no orphan, and a preview then shows no change", async () => {
+  it("are all created with no request answered 429, no duplicate and no orphan, and a preview then shows no change", {
+    timeout: 240_000,
+  }, async () => {
     const programDir = writeLoadProject(dir, CUSTOMERS);
-    const stateFile = path.join(dir, "load.json");
+    const stateDir = path.join(dir, "stack");
+    const config = loadStackConfig(programDir);
     const env = { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "load-test" };
-    const up = await runProgram({ command: "up", programDir, stateFile, env });
+    const up = await runProgram({ command: "up", programDir, stateDir, env, config });
     expect(up.errors).toEqual([]);
     expect(up.ok).toBe(true);
 
@@ -56,17 +65,18 @@ describe(`${CUSTOMERS} customers' tenants applied at once against enforced Partn
     expect(figures.peakPerWindow.customer).toBeLessThanOrEqual(500);
     expect(figures.peakPerWindow.consent).toBeLessThanOrEqual(50);
 
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState;
-    const dynamic = state.resources.filter((r) => r.kind === "dynamic");
-    expect(dynamic).toHaveLength(CUSTOMERS * LOAD_RESOURCES_PER_TENANT);
-    expect(dynamic.filter((r) => !r.id).map((r) => r.name)).toEqual([]);
+    const checkpoint = readCheckpoint(up.workspace);
+    const dynamic = dynamicResources(checkpoint);
+    expect(dynamic.size).toBe(CUSTOMERS * LOAD_RESOURCES_PER_TENANT);
+    expect([...dynamic].filter(([, id]) => !id).map(([name]) => name)).toEqual([]);
+    expect(pendingOf(checkpoint)).toEqual([]);
     const census = takeCensus(await emu.admin.state());
     expect(census.filter((e) => e.kind === "customer")).toHaveLength(CUSTOMERS);
+    expect(census.filter((e) => e.kind === "azurePlan")).toHaveLength(CUSTOMERS);
     expect(findDuplicates(census)).toEqual([]);
-    expect(findOrphans(census, fs.readFileSync(stateFile, "utf8"))).toEqual([]);
+    expect(findOrphans(census, checkpoint?.text ?? "")).toEqual([]);
 
-    const preview = await runProgram({ command: "preview", programDir, stateFile, env });
-    expect(preview.ok).toBe(true);
-    expect(preview.resources.filter((r) => r.op !== "same" && !r.unmanaged).map((r) => r.name)).toEqual([]);
+    const preview = await runProgram({ command: "preview", programDir, stateDir, env, config });
+    expect(changesOf(preview)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "../../../automation/toolchain";
 import type { CustomerSpec } from "../../../components/customerSpec";
 import type { RequestLogEntry } from "../../../emulator/index";
-import { packageRoot } from "../../harness/runProgram";
 
 /**
  * A light customer tenant for load runs: customer, Microsoft Customer Agreement, Azure plan (with
@@ -60,7 +60,7 @@ export const LOAD_RESOURCES_PER_TENANT = 6;
 /**
  * A copy of the gitops example project in `dir` (its Pulumi.yaml and stack file, `main` pointing
  * at the compiled program, node_modules linked as a user's project has it) with `customers`
- * generated customer files. Returns the program folder.
+ * generated customer files. Returns the program folder. Run it with {@link loadStackConfig}.
  */
 export function writeLoadProject(dir: string, customers: number): string {
   const repo = packageRoot();
@@ -79,6 +79,16 @@ export function writeLoadProject(dir: string, customers: number): string {
     fs.writeFileSync(path.join(project, "customers", `${spec.key}.json`), JSON.stringify(spec, null, 2));
   }
   return project;
+}
+
+/**
+ * Stack config for a {@link writeLoadProject} program: its customer files. The gitops program
+ * reads `customers/` from the project directory the language host reports, which is not the
+ * program's folder when the Pulumi CLI runs it from a stack workspace (automation/); the
+ * program's `customersDir` setting names the folder instead.
+ */
+export function loadStackConfig(programDir: string): Record<string, string> {
+  return { customersDir: path.join(programDir, "customers") };
 }
 
 /** Partner Center rate-limit family of a logged request, as the emulator counts it (reference 1.6). */
