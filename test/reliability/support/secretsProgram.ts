@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../../harness/runProgram";
+import { packageRoot } from "../../../automation/toolchain";
 
 /**
  * The quickstart's customer (customer, agreement, Azure plan, extra subscription, two users with
  * directory roles, partner app consent, an application registration with a delegated grant, RBAC,
  * GDAP) plus a client secret on the application, as a JavaScript program that exports every
  * secret it gets as a stack output: the customer's admin password, the users' generated passwords
- * and the application's client secret. With the config `weakPassword`, one more user declares that
- * password as its input (bad input, refused at check).
+ * and the application's client secret. With the secret config `weakPassword` (`pulumi config set
+ * --secret`), one more user declares that password as its input (bad input, refused at check).
  */
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -55,14 +55,14 @@ const tenant = new CustomerTenant("contoso", {
   gdap: { duration: "P730D", roles: ["Helpdesk Administrator", "User Administrator"] },
 });
 
-const weakPassword = config.get("weakPassword");
+const weakPassword = config.getSecret("weakPassword");
 if (weakPassword) {
   new CustomerUser("contoso-user-weak", {
     customerId: tenant.customerId,
     userPrincipalName: pulumi.interpolate\`weak@\${tenant.domain}\`,
     displayName: "Weak Password",
     usageLocation: "US",
-    password: pulumi.secret(weakPassword),
+    password: weakPassword,
   });
 }
 
