@@ -1,28 +1,50 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { readCheckpoint } from "../../automation/checkpoint";
+import { runProgram } from "../../automation/runProgram";
+import { packageRoot, pulumiToolchain } from "../../automation/toolchain";
 import { startEmulator } from "../../emulator/index";
-import { packageRoot, runProgram } from "../harness/runProgram";
 import {
   type CrashOutcome,
   type CrashTarget,
+  changesOf,
   cleanRun,
   converged,
   crashAndConverge,
+  dynamicResources,
+  pendingOf,
+  RECOVERY_STEPS,
 } from "../reliability/support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "../reliability/support/emulatorCensus";
 import { killEmulatorDuringUp } from "../reliability/support/emulatorKill";
-import { LOAD_RESOURCES_PER_TENANT, loadFigures, writeLoadProject } from "../reliability/support/loadProgram";
-import type { KillMode } from "../reliability/support/runnerKill";
+import {
+  LOAD_RESOURCES_PER_TENANT,
+  loadFigures,
+  loadStackConfig,
+  writeLoadProject,
+} from "../reliability/support/loadProgram";
+import type { KillMode, KillVictim } from "../reliability/support/pulumiKill";
 import { runSecretsScenario } from "../reliability/support/secretsRun";
 
 /**
- * Reliability figures for the README (issue 8): the full crash sweep (the local runner SIGKILLed at
- * every provider write of the quickstart `up`, in both kill modes, then `up` again), the emulator
- * killed mid-write, the 50-customer load under enforced Partner Center limits, and the secret scan.
- * Heavier than the test suite (which runs a few points of each); prints one JSON document.
+ * Reliability figures for the README (issue 8), on the real engine (the project's Pulumi CLI,
+ * v3.248.0, file backend, through the Automation API):
  *
- *   npx tsc -p . && node dist/test/bench/reliabilityFigures.js [crash] [load] [secrets] [--customers N]
+ * - crash: the full sweep: at every provider write of the quickstart `pulumi up`, the `pulumi` CLI
+ *   and, separately, the dynamic-provider host SIGKILLed with the write in flight and just
+ *   answered; the stack recovered as a user does (`pulumi cancel`, `pulumi refresh
+ *   --clear-pending-creates`, each when needed; see RECOVERY_STEPS in
+ *   test/reliability/support/crashCycle.ts), `pulumi up`, then a preview; plus the file-backed
+ *   emulator SIGKILLed after each of the quickstart's writes, restarted, and `pulumi up` again;
+ * - load: N customers (default 50) applied at once under enforced Partner Center limits;
+ * - secrets: the secret scan of test/reliability/secretsLeak.test.ts, with its figures.
+ *
+ * The test suite runs a deterministic subset of each (see the test files). Prints one JSON
+ * document on stdout, progress on stderr.
+ *
+ *   npm run reliability -- [crash] [load] [secrets] [--customers N] [--victims cli,provider-host]
+ *     [--modes inFlight,answered]
  */
 
 const root = packageRoot();
@@ -31,48 +53,73 @@ function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function crashSweep(): Promise<Record<string, unknown>> {
+async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Record<string, unknown>> {
   const emulator = await startEmulator({});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-sweep-"));
   try {
     const target: CrashTarget = {
       emulator,
       programDir: path.join(root, "examples", "quickstart"),
-      stateFile: path.join(dir, "quickstart.json"),
+      stateDir: path.join(dir, "quickstart"),
       env: { ...emulator.env, PULUMI_CONFIG_PASSPHRASE: "crash-sweep" },
     };
     const clean = await cleanRun(target);
     say(`clean up: ${clean.points.length} provider writes, ${clean.resources.length} resources`);
     const outcomes: CrashOutcome[] = [];
-    const modes: KillMode[] = ["inFlight", "answered"];
-    for (const point of clean.points) {
-      for (const mode of modes) {
-        const o = await crashAndConverge(target, clean, point, mode, { preview: true });
-        outcomes.push(o);
-        say(
-          `${String(point.step).padStart(2)} ${mode.padEnd(8)} ${point.label}: ${o.killed ? "killed" : "NOT KILLED"}` +
-            `${o.committedAfterKill ? ", committed after the kill" : ""}; pending ${JSON.stringify(o.pendingAfterKill)}; ` +
-            `${converged(o) ? "converged" : `NOT CONVERGED ${JSON.stringify({ e: o.rerunErrors, d: o.duplicates, o: o.orphans, i: o.incomplete, c: o.countDiffs, p: o.previewChanges })}`}`,
-        );
+    for (const victim of victims) {
+      for (const point of clean.points) {
+        for (const mode of modes) {
+          const o = await crashAndConverge(target, clean, point, mode, victim);
+          outcomes.push(o);
+          say(
+            `${victim.padEnd(13)} ${String(point.step).padStart(2)} ${mode.padEnd(8)} ${point.label}: ${o.killed ? "killed" : "NOT KILLED"}` +
+              `${o.committedAfterKill ? ", committed after the kill" : ""}; lock ${o.lockedAfterKill ? "left" : "none"}; pending ${JSON.stringify(o.pendingAfterKill)}; ` +
+              `recovery ${o.recovery.join(" && ")}; ${Math.round(o.durationMs / 1000)} s; ` +
+              `${converged(o) ? "converged" : `NOT CONVERGED ${JSON.stringify({ e: o.rerunErrors, d: o.duplicates, o: o.orphans, i: o.incomplete, c: o.countDiffs, p: o.previewChanges })}`}`,
+          );
+        }
       }
     }
+    const per = (victim: KillVictim) => {
+      const mine = outcomes.filter((o) => o.victim === victim);
+      return {
+        kills: mine.length,
+        killed: mine.filter((o) => o.killed).length,
+        committedAfterKill: mine.filter((o) => o.committedAfterKill).length,
+        lockLeft: mine.filter((o) => o.lockedAfterKill).length,
+        pendingOperationsLeft: mine.filter((o) => o.pendingAfterKill.length > 0).length,
+        pluginProcessesLeftRunning: mine.filter((o) => o.survivors.length > 0).length,
+        recoveries: Object.fromEntries(
+          [...new Set(mine.map((o) => o.recovery.join(" && ")))].map((r) => [
+            r,
+            mine.filter((o) => o.recovery.join(" && ") === r).length,
+          ]),
+        ),
+        converged: mine.filter(converged).length,
+      };
+    };
     return {
       program: "examples/quickstart",
       providerWrites: clean.points.length,
       resources: clean.resources.length,
+      recoverySteps: RECOVERY_STEPS,
       killPoints: outcomes.length,
       killed: outcomes.filter((o) => o.killed).length,
       committedAfterKill: outcomes.filter((o) => o.committedAfterKill).length,
       converged: outcomes.filter(converged).length,
       duplicates: outcomes.reduce((n, o) => n + o.duplicates.length, 0),
       orphans: outcomes.reduce((n, o) => n + o.orphans.length, 0),
+      byVictim: Object.fromEntries(victims.map((v) => [v, per(v)])),
+      meanCycleMs: Math.round(outcomes.reduce((n, o) => n + o.durationMs, 0) / Math.max(1, outcomes.length)),
       failures: outcomes
         .filter((o) => !converged(o) || !o.killed)
         .map((o) => ({
+          victim: o.victim,
           step: o.point.step,
           label: o.point.label,
           mode: o.mode,
           killed: o.killed,
+          recovery: o.recovery,
           errors: o.rerunErrors,
           duplicates: o.duplicates,
           orphans: o.orphans,
@@ -89,7 +136,8 @@ async function crashSweep(): Promise<Record<string, unknown>> {
 
 /** The file-backed emulator SIGKILLed after the k-th answered provider write of the quickstart, for every k. */
 async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
-  const outcomes: { k: number; survived: boolean; midRun: boolean; detail?: unknown }[] = [];
+  const outcomes: { k: number; survived: boolean; midRun: boolean; recovery: string; detail?: unknown }[] =
+    [];
   for (let k = 1; k <= writes; k++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-emulator-kill-"));
     try {
@@ -98,11 +146,12 @@ async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
       const o = await killEmulatorDuringUp({
         dataDir,
         programDir: path.join(root, "examples", "quickstart"),
-        stateFile: path.join(dir, "quickstart.json"),
+        stateDir: path.join(dir, "quickstart"),
         passphrase: "emulator-kill-figures",
         killAfterWrites: k,
       });
       const survived =
+        o.resources === 11 &&
         o.loaded &&
         o.lost.length === 0 &&
         o.recordedMissing.length === 0 &&
@@ -111,9 +160,15 @@ async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
         o.orphans.length === 0 &&
         o.incomplete.length === 0 &&
         o.previewChanges.length === 0;
-      outcomes.push({ k, survived, midRun: o.interruptedRunFailed, ...(survived ? {} : { detail: o }) });
+      outcomes.push({
+        k,
+        survived,
+        midRun: o.interruptedRunFailed,
+        recovery: o.recovery.join(" && "),
+        ...(survived ? {} : { detail: o }),
+      });
       say(
-        `emulator killed after write ${k}: ${o.interruptedRunFailed ? "mid-run" : "after the run"}, ${survived ? "intact and converged" : `FAILED ${JSON.stringify(o)}`}`,
+        `emulator killed after write ${k}: ${o.interruptedRunFailed ? "mid-run" : "after the run"}, recovery ${o.recovery.join(" && ")}, ${survived ? "intact and converged" : `FAILED ${JSON.stringify(o)}`}`,
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -123,6 +178,12 @@ async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
     kills: outcomes.length,
     midRun: outcomes.filter((o) => o.midRun).length,
     survived: outcomes.filter((o) => o.survived).length,
+    recoveries: Object.fromEntries(
+      [...new Set(outcomes.map((o) => o.recovery))].map((r) => [
+        r,
+        outcomes.filter((o) => o.recovery === r).length,
+      ]),
+    ),
     failures: outcomes.filter((o) => !o.survived),
   };
 }
@@ -142,6 +203,14 @@ async function secrets(): Promise<Record<string, unknown>> {
       summaryOutputs: r.summaryOutputs,
       secretsFound: r.leaks.length,
       leaks: r.leaks,
+      debugLogging: {
+        command: "pulumi refresh --debug --logtostderr -v=9 --logflow",
+        lines: r.debugRun.lines,
+        pulumiCspLines: r.debugRun.pulumiCspLines,
+        secretsInPulumiCspLines: r.debugRun.leaksInPulumiCspLines.length,
+        secretsInPulumiOwnRpcTraces: r.debugRun.leaksInPulumiTraces,
+        secretsElsewhere: r.debugRun.leaksElsewhere.length,
+      },
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -155,16 +224,17 @@ async function load(customers: number): Promise<Record<string, unknown>> {
   try {
     const programDir = writeLoadProject(dir, customers);
     const env = { ...emulator.env, PULUMI_CONFIG_PASSPHRASE: "load-figures" };
-    const stateFile = path.join(dir, "load.json");
-    const up = await runProgram({ command: "up", programDir, stateFile, env });
+    const stateDir = path.join(dir, "stack");
+    const config = loadStackConfig(programDir);
+    const up = await runProgram({ command: "up", programDir, stateDir, env, config });
     const log = await emulator.admin.requestLog();
     const census = takeCensus(await emulator.admin.state());
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
-      resources: { kind: string; id?: string }[];
-    };
-    const dynamic = state.resources.filter((r) => r.kind === "dynamic");
-    const preview = await runProgram({ command: "preview", programDir, stateFile, env });
-    const changes = preview.resources.filter((r) => r.op !== "same" && !r.unmanaged).length;
+    const checkpoint = readCheckpoint(up.workspace);
+    const dynamic = [...dynamicResources(checkpoint).values()];
+    const started = Date.now();
+    const preview = await runProgram({ command: "preview", programDir, stateDir, env, config });
+    const previewMs = Date.now() - started;
+    const changes = changesOf(preview).length;
     say(
       `load: ${customers} customers, up ${up.ok ? "ok" : `FAILED ${JSON.stringify(up.errors).slice(0, 2000)}`} in ${up.durationMs} ms`,
     );
@@ -172,13 +242,15 @@ async function load(customers: number): Promise<Record<string, unknown>> {
       customers,
       resources: dynamic.length,
       expectedResources: customers * LOAD_RESOURCES_PER_TENANT,
-      withId: dynamic.filter((r) => r.id).length,
+      withId: dynamic.filter(Boolean).length,
+      pendingOperations: pendingOf(checkpoint).length,
       upOk: up.ok,
       upDurationMs: up.durationMs,
+      previewDurationMs: previewMs,
       errors: up.errors.slice(0, 5),
       ...loadFigures(log),
       duplicates: findDuplicates(census).length,
-      orphans: findOrphans(census, fs.readFileSync(stateFile, "utf8")).length,
+      orphans: findOrphans(census, checkpoint?.text ?? "").length,
       previewChanges: changes,
     };
   } finally {
@@ -194,8 +266,17 @@ async function main(): Promise<void> {
   const started = Date.now();
   const n = args.indexOf("--customers");
   const customers = n >= 0 ? Number(args[n + 1]) : 50;
+  const list = (flag: string, all: string[]) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1].split(",") : all;
+  };
+  const victims = list("--victims", ["cli", "provider-host"]) as KillVictim[];
+  const modes = list("--modes", ["inFlight", "answered"]) as KillMode[];
+  const toolchain = pulumiToolchain();
+  figures.engine = `pulumi ${toolchain.version} (${toolchain.pulumi}), file backend, Automation API`;
+  say(`engine: ${figures.engine}`);
   if (all || args.includes("crash")) {
-    figures.crash = await crashSweep();
+    figures.crash = await crashSweep(victims, modes);
     figures.emulatorKills = await emulatorKills(16);
   }
   if (all || args.includes("secrets")) figures.secrets = await secrets();
