@@ -24,7 +24,13 @@ function withPartnerPolicy(spec: CustomerSpec): CustomerSpec {
 // with those, set customersDir to an absolute path.
 function projectDir(): string {
   const root = pulumi.runtime.getRootDirectory();
-  return path.isAbsolute(root) ? root : process.cwd();
+  if (path.isAbsolute(root)) return root;
+  if (!config.get("customersDir")) {
+    pulumi.log.warn(
+      `this Pulumi language host does not tell the program its project directory: reading customers/ from ${process.cwd()}; set csp-gitops:customersDir to the folder of the customer files`,
+    );
+  }
+  return process.cwd();
 }
 const customersDir = path.resolve(projectDir(), config.get("customersDir") || "customers");
 const tenants = loadCustomerSpecs(customersDir).map(
