@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USER_NAME, USER_NAME_RULE } from "../provider/handlers/identity/userPrincipalName";
 import { CustomerSpecError } from "./customerSpecError";
 
 /**
@@ -23,8 +24,6 @@ const DOMAIN_PREFIX = /^[a-zA-Z0-9]{1,27}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const COUNTRY = /^[A-Za-z]{2}$/;
 const ACCOUNT = /^[A-Za-z][A-Za-z0-9_]*$/;
-const USER_NAME =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{0,62}[A-Za-z0-9!#$%&'*+/=?^_`{|}~-])?$/;
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const PERMISSION = /^[A-Za-z0-9_.-]+$/;
 
@@ -265,7 +264,7 @@ const userSchema = obj({
   key: itemKey("user"),
   userName: pattern(
     USER_NAME,
-    "must be the part before @ of the user principal name (letters, digits and . _ - ' etc., at most 64)",
+    `must be the part before @ of the user principal name: it ${USER_NAME_RULE}`,
     "Name part of the user principal name; the customer's initial domain is appended (alice → alice@contoso.onmicrosoft.com). Changing it replaces the user.",
   ),
   displayName: text(256, "Display name."),

@@ -233,15 +233,21 @@ function listUsers(ctx: PcContext) {
   return { status: 200, body: page };
 }
 
+/**
+ * Entra ID's username policy ("Password policies and account restrictions in Microsoft Entra ID",
+ * https://learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#username-policies):
+ * before the "@" only A–Z a–z 0–9 ' . - _ ! # ^ ~, at most 64 characters, no period right before
+ * the "@"; at most 48 characters after it and 113 in all. [U] A leading period or two in a row are
+ * refused too (the page is silent; dot-atom rules).
+ */
+const UPN_NAME = /^(?=.{1,64}$)[A-Za-z0-9'_!#^~-](?:\.?[A-Za-z0-9'_!#^~-])*$/;
+
 function checkUpn(tenant: DirectoryTenant, upn: string): void {
   const at = upn.lastIndexOf("@");
   const local = at > 0 ? upn.slice(0, at) : "";
   const domain = at > 0 ? upn.slice(at + 1).toLowerCase() : "";
-  if (
-    !local ||
-    !/^[A-Za-z0-9._'+-]+$/.test(local) ||
-    !tenant.domains.some((d) => d.toLowerCase() === domain)
-  ) {
+  if (!UPN_NAME.test(local) || domain.length > 48 || upn.length > 113) throw pcErrors.upnInvalid(upn);
+  if (!tenant.domains.some((d) => d.toLowerCase() === domain)) {
     throw pcErrors.upnDomainInvalid(upn, tenant.domains);
   }
 }

@@ -309,6 +309,13 @@ export const pcErrors = {
       [userId],
     ),
   /** [U] 400 / 2000 the UPN's domain is not a domain of the customer tenant. */
+  /** [U] 400 / 2000 (code not published) for a name Entra ID's username policy refuses. */
+  upnInvalid: (upn: string) =>
+    new PcError(
+      400,
+      2000,
+      `The user principal name ${upn} is not valid: before the @ only letters, digits and ' . - _ ! # ^ ~ are allowed (at most 64, a period only between two other characters), at most 48 characters after it.`,
+    ),
   upnDomainInvalid: (upn: string, domains: string[]) =>
     new PcError(
       400,

@@ -28,6 +28,7 @@ import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { setChanges } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
+import { userPrincipalNameProblem } from "./identity/userPrincipalName";
 import { registerHandler } from "./registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -77,9 +78,6 @@ export interface CustomerUserOutputs extends CustomerUserInputs {
 
 type Props = CustomerUserInputs & CustomerUserOutputs;
 
-const UPN =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
 const schema = z
   .object({
     account,
@@ -87,9 +85,9 @@ const schema = z
     userPrincipalName: z
       .string()
       .trim()
-      .regex(UPN, "must be a user principal name like alice@contoso.onmicrosoft.com")
-      .refine((s) => !s.split("@")[0]!.startsWith(".") && !s.split("@")[0]!.endsWith("."), {
-        message: "must not start or end the name part with a dot",
+      .superRefine((s, ctx) => {
+        const problem = userPrincipalNameProblem(s);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
       }),
     firstName: text(64).optional(),
     lastName: text(64).optional(),

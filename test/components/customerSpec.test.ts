@@ -93,6 +93,17 @@ describe("parseCustomerSpec", () => {
     );
   });
 
+  it("refuses a userName Entra ID would refuse, at load time", () => {
+    for (const name of ["al/ice", "al..ice", "alice.", "a%b"]) {
+      const e = errorOf(() =>
+        parseCustomerSpec(CONTOSO.replace("userName: alice", `userName: "${name}"`), "c.yaml"),
+      );
+      expect(e.issues.join("\n"), name).toMatch(
+        /users\[0\]\.userName: must be the part before @ .*Entra ID username policy/,
+      );
+    }
+  });
+
   it("names the file when YAML refuses it for excessive aliases", () => {
     const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (const n of ["b", "c", "d", "e", "f", "g"]) {

@@ -81,6 +81,18 @@ describe("Partner Center customer users", () => {
     expect(str(weak.body, "description")).toContain("complexity");
   });
 
+  it("refuses names Entra ID's username policy refuses, naming the user principal name, not the domain", () => {
+    const kit = createPcKit();
+    const customerId = createCustomer(kit);
+    for (const local of ["al/ice", "al%ice", "a*b=c", "al..ice", ".alice", "alice.", "x".repeat(65)]) {
+      const res = newUser(kit, customerId, local);
+      expect(res.status, local).toBe(400);
+      expect(str(res.body, "description"), local).toMatch(/^The user principal name .* is not valid/);
+    }
+    for (const local of ["o'neil", "a.b-c_d", "x#y^z~w!v"])
+      expect(newUser(kit, customerId, local).status, local).toBe(200);
+  });
+
   it("refuses a second active user with the same user principal name", () => {
     const kit = createPcKit();
     const customerId = createCustomer(kit);

@@ -425,8 +425,17 @@ export function badInputTable(w: World): ResourceCases[] {
           ["userPrincipalName"],
           `.alice@${w.domain}`,
           "starting with a dot",
-          /must not start or end the name part with a dot/,
+          /a period only between two other characters/,
         ],
+        [
+          ["userPrincipalName"],
+          `al..ice@${w.domain}`,
+          "two dots in a row",
+          /a period only between two other characters/,
+        ],
+        [["userPrincipalName"], `al/ice@${w.domain}`, "with a slash", /A-Z a-z 0-9 ' \. - _ ! # \^ ~/],
+        [["userPrincipalName"], `al%ice@${w.domain}`, "with a percent sign", /Entra ID username policy/],
+        [["userPrincipalName"], `al*ice=x@${w.domain}`, "with * and =", /Entra ID username policy/],
         [
           ["userPrincipalName"],
           `alice@${w.otherDomain}`,
