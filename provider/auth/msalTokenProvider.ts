@@ -4,6 +4,8 @@ import type { Dispatcher } from "undici";
 import { accountVariableNames } from "../config";
 import type { AccountCredentials, CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
+import { retryAfterMs } from "../http/retryAfter";
+import { sleep } from "../http/sleep";
 import type { TraceSink } from "../http/traceSink";
 import { mapAuthError } from "./mapAuthError";
 import { createMsalNetworkClient } from "./msalNetworkClient";
@@ -62,16 +64,42 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   });
   const networkClient = {
     sendGetRequestAsync: network.sendGetRequestAsync.bind(network),
+    /**
+     * Token POSTs ride through throttling (429), server errors (5xx but 501/505) and dropped or
+     * timed-out connections like any other call: up to {@link TOKEN_ATTEMPTS} attempts, waiting what
+     * Retry-After asks (capped) or a short backoff. msal only sees the last answer, so its own
+     * throttling cache (which would answer identical requests without a call, for Retry-After or
+     * 60 s, and without an HTTP status) is not fed by a passing fault; when the endpoint stays
+     * unavailable, `acquire` clears that cache so the next operation asks the endpoint again.
+     * Token requests are safe to repeat: client credentials create nothing, and a refresh token
+     * stays valid until it is redeemed with an answer.
+     */
     async sendPostRequestAsync<T>(url: string, req?: Parameters<typeof network.sendPostRequestAsync>[1]) {
       const id = req?.correlationId;
-      try {
-        const res = await network.sendPostRequestAsync<T>(url, req);
-        if (id && (res.status < 200 || res.status >= 300)) failures.set(id, { status: res.status });
-        return res;
-      } catch (e) {
-        if (id)
-          failures.set(id, { networkError: e instanceof Error ? (errorCodeOf(e) ?? e.message) : String(e) });
-        throw e;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await network.sendPostRequestAsync<T>(url, req);
+          const transient =
+            res.status === 429 || (res.status >= 500 && res.status !== 501 && res.status !== 505);
+          if (transient && attempt < TOKEN_ATTEMPTS) {
+            await sleep(tokenRetryDelay(attempt, retryAfterMs(res.headers)));
+            continue;
+          }
+          if (id && (res.status < 200 || res.status >= 300)) failures.set(id, { status: res.status });
+          return res;
+        } catch (e) {
+          const code = e instanceof Error ? errorCodeOf(e) : undefined;
+          const timedOut = e instanceof Error && e.name === "TimeoutError";
+          if (
+            attempt < TOKEN_ATTEMPTS &&
+            (timedOut || (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)))
+          ) {
+            await sleep(tokenRetryDelay(attempt, undefined));
+            continue;
+          }
+          if (id) failures.set(id, { networkError: e instanceof Error ? (code ?? e.message) : String(e) });
+          throw e;
+        }
       }
     },
   };
@@ -110,7 +138,11 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       const id = (e as { correlationId?: string } | null)?.correlationId;
       const failure = id ? failures.get(id) : undefined;
       if (id) failures.delete(id);
-      throw mapAuthError(e, { ...context, ...failure });
+      const mapped = mapAuthError(e, { ...context, ...failure });
+      // The endpoint is unavailable, not the credentials wrong: forget msal's throttling entry, so
+      // the next attempt (the API retry loop's, or the next run's) reaches the endpoint.
+      if (mapped.code === "CSP_NETWORK") await app(tenantId).clearCache();
+      throw mapped;
     }
   }
 
@@ -262,6 +294,27 @@ function missingRefreshToken(accountName: string): CspError {
     summary: `partner account "${accountName}" has no refresh token for app+user calls`,
     hint: `run \`pulumi-csp login\` and set ${v}`,
   });
+}
+
+/** Attempts of one token POST before msal gets the answer. */
+const TOKEN_ATTEMPTS = 4;
+/** The longest a token POST waits before its next attempt, whatever Retry-After asks. */
+const TOKEN_RETRY_CAP_MS = 30_000;
+/** Transport failures worth another attempt (a refused connection is not: nothing listens). */
+const TRANSIENT_NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+]);
+
+function tokenRetryDelay(attempt: number, askedMs: number | undefined): number {
+  if (askedMs !== undefined) return Math.min(askedMs, TOKEN_RETRY_CAP_MS);
+  return Math.min(500 * 2 ** (attempt - 1), TOKEN_RETRY_CAP_MS);
 }
 
 function errorCodeOf(e: Error): string | undefined {

@@ -218,6 +218,37 @@ describe("msal token provider against a local HTTPS authority", () => {
     expect(String(e)).not.toContain("app-secret");
   });
 
+  it("rides through a 503 and a 429 of the token endpoint, honouring Retry-After, for both token kinds", async () => {
+    let n = 0;
+    tokenHandler = (form, req) => {
+      n++;
+      if (n === 1) return { status: 503, body: "Service Unavailable" };
+      if (n === 2)
+        return { status: 429, headers: { "retry-after": "0" }, body: { error: "temporarily_unavailable" } };
+      return defaultTokenHandler(form, req);
+    };
+    const p = provider();
+    expect(await p.getToken({ service: "partnerCenter", mode: "app" })).toMatch(/^app-/);
+    expect(server.requests).toHaveLength(3);
+    n = 0;
+    expect(await p.getToken({ service: "partnerCenter", mode: "user" })).toMatch(/^user-/);
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it("when the token endpoint stays unavailable, says so (not a credential problem) and asks the endpoint again next time", async () => {
+    tokenHandler = () => ({ status: 503, headers: { "retry-after": "0" }, body: "Service Unavailable" });
+    const p = provider();
+    const e = await p.getToken({ service: "graph", mode: "app" }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "CSP_NETWORK", status: 503 });
+    expect(String(e)).not.toMatch(/secret|certificate|consent|login/i);
+    const tries = server.requests.length;
+    expect(tries).toBeGreaterThan(1);
+    // msal would answer the same request from its throttling cache for a minute: it must not.
+    tokenHandler = defaultTokenHandler;
+    expect(await p.getToken({ service: "graph", mode: "app" })).toMatch(/^app-/);
+    expect(server.requests.length).toBe(tries + 1);
+  });
+
   it("names the missing variables instead of calling the token endpoint", async () => {
     const e = await provider({ clientSecret: undefined })
       .getToken({ service: "graph", mode: "app" })
