@@ -76,6 +76,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     .map(([k]) => k);
   const envVars: Record<string, string> = {
     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+    // The project's language host (v3.68, see tools/pulumi-language-nodejs/go.mod) does not pass
+    // the project directory to the SDK, whose pulumi.runtime.getRootDirectory() then answers a
+    // placeholder; the SDK reads it from this variable, here the program's own folder.
+    PULUMI_NODEJS_ROOT_DIRECTORY: ws.programDir,
     ...pulumiEnv(toolchain, ws.backendDir, ws.pulumiHome),
   };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) envVars[k] = v;

@@ -13,4 +13,11 @@ if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
   export PULUMI_BACKEND_URL="file://$ROOT/.pulumi-csp/backend"
 fi
 cd "${INIT_CWD:-$PWD}"
+# The project's Node.js language host (v3.68, see tools/pulumi-language-nodejs/go.mod) does not
+# pass the project directory to the SDK; pulumi.runtime.getRootDirectory() reads this instead.
+if [[ -z "${PULUMI_NODEJS_ROOT_DIRECTORY:-}" ]]; then
+  dir="$PWD"
+  while [[ "$dir" != "/" && ! -f "$dir/Pulumi.yaml" && ! -f "$dir/Pulumi.yml" ]]; do dir="$(dirname "$dir")"; done
+  [[ -f "$dir/Pulumi.yaml" || -f "$dir/Pulumi.yml" ]] && export PULUMI_NODEJS_ROOT_DIRECTORY="$dir"
+fi
 exec "$BIN/pulumi" "$@"

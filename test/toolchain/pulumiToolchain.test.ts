@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runProgram } from "../../automation/runProgram";
 import { pulumiToolchain } from "../../automation/toolchain";
 
 /** scripts/pulumi-toolchain.sh: which Pulumi CLI the project runs, and what it says when it has none. */
@@ -61,5 +62,16 @@ describe("the Pulumi toolchain script", () => {
     for (const exe of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
       expect(fs.statSync(path.join(t.binDir, exe)).mode & 0o111, exe).not.toBe(0);
     }
+  });
+
+  it("runs programs that see their own folder as the project directory", async () => {
+    const programDir = path.join(root, "test", "fixtures", "programs", "root-directory");
+    const result = await runProgram({
+      command: "up",
+      programDir,
+      stateDir: path.join(scratch, "root-directory"),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.rootDirectory).toBe(programDir);
   });
 });
