@@ -15,6 +15,7 @@ import {
   dynamicResources,
   pendingOf,
   RECOVERY_STEPS,
+  REMOVE_EMPTY_ATTRS,
 } from "../reliability/support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "../reliability/support/emulatorCensus";
 import { killEmulatorDuringUp } from "../reliability/support/emulatorKill";
@@ -73,7 +74,7 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Rec
           outcomes.push(o);
           say(
             `${victim.padEnd(13)} ${String(point.step).padStart(2)} ${mode.padEnd(8)} ${point.label}: ${o.killed ? "killed" : "NOT KILLED"}` +
-              `${o.committedAfterKill ? ", committed after the kill" : ""}; lock ${o.lockedAfterKill ? "left" : "none"}; pending ${JSON.stringify(o.pendingAfterKill)}; ` +
+              `${o.committedAfterKill ? ", committed after the kill" : ""}; lock ${o.lockedAfterKill ? "left" : "none"}${o.emptyAttrsAfterKill.length > 0 ? `; EMPTY ${o.emptyAttrsAfterKill.join(", ")}` : ""}; pending ${JSON.stringify(o.pendingAfterKill)}; ` +
               `recovery ${o.recovery.join(" && ")}; ${Math.round(o.durationMs / 1000)} s; ` +
               `${converged(o) ? "converged" : `NOT CONVERGED ${JSON.stringify({ e: o.rerunErrors, d: o.duplicates, o: o.orphans, i: o.incomplete, c: o.countDiffs, p: o.previewChanges })}`}`,
           );
@@ -87,6 +88,7 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Rec
         killed: mine.filter((o) => o.killed).length,
         committedAfterKill: mine.filter((o) => o.committedAfterKill).length,
         lockLeft: mine.filter((o) => o.lockedAfterKill).length,
+        emptyCheckpointAttrsLeft: mine.filter((o) => o.emptyAttrsAfterKill.length > 0).length,
         pendingOperationsLeft: mine.filter((o) => o.pendingAfterKill.length > 0).length,
         pluginProcessesLeftRunning: mine.filter((o) => o.survivors.length > 0).length,
         recoveries: Object.fromEntries(
@@ -102,7 +104,7 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Rec
       program: "examples/quickstart",
       providerWrites: clean.points.length,
       resources: clean.resources.length,
-      recoverySteps: RECOVERY_STEPS,
+      recoverySteps: [`${REMOVE_EMPTY_ATTRS}: only when it is empty`, ...RECOVERY_STEPS],
       killPoints: outcomes.length,
       killed: outcomes.filter((o) => o.killed).length,
       committedAfterKill: outcomes.filter((o) => o.committedAfterKill).length,

@@ -17,6 +17,7 @@ import {
   lockFiles,
   pendingOf,
   RECOVERY_STEPS,
+  REMOVE_EMPTY_ATTRS,
 } from "./support/crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
 import type { KillPoint } from "./support/pulumiKill";
@@ -34,10 +35,16 @@ import type { KillPoint } from "./support/pulumiKill";
  * Recovery after an interrupted update with Pulumi CLI v3.248.0 and a file backend (observed;
  * `RECOVERY_STEPS` in support/crashCycle.ts says why each step):
  *
+ *   rm .pulumi/stacks/<project>/<stack>.json.attrs    # only if empty: every command fails with
+ *                                                     # "failed to load checkpoint: EOF"
  *   pulumi cancel --yes                               # the killed CLI's lock is still in .pulumi/locks
  *   pulumi refresh --clear-pending-creates --yes      # `up` warns about pending creates but keeps them
  *   pulumi up --yes
  *
+ * The empty `.attrs` sidecar comes from a kill that lands while the file backend rewrites it in
+ * place, just before it renames the new checkpoint over the old (about 1 kill in 10 in the sweep);
+ * whether a kill lands there is a matter of timing, so the tests accept it as step 0 and check
+ * the rest either way.
  * A killed provider host leaves neither: `pulumi up` alone recovers.
  *
  * This file runs a deterministic subset (3 kills and one Ctrl-C, about 80 s): the CLI killed
@@ -50,6 +57,11 @@ import type { KillPoint } from "./support/pulumiKill";
 
 const root = path.resolve(__dirname, "..", "..");
 const CYCLE_TIMEOUT = 180_000;
+
+/** The recovery steps taken, without step 0 (taken only when the kill hit an `.attrs` rewrite). */
+function withoutAttrsRepair(steps: string[]): string[] {
+  return steps.filter((s) => s !== REMOVE_EMPTY_ATTRS);
+}
 
 let emu: RunningEmulator;
 let dir: string;
@@ -151,11 +163,17 @@ describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider wr
       expect(o.lockedAfterKill).toBe(true);
       expect(o.pendingAfterKill).toEqual(["creating contoso-customer"]);
       expect(o.survivors.join(" ")).toContain("provider-host");
-      // The first up after the kill, before any recovery, is refused on the lock.
+      // The first up after the kill, before any recovery, is refused on the lock (or, when the
+      // kill hit the rewrite of the checkpoint's .attrs sidecar, cannot read the stack at all).
       expect(o.probe?.ok).toBe(false);
-      expect(o.probe?.errors.join("\n")).toMatch(/currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/);
+      expect(o.probe?.errors.join("\n")).toMatch(
+        o.emptyAttrsAfterKill.length > 0
+          ? /failed to load checkpoint: EOF/
+          : /currently locked by 1 lock\(s\)[\s\S]*pulumi cancel/,
+      );
 
-      expect(o.recovery).toEqual([...RECOVERY_STEPS]);
+      expect(o.recovery.at(0) === REMOVE_EMPTY_ATTRS).toBe(o.emptyAttrsAfterKill.length > 0);
+      expect(withoutAttrsRepair(o.recovery)).toEqual([...RECOVERY_STEPS]);
       expect(o.rerunErrors).toEqual([]);
       expect(o.rerunOk).toBe(true);
       expect(o.duplicates).toEqual([]);
@@ -176,7 +194,7 @@ describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider wr
       expect(o.committedAfterKill).toBe(true);
       expect(o.lockedAfterKill).toBe(true);
       expect(o.pendingAfterKill).toContain("creating contoso-plan");
-      expect(o.recovery).toEqual([...RECOVERY_STEPS]);
+      expect(withoutAttrsRepair(o.recovery)).toEqual([...RECOVERY_STEPS]);
 
       expect(o.rerunErrors).toEqual([]);
       expect(o.rerunOk).toBe(true);
@@ -199,6 +217,7 @@ describe("the quickstart up, its dynamic-provider host killed with SIGKILL while
       expect(o.killed).toBe(true);
       expect(o.committedAfterKill).toBe(true);
       expect(o.lockedAfterKill).toBe(false);
+      expect(o.emptyAttrsAfterKill).toEqual([]);
       expect(o.pendingAfterKill).toEqual([]);
       expect(o.survivors).toEqual([]);
       expect(o.recovery).toEqual([RECOVERY_STEPS[2]]);

@@ -22,6 +22,15 @@ import { type KillMode, type KillPoint, type KillVictim, killPointsOf, upKilledA
  * The recovery after an interrupted `pulumi up`, as a user of Pulumi CLI v3.248.0 with a file
  * backend does it (found by running it; each step is taken only when its symptom is there):
  *
+ * 0. Only when every command fails with "error: failed to load checkpoint: EOF": delete the empty
+ *    `.pulumi/stacks/<project>/<stack>.json.attrs` in the backend ({@link REMOVE_EMPTY_ATTRS}).
+ *    The file backend (gocloud.dev fileblob) writes the checkpoint atomically (a temp file renamed
+ *    over `<stack>.json`), but rewrites its `.attrs` sidecar in place just before the rename
+ *    (truncate, then write). A CLI killed in between leaves that sidecar empty, the previous
+ *    checkpoint intact beside it (and the new one as `<stack>.json.<hex>.tmp`), and every
+ *    command, `pulumi cancel` included, fails to read the stack. Without the sidecar the backend
+ *    reads the checkpoint again. It happens when the kill lands on a checkpoint write, which the
+ *    engine does for every step start and end.
  * 1. `pulumi cancel --yes`: a SIGKILLed CLI leaves its lock in the backend
  *    (`.pulumi/locks/organization/<project>/<stack>/<id>.json`), and every later command fails
  *    with "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to
@@ -40,6 +49,9 @@ import { type KillMode, type KillPoint, type KillVictim, killPointsOf, upKilledA
  * reading from server: EOF"), releases its lock and records no pending operation; `pulumi up`
  * is all it takes.
  */
+/** Step 0 of the recovery (see {@link RECOVERY_STEPS}); only when the symptom is there. */
+export const REMOVE_EMPTY_ATTRS = "rm <backend>/.pulumi/stacks/<project>/<stack>.json.attrs (left empty)";
+
 export const RECOVERY_STEPS = [
   "pulumi cancel --yes",
   "pulumi refresh --clear-pending-creates --yes",
@@ -78,6 +90,8 @@ export interface CrashOutcome {
   survivors: string[];
   /** Whether the backend held a lock of the killed run. */
   lockedAfterKill: boolean;
+  /** `.attrs` sidecars the kill left empty (the stack unreadable until they are removed). */
+  emptyAttrsAfterKill: string[];
   /** Operations the checkpoint recorded as in progress when the process died. */
   pendingAfterKill: string[];
   /** With `probe`: what the first `up` after the kill said (before any recovery). */
@@ -123,6 +137,18 @@ export function lockFiles(ws: StackWorkspace): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/**
+ * `.attrs` sidecars of the file backend left empty by a CLI killed while rewriting them (see
+ * {@link REMOVE_EMPTY_ATTRS}), relative to the backend folder.
+ */
+export function emptyAttrsFiles(ws: StackWorkspace): string[] {
+  const dir = path.join(ws.backendDir, ".pulumi");
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".attrs") && fs.statSync(path.join(dir, f)).size === 0)
+    .map((f) => path.join(".pulumi", f));
+}
+
 /** `operation name` of each pending operation of the checkpoint. */
 export function pendingOf(checkpoint: Checkpoint | undefined): string[] {
   return (checkpoint?.pendingOperations ?? []).map(
@@ -161,8 +187,9 @@ export async function cancelUpdate(ws: StackWorkspace, env: Record<string, strin
 }
 
 /**
- * Steps 1 and 2 of {@link RECOVERY_STEPS}, each when its symptom is there (a lock left in the
- * backend; pending operations in the checkpoint). Returns the commands run and their errors.
+ * Steps 0, 1 and 2 of {@link RECOVERY_STEPS}, each when its symptom is there (an empty `.attrs`
+ * sidecar; a lock left in the backend; pending operations in the checkpoint). Returns the steps
+ * taken and their errors.
  */
 export async function repairStack(
   run: Omit<RunProgramOptions, "command"> & { stateDir: string },
@@ -170,6 +197,11 @@ export async function repairStack(
   const ws = workspaceOf(run);
   const steps: string[] = [];
   const errors: string[] = [];
+  const emptyAttrs = emptyAttrsFiles(ws);
+  if (emptyAttrs.length > 0) {
+    steps.push(REMOVE_EMPTY_ATTRS);
+    for (const f of emptyAttrs) fs.rmSync(path.join(ws.backendDir, f));
+  }
   if (lockFiles(ws).length > 0) {
     steps.push(RECOVERY_STEPS[0]);
     try {
@@ -236,7 +268,13 @@ export async function crashAndConverge(
   const ws = workspaceOf(run);
   const killedRun = await upKilledAt(target.emulator.admin, point, mode, victim, run);
   const lockedAfterKill = lockFiles(ws).length > 0;
-  const pendingAfterKill = pendingOf(readCheckpoint(ws));
+  const emptyAttrsAfterKill = emptyAttrsFiles(ws);
+  let pendingAfterKill: string[];
+  try {
+    pendingAfterKill = pendingOf(readCheckpoint(ws));
+  } catch (e) {
+    pendingAfterKill = [`unreadable checkpoint: ${(e as Error).message}`];
+  }
 
   let probe: CrashOutcome["probe"];
   if (options.probe) {
@@ -260,6 +298,7 @@ export async function crashAndConverge(
   const incomplete = clean.resources.filter((name) => !recorded.get(name));
   incomplete.push(...pendingOf(checkpoint).map((p) => `pending ${p}`));
   incomplete.push(...lockFiles(ws).map((f) => `lock ${path.basename(f)}`));
+  incomplete.push(...emptyAttrsFiles(ws).map((f) => `empty ${f}`));
 
   return {
     point,
@@ -271,6 +310,7 @@ export async function crashAndConverge(
       : {}),
     survivors: killedRun.survivors,
     lockedAfterKill,
+    emptyAttrsAfterKill,
     pendingAfterKill,
     ...(probe ? { probe } : {}),
     recovery: [...repair.steps, RECOVERY_STEPS[2]],
