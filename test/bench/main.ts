@@ -10,6 +10,7 @@ import { type BenchOptions, runBench } from "./runBench";
 const USAGE = `usage: npm run bench -- [options]
 
   --quick             N = 1 and 5, the peer at N = 5 only, 2 floor rounds, a short loopback burst
+                      (some 1.5 to 2 minutes on 2 CPUs)
   --sizes 1,10,50     numbers of customers (default 1,10,50)
   --latency MS        latency the emulator adds per request (default 50)
   --parallel P        the engine's --parallel (default the CLI's own: 4 × CPUs)
