@@ -26,7 +26,7 @@ export function withPurchaseMarker<I extends object, O extends object>(
     async check(olds, news, ctx) {
       const r = await h.check(olds, news, ctx);
       const creating = Object.keys(olds).length === 0;
-      if (!creating || !r.inputs || (r.failures?.length ?? 0) > 0) return r;
+      if (!creating || !r.inputs || (r.failures?.length ?? 0) > 0 || r.buys === false) return r;
       const text = describe(r.inputs);
       return text ? { ...r, inputs: { ...r.inputs, [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${text}` } } : r;
     },

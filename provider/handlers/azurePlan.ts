@@ -575,7 +575,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         );
       }
     }
-    return { inputs };
+    return { inputs, ...(isNew && !isPurchase ? { buys: false } : {}) };
   },
 
   async diff(_id, olds, news, ctx) {

@@ -358,7 +358,7 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       }
     }
     if (identity.length > 0) return { failures: identity };
-    return { inputs };
+    return { inputs, ...(isNew && !isPurchase ? { buys: false } : {}) };
   },
 
   async diff(_id, olds, news) {

@@ -36,6 +36,11 @@ export interface CheckFailure {
 export interface CheckResult<I> {
   inputs?: I;
   failures?: CheckFailure[];
+  /**
+   * Billable types: false when check found that a create of these inputs buys nothing (it adopts
+   * what exists), so the preview does not mark it as a purchase (purchaseMarker.ts).
+   */
+  buys?: boolean;
 }
 export interface DiffResult {
   changes?: boolean;

@@ -133,6 +133,8 @@ describe("AzurePlan purchase acknowledgement", () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     await createResource(azurePlanHandler, plan(customerId), buyer);
     const locked = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
+    // Check found the plan: the preview does not mark this create as a purchase.
+    expect((await azurePlanHandler.check({}, plan(customerId), locked)).buys).toBe(false);
     const adopted = await createResource(azurePlanHandler, plan(customerId), locked);
     expect(adopted.state.adopted).toBe(true);
     expect((await plansAndOrders(customerId)).plans).toHaveLength(1);

@@ -43,6 +43,12 @@ describe("the purchase marker", () => {
     expect(existing.inputs).not.toHaveProperty(PURCHASE_KEY);
   });
 
+  it("is not added when check found that the create adopts what exists", async () => {
+    const h = hosted({ ...billable([]), check: async (_olds, news) => ({ inputs: news, buys: false }) });
+    const r = await h.check({}, { name: "a" }, ctx);
+    expect(r.inputs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
   it("is not added when check refuses the inputs", async () => {
     const r = await hosted(billable([], true)).check({}, { name: "a" }, ctx);
     expect(r.inputs).not.toHaveProperty(PURCHASE_KEY);
