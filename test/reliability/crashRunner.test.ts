@@ -35,7 +35,8 @@ import type { KillPoint } from "./support/pulumiKill";
  * Recovery after an interrupted update with Pulumi CLI v3.248.0 and a file backend (observed;
  * `RECOVERY_STEPS` in support/crashCycle.ts says why each step):
  *
- *   rm .pulumi/stacks/<project>/<stack>.json.attrs    # only if empty: every command fails with
+ *   rm .pulumi/stacks/<project>/<stack>.json.attrs    # only if empty (and any other empty .attrs):
+ *                                                     # every command fails with
  *                                                     # "failed to load checkpoint: EOF"
  *   pulumi cancel --yes                               # the killed CLI's lock is still in .pulumi/locks
  *   pulumi refresh --clear-pending-creates --yes      # `up` warns about pending creates but keeps them

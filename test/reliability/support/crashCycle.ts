@@ -23,7 +23,9 @@ import { type KillMode, type KillPoint, type KillVictim, killPointsOf, upKilledA
  * backend does it (found by running it; each step is taken only when its symptom is there):
  *
  * 0. Only when every command fails with "error: failed to load checkpoint: EOF": delete the empty
- *    `.pulumi/stacks/<project>/<stack>.json.attrs` in the backend ({@link REMOVE_EMPTY_ATTRS}).
+ *    `.pulumi/stacks/<project>/<stack>.json.attrs` in the backend ({@link REMOVE_EMPTY_ATTRS}
+ *    deletes every empty `.attrs` sidecar there: the kill can also land on the rewrite of the
+ *    backup's, `<stack>.json.bak.attrs`).
  *    The file backend (gocloud.dev fileblob) writes the checkpoint atomically (a temp file renamed
  *    over `<stack>.json`), but rewrites its `.attrs` sidecar in place just before the rename
  *    (truncate, then write). A CLI killed in between leaves that sidecar empty, the previous
@@ -50,7 +52,7 @@ import { type KillMode, type KillPoint, type KillVictim, killPointsOf, upKilledA
  * is all it takes.
  */
 /** Step 0 of the recovery (see {@link RECOVERY_STEPS}); only when the symptom is there. */
-export const REMOVE_EMPTY_ATTRS = "rm <backend>/.pulumi/stacks/<project>/<stack>.json.attrs (left empty)";
+export const REMOVE_EMPTY_ATTRS = "rm the empty .attrs sidecars under <backend>/.pulumi";
 
 export const RECOVERY_STEPS = [
   "pulumi cancel --yes",
