@@ -185,11 +185,19 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   } catch (err) {
     const e = err as { commandResult?: { stdout: string; stderr: string; code: number; err?: unknown } };
     const result = e.commandResult;
-    stdout = result?.stdout ?? "";
-    stderr = result?.stderr ?? (err instanceof Error ? err.message : String(err));
-    const killed = /was killed with (SIG[A-Z]+)/.exec(stderr);
-    signal = killed ? (killed[1] as NodeJS.Signals) : null;
-    exitCode = signal ? null : (result?.code ?? 1);
+    // The Automation API wraps the process error (execa's), which keeps what the CLI printed, its
+    // exit code and the signal that ended it; its own result has code -2 and no output.
+    const proc = (result?.err ?? {}) as {
+      stdout?: string;
+      stderr?: string;
+      exitCode?: number;
+      signal?: string;
+    };
+    stdout = proc.stdout || result?.stdout || "";
+    stderr = proc.stderr || result?.stderr || (err instanceof Error ? err.message : String(err));
+    const killed = proc.signal ?? /was killed with (SIG[A-Z]+)/.exec(result?.stderr ?? "")?.[1];
+    signal = killed ? (killed as NodeJS.Signals) : null;
+    exitCode = signal ? null : (proc.exitCode ?? result?.code ?? 1);
     if (summary.errors.length === 0) {
       summary.errors.push({ message: lastErrorLine(stderr) ?? `pulumi ${options.command} failed` });
     }

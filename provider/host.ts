@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHandlerContext } from "./context";
 import { withoutEngineKeys } from "./engineKeys";
+import { isCspError } from "./errors";
 import { getHandler } from "./handlers/registry";
 import type { HandlerContext, ResourceHandler } from "./handlers/types";
 import { withPurchaseMarker } from "./purchaseMarker";
@@ -37,15 +38,37 @@ export function handler(type: string): dynamic.ResourceProvider {
       // The first configure wins; every type shares the same stack configuration.
       configGetter ??= (key: string) => req.config.get(key);
     },
-    check: async (olds, news) => h.check(olds, news, await context()),
-    diff: async (id, olds, news) => h.diff(id, olds, news, await context()),
-    create: async (inputs) => h.create(inputs, await context()),
-    read: async (id, props) => h.read(id, props, await context()),
-    update: async (id, olds, news) => h.update(id, olds, news, await context()),
-    delete: async (id, props) => h.delete(id, props, await context()),
+    check: (olds, news) => reported(async () => h.check(olds, news, await context())),
+    diff: (id, olds, news) => reported(async () => h.diff(id, olds, news, await context())),
+    create: (inputs) => reported(async () => h.create(inputs, await context())),
+    read: (id, props) => reported(async () => h.read(id, props, await context())),
+    update: (id, olds, news) => reported(async () => h.update(id, olds, news, await context())),
+    delete: (id, props) => reported(async () => h.delete(id, props, await context())),
   };
   providers.set(type, provider);
   return provider;
+}
+
+/**
+ * The dynamic-provider host prints every error it passes on as `${error}: ${error.stack}` on its
+ * stderr, which the CLI shows as the program's output, and the engine then reports the error's
+ * message on the resource: a pulumi-csp error (whose message already says what failed and what to
+ * do) would appear three times, with a stack into files the package does not ship. Its printed
+ * form is reduced to a pointer, so the message is shown once, on the resource.
+ */
+async function reported<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (isCspError(e)) {
+      Object.defineProperty(e, "stack", { value: "", configurable: true, writable: true });
+      Object.defineProperty(e, "toString", {
+        value: () => `pulumi-csp ${e.code}: see the error on the resource`,
+        configurable: true,
+      });
+    }
+    throw e;
+  }
 }
 
 /** Test hook: forget the cached context so the next call re-reads configuration. */

@@ -1,4 +1,5 @@
 import { CspError, hintFor, scrub } from "../errors";
+import { networkHint } from "../http/transport";
 
 export interface AuthErrorContext {
   account: string;
@@ -7,6 +8,8 @@ export interface AuthErrorContext {
   scope: string;
   /** Code/message of the last transport failure seen by msal's network client. */
   networkError?: string | undefined;
+  /** The URL of that failed request. */
+  networkUrl?: string | undefined;
   /** HTTP status of the failed token response, when msal's error does not carry it. */
   status?: number | undefined;
 }
@@ -41,9 +44,11 @@ export function mapAuthError(e: unknown, context: AuthErrorContext): CspError {
     return new CspError({
       code: "CSP_NETWORK",
       service: "identity",
-      summary: `could not reach the token endpoint for an ${who}${context.networkError ? `: ${context.networkError}` : ""}`,
+      summary: `could not reach the token endpoint${context.networkUrl ? ` ${new URL(context.networkUrl).origin}` : ""} for an ${who}${context.networkError ? `: ${context.networkError}` : ""}`,
       ...(context.networkError ? { serviceCode: context.networkError } : {}),
-      hint: "check connectivity to the login endpoint (CSP_LOGIN_URL, HTTPS_PROXY, CSP_CA_CERT) and run the operation again",
+      hint: context.networkUrl
+        ? `${networkHint(new URL(context.networkUrl), context.networkError)} (the login endpoint is CSP_LOGIN_URL)`
+        : "check connectivity to the login endpoint (CSP_LOGIN_URL, HTTPS_PROXY, CSP_CA_CERT) and run the operation again",
       cause: e,
     });
   }

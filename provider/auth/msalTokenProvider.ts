@@ -55,7 +55,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   let refreshToken = account.refreshToken;
   let userChain: Promise<unknown> = Promise.resolve();
   /** What msal does not keep from a failed token POST, by msal correlation id: HTTP status or transport error. */
-  const failures = new Map<string, { status?: number; networkError?: string }>();
+  const failures = new Map<string, { status?: number; networkError?: string; networkUrl?: string }>();
 
   const network = createMsalNetworkClient({
     dispatcher: options.dispatcher,
@@ -97,7 +97,12 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
             await sleep(tokenRetryDelay(attempt, undefined));
             continue;
           }
-          if (id) failures.set(id, { networkError: e instanceof Error ? (code ?? e.message) : String(e) });
+          if (id) {
+            failures.set(id, {
+              networkError: e instanceof Error ? (code ?? e.message) : String(e),
+              networkUrl: url,
+            });
+          }
           throw e;
         }
       }

@@ -33,7 +33,14 @@ import {
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { canonicalJson, deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
+import {
+  canonicalJson,
+  checkCannotRun,
+  deterministicUuid,
+  partialCreate,
+  stripUndefined,
+  validateInputs,
+} from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -527,7 +534,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         const existing = await findExisting(ctx.api(news.account), news.customerId, catalogItemOf(news));
         isPurchase = !existing.plan && !existing.order;
       } catch (e) {
-        ctx.log(`AzurePlan: could not look for an existing plan during check (${(e as Error).message})`);
+        throw checkCannotRun(`whether customer ${news.customerId} already has an Azure plan`, e);
       }
     }
     failures.push(
@@ -570,8 +577,9 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           return { failures: [{ property, reason: `${property}: ${verdict.reason}` }] };
         }
       } catch (e) {
-        ctx.log(
-          `AzurePlan: could not verify the catalog during check (${(e as Error).message}); create verifies it again`,
+        throw checkCannotRun(
+          `the catalog item ${catalogItemOf(inputs)} for customer ${inputs.customerId}`,
+          e,
         );
       }
     }

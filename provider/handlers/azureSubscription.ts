@@ -35,7 +35,7 @@ import {
 } from "./commerce/fields";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
+import { checkCannotRun, deterministicUuid, partialCreate, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -310,13 +310,11 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       !isUnknown(news.customerId) &&
       !isUnknown(key)
     ) {
+      const aliasName = news.aliasName ?? defaultAliasName(news.account, news.customerId, key);
       try {
-        const aliasName = news.aliasName ?? defaultAliasName(news.account, news.customerId, key);
         isPurchase = (await getAlias(ctx.api(news.account).arm, aliasName)) === undefined;
       } catch (e) {
-        ctx.log(
-          `AzureSubscription: could not look for an existing alias during check (${(e as Error).message})`,
-        );
+        throw checkCannotRun(`whether the Azure subscription alias ${aliasName} exists`, e);
       }
     }
     failures.push(

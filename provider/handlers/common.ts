@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
+import { CspError, isCspError } from "../errors";
 import type { CheckFailure, CheckResult } from "./types";
 import { UNKNOWN } from "./types";
 
@@ -135,4 +136,32 @@ export function partialCreate(
     },
   );
   return Object.assign(wrapped, { id, properties: stripUndefined(properties), reasons: [message] });
+}
+
+/**
+ * A lookup that `check` needs failed: no credentials, a wrong secret, an unreachable endpoint, the
+ * service down. The preview must then fail, naming the cause, instead of passing with the inputs
+ * unchecked (a green preview in CI from a fork without secrets would be green by accident).
+ */
+export function checkCannotRun(what: string, e: unknown): CspError {
+  if (isCspError(e)) {
+    return new CspError({
+      code: e.code,
+      service: e.service,
+      summary: `the preview cannot check ${what}: ${e.summary}`,
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.serviceCode !== undefined ? { serviceCode: e.serviceCode } : {}),
+      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+      ...(e.correlationId !== undefined ? { correlationId: e.correlationId } : {}),
+      ...(e.hint !== undefined ? { hint: e.hint } : {}),
+      cause: e,
+    });
+  }
+  return new CspError({
+    code: "CSP_API_ERROR",
+    service: "provider",
+    summary: `the preview cannot check ${what}: ${e instanceof Error ? e.message : String(e)}`,
+    hint: "fix the cause and run the preview again",
+    cause: e,
+  });
 }

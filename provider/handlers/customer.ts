@@ -36,6 +36,7 @@ import {
 } from "./commerce/fields";
 import {
   canonicalJson,
+  checkCannotRun,
   containsUnknown,
   deterministicUuid,
   jsonEqual,
@@ -578,9 +579,7 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
           };
         }
       } catch (e) {
-        ctx.log(
-          `Customer ${domain}: could not check the domain during check (${(e as Error).message}); create checks it again`,
-        );
+        throw checkCannotRun(`whether the domain ${domain} is free`, e);
       }
     }
     return { inputs };

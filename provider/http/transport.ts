@@ -53,9 +53,9 @@ export function createTransport(dispatcher: Dispatcher): SendFn {
       throw new CspError({
         code: "CSP_NETWORK",
         service: req.service,
-        summary: `${req.method} ${path} failed on the network: ${errorText(e)}`,
+        summary: `${req.method} ${req.url.origin}${path} failed on the network: ${errorText(e)}`,
         ...(code ? { serviceCode: code } : {}),
-        hint: "check connectivity to the endpoint (proxy: HTTPS_PROXY/NO_PROXY, custom CA: CSP_CA_CERT) and run the operation again",
+        hint: networkHint(req.url, code),
         cause: e,
       });
     } finally {
@@ -63,6 +63,20 @@ export function createTransport(dispatcher: Dispatcher): SendFn {
       req.signal?.removeEventListener("abort", onAbort);
     }
   };
+}
+
+/** True for a host on this machine (the emulator's, or a local proxy's). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\./.test(h);
+}
+
+/** What to do about a network failure, for the endpoint it happened on. */
+export function networkHint(url: URL, code: string | undefined): string {
+  if (code === "ECONNREFUSED" && isLoopbackHost(url.hostname)) {
+    return `nothing listens at ${url.origin}: is the emulator running? Start it with \`npm run emulator\` (its JSON line gives the CSP_* variables to use), or point the CSP_*_URL variables elsewhere`;
+  }
+  return `check connectivity to ${url.origin} (proxy: HTTPS_PROXY/NO_PROXY, custom CA: CSP_CA_CERT) and run the operation again`;
 }
 
 /** Flattens undici's header record: lower-case names, repeated values joined with `, `. */

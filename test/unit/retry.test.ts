@@ -102,6 +102,28 @@ describe("retry loop", () => {
     expect(delays[5]).toBe(Math.round(8000 * (0.5 + 0.999 / 2)));
   });
 
+  it("fails at once, naming the URL and asking for the emulator, when nothing listens on this machine", async () => {
+    const closed = new URL(server.url);
+    closed.port = "9";
+    const delays: number[] = [];
+    const c = createServiceClient({
+      service: "partnerCenter",
+      baseUrl: closed.origin,
+      dispatcher,
+      tokens: fakeTokens(),
+      rateLimiter: false,
+      maxRetries: 3,
+      sleep: async (ms: number) => {
+        delays.push(ms);
+      },
+    });
+    const e = await c.send({ method: "GET", path: "/v1/customers" }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "CSP_NETWORK", serviceCode: "ECONNREFUSED" });
+    expect(String(e)).toContain(`${closed.origin}/v1/customers`);
+    expect(String(e)).toMatch(/is the emulator running\?/);
+    expect(delays).toEqual([]);
+  });
+
   it("does not retry 501 or 505, nor a 4xx other than 408/429", async () => {
     for (const status of [501, 505, 400, 404]) {
       server.requests.length = 0;
