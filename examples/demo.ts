@@ -106,7 +106,7 @@ function say(line: string): void {
 }
 
 function fail(message: string, result?: RunProgramResult): number {
-  if (result && result.stderr.trim()) process.stderr.write(`${result.stderr.trimEnd()}\n`);
+  if (result?.stderr.trim()) process.stderr.write(`${result.stderr.trimEnd()}\n`);
   process.stderr.write(`\ndemo failed: ${message}\n`);
   return 1;
 }
