@@ -345,7 +345,7 @@ const applicationSchema = obj({
 const gdapSchema = obj({
   displayName: text(
     50,
-    "Relationship name, unique among the partner's relationships (default <key>-gdap).",
+    "Relationship name, unique among all the partner's relationships, ended ones included (default <key>-gdap-<first 8 characters of the customer id>, so a customer destroyed and declared again gets a new name).",
   ).optional(),
   duration: pattern(
     ISO_DURATION,

@@ -355,7 +355,13 @@ export class CustomerTenant extends pulumi.ComponentResource {
       const relationship = new GdapRelationship(
         `${key}-gdap`,
         compact({
-          displayName: g.displayName ?? `${key}-gdap`,
+          // Names are unique among all the partner's relationships, ended ones included, and a
+          // relationship awaiting approval cannot be deleted ("delegatedAdminRelationship",
+          // displayName: https://learn.microsoft.com/graph/api/resources/delegatedadminrelationship):
+          // the default carries the customer id, so a customer destroyed and declared again (a new
+          // tenant) gets a relationship of its own instead of colliding with the old one's name.
+          displayName:
+            g.displayName ?? customerId.apply((id) => `${key.slice(0, 36)}-gdap-${id.slice(0, 8)}`),
           customerTenantId: customerId,
           customerDisplayName: c.companyName,
           duration: g.duration,

@@ -382,7 +382,7 @@ describe("CustomerTenant children", () => {
     });
     expect(byId).not.toHaveProperty("roleName");
     expect(inputs("contoso-gdap")).toMatchObject({
-      displayName: "contoso-gdap",
+      displayName: `contoso-gdap-${CUSTOMER_ID.slice(0, 8)}`,
       customerTenantId: CUSTOMER_ID,
       customerDisplayName: "Contoso Ltd",
       duration: "P730D",

@@ -140,6 +140,13 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain("Destroyed.");
     expect(readCheckpoint(demoWorkspace())?.resources ?? []).toEqual([]);
   });
+
+  it("runs again after --destroy: a new customer tenant with a GDAP relationship of its own", async () => {
+    const run = await runDemo([]);
+    expect(run.stderr).not.toContain("demo failed");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/GdapRelationship\s+contoso-gdap\s+created/);
+  });
 });
 
 describe("purchases in a real pulumi preview --diff and --json", () => {
