@@ -578,7 +578,12 @@ export function issueLines(value: unknown, issues: readonly z.core.$ZodIssue[]):
           ? ""
           : " (got missing)"
         : ` (got ${truncate(JSON.stringify(got), 80)})`;
-    lines.push(`${path || "(spec)"}: ${issue.message}${suffix}`);
+    // YAML reads 01067 or 12345 as a number (leading zeros dropped) where a text is expected.
+    const quote =
+      typeof got === "number" && issue.code === "invalid_type" && issue.expected === "string"
+        ? "; write the value in quotes: YAML reads unquoted digits as a number and drops leading zeros"
+        : "";
+    lines.push(`${path || "(spec)"}: ${issue.message}${suffix}${quote}`);
   }
   return lines;
 }

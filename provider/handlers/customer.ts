@@ -548,7 +548,12 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
         reason: `adopt.domain: must be the customer's initial domain ${fullDomain(news.domainPrefix)} (domainPrefix + .onmicrosoft.com) (got ${JSON.stringify(news.adopt.domain)})`,
       });
     }
-    failures.push(...immutableFailures(CUSTOMER_TYPE, olds, news, IDENTITY_KEYS, CANNOT_REPLACE));
+    failures.push(
+      ...immutableFailures(CUSTOMER_TYPE, olds, news, IDENTITY_KEYS, CANNOT_REPLACE, {
+        companyName:
+          "The company name on the customer's invoices is billingProfile.companyName, which can change (it defaults to companyName).",
+      }),
+    );
     if (failures.length > 0) return { failures };
     const inputs = validated.inputs ?? news;
     if (typeof inputs.domainPrefix === "string" && !isUnknown(inputs.domainPrefix)) {

@@ -104,6 +104,14 @@ describe("parseCustomerSpec", () => {
     }
   });
 
+  it("says to quote a postal code that YAML read as a number", () => {
+    const text = CONTOSO.replace(/postalCode: .*/, "postalCode: 01067");
+    const e = errorOf(() => parseCustomerSpec(text, "customers/contoso.yaml"));
+    expect(e.issues.join("\n")).toMatch(
+      /customer\.billingProfile\.defaultAddress\.postalCode: .*\(got 1067\); write the value in quotes: YAML reads unquoted digits as a number and drops leading zeros/,
+    );
+  });
+
   it("names the file when YAML refuses it for excessive aliases", () => {
     const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (const n of ["b", "c", "d", "e", "f", "g"]) {
@@ -219,7 +227,7 @@ describe("loadCustomerSpecs", () => {
     });
     const e = errorOf(() => loadCustomerSpecs(dir));
     expect(e.issues).toEqual([
-      "customers/c.yaml: users[0].usageLocation: must be a two-letter ISO 3166-1 country code such as US (got 1)",
+      "customers/c.yaml: users[0].usageLocation: must be a two-letter ISO 3166-1 country code such as US (got 1); write the value in quotes: YAML reads unquoted digits as a number and drops leading zeros",
       'customers/b.yaml: key: must be unique across files: customers/a.yaml declares "contoso" too',
       'customers/b.yaml: customer.domainPrefix: must be unique across files: customers/a.yaml declares "contoso" too',
     ]);

@@ -211,9 +211,12 @@ describe("Customer lifecycle", () => {
     );
 
     const company = inputs(domainPrefix, { companyName: "Fabrikam Inc" });
-    expect(
-      (await checkFailures(customerHandler, created.inputs, company, t.ctx)).map((f) => f.property),
-    ).toEqual(["companyName"]);
+    const companyFailures = await checkFailures(customerHandler, created.inputs, company, t.ctx);
+    expect(companyFailures.map((f) => f.property)).toEqual(["companyName"]);
+    // One readable sentence, saying what can change instead.
+    expect(companyFailures[0]!.reason).toMatch(
+      /^companyName: cannot change from "Contoso Ltd" to "Fabrikam Inc" on a Customer: The company name on the customer's invoices is billingProfile\.companyName, which can change .* a customer tenant cannot be replaced/,
+    );
     await expect(customerHandler.diff(created.id, created.state, company, t.ctx)).rejects.toThrow(
       /company profile cannot be changed/,
     );

@@ -69,6 +69,8 @@ export function immutableFailures<I extends object>(
   news: I,
   keys: readonly (keyof I & string)[],
   remedy: string,
+  /** A sentence per key saying what can change instead (e.g. the billing profile's company name). */
+  notes: Partial<Record<keyof I & string, string>> = {},
 ): CheckFailure[] {
   const o = olds as Record<string, unknown>;
   const n = news as Record<string, unknown>;
@@ -80,7 +82,7 @@ export function immutableFailures<I extends object>(
     if (canonical(o[key]) === canonical(n[key])) continue;
     failures.push({
       property: key,
-      reason: `${key}: cannot change from ${show(o[key])} to ${show(n[key])}: ${resourceType} ${remedy}`,
+      reason: `${key}: cannot change from ${show(o[key])} to ${show(n[key])} on a ${resourceType}: ${notes[key] ? `${notes[key]} ` : ""}${remedy}`,
     });
   }
   return failures;
