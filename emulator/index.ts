@@ -179,7 +179,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     armModule,
     createAdminModule(runtime, () => info),
   ]);
-  const listening = await server.listen(tls, { port: options.port ?? 0, host: options.host });
+  const listening = await listenOnRememberedPort(server, tls, options);
   const url = listening.origin;
   const env = buildEnv(url, tls.caCertPath, startSettings.sandbox, accounts);
   info = { url, caCert: tls.caCertPath, env, accounts };
@@ -201,4 +201,32 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       runtime.reset();
     },
   };
+}
+
+/**
+ * With a data directory and no `port` option, the emulator listens on the port it had last time
+ * (kept in `<dataDir>/port`) when that port is free, so the CSP_*_URL values a shell or a stack
+ * already holds stay valid across restarts; otherwise on a free port.
+ */
+async function listenOnRememberedPort(
+  server: EmulatorServer,
+  tls: Awaited<ReturnType<typeof loadTlsMaterial>>,
+  options: StartEmulatorOptions,
+): Promise<Awaited<ReturnType<EmulatorServer["listen"]>>> {
+  const portFile = options.dataDir && options.port === undefined ? join(options.dataDir, "port") : undefined;
+  let remembered: number | undefined;
+  try {
+    remembered = portFile ? Number(readFileSync(portFile, "utf8").trim()) || undefined : undefined;
+  } catch {
+    remembered = undefined;
+  }
+  let listening: Awaited<ReturnType<EmulatorServer["listen"]>>;
+  try {
+    listening = await server.listen(tls, { port: options.port ?? remembered ?? 0, host: options.host });
+  } catch (e) {
+    if (remembered === undefined || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    listening = await server.listen(tls, { port: 0, host: options.host });
+  }
+  if (portFile) writeFileSync(portFile, `${listening.port}\n`);
+  return listening;
 }

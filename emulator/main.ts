@@ -1,9 +1,14 @@
+import { chmodSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type StartEmulatorOptions, startEmulator } from "./index";
 
-const USAGE = `usage: npm run emulator -- [--port N] [--host ADDR] [--data-dir DIR] [--sandbox|--no-sandbox]
-                           [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N]
-Prints one line of JSON ({"url","caCert","env",...}) on stdout once listening; Ctrl-C stops.`;
+const USAGE = `usage: npm run --silent emulator -- [--port N] [--host ADDR] [--data-dir DIR] [--sandbox|--no-sandbox]
+          [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N] [--write-env FILE]
+Prints one line of JSON ({"url","caCert","env",...}) on stdout once listening; Ctrl-C stops.
+--write-env FILE also writes the env as shell exports (mode 0600: it holds credentials): source FILE.
+With --data-dir and no --port, the port of the last run is reused when it is free.`;
+
+let envFile: string | undefined;
 
 function parseArgs(argv: string[]): StartEmulatorOptions {
   const options: StartEmulatorOptions = {};
@@ -50,6 +55,12 @@ function parseArgs(argv: string[]): StartEmulatorOptions {
       case "--partners":
         options.partners = number(flag, value());
         break;
+      case "--write-env": {
+        const file = value();
+        if (!file) throw new Error("--write-env needs a file name");
+        envFile = resolve(file);
+        break;
+      }
       case "--help":
       case "-h":
         process.stdout.write(`${USAGE}\n`);
@@ -71,6 +82,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator(options);
+  // Before the JSON line, which tells a caller the emulator is ready.
+  if (envFile) writeEnvFile(envFile, emulator.env);
   process.stdout.write(
     `${JSON.stringify({
       url: emulator.url,
@@ -95,6 +108,16 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** `export NAME='value'` lines a shell can source, readable by this user only. */
+function writeEnvFile(file: string, env: Record<string, string>): void {
+  const quote = (v: string) => `'${v.replace(/'/g, "'\\''")}'`;
+  const text = Object.entries(env)
+    .map(([k, v]) => `export ${k}=${quote(v)}\n`)
+    .join("");
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 main().catch((e: unknown) => {

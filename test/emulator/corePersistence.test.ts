@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -116,6 +116,37 @@ describe("npm run emulator", () => {
     expect(token.status).toBe(200);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+
+  it("reuses its data directory's port across restarts and writes the env as shell exports with --write-env", async () => {
+    const main = ensureBuilt();
+    const dataDir = mkdtempSync(join(tmpdir(), "emu-port-"));
+    const envFile = join(dataDir, "emulator.env");
+    const start = async (args: string[]) => {
+      const child = spawn(process.execPath, [main, "--data-dir", dataDir, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once("line", resolve);
+        child.once("exit", () => reject(new Error("emulator exited before printing")));
+      });
+      child.kill("SIGTERM");
+      await exited;
+      return JSON.parse(line) as { port: number; env: Record<string, string> };
+    };
+    const first = await start(["--write-env", envFile]);
+    const second = await start([]);
+    expect(second.port).toBe(first.port);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const sourced = spawnSync(
+      "bash",
+      ["-c", `source '${envFile}'; printf '%s\\n' "$CSP_LOGIN_URL" "$CSP_CLIENT_SECRET"`],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(sourced.stdout.trim().split("\n")).toEqual([first.env.CSP_LOGIN_URL, first.env.CSP_CLIENT_SECRET]);
   });
 
   it("leaves a complete state file when killed with SIGKILL in the middle of writes", async () => {
