@@ -296,12 +296,26 @@ function activeEntitlements(entitlements: PcAzureEntitlement[]): PcAzureEntitlem
  * subscriptions under the plan are active (Partner Center allows suspending an Azure plan only
  * without active usage assets, reference §3.4).
  */
+/** "the Azure subscription X (the plan's own, created by its checkout) is" / "2 Azure subscriptions (X, Y) are". */
+function activeList(active: { id: string }[], ownId: string | undefined): string {
+  const names = active.map((e) =>
+    ownId && e.id.toLowerCase() === ownId.toLowerCase()
+      ? `${e.id} (the plan's own first subscription, created by its checkout, not an AzureSubscription resource)`
+      : e.id,
+  );
+  return active.length === 1
+    ? `the Azure subscription ${names[0]} is`
+    : `${active.length} Azure subscriptions (${names.join(", ")}) are`;
+}
+
 async function applyPlanSettings(
   api: CspApi,
   customerId: string,
   subscriptionId: string,
   desired: { friendlyName?: string; status?: AzurePlanStatus },
   ctx: HandlerContext,
+  /** Set when the suspension is the plan's delete: what the plan's checkout created, and the delete's advice. */
+  deleting?: { ownAzureSubscriptionId?: string },
 ): Promise<PcSubscription> {
   for (let attempt = 0; ; attempt++) {
     const current = await getSubscription(api.partnerCenter, customerId, subscriptionId);
@@ -323,8 +337,10 @@ async function applyPlanSettings(
       if (active.length > 0) {
         throw conflict(
           "partnerCenter",
-          `cannot suspend the Azure plan ${subscriptionId} of customer ${customerId}: ${active.length} Azure subscription(s) under it are active (${active.map((e) => e.id).join(", ")})`,
-          "cancel them first (delete their AzureSubscription resources, or cancel them in Partner Center), then suspend the plan; Partner Center suspends an Azure plan only when it has no active Azure subscriptions",
+          `cannot suspend the Azure plan ${subscriptionId} of customer ${customerId}: ${activeList(active, deleting?.ownAzureSubscriptionId)} active under it, and Partner Center suspends an Azure plan only when none is`,
+          deleting
+            ? 'to cancel them with the plan (their workloads stop), declare the plan again with onDelete: "cancelSubscriptionsAndSuspend", run `pulumi up` so the stack records it, then remove the plan; to keep the plan and what runs under it, declare it with onDelete: "leave" the same way (it stays billable); or cancel the subscriptions in the Azure portal or Partner Center first'
+            : "cancel them first (remove their AzureSubscription resources, or cancel them in the Azure portal or Partner Center), then suspend the plan",
         );
       }
     }
@@ -746,7 +762,9 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       );
       return;
     }
-    await applyPlanSettings(api, props.customerId, subscriptionId, { status: "suspended" }, ctx);
+    await applyPlanSettings(api, props.customerId, subscriptionId, { status: "suspended" }, ctx, {
+      ...(props.azureSubscriptionId ? { ownAzureSubscriptionId: props.azureSubscriptionId } : {}),
+    });
     ctx.log(
       `AzurePlan ${subscriptionId}: suspended on delete (an Azure plan cannot be un-bought; set status: active on a new AzurePlan for customer ${props.customerId} to reactivate it)`,
     );

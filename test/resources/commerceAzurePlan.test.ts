@@ -229,7 +229,7 @@ describe("AzurePlan lifecycle", () => {
     ).catch((e: unknown) => e);
     expect(isCspError(err) && err.code).toBe("CSP_CONFLICT");
     expect((err as Error).message).toContain(
-      `Azure subscription(s) under it are active (${s.azureSubscriptionId})`,
+      `the Azure subscription ${s.azureSubscriptionId} is active under it`,
     );
     expect((err as Error).message).toMatch(/cancel them first/);
 
@@ -263,6 +263,23 @@ describe("AzurePlan lifecycle", () => {
     expect(err.properties?.["subscriptionId"]).toBe(plans[0]);
     expect(err.properties?.["status"]).toBe("active");
     expect(err.message).toMatch(/cannot suspend/);
+  });
+
+  it("in production, a delete refused over the plan's own first subscription says so and how to apply onDelete", async () => {
+    const customerId = await newCustomerWithAgreement(t.ctx);
+    const production = await t.contextWith({ CSP_SANDBOX: "false", CSP_ALLOW_PURCHASES: "true" });
+    const created = await createResource(azurePlanHandler, plan(customerId), production);
+    const own = created.state.azureSubscriptionId;
+    expect(own).toEqual(expect.any(String));
+    const err = (await azurePlanHandler
+      .delete(created.id, created.state, production)
+      .catch((e: unknown) => e)) as Error;
+    expect(err.message).toContain(
+      `the Azure subscription ${own} (the plan's own first subscription, created by its checkout, not an AzureSubscription resource) is active`,
+    );
+    expect(err.message).toContain('onDelete: "cancelSubscriptionsAndSuspend"');
+    expect(err.message).toMatch(/run `pulumi up` so the stack records it, then remove the plan/);
+    expect(err.message).not.toContain("delete their AzureSubscription resources");
   });
 
   it("treats setting the default catalog item explicitly as no change", async () => {
