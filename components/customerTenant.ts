@@ -22,6 +22,7 @@ import {
   PLAN_SUBSCRIPTION_KEY,
   validateCustomerSpec,
 } from "./customerSpec";
+import { optionalPeer } from "./optionalPeer";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
 
 /** The args of {@link CustomerTenant}: exactly one customer spec (see `customerSpec.ts`). */
@@ -445,7 +446,10 @@ export class CustomerTenant extends pulumi.ComponentResource {
       );
     }
     const creds = partnerAppCredentials(this.account, this.credentialSources);
-    const { Provider } = require("@pulumi/azuread/provider") as typeof import("@pulumi/azuread/provider");
+    const { Provider } = optionalPeer<typeof import("@pulumi/azuread/provider")>(
+      "@pulumi/azuread/provider",
+      `CustomerTenant ${this.key}: azureadProvider()`,
+    );
     this.azureadCache = new Provider(
       `${this.key}-azuread`,
       {
@@ -480,8 +484,10 @@ export class CustomerTenant extends pulumi.ComponentResource {
       );
     }
     const creds = partnerAppCredentials(this.account, this.credentialSources);
-    const { Provider } =
-      require("@pulumi/azure-native/provider") as typeof import("@pulumi/azure-native/provider");
+    const { Provider } = optionalPeer<typeof import("@pulumi/azure-native/provider")>(
+      "@pulumi/azure-native/provider",
+      `CustomerTenant ${this.key}: azureNativeProvider()`,
+    );
     const provider = new Provider(
       `${this.key}-azure-${subscriptionKey}`,
       {
