@@ -205,6 +205,8 @@ async function secrets(): Promise<Record<string, unknown>> {
       summaryOutputs: r.summaryOutputs,
       secretsFound: r.leaks.length,
       leaks: r.leaks,
+      // Pulumi's debug diagnostics that runProgram keeps in RunSummary.infos (not pulumi-csp's lines).
+      secretsInRunSummaryDebugDiagnostics: r.secretsInSummaryDebugDiagnostics,
       debugLogging: {
         command: "pulumi refresh --debug --logtostderr -v=9 --logflow",
         lines: r.debugRun.lines,

@@ -42,11 +42,13 @@ import type { KillPoint } from "./support/pulumiKill";
  *   pulumi refresh --clear-pending-creates --yes      # `up` warns about pending creates but keeps them
  *   pulumi up --yes
  *
+ * A killed provider host leaves none of these: the CLI fails the step, releases its lock and
+ * records no pending operation; `pulumi up` alone recovers.
+ *
  * The empty `.attrs` sidecar comes from a kill that lands while the file backend rewrites it in
- * place, just before it renames the new checkpoint over the old (about 1 kill in 10 in the sweep);
- * whether a kill lands there is a matter of timing, so the tests accept it as step 0 and check
- * the rest either way.
- * A killed provider host leaves neither: `pulumi up` alone recovers.
+ * place, just before it renames the new checkpoint over the old (7 of the 32 CLI kills of the
+ * sweep); whether a kill lands there is a matter of timing, so the tests accept it as step 0 and
+ * check the rest either way.
  *
  * This file runs a deterministic subset (3 kills and one Ctrl-C, about 80 s): the CLI killed
  * while the customer create (the first write) and the Azure plan checkout (the first purchase) are
