@@ -109,7 +109,9 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     const failed = event.resOpFailedEvent?.metadata;
     if (failed) record(steps, failed, "failed");
     const diag = event.diagnosticEvent;
-    if (diag && !diag.ephemeral) {
+    // Debug diagnostics (the SDK's RPC traces) print resources' properties, secrets included: a
+    // summary must be safe to print or save, so they are not kept.
+    if (diag && !diag.ephemeral && (diag.severity as string) !== "debug") {
       const message = diag.message.replace(/\s+$/, "");
       if (diag.severity === "error") {
         const step = diag.urn ? steps.get(diag.urn) : undefined;

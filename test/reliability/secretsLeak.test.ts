@@ -114,6 +114,8 @@ describe("a demo-like run on the Pulumi CLI with the HTTP trace on, doctor, and 
     expect(run.files).toBeGreaterThanOrEqual(30);
     expect(run.providerTexts).toBeGreaterThan(0);
     expect(run.leaks).toEqual([]);
+    // Run summaries are safe to print or save: Pulumi's debug diagnostics are not kept in them.
+    expect(run.secretsInSummaryDebugDiagnostics).toBe(0);
   });
 
   it("encrypts secret outputs in the checkpoint and shows them as [secret] in the run summary", () => {
