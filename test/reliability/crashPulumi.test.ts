@@ -82,12 +82,12 @@ beforeAll(async () => {
     "examples/quickstart/index.ts",
   ]);
   emu = await startEmulator({});
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-runner-"));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-pulumi-"));
   target = {
     emulator: emu,
     programDir: path.join(root, "examples", "quickstart"),
     stateDir: path.join(dir, "quickstart"),
-    env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "crash-runner-test" },
+    env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "crash-pulumi-test" },
   };
   clean = await cleanRun(target);
   cleanWorld = await emu.admin.state();
