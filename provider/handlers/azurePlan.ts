@@ -6,6 +6,7 @@ import {
   checkoutCart,
   createCart,
   DEFAULT_CANCELLATION_REASON,
+  getCart,
   getOrder,
   getSubscription,
   isAzurePlanSubscription,
@@ -414,6 +415,59 @@ function rank(s: PcSubscription): number {
   return status === "active" ? 0 : status === "suspended" ? 1 : 2;
 }
 
+/**
+ * The plan's cart and its `MS-RequestId`. Keys are derived from what is sent, so the same request
+ * replays and another one (a renamed plan after a run stopped between cart and checkout) is new,
+ * never a reused id (400 / 800002). The checkout key follows the cart: the same cart replays its
+ * checkout.
+ */
+function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
+  const lineItems = [
+    stripUndefined({
+      id: 0,
+      catalogItemId,
+      quantity: 1,
+      billingCycle: "one_time",
+      friendlyName: inputs.friendlyName,
+    }),
+  ];
+  // The Pulumi project is part of the key (the engine gives it to the provider host as
+  // PULUMI_PROJECT), so another program declaring the same plan, e.g. one that adopts the customer,
+  // does not pass for its buyer (see boughtByThisProgram). Stacks of one project share it [U]: the
+  // engine does not tell the provider its stack.
+  const key = deterministicUuid(
+    "azure-plan-cart",
+    accountName(inputs.account),
+    inputs.customerId.toLowerCase(),
+    canonicalJson(lineItems),
+    process.env.PULUMI_PROJECT ?? "",
+  );
+  return { lineItems, key };
+}
+
+/**
+ * Whether the customer's existing plan (or order) was bought by this program: a run that bought it
+ * and died before the engine recorded it leaves the plan behind, and the re-run must record it as
+ * bought (its delete then cancels and suspends what it bought), not adopted. The cart POST with
+ * this program's key replays the cart that run created, and that cart, read again, is `Ordered`.
+ * When Partner Center does not know the key (a plan bought otherwise, or after it forgot the key
+ * [U]), the POST makes a new, empty-handed cart, which is no purchase and expires unused; the plan
+ * is then adopted.
+ */
+async function boughtByThisProgram(
+  api: CspApi,
+  inputs: AzurePlanInputs,
+  catalogItemId: string,
+  config: CspConfig,
+): Promise<boolean> {
+  // A stack that may not buy did not buy it, and asks nothing (no cart).
+  if (!config.allowPurchases) return false;
+  const request = cartRequest(inputs, catalogItemId);
+  const cart = await createCart(api.partnerCenter, inputs.customerId, request.lineItems, request.key);
+  const now = await getCart(api.partnerCenter, inputs.customerId, cart.id);
+  return (now?.status ?? "").toLowerCase() === "ordered";
+}
+
 /** Cart + checkout with deterministic request ids; the purchase itself. */
 async function orderPlan(
   api: CspApi,
@@ -424,24 +478,8 @@ async function orderPlan(
   const pc = api.partnerCenter;
   const account = accountName(inputs.account);
   const customerId = inputs.customerId.toLowerCase();
-  const lineItems = [
-    stripUndefined({
-      id: 0,
-      catalogItemId,
-      quantity: 1,
-      billingCycle: "one_time",
-      friendlyName: inputs.friendlyName,
-    }),
-  ];
-  // Keys are derived from what is sent, so the same request replays and another one (a renamed
-  // plan after a run stopped between cart and checkout) is new, never a reused id (400 / 800002).
-  // The checkout key follows the cart: the same cart replays its checkout.
-  const cart = await createCart(
-    pc,
-    inputs.customerId,
-    lineItems,
-    deterministicUuid("azure-plan-cart", account, customerId, canonicalJson(lineItems)),
-  );
+  const request = cartRequest(inputs, catalogItemId);
+  const cart = await createCart(pc, inputs.customerId, request.lineItems, request.key);
   const lineError = cart.lineItems?.find((l) => l.error)?.error;
   if (lineError) {
     throw new CspError({
@@ -625,16 +663,20 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     let adopted = false;
     if (existing.plan) {
       sub = existing.plan;
-      adopted = true;
+      adopted = !(await boughtByThisProgram(api, inputs, catalogItemId, ctx.config));
       ctx.log(
-        `AzurePlan: customer ${inputs.customerId} already has the Azure plan ${sub.id} (${sub.status}); adopted, not bought again`,
+        adopted
+          ? `AzurePlan: customer ${inputs.customerId} already has the Azure plan ${sub.id} (${sub.status}); adopted, not bought again`
+          : `AzurePlan: found the Azure plan ${sub.id} an earlier run of this program bought; recorded, not bought again`,
       );
     } else {
       let order = existing.order;
       if (order) {
-        adopted = true;
+        adopted = !(await boughtByThisProgram(api, inputs, catalogItemId, ctx.config));
         ctx.log(
-          `AzurePlan: customer ${inputs.customerId} already has an order for an Azure plan (${order.id}); adopted, not bought again`,
+          adopted
+            ? `AzurePlan: customer ${inputs.customerId} already has an order for an Azure plan (${order.id}); adopted, not bought again`
+            : `AzurePlan: found the order ${order.id} an earlier run of this program placed; recorded, not bought again`,
         );
       } else {
         assertPurchaseAllowed(inputs, ctx.config);
@@ -683,7 +725,13 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         };
     }
     if (!subscriptionId) return { id: "" };
-    const sub = await getSubscription(api.partnerCenter, props.customerId, subscriptionId);
+    // A billable resource leaves the state only when its absence is confirmed: a 404 of the GET is
+    // checked against the customer's list of subscriptions before the plan is dropped.
+    const sub =
+      (await getSubscription(api.partnerCenter, props.customerId, subscriptionId)) ??
+      (await listSubscriptions(api.partnerCenter, props.customerId)).find(
+        (s) => s.id.toLowerCase() === subscriptionId.toLowerCase(),
+      );
     if (!sub) {
       ctx.log(
         `AzurePlan ${subscriptionId}: no longer exists for customer ${props.customerId}; removed from the state`,

@@ -131,7 +131,7 @@ describe("AzurePlan purchase acknowledgement", () => {
 
   it("lets a locked stack adopt a plan the customer already has", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
-    await createResource(azurePlanHandler, plan(customerId), buyer);
+    await createResource(azurePlanHandler, plan(customerId, { friendlyName: "Elsewhere" }), buyer);
     const locked = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
     // Check found the plan: the preview does not mark this create as a purchase.
     expect((await azurePlanHandler.check({}, plan(customerId), locked)).buys).toBe(false);
@@ -305,12 +305,21 @@ describe("AzurePlan lifecycle", () => {
 
   it("adopts the customer's existing plan instead of buying a second one", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
-    const first = await createResource(azurePlanHandler, plan(customerId), buyer);
+    // Bought otherwise (another cart: a different friendly name).
+    const first = await createResource(
+      azurePlanHandler,
+      plan(customerId, { friendlyName: "Elsewhere" }),
+      buyer,
+    );
     const seq = await lastSeq();
     const second = await createResource(azurePlanHandler, plan(customerId), buyer);
     expect(second.id).toBe(first.id);
     expect(second.state.adopted).toBe(true);
-    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
+    // The only write: the cart POST that asks whether this program bought the plan (no checkout).
+    const writes = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
+    expect(writes.map((w) => `${w.method} ${w.path.replace(customerId, "{c}")}`)).toEqual([
+      "POST /v1/customers/{c}/carts",
+    ]);
     expect((await plansAndOrders(customerId)).plans).toEqual([first.id]);
   });
 

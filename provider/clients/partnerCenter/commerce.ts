@@ -123,6 +123,24 @@ export async function createCart(
 }
 
 /**
+ * `GET /v1/customers/{c}/carts/{cart}` ("Get a cart by ID":
+ * https://learn.microsoft.com/partner-center/developer/get-a-cart-by-id): the cart as it is now,
+ * its `status` `Active`, `Ordered` or `Expired`; `undefined` on 404.
+ */
+export async function getCart(
+  pc: ServiceClient,
+  customerId: string,
+  cartId: string,
+): Promise<PcCart | undefined> {
+  const res = await pc.send<PcCart>({
+    method: "GET",
+    path: `${customerBase(customerId)}/carts/${encodeURIComponent(cartId)}`,
+    okStatuses: [404],
+  });
+  return res.status === 404 ? undefined : res.body;
+}
+
+/**
  * `POST /v1/customers/{c}/carts/{cart}/checkout` → 201 CartCheckoutResult (reference §3.2).
  * THE purchase. The idempotency key is reused by the pipeline after a lost response, so the
  * service answers the stored result instead of ordering again.
