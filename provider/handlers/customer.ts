@@ -650,11 +650,19 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
 
   async read(id, props, ctx) {
     const api = ctx.api(props.account);
-    // 404: deleted; 403 with 20002/900159: the reseller relationship was removed.
-    const customer = await getCustomer(api.partnerCenter, id).catch((e: unknown) => {
-      if (hasServiceCode(e, "20002", "900159")) return undefined;
-      throw e;
-    });
+    // 404: deleted; 403 with 20002/900159: the reseller relationship was removed. A customer
+    // leaves the state only when its absence is confirmed: a 404 is checked against the partner's
+    // customers with its domain before it is dropped.
+    const customer = await getCustomer(api.partnerCenter, id)
+      .then(async (c) => {
+        if (c || !props.domain) return c;
+        const found = await findCustomersByDomain(api.partnerCenter, props.domain);
+        return found.find((f) => f.id.toLowerCase() === id.toLowerCase());
+      })
+      .catch((e: unknown) => {
+        if (hasServiceCode(e, "20002", "900159")) return undefined;
+        throw e;
+      });
     if (!customer) {
       ctx.log(
         `Customer ${props.domain ?? id}: no longer a customer of partner account "${api.account}" (deleted, or the reseller relationship was removed); removed from the state`,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
@@ -40,7 +41,7 @@ async function plansOf(customerId: string): Promise<string[]> {
     .map((s) => s.id);
 }
 
-describe("AzurePlan provenance", () => {
+describe("what this stack bought stays in its state", () => {
   it("a plan bought by a run that crashed before recording it stays bought by this stack, not adopted", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     // The first run's create bought the plan, and the run died before the engine recorded it.
@@ -74,4 +75,42 @@ describe("AzurePlan provenance", () => {
     expect(read.id).toBe(created.id);
     expect(read.props?.subscriptionId).toBe(created.id);
   });
+
+  it("a single 404 on the customer's read does not drop it from the state", async () => {
+    const created = await createResource(
+      customerHandler,
+      customerInputs(`prov${Date.now().toString(36)}`),
+      t.ctx,
+    );
+    await t.emu.admin.addFault({
+      method: "GET",
+      pathPattern: `^/v1/customers/${created.id}$`,
+      service: "partnerCenter",
+      count: 1,
+      action: { type: "status", status: 404 },
+    });
+    const read = await customerHandler.read(created.id, created.state, t.ctx);
+    expect(read.id).toBe(created.id);
+  });
 });
+
+function customerInputs(domainPrefix: string): CustomerInputs {
+  return {
+    domainPrefix,
+    companyName: "Provenance Ltd",
+    billingProfile: {
+      email: "billing@provenance.example",
+      culture: "en-US",
+      language: "en",
+      defaultAddress: {
+        firstName: "Ada",
+        lastName: "Lovelace",
+        addressLine1: "One Microsoft Way",
+        city: "Redmond",
+        state: "WA",
+        postalCode: "98052",
+        country: "US",
+      },
+    },
+  };
+}
