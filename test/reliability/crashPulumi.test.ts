@@ -206,6 +206,10 @@ describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider wr
       expect(o.incomplete).toEqual([]);
       expect(o.countDiffs).toEqual([]);
       expect(o.previewChanges).toEqual([]);
+      // Bought by this stack, not adopted: its delete cancels and suspends what the stack bought.
+      const recovered = readCheckpoint(prepareWorkspace(target.programDir, target.stateDir, "dev"));
+      const plan = recovered?.resources.find((r) => r.type === "pulumi-nodejs:dynamic/csp:AzurePlan");
+      expect(plan?.outputs?.adopted).toBe(false);
     },
     CYCLE_TIMEOUT,
   );
