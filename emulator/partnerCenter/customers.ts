@@ -386,6 +386,14 @@ function putBillingProfile(ctx: PcContext) {
   if (sent === undefined) throw pcErrors.etagRequired();
   if (sent !== current.etag) throw pcErrors.staleEtag();
   const updated = readBillingProfile(body, "billingProfile");
+  // [U] The country is fixed when the customer is created: "Update a customer's billing profile"
+  // (https://learn.microsoft.com/partner-center/developer/update-a-customer-s-billing-profile)
+  // does not say it may change, and Partner Center's own customer page does not let it change
+  // (the customer's tenant, offers and prices are per country). Chosen: refused, 400 / 2000.
+  const countryOf = (p: unknown) => strProp(objProp(p, "defaultAddress"), "country")?.toUpperCase();
+  const before = countryOf(current);
+  const after = countryOf(updated);
+  if (before && after && before !== after) throw pcErrors.countryFixed(before, after);
   customer.resource.billingProfile = { id: current.id, ...updated, etag: newProfileEtag() };
   return { status: 200, body: billingProfileView(customer) };
 }

@@ -309,6 +309,13 @@ export const pcErrors = {
       [userId],
     ),
   /** [U] 400 / 2000 the UPN's domain is not a domain of the customer tenant. */
+  /** [U] 400 / 2000: a billing profile PUT that changes the country of the customer's address. */
+  countryFixed: (from: string, to: string) =>
+    new PcError(
+      400,
+      2000,
+      `The country of a customer's billing address cannot be changed (from ${from} to ${to}): it is set when the customer is created.`,
+    ),
   /** [U] 400 / 2000 (code not published) for a name Entra ID's username policy refuses. */
   upnInvalid: (upn: string) =>
     new PcError(

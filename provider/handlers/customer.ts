@@ -215,6 +215,25 @@ const schema = z.object({
 }) as z.ZodType<CustomerInputs>;
 
 /** Rules that depend on more than one field (zod skips refinements when a field already failed). */
+/**
+ * The country of the billing address is fixed once the customer exists [U]: "Update a customer's
+ * billing profile" (https://learn.microsoft.com/partner-center/developer/update-a-customer-s-billing-profile)
+ * does not say it may change, and the customer's tenant, offers and prices are per country; the
+ * emulator refuses it too. Refused at check, so the preview says so instead of the update failing.
+ */
+function countryChangeFailures(olds: Partial<CustomerInputs>, news: Partial<CustomerInputs>): CheckFailure[] {
+  const before = olds.billingProfile?.defaultAddress?.country;
+  const after = news.billingProfile?.defaultAddress?.country;
+  if (typeof before !== "string" || typeof after !== "string" || isUnknown(after)) return [];
+  if (before.toUpperCase() === after.toUpperCase()) return [];
+  return [
+    {
+      property: "billingProfile.defaultAddress.country",
+      reason: `billingProfile.defaultAddress.country: cannot change from ${before} to ${after}: a customer's country is set when it is created. To serve the organization in ${after}, declare a new Customer; otherwise set the country back`,
+    },
+  ];
+}
+
 function crossFieldFailures(news: Partial<CustomerInputs>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const country = news.billingProfile?.defaultAddress?.country;
@@ -535,6 +554,7 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     const validated = validateInputs(schema, news);
     const failures: CheckFailure[] = [...(validated.failures ?? [])];
     failures.push(...crossFieldFailures(news));
+    failures.push(...countryChangeFailures(olds, news));
     failures.push(...accountFailures(news.account, ctx.config));
     if (
       typeof news.adopt?.domain === "string" &&

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createCustomer,
+  getBillingProfile,
   getCustomer,
   putBillingProfile,
 } from "../../provider/clients/partnerCenter/customers";
@@ -223,6 +224,34 @@ describe("Customer lifecycle", () => {
     await expect(customerHandler.diff(created.id, created.state, renamed, t.ctx)).rejects.toThrow(
       /cannot be replaced/,
     );
+  });
+
+  it("refuses to move a customer's billing address to another country, at check and at Partner Center", async () => {
+    const domainPrefix = prefix();
+    const created = await createResource(customerHandler, inputs(domainPrefix), t.ctx);
+    const moved = inputs(domainPrefix);
+    moved.billingProfile = {
+      ...moved.billingProfile,
+      defaultAddress: {
+        ...moved.billingProfile.defaultAddress,
+        country: "CA",
+        state: "ON",
+        postalCode: "M5V 2T6",
+      },
+    };
+    const failures = await checkFailures(customerHandler, created.inputs, moved, t.ctx);
+    expect(failures.map((f) => f.reason)).toEqual([
+      "billingProfile.defaultAddress.country: cannot change from US to CA: a customer's country is set when it is created. To serve the organization in CA, declare a new Customer; otherwise set the country back",
+    ]);
+    const pc = t.ctx.api().partnerCenter;
+    const current = await getBillingProfile(pc, created.id);
+    const err = await putBillingProfile(
+      pc,
+      created.id,
+      { ...current, defaultAddress: { ...current.defaultAddress, country: "CA" } } as never,
+      String(current.attributes?.etag),
+    ).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/country of a customer's billing address cannot be changed/);
   });
 
   it("does not compare values that are not known yet during preview", async () => {
