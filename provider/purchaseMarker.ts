@@ -15,22 +15,50 @@ export const PURCHASE_KEY = "billablePurchase";
 /** The prefix every marker starts with (what a reviewer or a CI script greps for). */
 export const PURCHASE_PREFIX = "[BILLABLE PURCHASE]";
 
-/** Adds the purchase marker to the checked inputs of a create, when the handler says it buys. */
+/**
+ * The input property that says, in a preview, which properties an update changes. The engine
+ * shows no property names for a dynamic resource's update in a plain `pulumi preview` (its diff
+ * carries none); like the purchase marker, `check` adds this sentence to the checked inputs of an
+ * existing resource whose inputs change, the engine uses them as the update's planned outputs, and
+ * the resource class logs it on its own row (resources/cspResource.ts). Names only, never values.
+ */
+export const CHANGES_KEY = "plannedChanges";
+
+/** Keys the engine or this module adds; never compared, never seen by a handler (engineKeys.ts). */
+const NOTE_KEYS = ["__provider", PURCHASE_KEY, CHANGES_KEY];
+
+/**
+ * Adds the preview notes to the checked inputs: the purchase marker on a create that buys (when the
+ * handler says it buys), the changed properties on an update.
+ */
 export function withPurchaseMarker<I extends object, O extends object>(
   h: ResourceHandler<I, O>,
 ): ResourceHandler<I, O> {
-  if (!h.purchase) return h;
-  const describe = h.purchase;
+  const describe = h.purchase?.bind(h);
   return {
     ...h,
     async check(olds, news, ctx) {
       const r = await h.check(olds, news, ctx);
+      if (!r.inputs || (r.failures?.length ?? 0) > 0) return r;
       const creating = Object.keys(olds).length === 0;
-      if (!creating || !r.inputs || (r.failures?.length ?? 0) > 0 || r.buys === false) return r;
-      const text = describe(r.inputs);
-      return text ? { ...r, inputs: { ...r.inputs, [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${text}` } } : r;
+      if (creating) {
+        const text = r.buys === false ? undefined : describe?.(r.inputs);
+        return text ? { ...r, inputs: { ...r.inputs, [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${text}` } } : r;
+      }
+      const changed = changedKeys(olds as Record<string, unknown>, r.inputs as Record<string, unknown>);
+      return changed.length > 0
+        ? { ...r, inputs: { ...r.inputs, [CHANGES_KEY]: `updates ${changed.join(", ")}` } }
+        : r;
     },
   };
+}
+
+/** Top-level inputs whose values differ (values not known yet count as a change). */
+function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
+    .filter((k) => !NOTE_KEYS.includes(k))
+    .filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
+    .sort();
 }
 
 /** A value for a purchase sentence: the input, or a placeholder while it is not known (preview). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerModuleText } from "../providerModule";
-import { PURCHASE_KEY } from "../purchaseMarker";
+import { CHANGES_KEY, PURCHASE_KEY } from "../purchaseMarker";
 
 /**
  * Base of every pulumi-csp resource: a Pulumi dynamic resource whose `__provider` is a one-line
@@ -21,12 +21,18 @@ export abstract class CspResource extends pulumi.CustomResource {
     super(
       `pulumi-nodejs:dynamic/csp:${type}`,
       name,
-      { ...props, __provider: providerModuleText(type) },
+      { ...props, [CHANGES_KEY]: undefined, __provider: providerModuleText(type) },
       {
         ...opts,
         additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs],
       },
     );
+    // Set only while an update is planned (see provider/purchaseMarker.ts): says on this resource's
+    // row of a plain `pulumi preview` which properties change.
+    const changes = (this as unknown as Record<string, pulumi.Output<string | undefined>>)[CHANGES_KEY];
+    changes.apply((text) => {
+      if (text) void pulumi.log.info(text, this);
+    });
   }
 
   /**

@@ -76,5 +76,8 @@ describe("refresh under the Pulumi CLI", () => {
     expect(changed.map((r) => [r.name, r.op, r.diffs])).toEqual([
       ["contoso-user-alice", "update", ["roles"]],
     ]);
+    // A plain preview says on the user's row which properties change.
+    expect(preview.infos).toContain("updates roles");
+    expect(preview.stdout).toMatch(/contoso-user-alice\):\s+updates roles/);
   });
 });

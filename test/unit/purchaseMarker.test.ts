@@ -4,7 +4,12 @@ import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import type { HandlerContext, ResourceHandler } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
-import { PURCHASE_KEY, PURCHASE_PREFIX, withPurchaseMarker } from "../../provider/purchaseMarker";
+import {
+  CHANGES_KEY,
+  PURCHASE_KEY,
+  PURCHASE_PREFIX,
+  withPurchaseMarker,
+} from "../../provider/purchaseMarker";
 
 type Props = Record<string, unknown>;
 
@@ -75,5 +80,16 @@ describe("the purchase marker", () => {
         acknowledgePurchase: true,
       }),
     ).toBe('Azure subscription "Contoso Production" (Production) for customer c-1, billed by usage');
+  });
+
+  it("names the properties an update changes, and nothing when none change or on a create", async () => {
+    const h = hosted(billable([]));
+    const olds = { name: "a", size: 1, [PURCHASE_KEY]: "[BILLABLE PURCHASE] x", __provider: "p" };
+    const updated = await h.check(olds, { name: "b", size: 2, __provider: "p" }, ctx);
+    expect(updated.inputs?.[CHANGES_KEY]).toBe("updates name, size");
+    const same = await h.check(olds, { name: "a", size: 1, __provider: "p" }, ctx);
+    expect(same.inputs).not.toHaveProperty(CHANGES_KEY);
+    const created = await h.check({}, { name: "a" }, ctx);
+    expect(created.inputs).not.toHaveProperty(CHANGES_KEY);
   });
 });
