@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHandlerContext } from "./context";
 import { withoutEngineKeys } from "./engineKeys";
-import { isCspError } from "./errors";
+import { CspError, isCspError } from "./errors";
 import { getHandler } from "./handlers/registry";
 import type { HandlerContext, ResourceHandler } from "./handlers/types";
 import { withPurchaseMarker } from "./purchaseMarker";
@@ -59,16 +59,42 @@ export function handler(type: string): dynamic.ResourceProvider {
 async function reported<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
     if (isCspError(e)) {
-      Object.defineProperty(e, "stack", { value: "", configurable: true, writable: true });
-      Object.defineProperty(e, "toString", {
-        value: () => `pulumi-csp ${e.code}: see the error on the resource`,
+      // One cause, one full message: a wrong secret fails every resource of a refresh alike (its
+      // token requests differ only in scope and tenant), so credential and configuration errors
+      // count once per code; any other error once per message.
+      const cause =
+        e.service === "identity" || e.service === "config"
+          ? `${e.service}|${e.code}|${e.serviceCode ?? ""}`
+          : e.message;
+      if (shownMessages.has(cause)) {
+        e = new CspError({
+          code: e.code,
+          service: e.service,
+          summary: `the same error as on another resource of this run (${e.serviceCode ?? e.code}): ${shorten(e.summary)}`,
+          hint: "see that error for what to do",
+        });
+      } else shownMessages.add(cause);
+    }
+    if (isCspError(e)) {
+      const shown = e;
+      Object.defineProperty(shown, "stack", { value: "", configurable: true, writable: true });
+      Object.defineProperty(shown, "toString", {
+        value: () => `pulumi-csp ${shown.code}: see the error on the resource`,
         configurable: true,
       });
     }
     throw e;
   }
+}
+
+/** Causes already shown in full by this provider host (one process per engine run). */
+const shownMessages = new Set<string>();
+
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** Test hook: forget the cached context so the next call re-reads configuration. */

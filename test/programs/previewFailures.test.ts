@@ -90,4 +90,25 @@ describe("a preview that cannot run its checks fails", () => {
     expect(message).toContain(dead);
     expect(message).toContain("is the emulator running?");
   });
+
+  it("a refresh with a wrong secret shows the full error once, and points every other resource to it", async () => {
+    const stateDir = path.join(scratch, "refresh");
+    expect((await runProgram({ command: "up", programDir: quickstart, stateDir, env: emu.env })).ok).toBe(
+      true,
+    );
+    const refresh = await runProgram({
+      command: "refresh",
+      programDir: quickstart,
+      stateDir,
+      env: { ...emu.env, CSP_CLIENT_SECRET: "not-the-secret" },
+    });
+    expect(refresh.ok).toBe(false);
+    expect(refresh.stdout).toContain("refreshing failed");
+    const messages = refresh.errors.filter((e) => e.urn).map((e) => e.message);
+    expect(messages.length).toBeGreaterThan(5);
+    expect(messages.filter((m) => m.includes("What to do: the client secret is wrong"))).toHaveLength(1);
+    for (const m of messages.filter((m) => !m.includes("What to do: the client secret is wrong"))) {
+      expect(m).toMatch(/the same error as on another resource of this run \(AADSTS7000215\)/);
+    }
+  });
 });
