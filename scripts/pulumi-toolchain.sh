@@ -85,7 +85,7 @@ build() { # build <tools subfolder> <package> <output name> <version to stamp>
       -o "$WORK/bin/$out" "$pkg") 2>&1 |
     while IFS= read -r line; do
       n=$((n + 1))
-      if [[ "$line" == *": "* || "$line" == *"error"* ]]; then say "  $line"; fi
+      if [[ "$line" == *": "* ]]; then say "  $line"; fi
       if ((n % 200 == 0)); then say "  ... $n packages compiled ($(($(date +%s) - started)) s)"; fi
     done; then
     fail "building $out failed (see above)"
