@@ -342,9 +342,12 @@ function listCustomers(ctx: PcContext) {
 }
 
 /**
- * Customer search (reference 1.7): `filter={"Field":"CompanyName"|"Domain"|"IndirectReseller"|
- * "IndirectCloudSolutionProvider","Value":"…","Operator":"starts_with"|"equals"}` (URL-encoded JSON).
- * Comparison ignores case [U].
+ * Customer search: `filter={"Field":"CompanyName"|"Domain"|"IndirectReseller"|
+ * "IndirectCloudSolutionProvider","Value":"…","Operator":"starts_with"}` (URL-encoded JSON).
+ * StartsWith "is the only field filter operation supported by the customers end point" ("Get a list
+ * of customers filtered by a search field":
+ * https://learn.microsoft.com/partner-center/developer/get-a-customer-by-name): any other operator
+ * is refused. Comparison ignores case [U].
  */
 function customerFilter(text: string, caller: PcCaller): (c: CustomerRecord) => boolean {
   let parsed: unknown;
@@ -356,10 +359,8 @@ function customerFilter(text: string, caller: PcCaller): (c: CustomerRecord) => 
   const field = (strProp(parsed, "field") ?? "").toLowerCase();
   const value = (strProp(parsed, "value") ?? "").toLowerCase();
   const operator = (strProp(parsed, "operator") ?? "").toLowerCase();
-  if (operator !== "starts_with" && operator !== "equals") throw pcErrors.badSearchOperator();
-  const test = (v: unknown) =>
-    typeof v === "string" &&
-    (operator === "equals" ? v.toLowerCase() === value : v.toLowerCase().startsWith(value));
+  if (operator !== "starts_with") throw pcErrors.badSearchOperator();
+  const test = (v: unknown) => typeof v === "string" && v.toLowerCase().startsWith(value);
   switch (field) {
     case "companyname":
       return (c) => test((c.resource.companyProfile as JsonObject).companyName);

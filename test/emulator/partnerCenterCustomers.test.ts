@@ -202,11 +202,15 @@ describe("Partner Center customer list and search", () => {
         .map((c) => str(c, "companyProfile.domain"))
         .sort(),
     ).toEqual(["alphaone.onmicrosoft.com", "alphatwo.onmicrosoft.com"]);
-    const equals = search({ Field: "CompanyName", Value: "company beta", Operator: "equals" }).body;
-    expect(list(equals)).toHaveLength(1);
-    const bad = search({ Field: "Domain", Value: "alpha", Operator: "contains" });
-    expect(bad.status).toBe(400);
-    expect(at(bad.body, "description")).toBe("Customer search only allows starts with and equals operation.");
+    const byName = search({ Field: "CompanyName", Value: "company beta", Operator: "starts_with" }).body;
+    expect(list(byName)).toHaveLength(1);
+    // starts_with is the only operation the customers endpoint supports ("Get a list of customers
+    // filtered by a search field").
+    for (const operator of ["equals", "contains"]) {
+      const bad = search({ Field: "Domain", Value: "alpha", Operator: operator });
+      expect(bad.status, operator).toBe(400);
+      expect(at(bad.body, "description")).toBe("Customer search only supports the starts_with operator.");
+    }
   });
 
   it("does not show or serve customers of another partner", () => {

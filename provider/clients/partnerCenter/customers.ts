@@ -126,9 +126,11 @@ export async function getCustomer(pc: ServiceClient, customerId: string): Promis
 }
 
 /**
- * The partner's customers whose domain equals `domain` (filtered search, reference §1.7:
- * `filter={"Field":"Domain","Value":...,"Operator":"equals"}`). The service's match is taken as
- * a hint only; the domain is compared again here (case-insensitively).
+ * The partner's customers whose domain equals `domain`. The customer search takes
+ * `filter={"Field":"Domain","Value":...,"Operator":"starts_with"}`, the only operation the
+ * customers endpoint supports ("Get a list of customers filtered by a search field":
+ * https://learn.microsoft.com/partner-center/developer/get-a-customer-by-name), so the domain is
+ * compared exactly here (case-insensitively).
  */
 export async function findCustomersByDomain(pc: ServiceClient, domain: string): Promise<PcCustomer[]> {
   const items = await listPartnerCenter<PcCustomer>(pc, {
@@ -136,7 +138,7 @@ export async function findCustomersByDomain(pc: ServiceClient, domain: string): 
     path: CUSTOMERS,
     query: {
       size: 100,
-      filter: JSON.stringify({ Field: "Domain", Value: domain, Operator: "equals" }),
+      filter: JSON.stringify({ Field: "Domain", Value: domain, Operator: "starts_with" }),
     },
   });
   const wanted = domain.toLowerCase();
