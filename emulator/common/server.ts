@@ -192,7 +192,11 @@ export class EmulatorServer {
         }
       }
     }
-    const servicePath = rawPath.slice(prefix.length) || "/";
+    // ARM answers a path with doubled slashes as the single-slash one; @azure/arm-authorization
+    // sends `//subscriptions/...` for a scope given with its leading slash ("/subscriptions/...",
+    // the form ARM returns in every `scope` and `id`). [U] not documented, observed behaviour.
+    const unprefixed = rawPath.slice(prefix.length) || "/";
+    const servicePath = service === "arm" ? unprefixed.replace(/\/{2,}/g, "/") : unprefixed;
     const headers = headerRecord(req);
     const query = new URLSearchParams(rawQuery);
     const { requestId, responseHeaders } = requestIds(service, headers, query);

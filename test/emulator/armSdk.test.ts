@@ -103,6 +103,23 @@ describe("ARM through the official @azure/arm-authorization client", () => {
     expect(listed).toEqual([name]);
   });
 
+  it("accepts a scope that starts with a slash, which the SDK sends as //subscriptions/... (ARM accepts it)", async () => {
+    const client = armClient();
+    const scope = `/subscriptions/${subscriptionId}`;
+    const contributors = [];
+    for await (const d of client.roleDefinitions.list(scope, { filter: "roleName eq 'Contributor'" }))
+      contributors.push(d);
+    expect(contributors).toHaveLength(1);
+    const name = "3c1f6a1e-2f5b-4c37-9a51-7c2d1e9b4a60";
+    const created = await client.roleAssignments.create(scope, name, {
+      roleDefinitionId: String(contributors[0].id),
+      principalId,
+    });
+    expect(created.scope).toBe(`/subscriptions/${subscriptionId}`);
+    expect((await client.roleAssignments.get(scope, name)).id).toBe(created.id);
+    await client.roleAssignments.delete(scope, name);
+  });
+
   it("surfaces RoleAssignmentExists to the SDK for the same role and principal under another name", async () => {
     const client = armClient();
     const scope = `subscriptions/${subscriptionId}`;
