@@ -347,7 +347,9 @@ function listCustomers(ctx: PcContext) {
  * StartsWith "is the only field filter operation supported by the customers end point" ("Get a list
  * of customers filtered by a search field":
  * https://learn.microsoft.com/partner-center/developer/get-a-customer-by-name): any other operator
- * is refused. Comparison ignores case [U].
+ * is refused. [U] The service's own refusal text (quoted in the Partner Center SDK's tests, kept in
+ * pcErrors.badSearchOperator) says it "only allows starts with and equals"; chosen: the stricter
+ * documented rule, so the client is proven to send starts_with. Comparison ignores case [U].
  */
 function customerFilter(text: string, caller: PcCaller): (c: CustomerRecord) => boolean {
   let parsed: unknown;

@@ -209,7 +209,9 @@ describe("Partner Center customer list and search", () => {
     for (const operator of ["equals", "contains"]) {
       const bad = search({ Field: "Domain", Value: "alpha", Operator: operator });
       expect(bad.status, operator).toBe(400);
-      expect(at(bad.body, "description")).toBe("Customer search only supports the starts_with operator.");
+      expect(at(bad.body, "description")).toBe(
+        "Customer search only allows starts with and equals operation.",
+      );
     }
   });
 
