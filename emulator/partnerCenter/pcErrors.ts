@@ -53,7 +53,8 @@ export const pcErrors = {
    */
   invalidProperty: (description: string) => new PcError(400, 2000, description),
   /** [C] 400 / 2000, text from the .NET SDK unit tests (reference 1.5). */
-  badSearchOperator: () => new PcError(400, 2000, "Customer search only supports the starts_with operator."),
+  badSearchOperator: () =>
+    new PcError(400, 2000, "Customer search only allows starts with and equals operation."),
   /** [U] 400 / 2000 for an unreadable `MS-ContinuationToken`. */
   badContinuationToken: () =>
     new PcError(400, 2000, "The continuation token is invalid or belongs to another query."),
