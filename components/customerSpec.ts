@@ -1,6 +1,25 @@
 import { z } from "zod";
 import { USER_NAME, USER_NAME_RULE } from "../provider/handlers/identity/userPrincipalName";
 import { CustomerSpecError } from "./customerSpecError";
+import {
+  ACCOUNT,
+  acknowledgePurchase,
+  COUNTRY,
+  DOMAIN_PREFIX,
+  EMAIL,
+  guid,
+  ISO_DURATION,
+  itemKey,
+  KEY,
+  list,
+  obj,
+  oneOf,
+  pattern,
+  permissionNames,
+  roleNames,
+  text,
+} from "./customerSpecFields";
+import { issueLines } from "./customerSpecIssues";
 
 /**
  * The customer spec: everything a CSP partner declares about ONE customer, in one YAML or JSON
@@ -14,18 +33,6 @@ import { CustomerSpecError } from "./customerSpecError";
  * GUIDs, enums, purchase acknowledgements, references between items). The resources check the
  * rest at preview (domain availability, role names, country rules).
  */
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** The customer key: resource names derive from it, so it is short, lower case and URN-safe. */
-const KEY = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-/** Keys of items inside a customer (subscriptions, users, applications, partner access entries). */
-const ITEM_KEY = /^[a-z0-9](?:[a-z0-9-]{0,28}[a-z0-9])?$/;
-const DOMAIN_PREFIX = /^[a-zA-Z0-9]{1,27}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const COUNTRY = /^[A-Za-z]{2}$/;
-const ACCOUNT = /^[A-Za-z][A-Za-z0-9_]*$/;
-const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
-const PERMISSION = /^[A-Za-z0-9_.-]+$/;
 
 /** Microsoft Graph's application id, the default resource of consents and permission grants. */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -44,74 +51,6 @@ export const DEFAULT_PARTNER_APP_GRAPH_SCOPES: readonly string[] = [
 
 /** The subscription key that names the Azure plan's own (first) Azure subscription. */
 export const PLAN_SUBSCRIPTION_KEY = "plan";
-
-// --- building blocks ------------------------------------------------------------------------
-
-const requiredOr = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? "is required" : message;
-
-/** A mapping with exactly these fields (unknown fields are refused: they are usually typos). */
-function obj<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.strictObject(shape, { error: requiredOr("must be a mapping of fields") });
-}
-
-function text(max: number, description: string) {
-  return z
-    .string({ error: requiredOr("must be a string") })
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`)
-    .meta({ description });
-}
-
-function pattern(re: RegExp, rule: string, description: string) {
-  return z
-    .string({ error: requiredOr(rule) })
-    .regex(re, rule)
-    .meta({ description });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
-  const shown = values.map((v) => `"${v}"`);
-  const rule =
-    shown.length === 1
-      ? `must be ${shown[0]}`
-      : `must be ${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
-  return z.enum(values, { error: requiredOr(rule) }).meta({ description });
-}
-
-function list<T extends z.ZodType>(item: T, description: string) {
-  return z.array(item, { error: requiredOr("must be a list") }).meta({ description });
-}
-
-const guid = (description: string) =>
-  pattern(GUID, "must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", description);
-
-const itemKey = (what: string) =>
-  pattern(
-    ITEM_KEY,
-    "must be 1-30 lower-case letters, digits or hyphens (no leading or trailing hyphen)",
-    `Stable identity of the ${what} within the customer: resource names derive from it, so changing it replaces the ${what}. Display names can change freely.`,
-  );
-
-const acknowledgePurchase = (what: string) =>
-  z
-    .literal(true, {
-      error: `must be true: ${what} is a billable purchase; acknowledge it explicitly (it shows up in code review)`,
-    })
-    .meta({ description: `Must be true: the explicit acknowledgement that this buys ${what} (billable).` });
-
-const permissionNames = (description: string) =>
-  list(
-    pattern(
-      PERMISSION,
-      "must be a permission name such as User.Read (no spaces or commas)",
-      "Permission name.",
-    ),
-    description,
-  );
-
-const roleNames = (description: string) =>
-  list(text(128, "Directory role name (e.g. Helpdesk Administrator) or role template id."), description);
 
 // --- sections -------------------------------------------------------------------------------
 
@@ -548,84 +487,5 @@ export function customerSpecJsonSchema(): Record<string, unknown> {
 export function validateCustomerSpec(value: unknown, source: string): CustomerSpec {
   const parsed = customerSpecSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new CustomerSpecError(source, issueLines(value, parsed.error.issues));
-}
-
-/** Formats zod issues as `path: rule (got value)` lines. */
-export function issueLines(value: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    if (issue.code === "unrecognized_keys") {
-      const known = knownKeys(issue.path);
-      for (const key of issue.keys) {
-        const suggestion = known.find((k) => k.toLowerCase() === key.toLowerCase());
-        const hint = suggestion
-          ? ` (did you mean ${suggestion}?)`
-          : known.length
-            ? ` (known: ${known.join(", ")})`
-            : "";
-        lines.push(`${formatPath([...issue.path, key])}: is not a known field${hint}`);
-      }
-      continue;
-    }
-    const path = formatPath(issue.path);
-    const got = getPath(value, issue.path);
-    // Lists are not echoed (a rule about a whole list names the list; its items have their own paths).
-    const suffix = Array.isArray(got)
-      ? ""
-      : got === undefined
-        ? issue.message === "is required"
-          ? ""
-          : " (got missing)"
-        : ` (got ${truncate(JSON.stringify(got), 80)})`;
-    // YAML reads 01067 or 12345 as a number (leading zeros dropped) where a text is expected.
-    const quote =
-      typeof got === "number" && issue.code === "invalid_type" && issue.expected === "string"
-        ? "; write the value in quotes: YAML reads unquoted digits as a number and drops leading zeros"
-        : "";
-    lines.push(`${path || "(spec)"}: ${issue.message}${suffix}${quote}`);
-  }
-  return lines;
-}
-
-/** `subscriptions[1].workload` from `["subscriptions", 1, "workload"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
-function getPath(value: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = value;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
-}
-
-/** The field names the schema allows at an object path (for "did you mean" hints). */
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType | undefined = baseSchema;
-  for (const p of path) {
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = schema.shape[String(p)] as z.ZodType | undefined;
-    else if (schema instanceof z.ZodArray && typeof p === "number") schema = schema.element as z.ZodType;
-    else return [];
-  }
-  schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
-  let s = schema;
-  while (s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-  return s;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+  throw new CustomerSpecError(source, issueLines(baseSchema, value, parsed.error.issues));
 }
