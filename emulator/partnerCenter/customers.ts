@@ -5,6 +5,13 @@ import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { pageOf, queryParam } from "./collections";
 import { ISO_COUNTRIES, ORG_REGISTRATION_REQUIRED, PHONE_REQUIRED } from "./countries";
 import { canManage, requireCustomer } from "./customerAccess";
+import {
+  billingProfileView,
+  companyProfileView,
+  createdCustomerView,
+  customerListItem,
+  customerView,
+} from "./customerViews";
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag, parseIfMatch } from "./etags";
 import {
@@ -22,7 +29,6 @@ import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { pcSections } from "./pcState";
-import { attributes, link } from "./resourceLinks";
 
 /**
  * Customers (reference 2.1-2.6): create, get, list with paging and search, billing and company
@@ -473,83 +479,5 @@ function removeRelationship(ctx: PcContext) {
       AssociatedPartnerId: null,
       Attributes: { ObjectType: "Customer" },
     },
-  };
-}
-
-// ---- views ------------------------------------------------------------------------------------
-
-/** `Customer` as `GET /v1/customers/{id}` returns it (vector 03). */
-export function customerView(c: CustomerRecord): JsonObject {
-  const r = c.resource;
-  const out: JsonObject = {
-    id: c.id,
-    commerceId: c.commerceId,
-    companyProfile: companyProfileView(c),
-    billingProfile: billingProfileView(c),
-    relationshipToPartner: r.relationshipToPartner,
-    allowDelegatedAccess: r.allowDelegatedAccess,
-    customDomains: [...((r.customDomains as string[]) ?? [])],
-  };
-  if (r.associatedPartnerId !== undefined) out.associatedPartnerId = r.associatedPartnerId;
-  out.links = { self: link(`/customers/${c.id}`) };
-  out.attributes = attributes("Customer");
-  return out;
-}
-
-/** The 201 answer of a create (vector 02), with the generated admin credentials. */
-function createdCustomerView(c: CustomerRecord, password: string): JsonObject {
-  const r = c.resource;
-  const company = r.companyProfile as JsonObject;
-  const { etag, firstName: _f, lastName: _l, ...billing } = r.billingProfile as JsonObject;
-  const out: JsonObject = {
-    id: c.id,
-    commerceId: c.commerceId,
-    companyProfile: {
-      tenantId: company.tenantId,
-      domain: company.domain,
-      attributes: attributes("CustomerCompanyProfile"),
-    },
-    billingProfile: { ...billing, attributes: attributes("CustomerBillingProfile", etag as string) },
-    enableGDAPByDefault: r.enableGDAPByDefault,
-    relationshipToPartner: r.relationshipToPartner,
-  };
-  if (r.associatedPartnerId !== undefined) out.associatedPartnerId = r.associatedPartnerId;
-  out.userCredentials = { userName: "admin", password };
-  out.attributes = attributes("Customer");
-  return out;
-}
-
-/** The slim list item (vector 04). */
-function customerListItem(c: CustomerRecord): JsonObject {
-  const company = c.resource.companyProfile as JsonObject;
-  return {
-    id: c.id,
-    companyProfile: {
-      tenantId: company.tenantId,
-      domain: company.domain,
-      companyName: company.companyName,
-      attributes: attributes("CustomerCompanyProfile"),
-    },
-    relationshipToPartner: c.resource.relationshipToPartner,
-    attributes: attributes("Customer"),
-  };
-}
-
-export function billingProfileView(c: CustomerRecord): JsonObject {
-  const { etag, ...profile } = c.resource.billingProfile as JsonObject;
-  return {
-    ...profile,
-    defaultAddress: { ...(profile.defaultAddress as JsonObject) },
-    links: { self: link(`/customers/${c.id}/profiles/billing`) },
-    attributes: attributes("CustomerBillingProfile", etag as string),
-  };
-}
-
-export function companyProfileView(c: CustomerRecord): JsonObject {
-  const company = c.resource.companyProfile as JsonObject;
-  return {
-    ...company,
-    links: { self: link(`/customers/${c.id}/profiles/company`) },
-    attributes: attributes("CustomerCompanyProfile"),
   };
 }
