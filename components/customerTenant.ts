@@ -14,6 +14,7 @@ import {
   PermissionGrant,
   RoleAssignment,
 } from "../provider/resources";
+import { compact, principalOf, resourceSlug, roleInput, slug } from "./childInputs";
 import {
   type CustomerSpec,
   type CustomerSpecRoleAssignment,
@@ -22,8 +23,8 @@ import {
   PLAN_SUBSCRIPTION_KEY,
   validateCustomerSpec,
 } from "./customerSpec";
-import { optionalPeer } from "./optionalPeer";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
+import { azureadProviderAsPartnerApp, azureNativeProviderAsPartnerApp } from "./partnerAppProviders";
 
 /** The args of {@link CustomerTenant}: exactly one customer spec (see `customerSpec.ts`). */
 export type CustomerTenantArgs = CustomerSpec;
@@ -52,7 +53,6 @@ export interface CustomerTenantGdap {
 
 /** Default display name of the partner app's consent. */
 const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * One whole CSP customer from one {@link CustomerSpec}: the Partner Center customer and its
@@ -330,7 +330,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         );
       }
       for (const a of assignments) {
-        const principal = this.principalOf(a, users, applications);
+        const principal = principalOf(a, users, applications);
         const raName = `${key}-rbac-${subKey}-${slug(a.role)}-${principal.slug}`;
         roleAssignments[raName] = new RoleAssignment(
           raName,
@@ -445,22 +445,11 @@ export class CustomerTenant extends pulumi.ComponentResource {
         `CustomerTenant ${this.key}: azureadProvider() needs partnerAppConsent in the spec: the partner app acts in the customer tenant only after it was consented there`,
       );
     }
-    const creds = partnerAppCredentials(this.account, this.credentialSources);
-    const { Provider } = optionalPeer<typeof import("@pulumi/azuread/provider")>(
-      "@pulumi/azuread/provider",
-      `CustomerTenant ${this.key}: azureadProvider()`,
-    );
-    this.azureadCache = new Provider(
+    this.azureadCache = azureadProviderAsPartnerApp(
       `${this.key}-azuread`,
-      {
-        tenantId: this.customerId,
-        clientId: creds.clientId,
-        clientSecret: creds.clientSecret,
-        ...(creds.environment ? { environment: creds.environment } : {}),
-        useCli: false,
-        useMsi: false,
-        useOidc: false,
-      },
+      `CustomerTenant ${this.key}: azureadProvider()`,
+      this.customerId,
+      partnerAppCredentials(this.account, this.credentialSources),
       { parent: this, dependsOn: [this.partnerAppConsent] },
     );
     return this.azureadCache;
@@ -483,75 +472,15 @@ export class CustomerTenant extends pulumi.ComponentResource {
         `CustomerTenant ${this.key}: no Azure subscription "${subscriptionKey}" (${known.length ? `declared: ${known.join(", ")}` : "the spec declares no azurePlan"})`,
       );
     }
-    const creds = partnerAppCredentials(this.account, this.credentialSources);
-    const { Provider } = optionalPeer<typeof import("@pulumi/azure-native/provider")>(
-      "@pulumi/azure-native/provider",
-      `CustomerTenant ${this.key}: azureNativeProvider()`,
-    );
-    const provider = new Provider(
+    const provider = azureNativeProviderAsPartnerApp(
       `${this.key}-azure-${subscriptionKey}`,
-      {
-        tenantId: this.customerId,
-        subscriptionId: target.id,
-        clientId: creds.clientId,
-        clientSecret: creds.clientSecret,
-        ...(creds.environment ? { environment: creds.environment } : {}),
-        useMsi: false,
-        useOidc: false,
-      },
+      `CustomerTenant ${this.key}: azureNativeProvider()`,
+      this.customerId,
+      target.id,
+      partnerAppCredentials(this.account, this.credentialSources),
       { parent: this, dependsOn: [target.resource] },
     );
     this.azureNativeCache.set(subscriptionKey, provider);
     return provider;
   }
-
-  private principalOf(
-    a: CustomerSpecRoleAssignment,
-    users: Record<string, CustomerUser>,
-    applications: Record<string, ApplicationRegistration>,
-  ): {
-    id: pulumi.Input<string>;
-    type: "User" | "Group" | "ServicePrincipal" | "ForeignGroup";
-    slug: string;
-    resources: pulumi.Resource[];
-  } {
-    const p = a.principal;
-    if (p.user !== undefined) {
-      const user = users[p.user]!;
-      return { id: user.id, type: "User", slug: `user-${p.user}`, resources: [user] };
-    }
-    if (p.application !== undefined) {
-      const app = applications[p.application]!;
-      return {
-        id: app.servicePrincipalId,
-        type: "ServicePrincipal",
-        slug: `app-${p.application}`,
-        resources: [app],
-      };
-    }
-    const objectId = p.objectId!.toLowerCase();
-    return { id: objectId, type: p.type!, slug: objectId, resources: [] };
-  }
-}
-
-/** `roleName` for a name, `roleDefinitionId` for a GUID. */
-function roleInput(role: string): { roleName: string } | { roleDefinitionId: string } {
-  return GUID.test(role) ? { roleDefinitionId: role.toLowerCase() } : { roleName: role };
-}
-
-/** A URN-friendly form of a role name: `Storage Blob Data Reader` → `storage-blob-data-reader`. */
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
-function resourceSlug(resourceAppId: string): string {
-  return resourceAppId.toLowerCase() === GRAPH_APP_ID ? "graph" : resourceAppId.toLowerCase();
-}
-
-/** Drops keys whose value is undefined (optional spec fields that were not given). */
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
