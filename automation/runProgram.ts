@@ -6,7 +6,7 @@ import {
   Stack,
   type StepEventMetadata,
 } from "@pulumi/pulumi/automation";
-import { CHANGES_KEY, PURCHASE_KEY } from "../provider/purchaseMarker";
+import { ENGINE_KEYS, PURCHASE_KEY } from "../provider/purchaseMarker";
 import { type Command, displayType, operationOf, type ResourceStep, type RunSummary } from "./runSummary";
 import { prepareWorkspace, type StackWorkspace, setStackConfig } from "./stackWorkspace";
 import { pulumiEnv, pulumiToolchain } from "./toolchain";
@@ -264,7 +264,7 @@ function changedInputs(m: StepEventMetadata): string[] {
   const olds = m.old.inputs ?? {};
   const news = m.new.inputs ?? {};
   return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
-    .filter((k) => k !== "__provider" && k !== PURCHASE_KEY && k !== CHANGES_KEY)
+    .filter((k) => !ENGINE_KEYS.includes(k))
     .filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
     .sort();
 }

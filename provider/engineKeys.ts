@@ -1,5 +1,5 @@
 import type { ResourceHandler } from "./handlers/types";
-import { CHANGES_KEY, PURCHASE_KEY } from "./purchaseMarker";
+import { ENGINE_KEYS } from "./purchaseMarker";
 
 /**
  * The dynamic-provider host passes the engine's own `__provider` input (the provider module text)
@@ -9,7 +9,6 @@ import { CHANGES_KEY, PURCHASE_KEY } from "./purchaseMarker";
  * hiding the key in both directions. The purchase marker (purchaseMarker.ts) is hidden the same way:
  * it is for the reviewer of a preview, not for the handler.
  */
-const ENGINE_KEYS = ["__provider", PURCHASE_KEY, CHANGES_KEY];
 
 function strip<T>(value: T): T {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;

@@ -4,7 +4,7 @@ import { withoutEngineKeys } from "./engineKeys";
 import { CspError, isCspError } from "./errors";
 import { getHandler } from "./handlers/registry";
 import type { HandlerContext, ResourceHandler } from "./handlers/types";
-import { withPurchaseMarker } from "./purchaseMarker";
+import { withPreviewNotes } from "./purchaseMarker";
 
 /**
  * Entry point of the dynamic-provider host. Every resource's `__provider` is the one-line module
@@ -32,7 +32,7 @@ const providers = new Map<string, dynamic.ResourceProvider>();
 export function handler(type: string): dynamic.ResourceProvider {
   const existing = providers.get(type);
   if (existing) return existing;
-  const h: ResourceHandler = withPurchaseMarker(withoutEngineKeys(getHandler(type)));
+  const h: ResourceHandler = withPreviewNotes(withoutEngineKeys(getHandler(type)));
   const provider: dynamic.ResourceProvider = {
     async configure(req) {
       // The first configure wins; every type shares the same stack configuration.

@@ -24,14 +24,14 @@ export const PURCHASE_PREFIX = "[BILLABLE PURCHASE]";
  */
 export const CHANGES_KEY = "plannedChanges";
 
-/** Keys the engine or this module adds; never compared, never seen by a handler (engineKeys.ts). */
-const NOTE_KEYS = ["__provider", PURCHASE_KEY, CHANGES_KEY];
+/** Keys the engine or this module adds to inputs: never compared, never seen by a handler (engineKeys.ts). */
+export const ENGINE_KEYS: readonly string[] = ["__provider", PURCHASE_KEY, CHANGES_KEY];
 
 /**
  * Adds the preview notes to the checked inputs: the purchase marker on a create that buys (when the
  * handler says it buys), the changed properties on an update.
  */
-export function withPurchaseMarker<I extends object, O extends object>(
+export function withPreviewNotes<I extends object, O extends object>(
   h: ResourceHandler<I, O>,
 ): ResourceHandler<I, O> {
   const describe = h.purchase?.bind(h);
@@ -56,7 +56,7 @@ export function withPurchaseMarker<I extends object, O extends object>(
 /** Top-level inputs whose values differ (values not known yet count as a change). */
 function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
-    .filter((k) => !NOTE_KEYS.includes(k))
+    .filter((k) => !ENGINE_KEYS.includes(k))
     .filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
     .sort();
 }

@@ -55,7 +55,7 @@ const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription"]);
 
 const OPS_SHOWN = ["create", "update", "replace", "delete"] as const;
 
-/** Input keys the engine or the provider adds: never a change the program made. */
+/** Input keys the engine or the provider adds (ENGINE_KEYS of provider/purchaseMarker.ts): never a change the program made. */
 const ENGINE_KEYS = new Set(["__provider", "billablePurchase", "plannedChanges"]);
 
 /** What the CLI puts for a value that is not known until the update runs. */

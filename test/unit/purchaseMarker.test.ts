@@ -4,12 +4,7 @@ import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import type { HandlerContext, ResourceHandler } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
-import {
-  CHANGES_KEY,
-  PURCHASE_KEY,
-  PURCHASE_PREFIX,
-  withPurchaseMarker,
-} from "../../provider/purchaseMarker";
+import { CHANGES_KEY, PURCHASE_KEY, PURCHASE_PREFIX, withPreviewNotes } from "../../provider/purchaseMarker";
 
 type Props = Record<string, unknown>;
 
@@ -37,7 +32,7 @@ function billable(seen: Props[], failures = false): ResourceHandler<Props, Props
 
 const ctx = {} as HandlerContext;
 /** As the host wraps every handler (host.ts). */
-const hosted = (h: ResourceHandler<Props, Props>) => withPurchaseMarker(withoutEngineKeys(h));
+const hosted = (h: ResourceHandler<Props, Props>) => withPreviewNotes(withoutEngineKeys(h));
 
 describe("the purchase marker", () => {
   it("is added to the checked inputs of a create, and only of a create", async () => {
