@@ -202,6 +202,17 @@ export const pcErrors = {
   billingCycleInvalid: (value: string) => new PcError(400, 900269, `The billing cycle is invalid: ${value}`),
 
   // ---- carts / orders -------------------------------------------------------------------------
+  /**
+   * [C] 400 / 900206 "Partner Attestation is missing" (Microsoft Learn "Partner Center REST error
+   * codes", https://learn.microsoft.com/partner-center/developer/error-codes): a cart or order
+   * without `PartnerOnRecordAttestationAccepted: true`.
+   */
+  partnerAttestationMissing: () =>
+    new PcError(
+      400,
+      900206,
+      "Partner Attestation is missing: send PartnerOnRecordAttestationAccepted: true in the cart or order body.",
+    ),
   /** [C] 404 / 800008 "Unable to retrieve cart ID". */
   cartNotFound: (id: string) => new PcError(404, 800008, `Unable to retrieve cart ID ${id}`),
   /** [C] 400 / 800065 "can't check out an already submitted cart". */

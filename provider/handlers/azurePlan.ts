@@ -3,6 +3,7 @@ import type { CspApi } from "../clients/cspApi";
 import {
   AZURE_PLAN_CATALOG_ITEM,
   cancelAzureEntitlement,
+  cartRequestBody,
   checkoutCart,
   createCart,
   DEFAULT_CANCELLATION_REASON,
@@ -416,10 +417,11 @@ function rank(s: PcSubscription): number {
 }
 
 /**
- * The plan's cart and its `MS-RequestId`. Keys are derived from what is sent, so the same request
- * replays and another one (a renamed plan after a run stopped between cart and checkout) is new,
- * never a reused id (400 / 800002). The checkout key follows the cart: the same cart replays its
- * checkout.
+ * The plan's cart and its `MS-RequestId`. Keys are derived from the whole body that is sent (the
+ * line items and the partner attestation, see `cartRequestBody`), so the same request replays and
+ * another one (a renamed plan after a run stopped between cart and checkout) is new, never a reused
+ * id (400 / 800002 in the emulator [U]). The checkout key follows the cart: the same cart replays
+ * its checkout.
  */
 function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
   const lineItems = [
@@ -439,7 +441,7 @@ function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
     "azure-plan-cart",
     accountName(inputs.account),
     inputs.customerId.toLowerCase(),
-    canonicalJson(lineItems),
+    canonicalJson(cartRequestBody(lineItems)),
     process.env.PULUMI_PROJECT ?? "",
   );
   return { lineItems, key };
