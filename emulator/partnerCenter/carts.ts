@@ -11,14 +11,21 @@ import {
   placeOrders,
   purchaseInput,
   readPurchaseItem,
+  requirePartnerAttestation,
 } from "./purchases";
 import { attributes, link } from "./resourceLinks";
 
 /**
- * Carts and checkout (reference 3.2; vectors 11, 12). A cart lives 7 days (the 2023 example;
- * the 2019 one shows 15 minutes [D]). Checkout answers 201 with a `CartCheckoutResult`; a second
- * checkout of an ordered cart is 400 / 800065 (a retry with the same `MS-RequestId` instead gets
- * the first answer again, see the route pipeline).
+ * Carts and checkout (Microsoft Learn "Create a cart", "Update a cart", "Check out a cart",
+ * https://learn.microsoft.com/partner-center/developer/create-a-cart and siblings; vectors 11, 12).
+ * A cart lives 7 days ("Create a cart"; a 2019 response example shows 15 minutes [D]). Creating
+ * or updating a cart needs the partner attestation (400 / 900206, see `requirePartnerAttestation`).
+ *
+ * Checkout answers 201 with a `CartCheckoutResult`. A second checkout of an ordered cart: "Check
+ * out a cart" calls the API idempotent per cart id (a later checkout of a checked-out cart repeats
+ * the first result), while "Partner Center REST error codes" lists 400 / 800065 "can't check out an
+ * already submitted cart". [U] The emulator answers 800065 to a new request and the first answer
+ * again to a retry with the same `MS-RequestId` (see the route pipeline); the provider handles both.
  */
 
 const CART_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -78,6 +85,7 @@ function requireCart(ctx: PcContext): CartRecord {
 
 function readCartItems(ctx: PcContext): PurchaseItem[] {
   const body = requireBody(ctx.req.body);
+  requirePartnerAttestation(body);
   const raw = arrProp(body, "lineItems");
   if (!raw || raw.length === 0)
     throw pcErrors.invalidProperty("lineItems is required and must not be empty.");

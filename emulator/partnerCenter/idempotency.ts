@@ -4,8 +4,11 @@ import { pcErrors } from "./pcErrors";
 import { pcSections } from "./pcState";
 
 /**
- * `MS-RequestId` deduplication of POSTs (reference 1.3: "reuse the same value when retrying after
- * a timeout"; customer creation is documented as idempotent). The first successful answer to a
+ * `MS-RequestId` deduplication of POSTs ("Partner Center REST and response headers",
+ * https://learn.microsoft.com/partner-center/developer/headers: a retry after a timeout carries the
+ * same value; "Create a customer" and "Check out a cart" call those operations idempotent). [U] The
+ * pages do not say which other POSTs the service deduplicates: the emulator does it for every POST.
+ * The first successful answer to a
  * request id is stored; the same id with the same request (caller tenant, path, body) gets that
  * answer again, status and body, without doing the work twice. The same id with a different
  * request is refused ([U] 400 / 800002). Failed answers are not stored, so a retry after a 429 or

@@ -5,7 +5,14 @@ import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./json
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type OrderRecord, pcSections } from "./pcState";
-import { checkPurchase, orderView, placeOrders, purchaseInput, readPurchaseItem } from "./purchases";
+import {
+  checkPurchase,
+  orderView,
+  placeOrders,
+  purchaseInput,
+  readPurchaseItem,
+  requirePartnerAttestation,
+} from "./purchases";
 
 /**
  * Orders (reference 3.3; vector 18): create directly, get, list, and the App+User-only
@@ -15,6 +22,7 @@ export const orderRoutes: Route[] = [
   pcRoute("POST", "/v1/customers/:customerId/orders", { auth: "appOrUser", rate: "order" }, (ctx) => {
     const customer = requireCustomer(ctx);
     const body = requireBody(ctx.req.body);
+    requirePartnerAttestation(body);
     const raw = arrProp(body, "lineItems");
     if (!raw || raw.length === 0)
       throw pcErrors.invalidProperty("lineItems is required and must not be empty.");

@@ -58,6 +58,18 @@ export const pcErrors = {
   /** [U] 400 / 2000 for an unreadable `MS-ContinuationToken`. */
   badContinuationToken: () =>
     new PcError(400, 2000, "The continuation token is invalid or belongs to another query."),
+  /**
+   * [U] 400 / 800002 "Invalid request input" for an `MS-RequestId` or `MS-CorrelationId` that is
+   * not a GUID. Microsoft Learn "Partner Center REST and response headers"
+   * (https://learn.microsoft.com/partner-center/developer/headers) gives both the value type GUID;
+   * what production answers for another value is not published.
+   */
+  headerNotAGuid: (header: string, value: string) =>
+    new PcError(
+      400,
+      800002,
+      `Invalid request input: the ${header} header must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got '${value.slice(0, 64)}'.`,
+    ),
   /** [U] 400 / 800002 when an `MS-RequestId` is reused for a different request. */
   requestIdReused: (requestId: string) =>
     new PcError(
@@ -202,6 +214,17 @@ export const pcErrors = {
   billingCycleInvalid: (value: string) => new PcError(400, 900269, `The billing cycle is invalid: ${value}`),
 
   // ---- carts / orders -------------------------------------------------------------------------
+  /**
+   * [C] 400 / 900206 "Partner Attestation is missing" (Microsoft Learn "Partner Center REST error
+   * codes", https://learn.microsoft.com/partner-center/developer/error-codes): a cart or order
+   * without `PartnerOnRecordAttestationAccepted: true`.
+   */
+  partnerAttestationMissing: () =>
+    new PcError(
+      400,
+      900206,
+      "Partner Attestation is missing: send PartnerOnRecordAttestationAccepted: true in the cart or order body.",
+    ),
   /** [C] 404 / 800008 "Unable to retrieve cart ID". */
   cartNotFound: (id: string) => new PcError(404, 800008, `Unable to retrieve cart ID ${id}`),
   /** [C] 400 / 800065 "can't check out an already submitted cart". */

@@ -1,8 +1,9 @@
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { findReplay, type ReplayHooks, recordReplay, requestFingerprint } from "./idempotency";
-import { prop } from "./jsonBody";
+import { isGuid, prop } from "./jsonBody";
 import { type AuthRequirement, authorizeCaller, type PcCaller } from "./pcCaller";
 import { PcError, throttledResponse } from "./pcError";
+import { pcErrors } from "./pcErrors";
 import { settleProvisioning } from "./provisioning";
 import { type RateFamily, takeRateToken } from "./rateLimits";
 
@@ -14,9 +15,16 @@ export interface PcContext {
 }
 
 export interface PcRouteOptions {
-  /** Identities the operation accepts (reference 1.2). */
+  /**
+   * Identities the operation accepts: each operation's page lists App-only and/or App+User under
+   * its prerequisites ("Partner Center authentication",
+   * https://learn.microsoft.com/partner-center/developer/partner-center-authentication).
+   */
   auth: AuthRequirement;
-  /** Rate-limit family the route belongs to (reference 1.6), if it is throttled. */
+  /**
+   * Rate-limit family the route belongs to, if it is throttled ("API throttling guidance",
+   * https://learn.microsoft.com/partner-center/developer/api-throttling-guidance).
+   */
   rate?: RateFamily;
   /** Secret handling for `MS-RequestId` replays of this POST. */
   replay?: ReplayHooks;
@@ -25,13 +33,16 @@ export interface PcRouteOptions {
 /**
  * The Partner Center request pipeline, in order:
  * 1. caller verification (token, audience, partner, App+User-only, MFA, admin agent);
- * 2. time-based housekeeping (orders whose provisioning time has come are fulfilled);
- * 3. rate limits (when enforced);
- * 4. `MS-RequestId` replay of a POST already answered;
- * 5. the handler; a thrown {@link PcError} becomes the Partner Center error body;
- * 6. storing the answer of a POST for replays, marking the state dirty after writes.
+ * 2. the request ids: an `MS-RequestId` or `MS-CorrelationId` that is not a GUID is refused (see
+ *    {@link checkRequestIds});
+ * 3. time-based housekeeping (orders whose provisioning time has come are fulfilled);
+ * 4. rate limits (when enforced);
+ * 5. `MS-RequestId` replay of a POST already answered;
+ * 6. the handler; a thrown {@link PcError} becomes the Partner Center error body;
+ * 7. storing the answer of a POST for replays, marking the state dirty after writes.
  *
- * The server adds the service's response headers (`MS-RequestId` / `MS-CorrelationId` echoed, `MS-CV`).
+ * The server adds the service's response headers, on errors too: `MS-RequestId` and
+ * `MS-CorrelationId` echoed (generated when the caller sent none), and `MS-CV`.
  */
 export function pcRoute(
   method: Route["method"],
@@ -54,6 +65,7 @@ function runPipeline(
 ): EmuResponse {
   try {
     const caller = authorizeCaller(req, emu, options.auth);
+    checkRequestIds(req);
     settleProvisioning(emu);
     if (options.rate) {
       const key =
@@ -79,5 +91,26 @@ function runPipeline(
   } catch (e) {
     if (e instanceof PcError) return e.toResponse();
     throw e;
+  }
+}
+
+/**
+ * Microsoft Learn "Partner Center REST and response headers"
+ * (https://learn.microsoft.com/partner-center/developer/headers) gives `MS-RequestId` and
+ * `MS-CorrelationId` the value type GUID; a value of another form is refused with 400 / 800002 [U]
+ * (production's answer is not published). Both may be left out [U]: "Create a customer" calls them
+ * required, but the REST reference ("Manage orders - Create a new cart",
+ * https://learn.microsoft.com/rest/api/partner-center/manage-orders/create-a-new-cart, and its
+ * siblings) says the server generates the ones a caller leaves out, and the emulator follows that.
+ * `MS-Contract-Version` is listed as required (value `v1`),
+ * yet the official Partner Center .NET SDK never sends it (`PartnerServiceHttpMessageHandler`
+ * adds MS-RequestId, MS-CorrelationId, X-Locale and its client headers only), so production serves
+ * calls without it: the emulator neither requires nor checks it [U].
+ */
+function checkRequestIds(req: EmuRequest): void {
+  for (const header of ["MS-RequestId", "MS-CorrelationId"]) {
+    const value = req.headers[header.toLowerCase()];
+    // An empty header counts as left out, as the server's echo treats it.
+    if (value && !isGuid(value.trim())) throw pcErrors.headerNotAGuid(header, value);
   }
 }

@@ -3,7 +3,7 @@ import type { EmulatorCore } from "../common/types";
 import { hasCustomerAgreement } from "./agreements";
 import { isAzurePlan } from "./azurePlans";
 import { type CatalogOffer, catalogItemId, normalizeBillingCycle, resolveCatalogItem } from "./catalog";
-import { type JsonObject, numProp, strProp } from "./jsonBody";
+import { boolProp, type JsonObject, numProp, strProp } from "./jsonBody";
 import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";
 import { type OrderLineItemSpec, type OrderRecord, pcSections } from "./pcState";
@@ -74,6 +74,22 @@ export function readPurchaseItem(
   if (termDuration !== undefined) item.termDuration = termDuration;
   if (input.friendlyName !== undefined) item.friendlyName = input.friendlyName;
   return item;
+}
+
+/**
+ * The partner attestation of a purchase body (a cart, created or updated, or an order). Microsoft
+ * Learn "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart) and
+ * "Create an order" (https://learn.microsoft.com/partner-center/developer/create-an-order) list
+ * `PartnerOnRecordAttestationAccepted` (Boolean) as required at the top of the body, next to
+ * `lineItems`, not on a line item; "Update a cart" asks for the same attestation on the PUT. Without it, or with
+ * `false`, the request is refused with 400 / 900206 "Partner Attestation is missing" ("Partner
+ * Center REST error codes"). [U] The pages do not say for which kinds of partner production
+ * enforces it, nor whether at cart time or at checkout: the emulator asks every partner, when the
+ * cart or the order is written, so a checkout only ever sees attested carts.
+ */
+export function requirePartnerAttestation(body: JsonObject): void {
+  if (boolProp(body, "PartnerOnRecordAttestationAccepted") !== true)
+    throw pcErrors.partnerAttestationMissing();
 }
 
 /** Reads a `CartLineItem` / order `lineItems[]` entry (case-insensitive keys). */

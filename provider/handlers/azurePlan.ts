@@ -3,6 +3,7 @@ import type { CspApi } from "../clients/cspApi";
 import {
   AZURE_PLAN_CATALOG_ITEM,
   cancelAzureEntitlement,
+  cartRequestBody,
   checkoutCart,
   createCart,
   DEFAULT_CANCELLATION_REASON,
@@ -47,13 +48,24 @@ import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
 
 /**
- * AzurePlan: the customer's Microsoft Azure plan (reference §3), a billable purchase.
+ * AzurePlan: the customer's Microsoft Azure plan ("Create an Azure plan",
+ * https://learn.microsoft.com/partner-center/developer/create-azure-plan), a billable purchase.
  *
- * - Never bought twice: create first adopts an Azure plan the customer already has (or an order
- *   for one still being provisioned); otherwise it orders through cart + checkout, whose
- *   `MS-RequestId`s are deterministic (the cart's from account, customer and cart body; the
- *   checkout's from the cart), so a lost response or a re-run after a crash replays the same
- *   order, and a changed cart is a new request rather than a reused id.
+ * - Never bought twice: create first looks (an Azure plan the customer already has, or an order
+ *   for one still being provisioned, is adopted) and only then orders through cart + checkout.
+ *   What Microsoft Learn documents and what it leaves open:
+ *   - `MS-RequestId` ("Partner Center REST and response headers",
+ *     https://learn.microsoft.com/partner-center/developer/headers): the same value on a retry
+ *     after a timeout, a new one after any answer. That is the pipeline's retry of one call.
+ *   - Checkout ("Check out a cart"): idempotent per cart id; a cart already checked out answers
+ *     its first result again (or 400 / 800065, then the order is looked up).
+ *   - [U] Not documented: whether the service still knows an `MS-RequestId` on a later run, and
+ *     for how long. The cart's and the checkout's ids are deterministic (the cart's from account,
+ *     customer and cart body; the checkout's from the cart), so a re-run after a crash replays
+ *     them when the service remembers, but nothing depends on it: the look-before-write above
+ *     finds a plan or an order bought by an earlier run; only a run that died after its checkout
+ *     and re-runs before the order is listed (up to 15 minutes, "Create an Azure plan") leans
+ *     on the service remembering the cart's id.
  * - An accepted order whose subscription is not provisioned after a bounded wait is recorded as a
  *   partial create (id = order id) instead of being lost; refresh or update completes it.
  * - `friendlyName` and `status` (`active` / `suspended`) are updates (PATCH with If-Match).
@@ -295,7 +307,7 @@ function activeEntitlements(entitlements: PcAzureEntitlement[]): PcAzureEntitlem
  * Applies `friendlyName` / `status` with a PATCH of the full subscription (GET for the ETag,
  * If-Match, one more round on a stale ETag 2055). Suspending is refused while Azure
  * subscriptions under the plan are active (Partner Center allows suspending an Azure plan only
- * without active usage assets, reference §3.4).
+ * without active usage assets, "Create an Azure plan", managing the plan).
  */
 /** "the Azure subscription X (the plan's own, created by its checkout) is" / "2 Azure subscriptions (X, Y) are". */
 function activeList(active: { id: string }[], ownId: string | undefined): string {
@@ -416,10 +428,11 @@ function rank(s: PcSubscription): number {
 }
 
 /**
- * The plan's cart and its `MS-RequestId`. Keys are derived from what is sent, so the same request
- * replays and another one (a renamed plan after a run stopped between cart and checkout) is new,
- * never a reused id (400 / 800002). The checkout key follows the cart: the same cart replays its
- * checkout.
+ * The plan's cart and its `MS-RequestId`. Keys are derived from the whole body that is sent (the
+ * line items and the partner attestation, see `cartRequestBody`), so the same request replays and
+ * another one (a renamed plan after a run stopped between cart and checkout) is new, never a reused
+ * id (400 / 800002 in the emulator [U]). The checkout key follows the cart: the same cart replays
+ * its checkout.
  */
 function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
   const lineItems = [
@@ -439,7 +452,7 @@ function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
     "azure-plan-cart",
     accountName(inputs.account),
     inputs.customerId.toLowerCase(),
-    canonicalJson(lineItems),
+    canonicalJson(cartRequestBody(lineItems)),
     process.env.PULUMI_PROJECT ?? "",
   );
   return { lineItems, key };

@@ -50,7 +50,8 @@ import { isUnknown } from "./types";
 
 /**
  * Customer: a Partner Center customer (a new Entra tenant with a reseller relationship), or an
- * existing one adopted explicitly (reference §2).
+ * existing one adopted explicitly ("Create a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer).
  *
  * Identity and money rules:
  * - The resource id is the customer id (= the customer's tenant id).
@@ -399,13 +400,19 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
 }
 
 /**
- * The `MS-RequestId` of a customer create. Partner Center documents customer create as idempotent
- * on it ("Create a customer": reuse the same MS-RequestId to retry) and refuses a reused id with
- * another body (400 / 800002 [U] in the emulator), so the key is derived from everything that
- * identifies the operation: the account, the domain, and the request body itself (canonical JSON).
- * The same desired customer therefore sends the same key on every run, so a re-run after a crash or
- * a lost answer replays instead of creating twice, and a changed body (a billing email edited
- * between a destroy and the next up) sends a new key instead of colliding.
+ * The `MS-RequestId` of a customer create. What Microsoft Learn documents: "Create a customer"
+ * calls the API idempotent and requires a request id and a correlation id; "Partner Center REST and
+ * response headers" (https://learn.microsoft.com/partner-center/developer/headers) says a retry
+ * after a timeout carries the same MS-RequestId. What it leaves open [U]: how long the service
+ * remembers an id, whether a later run sending it again gets the first answer, and what it answers
+ * to a reused id with another body (400 / 800002 in the emulator). So the key is derived from
+ * everything that identifies the operation: the account, the domain, and the request body itself
+ * (canonical JSON). The same desired customer sends the same key on every run, so a re-run after a
+ * crash or a lost answer can replay (and get the initial admin's credentials back), and a changed
+ * body (a billing email edited between a destroy and the next up) sends a new key instead of
+ * colliding. Nothing depends on the replay: before any create `createNew` looks for the domain
+ * (`HEAD /v1/domains`, then the partner's customers), and a customer found there without a replay
+ * is refused with the advice to adopt it, never created twice.
  *
  * A key is also remembered after its customer was deleted (integration sandbox: destroy, then
  * declare the same customer again), and answers the dead customer. The next key of the chain is

@@ -32,9 +32,10 @@ export interface ApiRequest {
   /** Defaults to `{ mode: "app" }`. */
   auth?: AuthTarget;
   /**
-   * Idempotency key of a non-idempotent call. For Partner Center it is sent as `MS-RequestId`
-   * and reused on every retry of this logical request (Microsoft's documented idempotency key);
-   * only requests with a key (or idempotent methods) are retried after a lost response.
+   * Idempotency key of a non-idempotent call, a GUID. For Partner Center it is sent as
+   * `MS-RequestId` and reused on every retry of this logical request (the documented use, "Partner
+   * Center REST and response headers"); only requests with a key (or idempotent methods) are
+   * retried after a lost response.
    */
   idempotencyKey?: string;
   /** Marks a POST/PATCH as safe to repeat (e.g. a Graph action that is idempotent by design). */

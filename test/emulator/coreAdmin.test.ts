@@ -54,9 +54,16 @@ describe("emulator routing", () => {
   it("echoes each service's request and correlation id headers", async () => {
     const pc = await ask(emu, {
       path: "/partnercenter/v1/customers",
-      headers: { authorization: `Bearer ${pcToken}`, "ms-requestid": "rid-1", "ms-correlationid": "cid-1" },
+      headers: {
+        authorization: `Bearer ${pcToken}`,
+        "ms-requestid": "0c6f4a1e-8b2d-4f3a-9e5c-1d7b2a4c6e80",
+        "ms-correlationid": "5e1a9c3b-2d4f-4a6b-8c0e-7f9a1b3c5d2e",
+      },
     });
-    expect([pc.headers["ms-requestid"], pc.headers["ms-correlationid"]]).toEqual(["rid-1", "cid-1"]);
+    expect([pc.headers["ms-requestid"], pc.headers["ms-correlationid"]]).toEqual([
+      "0c6f4a1e-8b2d-4f3a-9e5c-1d7b2a4c6e80",
+      "5e1a9c3b-2d4f-4a6b-8c0e-7f9a1b3c5d2e",
+    ]);
     const graph = await ask(emu, { path: "/graph/v1.0/users", headers: { "client-request-id": "crid-1" } });
     expect(graph.headers["client-request-id"]).toBe("crid-1");
     expect(graph.headers["request-id"]).toMatch(/^[0-9a-f-]{36}$/);

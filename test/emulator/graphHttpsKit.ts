@@ -92,6 +92,7 @@ export async function customerWithAzurePlan(emu: RunningEmulator, tokens: Emulat
     path: `/partnercenter/v1/customers/${id}/carts`,
     headers: auth,
     json: {
+      PartnerOnRecordAttestationAccepted: true,
       lineItems: [
         {
           id: 0,

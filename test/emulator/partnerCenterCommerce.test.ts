@@ -4,6 +4,7 @@ import {
   AZURE_PLAN,
   at,
   buyAzurePlan,
+  cartBody,
   confirmMca,
   createCustomer,
   createPcKit,
@@ -136,7 +137,10 @@ describe("Partner Center carts and checkout", () => {
     const kit = createPcKit();
     const id = createCustomer(kit);
     const res = kit.call("POST", `/v1/customers/${id}/carts`, {
-      body: vector("11-pc-cart-create-request.json"),
+      body: {
+        ...vector<Record<string, unknown>>("11-pc-cart-create-request.json"),
+        PartnerOnRecordAttestationAccepted: true,
+      },
     });
     expect(res.status).toBe(201);
     expect(shapeDiff(res.body, vector("12-pc-cart-create-response.json"))).toEqual([]);
@@ -226,7 +230,7 @@ describe("Partner Center carts and checkout", () => {
     const id = createCustomer(kit);
     confirmMca(kit, id);
     const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
-      body: { lineItems: [{ catalogItemId: AZURE_PLAN, quantity: 1, billingCycle: "OneTime" }] },
+      body: cartBody([{ catalogItemId: AZURE_PLAN, quantity: 1, billingCycle: "OneTime" }]),
     });
     const checkout = `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`;
     const headers = { "MS-RequestId": "9a3c1d5e-7f00-4a2b-8c6d-0e1f2a3b4c5d" };
@@ -245,8 +249,7 @@ describe("Partner Center carts and checkout", () => {
   it("validates cart items against the catalog", () => {
     const kit = createPcKit();
     const id = createCustomer(kit);
-    const cart = (item: object) =>
-      kit.call("POST", `/v1/customers/${id}/carts`, { body: { lineItems: [item] } });
+    const cart = (item: object) => kit.call("POST", `/v1/customers/${id}/carts`, { body: cartBody([item]) });
     expect(at(cart({ catalogItemId: "DZH318Z0BPS6:0001", quantity: 1 }).body, "code")).toBe(800004);
     expect(at(cart({ catalogItemId: "DZH318Z0BPS6:0001:NOPE", quantity: 1 }).body, "code")).toBe(400019);
     expect(at(cart({ catalogItemId: AZURE_PLAN, quantity: 2, billingCycle: "one_time" }).body, "code")).toBe(
@@ -262,7 +265,7 @@ describe("Partner Center carts and checkout", () => {
     const id = createCustomer(kit);
     confirmMca(kit, id);
     const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
-      body: { lineItems: [{ catalogItemId: AZURE_PLAN, quantity: 1 }] },
+      body: cartBody([{ catalogItemId: AZURE_PLAN, quantity: 1 }]),
     });
     expect(at(cart.body, "lineItems.0.billingCycle")).toBe("one_time");
     kit.advance(7 * 24 * 3600 * 1000 + 1);
@@ -275,20 +278,21 @@ describe("Partner Center carts and checkout", () => {
     const kit = createPcKit();
     const id = createCustomer(kit);
     const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
-      body: vector("11-pc-cart-create-request.json"),
+      body: {
+        ...vector<Record<string, unknown>>("11-pc-cart-create-request.json"),
+        PartnerOnRecordAttestationAccepted: true,
+      },
     });
     const path = `/v1/customers/${id}/carts/${str(cart.body, "id")}`;
     const updated = kit.call("PUT", path, {
-      body: {
-        lineItems: [
-          {
-            catalogItemId: "CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS",
-            quantity: 3,
-            termDuration: "P1Y",
-            billingCycle: "annual",
-          },
-        ],
-      },
+      body: cartBody([
+        {
+          catalogItemId: "CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS",
+          quantity: 3,
+          termDuration: "P1Y",
+          billingCycle: "annual",
+        },
+      ]),
     });
     expect(updated.status).toBe(200);
     expect(at(updated.body, "lineItems.0.quantity")).toBe(3);
@@ -315,7 +319,7 @@ describe("Partner Center sandbox purchase limits", () => {
       billingCycle: "monthly",
     };
     const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
-      body: { lineItems: [item, item, item, item, item] },
+      body: cartBody([item, item, item, item, item]),
     });
     expect(kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`).status).toBe(201);
     const res = buyAzurePlan(kit, id);
@@ -333,7 +337,7 @@ describe("Partner Center sandbox purchase limits", () => {
       termDuration: "P1M",
       billingCycle: "monthly",
     };
-    const cart = kit.call("POST", `/v1/customers/${id}/carts`, { body: { lineItems: [item] } });
+    const cart = kit.call("POST", `/v1/customers/${id}/carts`, { body: cartBody([item]) });
     const res = kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`);
     expect(res.status).toBe(403);
     expect(at(res.body, "code")).toBe(800067);
@@ -403,6 +407,7 @@ describe("Partner Center orders", () => {
     confirmMca(kit, id);
     const res = kit.call("POST", `/v1/customers/${id}/orders`, {
       body: {
+        PartnerOnRecordAttestationAccepted: true,
         lineItems: [{ offerId: AZURE_PLAN, quantity: 1, lineItemNumber: 0 }],
         billingCycle: "one_time",
       },

@@ -55,6 +55,7 @@ describe("Partner Center over HTTPS", () => {
       method: "POST",
       path: `/v1/customers/${customerId}/carts`,
       body: {
+        PartnerOnRecordAttestationAccepted: true,
         lineItems: [
           { id: 0, catalogItemId: "DZH318Z0BPS6:0001:DZH318Z0BML6", quantity: 1, billingCycle: "one_time" },
         ],
@@ -113,6 +114,38 @@ describe("Partner Center over HTTPS", () => {
       },
     });
     expect(list(found.body)).toHaveLength(1);
+  });
+
+  it("refuses a cart without the partner attestation (900206) and echoes the caller's request and correlation ids", async () => {
+    const created = await pc.send({
+      method: "POST",
+      path: "/v1/customers",
+      body: customerBody(),
+      idempotencyKey: randomUUID(),
+    });
+    const [requestId, correlationId] = [randomUUID(), randomUUID()];
+    const res = await request(
+      `${t.emu.env.CSP_PARTNER_CENTER_URL}/v1/customers/${str(created.body, "id")}/carts`,
+      {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${await appToken()}`,
+          "content-type": "application/json",
+          "MS-RequestId": requestId,
+          "MS-CorrelationId": correlationId,
+        },
+        body: JSON.stringify({
+          lineItems: [{ catalogItemId: "DZH318Z0BPS6:0001:DZH318Z0BML6", quantity: 1 }],
+        }),
+      },
+    );
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ code: 900206, source: "PartnerFD" });
+    expect([res.headers["ms-requestid"], res.headers["ms-correlationid"]]).toEqual([
+      requestId,
+      correlationId,
+    ]);
   });
 
   it("matches paths case-insensitively and answers unknown routes in the Partner Center error format", async () => {

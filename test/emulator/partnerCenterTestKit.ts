@@ -355,6 +355,14 @@ export function confirmMca(kit: PcKit, customerId: string): void {
 
 export const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 
+/**
+ * A cart (or order) request body: the line items plus the partner attestation that Microsoft Learn
+ * "Create a cart" marks required (`PartnerOnRecordAttestationAccepted`).
+ */
+export function cartBody(lineItems: object[]): Record<string, unknown> {
+  return { PartnerOnRecordAttestationAccepted: true, lineItems };
+}
+
 /** Buys the Azure plan through a cart; returns the checkout answer. */
 export function buyAzurePlan(
   kit: PcKit,
@@ -362,17 +370,9 @@ export function buyAzurePlan(
   headers: Record<string, string> = {},
 ): EmuResponse {
   const cart = kit.call("POST", `/v1/customers/${customerId}/carts`, {
-    body: {
-      lineItems: [
-        {
-          id: 0,
-          catalogItemId: AZURE_PLAN,
-          quantity: 1,
-          billingCycle: "one_time",
-          friendlyName: "Azure plan",
-        },
-      ],
-    },
+    body: cartBody([
+      { id: 0, catalogItemId: AZURE_PLAN, quantity: 1, billingCycle: "one_time", friendlyName: "Azure plan" },
+    ]),
   });
   if (cart.status !== 201) throw new Error(`cart failed: ${JSON.stringify(cart.body)}`);
   return kit.call("POST", `/v1/customers/${customerId}/carts/${(cart.body as { id: string }).id}/checkout`, {

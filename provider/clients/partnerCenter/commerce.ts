@@ -3,12 +3,16 @@ import { listPartnerCenter } from "../paging";
 import { quoteEtag } from "./customers";
 
 /**
- * Partner Center commerce operations used by the Azure plan and Azure subscriptions
- * (reference §3): catalog, carts, checkout, orders, subscriptions and Azure entitlements.
- * All of these accept app-only tokens except the provisioning-status routes (App+User).
+ * Partner Center commerce operations used by the Azure plan and Azure subscriptions ("Create an
+ * Azure plan", https://learn.microsoft.com/partner-center/developer/create-azure-plan): catalog,
+ * carts, checkout, orders, subscriptions and Azure entitlements. All of these accept app-only
+ * tokens except the provisioning-status routes (App+User).
  */
 
-/** The Azure plan's catalog item `product:sku:availability` (reference §3.1). */
+/**
+ * The Azure plan's catalog item `product:sku:availability`, found through the catalog as "Create an
+ * Azure plan" describes (product `DZH318Z0BPS6`, SKU `0001`, availability `DZH318Z0BML6`).
+ */
 export const AZURE_PLAN_CATALOG_ITEM = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 
 export interface CatalogItemParts {
@@ -40,8 +44,9 @@ export interface PcAvailability {
 
 /**
  * Whether the catalog item is offered to this customer in `country`:
- * `GET /v1/customers/{c}/products/{p}/skus/{s}/availabilities?country=` (customer-scoped catalog,
- * reference §3.1) and look for the availability id. `false` when the product/SKU is unknown (404).
+ * `GET /v1/customers/{c}/products/{p}/skus/{s}/availabilities?country=` ("Get a list of
+ * availabilities for a SKU (by customer)") and look for the availability id. `false` when the
+ * product/SKU is unknown (404).
  */
 export async function isCatalogItemAvailable(
   pc: ServiceClient,
@@ -103,9 +108,30 @@ export interface PcCheckoutResult {
   orderErrors?: { orderGroupId?: string; code?: number | string; description?: string }[];
 }
 
+/** The body of a cart create: the line items and the partner attestation. */
+export interface PcCartRequestBody {
+  PartnerOnRecordAttestationAccepted: true;
+  lineItems: PcCartLineItem[];
+}
+
 /**
- * `POST /v1/customers/{c}/carts` (reference §3.2). A cart is not a purchase; the key makes a
- * re-run after a crash get the same cart back, so its checkout can be replayed too.
+ * The cart request body. "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart)
+ * lists `PartnerOnRecordAttestationAccepted` (Boolean, required) at the top of the body next to
+ * `lineItems`; without it the service answers 400 / 900206 "Partner Attestation is missing"
+ * ("Partner Center REST error codes"). Sending `true` is the partner's attestation, made by the
+ * program that buys: an AzurePlan only orders with `acknowledgePurchase: true` and a stack that
+ * allows purchases.
+ */
+export function cartRequestBody(lineItems: PcCartLineItem[]): PcCartRequestBody {
+  return { PartnerOnRecordAttestationAccepted: true, lineItems };
+}
+
+/**
+ * `POST /v1/customers/{c}/carts` ("Create a cart"), body {@link cartRequestBody}. A cart is not a
+ * purchase. The key is sent as `MS-RequestId`: the pipeline reuses it on its own retries of this
+ * call (the documented use), and the Azure plan derives it from the body, so a re-run after a crash
+ * sends the same id again; whether the service still answers the earlier cart then is not
+ * documented (see `boughtByThisProgram` in the Azure plan handler).
  */
 export async function createCart(
   pc: ServiceClient,
@@ -116,7 +142,7 @@ export async function createCart(
   const res = await pc.send<PcCart>({
     method: "POST",
     path: `${customerBase(customerId)}/carts`,
-    body: { lineItems },
+    body: cartRequestBody(lineItems),
     idempotencyKey,
   });
   return res.body;
@@ -141,9 +167,12 @@ export async function getCart(
 }
 
 /**
- * `POST /v1/customers/{c}/carts/{cart}/checkout` → 201 CartCheckoutResult (reference §3.2).
- * THE purchase. The idempotency key is reused by the pipeline after a lost response, so the
- * service answers the stored result instead of ordering again.
+ * `POST /v1/customers/{c}/carts/{cart}/checkout` → 201 CartCheckoutResult ("Check out a cart",
+ * https://learn.microsoft.com/partner-center/developer/checkout-a-cart). THE purchase. That page
+ * documents the checkout as idempotent per cart id: checking out a cart that was already checked
+ * out repeats the first result instead of ordering again ("Partner Center REST error codes" also
+ * lists 400 / 800065 for an already submitted cart, which the Azure plan handler takes as "look for
+ * the order"). The idempotency key is reused by the pipeline after a lost response as well.
  */
 export async function checkoutCart(
   pc: ServiceClient,
@@ -182,7 +211,7 @@ export async function listOrders(pc: ServiceClient, customerId: string): Promise
 
 // --- subscriptions --------------------------------------------------------------------------
 
-/** `Subscription` (reference §3.4, vector 13). */
+/** `Subscription` ("Subscription resources"; vector 13). */
 export interface PcSubscription {
   id: string;
   offerId?: string;
@@ -224,7 +253,8 @@ export async function getSubscription(
 
 /**
  * `PATCH /v1/customers/{c}/subscriptions/{s}` with the FULL subscription in the body and
- * `If-Match` (reference §3.4); a stale ETag is 400 code 2055.
+ * `If-Match` ("Update a subscription by ID", "Suspend a subscription"); a stale ETag is 400 code
+ * 2055 ("Partner Center REST error codes").
  */
 export async function patchSubscription(
   pc: ServiceClient,
@@ -243,7 +273,10 @@ export async function patchSubscription(
   return res.body;
 }
 
-/** Whether a subscription is the Azure plan for `catalogItemId` (reference §3.1, §3.4 [U values]). */
+/**
+ * Whether a subscription is the Azure plan for `catalogItemId` ("Create an Azure plan"; [U] the
+ * values: no Azure plan subscription example is published).
+ */
 export function isAzurePlanSubscription(sub: PcSubscription, catalogItemId: string): boolean {
   const offer = (sub.offerId ?? "").toLowerCase();
   if (offer === catalogItemId.toLowerCase()) return true;
@@ -255,7 +288,10 @@ export function isAzurePlanSubscription(sub: PcSubscription, catalogItemId: stri
 
 // --- Azure entitlements ----------------------------------------------------------------------
 
-/** Azure entitlement = an Azure subscription inside the plan (reference §3.5, vector 14). */
+/**
+ * Azure entitlement = an Azure subscription inside the plan ("Get a list of Azure entitlements for a
+ * subscription"; vector 14).
+ */
 export interface PcAzureEntitlement {
   id: string;
   friendlyName?: string;
@@ -301,7 +337,7 @@ export async function getAzureEntitlement(
  */
 export const DEFAULT_CANCELLATION_REASON = "compromise";
 
-/** `POST .../azureEntitlements/{e}/cancel` body `{cancellationReason}` (reference §3.5). */
+/** `POST .../azureEntitlements/{e}/cancel` body `{cancellationReason}` ("Cancel an Azure subscription"). */
 export async function cancelAzureEntitlement(
   pc: ServiceClient,
   customerId: string,
@@ -318,7 +354,7 @@ export async function cancelAzureEntitlement(
   });
 }
 
-/** `POST .../azureEntitlements/{e}/reactivate` → 202 (reference §3.5). */
+/** `POST .../azureEntitlements/{e}/reactivate` → 202 ("Reactivate an Azure subscription"). */
 export async function reactivateAzureEntitlement(
   pc: ServiceClient,
   customerId: string,

@@ -18,12 +18,17 @@ const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
 /**
  * May this request be sent again after `context`'s outcome?
  *
- * GET/HEAD/PUT/DELETE, requests with an `idempotencyKey` (Partner Center's `MS-RequestId`, reused
- * by `requestIdPolicy`) and requests marked `idempotent` may be repeated after any transient
- * outcome, including a lost response. A non-idempotent POST/PATCH without a key is NOT repeated
- * when the service may have acted on it (lost response, timeout, 5xx): only when it certainly did
- * not, i.e. a 429 (rejected by the throttle before processing, reference §1.6), a connection
- * that was never established, or a transient failure to get its token.
+ * GET/HEAD/PUT/DELETE, requests with an `idempotencyKey` and requests marked `idempotent` may be
+ * repeated after any transient outcome, including a lost response. The key is Partner Center's
+ * `MS-RequestId`, reused by `requestIdPolicy` on every attempt: "Partner Center REST and response
+ * headers" (https://learn.microsoft.com/partner-center/developer/headers) documents exactly this
+ * use, the same value on the retry of a call that timed out. These retries happen within one run,
+ * seconds apart; nothing here relies on the service remembering a key longer [U: not published].
+ * A non-idempotent POST/PATCH without a key is NOT repeated when the service may have acted on it
+ * (lost response, timeout, 5xx): only when it certainly did not, i.e. a 429 (refused by the
+ * throttle, "API throttling guidance",
+ * https://learn.microsoft.com/partner-center/developer/api-throttling-guidance), a connection that
+ * was never established, or a transient failure to get its token.
  */
 export function mayRepeat(request: PipelineRequest, context: RetryContext): boolean {
   if (IDEMPOTENT_METHODS.has(request.method) || request.idempotent || request.idempotencyKey !== undefined) {
