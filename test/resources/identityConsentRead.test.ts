@@ -148,3 +148,34 @@ describe("ApplicationConsent read through Graph", () => {
     await deleteOtherConsent(created.state);
   });
 });
+
+describe("ApplicationConsent update without a Partner Center read", () => {
+  it("settles a lost answer to the re-POST by posting again with the same MS-RequestId", async () => {
+    const created = await consentOtherApp();
+    const noRetry = await t.contextWith({ CSP_MAX_RETRIES: "0" });
+    const path = `^/v1/customers/${customerId}/applicationconsents$`;
+    await t.emu.admin.addFault({
+      service: "partnerCenter",
+      method: "POST",
+      pathPattern: path,
+      count: 1,
+      action: { type: "commitThenDrop" },
+    });
+    await t.emu.admin.clearRequestLog();
+    const inputs = {
+      ...created.inputs,
+      grants: [{ enterpriseApplicationId: GRAPH, scopes: ["Directory.Read.All"] }],
+    };
+    await consent.update(created.id, created.state, inputs, noRetry);
+    const posts = await t.emu.admin.requestLog({ service: "partnerCenter", method: "POST" });
+    expect(posts.map((e) => e.status)).toEqual([0, 201]);
+    const state = await t.emu.admin.state();
+    const record = (state.partnerCenter as { applicationConsents?: Record<string, Record<string, unknown>> })
+      .applicationConsents?.[customerId]?.[otherAppId];
+    expect(record).toMatchObject({
+      applicationGrants: [{ enterpriseApplicationId: GRAPH, scope: "Directory.Read.All" }],
+    });
+    expect((await consent.read(created.id, created.state, t.ctx)).inputs?.grants).toEqual(inputs.grants);
+    await deleteOtherConsent(created.state);
+  });
+});

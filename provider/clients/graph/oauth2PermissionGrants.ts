@@ -3,7 +3,8 @@ import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
- * Microsoft Graph delegated permission grants (reference §6, `oauth2PermissionGrant`): a client
+ * Microsoft Graph delegated permission grants ("oAuth2PermissionGrant resource type",
+ * https://learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant): a client
  * service principal's delegated scopes on a resource service principal; `AllPrincipals` is the
  * tenant-wide admin consent. Grant ids are opaque strings, not GUIDs.
  */
