@@ -6,16 +6,26 @@ import {
 } from "../common/directory";
 import type { DirectoryServicePrincipal } from "../common/state";
 import type { Route } from "../common/types";
-import { collection } from "./collections";
 import { customerTenant, requireCustomer } from "./customerAccess";
 import { arrProp, isGuid, isObject, type JsonObject, requireBody, requireStr, strProp } from "./jsonBody";
+import { pcErrorBody } from "./pcError";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type ApplicationConsentRecord, pcSections } from "./pcState";
 
 /**
  * Partner Center application consents, the CPV / Secure Application Model way of consenting the
- * partner's multi-tenant app in a customer tenant (reference 5.1), App+User only.
+ * partner's multi-tenant app in a customer tenant, App+User only. Microsoft documents two
+ * operations and no read ("Get customer consent as Control Panel Vendor",
+ * https://learn.microsoft.com/en-us/partner-center/developer/control-panel-vendor-apis; the SDK's
+ * consent object offers only `delete`, "IApplicationConsent Interface" in the Partner Center Java
+ * SDK reference):
+ * - `POST /v1/customers/{c}/applicationconsents` (acquire consent);
+ * - `DELETE /v1/customers/{c}/applicationconsents/{applicationId}` (remove consent).
+ * GET on either path is refused with 405 and an `Allow` header naming the documented method [U: the
+ * status production gives an unsupported method here is not documented; 405 is what an HTTP service
+ * answers for a known path and another method]. A consent's state is read in the customer tenant
+ * through Graph, which is why the POST materialises it there.
  *
  * What a consent materialises in the customer tenant is described only informally by Microsoft
  * [U]; the emulator creates what a tenant-wide admin consent creates:
@@ -27,24 +37,15 @@ import { type ApplicationConsentRecord, pcSections } from "./pcState";
  * Values the emulator's permission catalog does not know are granted as delegated scopes [U].
  *
  * A second POST for an application that already has a consent is refused ([U] 409 / 60015): the
- * published samples always DELETE first. DELETE removes the grants and keeps the service principal.
- * GET (list / by application id) is not documented [U] and provided for read-back.
+ * published samples always DELETE first. DELETE removes the grants and keeps the service principal
+ * [U: what production removes is not documented].
  */
 const consents = "/v1/customers/:customerId/applicationconsents";
 
 export const applicationConsentRoutes: Route[] = [
   pcRoute("POST", consents, { auth: "appUser", rate: "consent" }, createConsent),
-  pcRoute("GET", consents, { auth: "appUser" }, (ctx) => {
-    const customer = requireCustomer(ctx);
-    const items = Object.values(pcSections(ctx.emu.state).applicationConsents[customer.id] ?? {}).map(
-      consentView,
-    );
-    return { status: 200, body: collection(items) };
-  }),
-  pcRoute("GET", `${consents}/:applicationId`, { auth: "appUser" }, (ctx) => {
-    const record = requireConsent(ctx);
-    return { status: 200, body: consentView(record) };
-  }),
+  methodNotAllowed("GET", consents, "POST"),
+  methodNotAllowed("GET", `${consents}/:applicationId`, "DELETE"),
   pcRoute("DELETE", `${consents}/:applicationId`, { auth: "appUser", rate: "consent" }, (ctx) => {
     const customer = requireCustomer(ctx);
     const record = requireConsent(ctx);
@@ -56,6 +57,22 @@ export const applicationConsentRoutes: Route[] = [
     return { status: 200 };
   }),
 ];
+
+/**
+ * A method the path does not support: 405 with `Allow`, before any caller check (the method is
+ * refused whoever asks) [U body: the Partner Center error format with the generic code 3000].
+ */
+function methodNotAllowed(method: Route["method"], path: string, allow: string): Route {
+  return {
+    method,
+    path,
+    handler: (req) => ({
+      status: 405,
+      headers: { Allow: allow },
+      body: pcErrorBody(3000, `The requested resource does not support http method '${req.method}'.`),
+    }),
+  };
+}
 
 function requireConsent(ctx: PcContext): ApplicationConsentRecord {
   const customer = requireCustomer(ctx);

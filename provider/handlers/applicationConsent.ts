@@ -1,20 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { listAppRoleAssignments } from "../clients/graph/appRoleAssignments";
-import { findAllPrincipalsGrant, grantScopes } from "../clients/graph/oauth2PermissionGrants";
-import { findServicePrincipalByAppId } from "../clients/graph/servicePrincipals";
 import {
   createApplicationConsent,
   deleteApplicationConsent,
-  getApplicationConsent,
   type PcApplicationConsent,
 } from "../clients/partnerCenter/consents";
 import { isCspError, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
+import { type ConsentState, readConsentState } from "./identity/consentState";
 import { isConflict } from "./identity/errors";
-import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
@@ -23,15 +19,21 @@ import type { HandlerContext, ResourceHandler } from "./types";
 
 /**
  * ApplicationConsent: Partner Center application consent of a (multi-tenant, partner-owned)
- * application in a customer tenant (reference §5.1; app+user). The consent materialises the
- * application's service principal and its grants in the customer tenant, which is what lets the
- * partner app act there app-only (ApplicationRegistration, PermissionGrant with `tenantId`).
+ * application in a customer tenant (app+user; "Get customer consent as Control Panel Vendor",
+ * https://learn.microsoft.com/en-us/partner-center/developer/control-panel-vendor-apis). The consent
+ * materialises the application's service principal and its grants in the customer tenant, which is
+ * what lets the partner app act there app-only (ApplicationRegistration, PermissionGrant with
+ * `tenantId`).
+ *
+ * Partner Center documents only POST and DELETE for consents: there is no read. The consent's state
+ * is read through Microsoft Graph in the customer tenant (`identity/consentState.ts`): no service
+ * principal of the application means gone; a service principal with some grants missing reads as a
+ * change of `grants`; an error is an error, never "gone".
  *
  * Microsoft does not amend consents and a second POST does not add scopes, so changes are made by
- * read-compare-replace: DELETE and POST again when the grants or the display name change. A
- * create answered "already exists" (409), or not answered at all, is verified: the existing
- * consent is read (Partner Center, or Graph in the customer tenant when Partner Center cannot be
- * read) and adopted when its grants match, replaced otherwise.
+ * DELETE and POST again when the grants or the display name change. A create answered "already
+ * exists" (409), or not answered at all, is verified through Graph and the existing consent adopted
+ * when its grants match, replaced otherwise (also when Graph cannot be read there).
  */
 
 export interface ConsentGrantInput {
@@ -145,16 +147,6 @@ function toWire(applicationId: string, inputs: ApplicationConsentInputs): PcAppl
   };
 }
 
-function fromWire(consent: PcApplicationConsent): ConsentGrantInput[] {
-  return (consent.applicationGrants ?? []).map((g) => ({
-    enterpriseApplicationId: g.enterpriseApplicationId,
-    scopes: g.scope
-      .split(/[,\s]+/)
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-  }));
-}
-
 async function diff(_id: string, olds: Props, news: ApplicationConsentInputs, ctx: HandlerContext) {
   const unknown = unknownKeys(news, ["account", "customerId", "applicationId", "displayName", "grants"]);
   const replaces: string[] = [];
@@ -184,14 +176,8 @@ async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {
   } catch (e) {
     if (!isConflict(e) && !isLostResponse(e)) throw e;
     // "Already exists" or no answer: find out what exists before deciding.
-    const existing = await observeConsent(
-      api.partnerCenter,
-      api.graph,
-      inputs.customerId,
-      applicationId,
-      inputs.grants,
-    );
-    if (existing.kind === "found" && grantsEqual(existing.grants, inputs.grants)) {
+    const existing = await observeExisting(api.graph, inputs.customerId, applicationId, inputs.grants);
+    if (existing.kind === "present" && grantsEqual(existing.grants, inputs.grants)) {
       ctx.log(
         `application consent of ${applicationId} for customer ${inputs.customerId} already exists with these grants; adopting it`,
       );
@@ -231,98 +217,70 @@ async function replaceConsent(
   wire: PcApplicationConsent,
 ): Promise<void> {
   await deleteApplicationConsent(pc, customerId, applicationId);
+  const requestId = randomUUID();
   try {
-    await createApplicationConsent(pc, customerId, wire, randomUUID());
+    await createApplicationConsent(pc, customerId, wire, requestId);
   } catch (e) {
-    // A lost answer to this POST: only a read can tell; an existing consent is the goal here.
     if (!isLostResponse(e)) throw e;
-    const lookup = await getApplicationConsent(pc, customerId, applicationId);
-    if (lookup.kind === "absent") await createApplicationConsent(pc, customerId, wire, randomUUID());
+    // The answer to this POST was lost and Partner Center has no read of a consent: post again
+    // with the same MS-RequestId, which the service documents as the key of idempotent requests
+    // (https://learn.microsoft.com/en-us/partner-center/developer/control-panel-vendor-apis).
+    // "Already exists" then means the first POST went through (the DELETE removed the older one).
+    try {
+      await createApplicationConsent(pc, customerId, wire, requestId);
+    } catch (again) {
+      if (!isConflict(again)) throw again;
+    }
   }
 }
 
-type Observed =
-  | { kind: "found"; grants: ConsentGrantInput[]; through: "partnerCenter" | "graph" }
-  | { kind: "absent" }
-  | { kind: "unknown" };
-
 /**
- * What consent exists: Partner Center's own record when it can be read ([U] GET route), otherwise
- * the materialised state in the customer tenant read through Graph (the consented app's service
- * principal, its delegated grant and app roles on each declared resource). `unknown` when neither
- * can be read (e.g. the partner app has no read access in that tenant).
+ * What exists before a create decides to adopt or replace: the consent read through Graph, or
+ * `unknown` when the partner app cannot read there (refused token or 401/403, e.g. it is not
+ * consented in that tenant yet). Other errors are thrown.
  */
-async function observeConsent(
-  pc: ServiceClient,
+async function observeExisting(
   graph: ServiceClient,
   customerId: string,
   applicationId: string,
   declared: readonly ConsentGrantInput[],
-): Promise<Observed> {
-  const lookup = await getApplicationConsent(pc, customerId, applicationId);
-  if (lookup.kind === "found")
-    return { kind: "found", grants: fromWire(lookup.consent), through: "partnerCenter" };
-  if (lookup.kind === "absent") return { kind: "absent" };
+): Promise<ConsentState | { kind: "unknown" }> {
   try {
-    return await observeThroughGraph(graph, customerId, applicationId, declared);
+    return await readConsentState(graph, customerId, applicationId, declared);
   } catch (e) {
-    if (isCspError(e) && (e.code === "CSP_AUTH_ERROR" || e.status === 401 || e.status === 403))
-      return { kind: "unknown" };
+    if (isRefusedRead(e)) return { kind: "unknown" };
     throw e;
   }
 }
 
-async function observeThroughGraph(
-  graph: ServiceClient,
-  customerId: string,
-  applicationId: string,
-  declared: readonly ConsentGrantInput[],
-): Promise<Observed> {
-  const auth = customerTenantApp(customerId);
-  const client = await findServicePrincipalByAppId(graph, auth, applicationId);
-  if (!client) return { kind: "absent" };
-  const roles = await listAppRoleAssignments(graph, auth, client.id);
-  const grants: ConsentGrantInput[] = [];
-  for (const g of declared) {
-    const resource = await findServicePrincipalByAppId(graph, auth, g.enterpriseApplicationId);
-    if (!resource) continue;
-    const delegated = grantScopes(await findAllPrincipalsGrant(graph, auth, client.id, resource.id));
-    const roleValues = roles
-      .filter((r) => r.resourceId.toLowerCase() === resource.id.toLowerCase())
-      .map(
-        (r) =>
-          (resource.appRoles ?? []).find((ar) => ar.id.toLowerCase() === r.appRoleId.toLowerCase())?.value,
-      )
-      .filter((v): v is string => v !== undefined);
-    const scopes = uniqueSorted([...delegated, ...roleValues]);
-    if (scopes.length > 0) grants.push({ enterpriseApplicationId: g.enterpriseApplicationId, scopes });
-  }
-  return { kind: "found", grants, through: "graph" };
+/** The identity may not read there: its token was refused, or Graph answered 401/403. */
+function isRefusedRead(e: unknown): boolean {
+  return isCspError(e) && (e.code === "CSP_AUTH_ERROR" || e.status === 401 || e.status === 403);
 }
 
 async function read(id: string, props: Props, ctx: HandlerContext) {
   const api = ctx.api(props.account);
-  const observed = await observeConsent(
-    api.partnerCenter,
-    api.graph,
-    props.customerId,
-    props.applicationId,
-    props.grants,
-  );
-  if (observed.kind === "absent") return {};
-  if (observed.kind === "unknown") {
+  let state: ConsentState;
+  try {
+    state = await readConsentState(api.graph, props.customerId, props.applicationId, props.grants);
+  } catch (e) {
     ctx.log(
-      `application consent ${id}: cannot be read (no Partner Center read, no Graph access in the tenant); keeping the recorded state`,
+      `application consent ${id}: its state in customer tenant ${props.customerId} could not be read through Microsoft Graph; an error says nothing about the consent, so it is not taken as gone`,
     );
-    return { id, props };
+    if (props.applicationId === api.clientId.toLowerCase() && isRefusedRead(e)) {
+      ctx.log(
+        `application consent ${id} is the partner app's own consent, which is also what lets it read there: if it was removed outside Pulumi, remove this resource from the state (pulumi state delete) and run pulumi up to consent again`,
+      );
+    }
+    throw e;
   }
-  const grants = normaliseGrants(observed.grants);
-  // Which API confirmed the consent is a diagnostic, not state (it may differ between reads): it is
-  // logged, not output, so a refresh without drift changes nothing. (`verifiedThrough` from older
-  // state is dropped.)
+  // Where the state came from is a diagnostic, not state: logged, so a refresh changes nothing.
   ctx.log(
-    `application consent ${id}: verified through ${observed.through === "graph" ? "Graph" : "Partner Center"}`,
+    `application consent ${id}: read through Microsoft Graph in the customer tenant (${state.kind === "absent" ? "no service principal of the application: gone" : "service principal and grants found"})`,
   );
+  if (state.kind === "absent") return {};
+  const grants = normaliseGrants(state.grants);
+  // `verifiedThrough` from older state (which API confirmed the consent) is dropped.
   const { verifiedThrough: _older, ...current } = props as Props & { verifiedThrough?: string };
   const outs: ApplicationConsentOutputs = stripUndefined({ ...current, grants });
   const inputs: ApplicationConsentInputs = stripUndefined({

@@ -123,7 +123,11 @@ export const MINIMUM_CALLS: Readonly<
   ApplicationConsent: {
     create: { calls: 1, sequential: 1, why: "POST /v1/customers/{id}/applicationconsents" },
     noop: NOOP,
-    read: { calls: 1, sequential: 1, why: "GET the consent of the application" },
+    read: {
+      calls: 4,
+      sequential: 2,
+      why: "Partner Center documents no read of a consent (POST and DELETE only), so it is read where it materialises, through Graph in the customer tenant: the application's service principal and the service principal of each resource it names (one here: Microsoft Graph) by appId, in parallel; then the application's delegated grants and its app role assignments, in parallel",
+    },
     update: { calls: 2, sequential: 2, why: "a consent cannot be edited: DELETE, then POST" },
     delete: { calls: 1, sequential: 1, why: "DELETE the consent" },
   },

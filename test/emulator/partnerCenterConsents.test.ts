@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findServicePrincipalByAppId } from "../../emulator/common/directory";
-import { at, createCustomer, createPcKit, list, str } from "./partnerCenterTestKit";
+import { pcSections } from "../../emulator/partnerCenter/pcState";
+import { at, createCustomer, createPcKit, str } from "./partnerCenterTestKit";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
@@ -50,7 +51,7 @@ describe("Partner Center application consents", () => {
     );
   });
 
-  it("refuses a second consent for the same application with 409 and reads the existing one back", () => {
+  it("refuses a second consent for the same application with 409 and keeps the first", () => {
     const kit = createPcKit();
     const customerId = createCustomer(kit);
     const path = `/v1/customers/${customerId}/applicationconsents`;
@@ -58,9 +59,21 @@ describe("Partner Center application consents", () => {
     const again = kit.call("POST", path, { as: "user", body: consentBody(kit.appId) });
     expect(again.status).toBe(409);
     expect(at(again.body, "data.0")).toBe(kit.appId);
-    expect(list(kit.call("GET", path, { as: "user" }).body)).toHaveLength(1);
-    const one = kit.call("GET", `${path}/${kit.appId}`, { as: "user" });
-    expect(str(one.body, "applicationId")).toBe(kit.appId);
+    expect(Object.keys(pcSections(kit.state).applicationConsents[customerId] ?? {})).toEqual([kit.appId]);
+  });
+
+  it("offers no read of consents: GET of the list or of one application answers 405 with the documented method in Allow", () => {
+    const kit = createPcKit();
+    const customerId = createCustomer(kit);
+    const path = `/v1/customers/${customerId}/applicationconsents`;
+    expect(kit.call("POST", path, { as: "user", body: consentBody(kit.appId) }).status).toBe(201);
+    for (const as of ["user", "app"] as const) {
+      const listed = kit.call("GET", path, { as });
+      expect([listed.status, listed.headers?.Allow]).toEqual([405, "POST"]);
+      const one = kit.call("GET", `${path}/${kit.appId}`, { as });
+      expect([one.status, one.headers?.Allow]).toEqual([405, "DELETE"]);
+      expect(str(one.body, "description")).toContain("does not support http method 'GET'");
+    }
   });
 
   it("deletes the grants and keeps the service principal; a new consent then succeeds", () => {
@@ -74,7 +87,8 @@ describe("Partner Center application consents", () => {
     expect(client).toBeDefined();
     expect(Object.values(tenant.oauth2PermissionGrants).filter((g) => g.clientId === client.id)).toEqual([]);
     expect(Object.values(tenant.appRoleAssignments).filter((a) => a.principalId === client.id)).toEqual([]);
-    expect(kit.call("GET", `${path}/${kit.appId}`, { as: "user" }).status).toBe(404);
+    expect(pcSections(kit.state).applicationConsents[customerId]?.[kit.appId]).toBeUndefined();
+    expect(kit.call("DELETE", `${path}/${kit.appId}`, { as: "user" }).status).toBe(404);
     expect(kit.call("POST", path, { as: "user", body: consentBody(kit.appId) }).status).toBe(201);
     expect(Object.values(tenant.servicePrincipals).filter((sp) => sp.appId === kit.appId)).toHaveLength(1);
   });

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getApplication, removeApplicationPassword } from "../../provider/clients/graph/applications";
 import { assignAppRole } from "../../provider/clients/graph/appRoleAssignments";
-import {
-  createApplicationConsent,
-  getApplicationConsent,
-} from "../../provider/clients/partnerCenter/consents";
+import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
 import { applicationConsentHandler as consent } from "../../provider/handlers/applicationConsent";
 import {
   applicationMarker,
@@ -38,7 +35,6 @@ async function tenantOf(id: string) {
 describe("ApplicationConsent", () => {
   it("consents the partner app, verifies it on refresh, replaces it when the grants change, and removes it", async () => {
     const { customerId } = await createTestCustomer(t.ctx, "consent");
-    const pc = t.ctx.api().partnerCenter;
     const created = await createResource(
       consent,
       {
@@ -76,15 +72,24 @@ describe("ApplicationConsent", () => {
     expect(updated.changed).toBe(true);
     const writes = (await t.emu.admin.requestLog({ service: "partnerCenter" })).filter(isWriteMethod);
     expect(writes.map((e) => e.method)).toEqual(["DELETE", "POST"]);
-    const lookup = await getApplicationConsent(pc, customerId, created.state.applicationId);
-    expect(lookup.kind === "found" && lookup.consent.applicationGrants[0]?.scope.split(",").sort()).toEqual([
-      "Directory.Read.All",
-      "User.Read.All",
+    const afterUpdate = await consent.read(created.id, updated.state, t.ctx);
+    expect(afterUpdate.inputs?.grants).toEqual([
+      { enterpriseApplicationId: GRAPH, scopes: ["Directory.Read.All", "User.Read.All"] },
     ]);
 
     await consent.delete(created.id, updated.state, t.ctx);
-    expect((await getApplicationConsent(pc, customerId, created.state.applicationId)).kind).toBe("absent");
-    expect((await consent.read(created.id, updated.state, t.ctx)).id).toBeUndefined();
+    const tenant = await tenantOf(customerId);
+    const client = Object.values(tenant.servicePrincipals).find(
+      (sp) => sp.appId.toLowerCase() === created.state.applicationId,
+    );
+    expect(Object.values(tenant.oauth2PermissionGrants).filter((g) => g.clientId === client?.id)).toEqual([]);
+    expect(Object.values(tenant.appRoleAssignments).filter((a) => a.principalId === client?.id)).toEqual([]);
+    // The partner app reads its own consent: without it, a new token holds no read permission
+    // there (the service principal stays), and a refused read is an error, not "gone".
+    const fresh = await t.contextWith();
+    t.logs.length = 0;
+    await expect(consent.read(created.id, updated.state, fresh)).rejects.toMatchObject({ status: 403 });
+    expect(t.logs.join("\n")).toMatch(/partner app's own consent.*pulumi state delete/);
   });
 
   it("treats an existing consent as something to verify: adopts it when the grants match, replaces it otherwise", async () => {

@@ -3,7 +3,8 @@ import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
- * Microsoft Graph delegated permission grants (reference §6, `oauth2PermissionGrant`): a client
+ * Microsoft Graph delegated permission grants ("oAuth2PermissionGrant resource type",
+ * https://learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant): a client
  * service principal's delegated scopes on a resource service principal; `AllPrincipals` is the
  * tenant-wide admin consent. Grant ids are opaque strings, not GUIDs.
  */
@@ -20,6 +21,25 @@ export interface GraphOAuth2PermissionGrant {
 
 const GRANTS = "/v1.0/oauth2PermissionGrants";
 
+/**
+ * Every delegated grant of a client service principal, on any resource (`$filter=clientId eq`,
+ * the filter Graph documents for this property; it also shortens the replication delay of the list:
+ * https://learn.microsoft.com/en-us/graph/api/oauth2permissiongrant-list).
+ */
+export async function listClientGrants(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+): Promise<GraphOAuth2PermissionGrant[]> {
+  const grants = await listGraph<GraphOAuth2PermissionGrant>(graph, {
+    method: "GET",
+    path: GRANTS,
+    query: { $filter: `clientId eq ${odataString(clientSpId)}` },
+    auth,
+  });
+  return grants.filter((g) => g.clientId.toLowerCase() === clientSpId.toLowerCase());
+}
+
 /** The tenant-wide (`AllPrincipals`) grant of `clientId` on `resourceId`, if any. */
 export async function findAllPrincipalsGrant(
   graph: ServiceClient,
@@ -27,17 +47,9 @@ export async function findAllPrincipalsGrant(
   clientSpId: string,
   resourceSpId: string,
 ): Promise<GraphOAuth2PermissionGrant | undefined> {
-  const grants = await listGraph<GraphOAuth2PermissionGrant>(graph, {
-    method: "GET",
-    path: GRANTS,
-    query: { $filter: `clientId eq ${odataString(clientSpId)}` },
-    auth,
-  });
+  const grants = await listClientGrants(graph, auth, clientSpId);
   return grants.find(
-    (g) =>
-      g.clientId.toLowerCase() === clientSpId.toLowerCase() &&
-      g.resourceId.toLowerCase() === resourceSpId.toLowerCase() &&
-      g.consentType === "AllPrincipals",
+    (g) => g.resourceId.toLowerCase() === resourceSpId.toLowerCase() && g.consentType === "AllPrincipals",
   );
 }
 

@@ -113,6 +113,8 @@ export interface FaultLane {
    * tokens it rotated into the old contexts' token caches.
    */
   reset(): Promise<void>;
+  /** A new `setup` context (empty token cache), as the next `pulumi` command, a new process, has. */
+  nextCommand(): void;
   stop(): Promise<void>;
 }
 
@@ -163,6 +165,9 @@ export async function startFaultLane(): Promise<FaultLane> {
       lane.setup = context({}, false);
       lane.fast = context({}, true);
       lane.slow = context({ CSP_TIMEOUT_MS: String(SLOW_TIMEOUT_MS) }, true);
+    },
+    nextCommand() {
+      lane.setup = context({}, false);
     },
     async stop() {
       await dispatcher.close();

@@ -205,11 +205,30 @@ export async function runCase(lane: FaultLane, row: FaultRow, kind: FaultKind): 
   // 3. Exactly the intended objects, named by the returned state.
   let judged = judge(row.expect(await admin.state(), p, held));
   if (row.limitation?.kind === kind.name && judged.problems.length > 0) {
-    // The documented limitation: refresh must see the loss, and the next run restore it.
+    // The documented limitation: refresh must see the loss (or, when it cannot read it, fail), and
+    // the next run restore it.
     result.lostUntilRefresh = judged.counts.reduce((n, c) => n + Math.max(0, c.wanted - c.found), 0);
     try {
-      const read = await row.handler.read(held.id, held.state, lane.setup);
-      if (read.id) result.problems.push(`refresh does not see the loss (${row.limitation.text})`);
+      if (row.limitation.refresh === "fails") {
+        lane.nextCommand(); // `pulumi refresh` is a process of its own
+        const refused = await row.handler.read(held.id, held.state, lane.setup).then(
+          (read) => {
+            result.problems.push(
+              `refresh did not fail (read ${read.id ? "present" : "gone"}; ${row.limitation!.text})`,
+            );
+            return undefined;
+          },
+          (e: unknown) => e,
+        );
+        if (refused !== undefined && !isCleanError(refused)) {
+          result.problems.push(`the refresh failure is not a CspError: ${message(refused)}`);
+        }
+        // The resource is removed from the state; the next command is a new process.
+        lane.nextCommand();
+      } else {
+        const read = await row.handler.read(held.id, held.state, lane.setup);
+        if (read.id) result.problems.push(`refresh does not see the loss (${row.limitation.text})`);
+      }
       const r = await row.handler.create(p.inputs, lane.setup);
       held = { id: r.id, inputs: p.inputs, state: (r.outs ?? {}) as Json };
       judged = judge(row.expect(await admin.state(), p, held));

@@ -75,7 +75,16 @@ export interface FaultRow {
    * then asserts the documented consequence: the loss shows on refresh, and the next run (after
    * refresh, a create) restores exactly the intended objects.
    */
-  limitation?: { kind: string; text: string };
+  limitation?: {
+    kind: string;
+    text: string;
+    /**
+     * What the refresh after the loss does: `seesLoss` (default) reads the object as gone;
+     * `fails` cannot read it (the loss took the reader's own permissions) and must fail with a
+     * CspError, never read it as present or gone. The next command then creates it again.
+     */
+    refresh?: "seesLoss" | "fails";
+  };
   prepare(lane: FaultLane): Promise<Prepared>;
   /** The emulator's objects after the operation converged, against the handler's returned state. */
   expect(s: EmulatorState, p: Prepared, result: Held): Finding[];
@@ -956,7 +965,8 @@ const consentRows: FaultRow[] = [
     repeatable: true,
     limitation: {
       kind: "slow response",
-      text: "Partner Center changes a consent only by DELETE + POST at the same address. When the DELETE is slower than the client timeout, the pipeline repeats it, the consent is posted again, and then the original DELETE, still queued at the service, removes the new consent. Nothing in the answers tells the handler; the next refresh sees the consent gone and the next up consents again.",
+      text: "Partner Center changes a consent only by DELETE + POST at the same address. When the DELETE is slower than the client timeout, the pipeline repeats it, the consent is posted again, and then the original DELETE, still queued at the service, removes the new consent. Nothing in the answers tells the handler. The consent is read through Graph as the partner app, whose permissions in the tenant went with it: the next refresh fails with Graph's 403 (it does not guess 'gone'); removing the consent from the state (`pulumi state delete`) and running up consents again.",
+      refresh: "fails",
     },
     prepare: (lane) => heldConsent(lane, ["Directory.Read.All", "User.Read.All"]),
     expect: (s, p) => consentFindings(s, p, "Directory.Read.All,User.Read.All"),
