@@ -10,7 +10,7 @@ import { addIsoDuration, parseIsoDuration } from "./isoDuration";
  * Documented:
  * - "Create a customer" (https://learn.microsoft.com/partner-center/developer/create-a-customer):
  *   the create body's boolean `enableGDAPByDefault`; true creates GDAP by default, false does not.
- * - "GDAP frequently asked questions" (https://learn.microsoft.com/partner-center/customers/gdap-faq):
+ * - "GDAP frequently asked questions" (https://learn.microsoft.com/partner-center/security/dap-faq):
  *   since November 1, 2023 a production create that omits the field gets the Default GDAP too
  *   (no DAP any more); the roles depend on the partner type (table below); partners must still
  *   assign their security groups to it themselves, so it comes without access assignments.

@@ -8,7 +8,7 @@ import { pcErrors } from "./pcErrors";
  * "Create a customer" (https://learn.microsoft.com/partner-center/developer/create-a-customer):
  * `enableGDAPByDefault` true creates the Default GDAP relationship, false does not. Omitted: since
  * November 1, 2023 production grants it too ("GDAP frequently asked questions",
- * https://learn.microsoft.com/partner-center/customers/gdap-faq, timelines table). A value that
+ * https://learn.microsoft.com/partner-center/security/dap-faq, timelines table). A value that
  * is not a boolean is refused (400 / 2000 [U]) rather than read as "omitted".
  */
 export function readEnableGdapByDefault(body: JsonObject): boolean {

@@ -13,7 +13,7 @@ import { isUnknown } from "./types";
  * - "Create a customer" (https://learn.microsoft.com/partner-center/developer/create-a-customer):
  *   the create body's boolean `enableGDAPByDefault`; true makes Partner Center create GDAP by
  *   default, false does not.
- * - "GDAP frequently asked questions" (https://learn.microsoft.com/partner-center/customers/gdap-faq):
+ * - "GDAP frequently asked questions" (https://learn.microsoft.com/partner-center/security/dap-faq):
  *   since November 1, 2023 a production create that omits the field also gets the Default GDAP
  *   relationship. Its roles include Privileged Role Administrator, Privileged Authentication
  *   Administrator, User Administrator and (for direct bill partners and indirect providers)

@@ -7,7 +7,7 @@ import { createPcKit, customerBody, type PcKit, str } from "./partnerCenterTestK
  * The Default GDAP relationship Partner Center grants when it creates a customer ("Create a
  * customer", https://learn.microsoft.com/partner-center/developer/create-a-customer, field
  * `enableGDAPByDefault`; roles and timelines in "GDAP frequently asked questions",
- * https://learn.microsoft.com/partner-center/customers/gdap-faq).
+ * https://learn.microsoft.com/partner-center/security/dap-faq).
  */
 
 const GRAPH = "https://graph.microsoft.com";

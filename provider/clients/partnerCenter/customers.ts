@@ -72,7 +72,7 @@ export interface PcCustomerCreateRequest {
   /**
    * Whether Partner Center grants the partner the Default GDAP relationship with the new customer
    * (true) or not (false). Required here on purpose: when the field is omitted, production grants
-   * it ("GDAP frequently asked questions", https://learn.microsoft.com/partner-center/customers/gdap-faq,
+   * it ("GDAP frequently asked questions", https://learn.microsoft.com/partner-center/security/dap-faq,
    * since November 1, 2023), so a request must always say which it wants.
    */
   enableGDAPByDefault: boolean;
