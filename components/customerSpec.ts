@@ -7,6 +7,7 @@ import {
   COUNTRY,
   DOMAIN_PREFIX,
   EMAIL,
+  flag,
   guid,
   ISO_DURATION,
   itemKey,
@@ -122,6 +123,9 @@ const customerSchema = obj({
   onDelete: oneOf(
     ["leave", "removeRelationship"],
     "What removing the customer from the program does in production: leave (default) or removeRelationship.",
+  ).optional(),
+  enableGdapByDefault: flag(
+    "Whether Partner Center grants the partner its Default GDAP relationship (privileged Entra roles, active at once) when it creates the customer. Default false: declare gdap instead. Cannot change once the customer exists; not with adopt.",
   ).optional(),
 }).meta({ description: "The Partner Center customer (a new tenant with a reseller relationship)." });
 

@@ -40,6 +40,11 @@ export function pattern(re: RegExp, rule: string, description: string) {
     .meta({ description });
 }
 
+/** true or false. */
+export function flag(description: string) {
+  return z.boolean({ error: requiredOr("must be true or false") }).meta({ description });
+}
+
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
   const shown = values.map((v) => `"${v}"`);
   const rule =

@@ -156,6 +156,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
         associatedPartnerId: c.associatedPartnerId,
         adopt: c.adopt,
         onDelete: c.onDelete,
+        enableGdapByDefault: c.enableGdapByDefault,
         ...account,
       }),
       { parent: this, ...retain },

@@ -2,9 +2,11 @@ import { addUser, createTenant } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
 import type { CustomerRecord, EmulatorState } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { endRelationshipsWithTenant, grantDefaultGdap } from "../graph/gdapDefault";
 import { pageOf, queryParam } from "./collections";
-import { ISO_COUNTRIES, ORG_REGISTRATION_REQUIRED, PHONE_REQUIRED } from "./countries";
+import { ORG_REGISTRATION_REQUIRED, PHONE_REQUIRED } from "./countries";
 import { canManage, requireCustomer } from "./customerAccess";
+import { readBillingProfile, readEnableGdapByDefault } from "./customerBody";
 import {
   billingProfileView,
   companyProfileView,
@@ -14,16 +16,7 @@ import {
 } from "./customerViews";
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag, parseIfMatch } from "./etags";
-import {
-  boolProp,
-  isObject,
-  type JsonObject,
-  objProp,
-  prop,
-  requireBody,
-  requireStr,
-  strProp,
-} from "./jsonBody";
+import { isObject, type JsonObject, objProp, prop, requireBody, requireStr, strProp } from "./jsonBody";
 import { generatePassword } from "./passwords";
 import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";
@@ -36,7 +29,9 @@ import { pcSections } from "./pcState";
  *
  * Creating a customer creates its directory tenant (initial domain from `companyProfile.domain`,
  * `<prefix>.onmicrosoft.com` when only a prefix is given) with an `admin` user holding Global
- * Administrator; the generated password is returned once and only its hash is kept.
+ * Administrator; the generated password is returned once and only its hash is kept. Unless the body
+ * says `enableGDAPByDefault: false`, the partner also gets the Default GDAP relationship with the
+ * new customer (see emulator/graph/gdapDefault.ts).
  */
 
 /** Sandbox limit: 75 customers per partner (reference 1.9). */
@@ -181,7 +176,7 @@ function createCustomer(ctx: PcContext) {
     relationshipToPartner: "reseller",
     allowDelegatedAccess: true,
     customDomains: [domain],
-    enableGDAPByDefault: boolProp(body, "enableGDAPByDefault") ?? false,
+    enableGDAPByDefault: readEnableGdapByDefault(body),
   };
   if (associatedPartnerId) resource.associatedPartnerId = associatedPartnerId;
   const record: CustomerRecord = {
@@ -192,6 +187,9 @@ function createCustomer(ctx: PcContext) {
     createdDateTime: now.toISOString(),
   };
   emu.state.partnerCenter.customers[id] = record;
+  if (resource.enableGDAPByDefault === true) {
+    grantDefaultGdap(emu.state, caller.partner, { tenantId: id, displayName: companyName }, now, emu.newId);
+  }
   return { status: 201, body: createdCustomerView(record, password) };
 }
 
@@ -208,70 +206,6 @@ function checkIndirectReseller(ctx: PcContext, associatedPartnerId: string): voi
   );
   if (!reseller) throw pcErrors.partnerIdNotFound(associatedPartnerId);
   if (reseller.kind !== "indirectReseller") throw pcErrors.notIndirectReseller(associatedPartnerId);
-}
-
-/** The billing profile fields of a create or PUT body, validated and in wire casing. */
-function readBillingProfile(input: JsonObject, path: string): JsonObject & { defaultAddress: JsonObject } {
-  const email = requireStr(input, "email", `${path}.email`);
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-    throw pcErrors.invalidProperty(`${path}.email is not a valid email address.`);
-  const culture = normalizeCulture(requireStr(input, "culture", `${path}.culture`), `${path}.culture`);
-  const language = requireStr(input, "language", `${path}.language`);
-  const companyName = requireStr(input, "companyName", `${path}.companyName`);
-  const addressIn = objProp(input, "defaultAddress");
-  if (!addressIn) throw pcErrors.invalidProperty(`${path}.defaultAddress is required.`);
-  const defaultAddress = readAddress(addressIn, `${path}.defaultAddress`);
-  // Published key order: (id,) firstName, lastName, email, culture, language, companyName, defaultAddress.
-  const out: JsonObject = {};
-  const firstName = strProp(input, "firstName");
-  const lastName = strProp(input, "lastName");
-  if (firstName !== undefined) out.firstName = firstName;
-  if (lastName !== undefined) out.lastName = lastName;
-  return { ...out, email, culture, language, companyName, defaultAddress };
-}
-
-/** Address (reference 2.1 limits): wire key order as in vector 02. */
-function readAddress(input: JsonObject, path: string): JsonObject {
-  const country = requireStr(input, "country", `${path}.country`).toUpperCase();
-  if (country.length !== 2 || !ISO_COUNTRIES.has(country)) {
-    throw pcErrors.invalidProperty(
-      `${path}.country must be an ISO 3166-1 alpha-2 country code (got ${country}).`,
-    );
-  }
-  const line1 = requireStr(input, "addressLine1", `${path}.addressLine1`);
-  if (line1.length > 200)
-    throw pcErrors.invalidProperty(`${path}.addressLine1 must be at most 200 characters.`);
-  const city = requireStr(input, "city", `${path}.city`);
-  const firstName = requireStr(input, "firstName", `${path}.firstName`);
-  const lastName = requireStr(input, "lastName", `${path}.lastName`);
-  if (firstName.length > 50)
-    throw pcErrors.invalidProperty(`${path}.firstName must be at most 50 characters.`);
-  if (lastName.length > 50) throw pcErrors.invalidProperty(`${path}.lastName must be at most 50 characters.`);
-  const line2 = strProp(input, "addressLine2");
-  if (line2 !== undefined && line2.length > 200) {
-    throw pcErrors.invalidProperty(`${path}.addressLine2 must be at most 200 characters.`);
-  }
-  const out: JsonObject = { country };
-  const region = strProp(input, "region");
-  if (region !== undefined) out.region = region;
-  out.city = city;
-  const state = strProp(input, "state");
-  if (state !== undefined) out.state = state;
-  out.addressLine1 = line1;
-  if (line2 !== undefined) out.addressLine2 = line2;
-  const postalCode = strProp(input, "postalCode");
-  if (postalCode !== undefined) out.postalCode = postalCode;
-  out.firstName = firstName;
-  out.lastName = lastName;
-  out.phoneNumber = strProp(input, "phoneNumber") ?? "";
-  return out;
-}
-
-/** `EN-US` -> `en-US` (the service normalises the culture, vector 01 -> 02). */
-function normalizeCulture(value: string, path: string): string {
-  const m = /^([a-z]{2,3})(?:-([a-z0-9]{2,4}))?$/i.exec(value.trim());
-  if (!m) throw pcErrors.invalidProperty(`${path} must be a culture such as en-US (got ${value}).`);
-  return m[2] ? `${m[1].toLowerCase()}-${m[2].toUpperCase()}` : m[1].toLowerCase();
 }
 
 /** Initial domain from `companyProfile.domain`: a bare prefix gets `.onmicrosoft.com`. */
@@ -435,6 +369,7 @@ function deleteCustomer(ctx: PcContext) {
       if (key.toLowerCase().startsWith(prefix)) delete state.azure.roleAssignments[key];
     }
   }
+  endRelationshipsWithTenant(state, id, ctx.emu.now());
   delete state.directory[id];
   delete state.partnerCenter.customers[id];
   return { status: 204 };

@@ -44,6 +44,11 @@ import {
   validateInputs,
 } from "./common";
 import { isCountryCode } from "./countryCodes";
+import {
+  findDefaultGdapRelationship,
+  gdapByDefaultFailures,
+  gdapByDefaultInput,
+} from "./customerDefaultGdap";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -66,6 +71,8 @@ import { isUnknown } from "./types";
  * - Delete: in an integration sandbox the tenant is deleted (unless adopted or `onDelete` says
  *   otherwise); in production the default leaves the tenant, `onDelete: "removeRelationship"`
  *   removes the reseller relationship. The output `deletionBehavior` says which, before any delete.
+ * - The create always says whether Partner Center grants the Default GDAP relationship
+ *   (`enableGdapByDefault`, false unless declared); see customerDefaultGdap.ts.
  */
 
 export const CUSTOMER_TYPE = "Customer";
@@ -81,6 +88,11 @@ export interface CustomerInputs {
   associatedPartnerId?: string;
   adopt?: { customerId?: string; domain?: string };
   onDelete?: CustomerOnDelete;
+  /**
+   * Whether Partner Center grants the partner its Default GDAP relationship with the new customer.
+   * False unless declared; fixed once the customer exists (see customerDefaultGdap.ts).
+   */
+  enableGdapByDefault?: boolean;
   account?: string;
 }
 
@@ -98,6 +110,8 @@ export interface CustomerOutputs {
   adminPassword?: string;
   adopted: boolean;
   deletionBehavior: string;
+  /** The Default GDAP relationship Partner Center granted (only with `enableGdapByDefault: true`). */
+  defaultGdapRelationshipId?: string;
 }
 
 type CustomerState = CustomerInputs & CustomerOutputs;
@@ -113,6 +127,7 @@ const OUTPUT_KEYS = [
   "adminPassword",
   "adopted",
   "deletionBehavior",
+  "defaultGdapRelationshipId",
 ] as const;
 
 /** Inputs that identify the customer and can never change. */
@@ -212,6 +227,7 @@ const schema = z.object({
   onDelete: z
     .enum(["leave", "removeRelationship"], { error: 'must be "leave" or "removeRelationship"' })
     .optional(),
+  enableGdapByDefault: z.boolean({ error: "must be true or false" }).optional(),
   account: accountField,
 }) as z.ZodType<CustomerInputs>;
 
@@ -319,6 +335,7 @@ function outputsFrom(
     adminUserName?: string;
     adminPassword?: string;
     billingProfile?: BillingProfileState;
+    defaultGdapRelationshipId?: string;
   },
 ): CustomerState {
   const domain = customer.companyProfile?.domain ?? fullDomain(inputs.domainPrefix);
@@ -334,6 +351,7 @@ function outputsFrom(
     adminPassword: extra.adminPassword,
     adopted: extra.adopted,
     deletionBehavior: describeDeletion(deletionMode(inputs.onDelete, extra.adopted, config)),
+    defaultGdapRelationshipId: extra.defaultGdapRelationshipId,
   };
   return stripUndefined({ ...inputs, ...outputs });
 }
@@ -341,6 +359,8 @@ function outputsFrom(
 function createRequest(inputs: CustomerInputs): PcCustomerCreateRequest {
   const profile = desiredProfile(inputs);
   return stripUndefined({
+    // Always sent: production grants the Default GDAP relationship when the field is omitted.
+    enableGDAPByDefault: inputs.enableGdapByDefault === true,
     companyProfile: {
       domain: fullDomain(inputs.domainPrefix),
       companyName: inputs.companyName,
@@ -563,6 +583,7 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     failures.push(...crossFieldFailures(news));
     failures.push(...countryChangeFailures(olds, news));
     failures.push(...accountFailures(news.account, ctx.config));
+    failures.push(...gdapByDefaultFailures(olds, news));
     if (
       typeof news.adopt?.domain === "string" &&
       typeof news.domainPrefix === "string" &&
@@ -586,6 +607,9 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     if (typeof inputs.domainPrefix === "string" && !isUnknown(inputs.domainPrefix)) {
       inputs.domainPrefix = inputs.domainPrefix.toLowerCase();
     }
+    const gdapByDefault = gdapByDefaultInput(olds, inputs);
+    if (gdapByDefault === undefined) delete inputs.enableGdapByDefault;
+    else inputs.enableGdapByDefault = gdapByDefault;
 
     // A new customer: is the domain free? Read-only (HEAD + filtered list), so preview already
     // says when the domain belongs to someone else. A lookup failure does not fail the check:
@@ -667,10 +691,15 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     }
     const customer = await createNew(api, inputs, ctx);
     const domain = customer.companyProfile?.domain ?? fullDomain(inputs.domainPrefix);
+    const defaultGdapRelationshipId =
+      inputs.enableGdapByDefault === true
+        ? await findDefaultGdapRelationship(api, customer.id, domain, true, ctx)
+        : undefined;
     const outs = outputsFrom(inputs, customer, ctx.config, {
       adopted: false,
       adminUserName: adminUpn(customer.userCredentials?.userName, domain),
       adminPassword: customer.userCredentials?.password,
+      defaultGdapRelationshipId,
     });
     return { id: customer.id, outs };
   },
@@ -699,10 +728,16 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     const billing =
       billingProfileFromPc(customer.billingProfile) ??
       billingProfileFromPc(await getBillingProfile(api.partnerCenter, id));
+    const defaultGdapRelationshipId =
+      props.enableGdapByDefault === true
+        ? ((await findDefaultGdapRelationship(api, id, props.domain ?? id, false, ctx)) ??
+          props.defaultGdapRelationshipId)
+        : undefined;
     const outs = outputsFrom(inputsOnly(props), customer, ctx.config, {
       adopted: props.adopted === true,
       adminUserName: props.adminUserName,
       adminPassword: props.adminPassword,
+      defaultGdapRelationshipId,
       ...(billing ? { billingProfile: billing } : {}),
     });
     return { id, props: outs };
@@ -728,6 +763,7 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
       adminPassword: olds.adminPassword,
       adopted,
       deletionBehavior: describeDeletion(deletionMode(news.onDelete, adopted, ctx.config)),
+      defaultGdapRelationshipId: olds.defaultGdapRelationshipId,
     };
     return { outs: stripUndefined({ ...inputsOnly(news), ...outputs }) };
   },

@@ -60,6 +60,17 @@ export interface CustomerArgs {
    * default deletes the tenant, unless the customer was adopted. See the `deletionBehavior` output.
    */
   onDelete?: pulumi.Input<"leave" | "removeRelationship">;
+  /**
+   * Whether Partner Center grants the partner its Default GDAP relationship with the new customer
+   * (sent as `enableGDAPByDefault` on create, always). Default `false`: that relationship is active
+   * at once and holds privileged Entra roles (Privileged Role Administrator, Privileged
+   * Authentication Administrator, User Administrator, Application Administrator, ...) for two
+   * years, while nothing in the program declares or tracks it; declare a `GdapRelationship` with
+   * the roles you need instead. `true` keeps Microsoft's default and reports the relationship in
+   * `defaultGdapRelationshipId`. It only matters when the customer is created: a later change
+   * fails the preview, and it cannot be `true` with `adopt`.
+   */
+  enableGdapByDefault?: pulumi.Input<boolean>;
   /** Named partner account (see `csp:accounts`); the default account when omitted. */
   account?: pulumi.Input<string>;
 }
@@ -88,8 +99,8 @@ export interface CustomerBillingProfile {
  * existing one. The resource id is the customer id (= tenant id).
  *
  * A customer tenant cannot be replaced: changing `domainPrefix`, `companyName`,
- * `organizationRegistrationNumber`, `associatedPartnerId` or `account` fails the preview instead
- * of planning a replacement.
+ * `organizationRegistrationNumber`, `associatedPartnerId`, `enableGdapByDefault` or `account`
+ * fails the preview instead of planning a replacement.
  */
 export class Customer extends CspResource {
   /** Customer id = the customer's Entra tenant id. */
@@ -111,6 +122,12 @@ export class Customer extends CspResource {
   declare public readonly adopted: pulumi.Output<boolean>;
   /** What deleting this resource will do (`deleteTenant`, `leave` or `removeRelationship`, with an explanation). */
   declare public readonly deletionBehavior: pulumi.Output<string>;
+  /**
+   * Id of the Default GDAP relationship Partner Center granted (only with
+   * `enableGdapByDefault: true`; empty until Graph lists it). Use it to assign security groups
+   * (`GdapAccessAssignment`) or to watch it.
+   */
+  declare public readonly defaultGdapRelationshipId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -126,6 +143,7 @@ export class Customer extends CspResource {
         adminPassword: undefined,
         adopted: undefined,
         deletionBehavior: undefined,
+        defaultGdapRelationshipId: undefined,
       },
       opts,
       ["adminPassword"],

@@ -85,6 +85,8 @@ async function createTenant(fresh: () => CspApi, spec: CustomerSpec): Promise<vo
   const customer = await createCustomer(
     fresh().partnerCenter,
     {
+      // As the Customer resource sends it by default (no Default GDAP relationship).
+      enableGDAPByDefault: c.enableGdapByDefault === true,
       companyProfile: {
         domain: `${c.domainPrefix.toLowerCase()}.onmicrosoft.com`,
         companyName: c.companyName,

@@ -68,6 +68,24 @@ describe("parseCustomerSpec", () => {
     ]);
   });
 
+  it("takes enableGdapByDefault as true or false only", () => {
+    const declared = CONTOSO.replace(
+      "  companyName: Contoso Ltd\n",
+      "  companyName: Contoso Ltd\n  enableGdapByDefault: true\n",
+    );
+    expect(parseCustomerSpec(declared, "customers/contoso.yaml").customer.enableGdapByDefault).toBe(true);
+    expect(parseCustomerSpec(CONTOSO, "customers/contoso.yaml").customer.enableGdapByDefault).toBeUndefined();
+    const e = errorOf(() =>
+      parseCustomerSpec(
+        declared.replace("enableGdapByDefault: true", "enableGdapByDefault: maybe"),
+        "customers/contoso.yaml",
+      ),
+    );
+    expect(e.issues).toEqual([
+      'customers/contoso.yaml: customer.enableGdapByDefault: must be true or false (got "maybe")',
+    ]);
+  });
+
   it("names file, path and rule, with the value it got", () => {
     const e = errorOf(() =>
       parseCustomerSpec(CONTOSO.replace("workload: DevTest", "workload: Prod"), "customers/contoso.yaml"),

@@ -395,6 +395,15 @@ describe("CustomerTenant children", () => {
     });
   });
 
+  it("passes enableGdapByDefault to the Customer only when the spec declares it", async () => {
+    const plain = await declare({ ...fullSpec(), key: "contoso-nodefault" });
+    expect(plain.inputs("contoso-nodefault-customer")).not.toHaveProperty("enableGdapByDefault");
+    const spec = { ...fullSpec(), key: "contoso-default" };
+    spec.customer = { ...spec.customer, enableGdapByDefault: true };
+    const { inputs } = await declare(spec);
+    expect(inputs("contoso-default-customer")).toMatchObject({ enableGdapByDefault: true });
+  });
+
   it("passes the named account to every child", async () => {
     const spec = { ...fullSpec(), key: "contoso-eu", account: "eu" };
     const { resources, inputs } = await declare(spec);

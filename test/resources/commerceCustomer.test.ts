@@ -317,6 +317,7 @@ describe("Customer create is safe to retry", () => {
     const domainPrefix = prefix();
     const domain = `${domainPrefix}.onmicrosoft.com`;
     const body = {
+      enableGDAPByDefault: false,
       companyProfile: { domain, companyName: "Contoso Ltd" },
       billingProfile: {
         email: "billing@contoso.com",

@@ -13,6 +13,7 @@ export async function newCustomer(ctx: HandlerContext, account?: string): Promis
   const customer = await createCustomer(
     ctx.api(account).partnerCenter,
     {
+      enableGDAPByDefault: false,
       companyProfile: { domain, companyName: "Fixture Corp" },
       billingProfile: {
         email: "billing@fixture.example",

@@ -43,6 +43,7 @@ export async function createTestCustomer(
   const customer = await createCustomer(
     ctx.api().partnerCenter,
     {
+      enableGDAPByDefault: false,
       companyProfile: { domain },
       billingProfile: {
         email: `admin@${domain}`,

@@ -107,6 +107,26 @@ export async function findRelationshipsByName(
   return all.filter((r) => r.displayName.toLowerCase() === displayName.toLowerCase());
 }
 
+/**
+ * The partner's relationships with one customer: one list filtered on `customer/tenantId` (the
+ * list supports `$filter`: "List delegatedAdminRelationships",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-list-delegatedadminrelationships; that
+ * this property can be filtered on is [U]), compared again here in case the filter is ignored.
+ */
+export async function listRelationshipsWithCustomer(
+  graph: ServiceClient,
+  customerTenantId: string,
+): Promise<GdapRelationship[]> {
+  const all = await listGraph<GdapRelationship>(graph, {
+    method: "GET",
+    path: RELATIONSHIPS,
+    query: { $filter: `customer/tenantId eq ${odataString(customerTenantId.toLowerCase())}` },
+    auth: gdapUser(),
+  });
+  const wanted = customerTenantId.toLowerCase();
+  return all.filter((r) => (r.customer?.tenantId ?? "").toLowerCase() === wanted);
+}
+
 /** PATCHes a relationship with `If-Match` (allowed while `created`; `autoExtendDuration` also while `active`). */
 export async function updateRelationship(
   graph: ServiceClient,

@@ -60,14 +60,22 @@ export interface PcCustomer {
   allowDelegatedAccess?: boolean;
   associatedPartnerId?: string;
   customDomains?: string[];
+  /** In the create response: whether Partner Center granted the Default GDAP relationship. */
+  enableGDAPByDefault?: boolean;
   /** Only in the create response: the generated initial admin (reference §2.1). */
   userCredentials?: { userName?: string; password?: string };
   attributes?: PcAttributes;
 }
 
-/** Body of `POST /v1/customers` (reference §2.1). */
+/** Body of `POST /v1/customers` ("Create a customer", https://learn.microsoft.com/partner-center/developer/create-a-customer). */
 export interface PcCustomerCreateRequest {
-  enableGDAPByDefault?: boolean;
+  /**
+   * Whether Partner Center grants the partner the Default GDAP relationship with the new customer
+   * (true) or not (false). Required here on purpose: when the field is omitted, production grants
+   * it ("GDAP frequently asked questions", https://learn.microsoft.com/partner-center/security/dap-faq,
+   * since November 1, 2023), so a request must always say which it wants.
+   */
+  enableGDAPByDefault: boolean;
   companyProfile: { domain: string; companyName?: string; organizationRegistrationNumber?: string };
   billingProfile: {
     email: string;
