@@ -16,7 +16,8 @@ import {
 import { attributes, link } from "./resourceLinks";
 
 /**
- * Carts and checkout (reference 3.2; vectors 11, 12). A cart lives 7 days (the 2023 example;
+ * Carts and checkout ("Create a cart", https://learn.microsoft.com/partner-center/developer/create-a-cart;
+ * vectors 11, 12). A cart lives 7 days (the 2023 example;
  * the 2019 one shows 15 minutes [D]). Checkout answers 201 with a `CartCheckoutResult`; a second
  * checkout of an ordered cart is 400 / 800065 (a retry with the same `MS-RequestId` instead gets
  * the first answer again, see the route pipeline).

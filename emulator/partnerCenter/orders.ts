@@ -9,8 +9,11 @@ import { type OrderRecord, pcSections } from "./pcState";
 import { checkPurchase, orderView, placeOrders, purchaseInput, readPurchaseItem } from "./purchases";
 
 /**
- * Orders (reference 3.3; vector 18): create directly, get, list, and the App+User-only
- * provisioning status. A line item's `partnerIdOnRecord` names the indirect reseller of record
+ * Orders (vector 18): create directly, get ("Get an order by ID",
+ * https://learn.microsoft.com/partner-center/developer/get-an-order-by-id), list ("Get all of a
+ * customer's orders", https://learn.microsoft.com/partner-center/developer/get-all-of-a-customer-s-orders),
+ * and the App+User-only provisioning status ("Get order provisioning status",
+ * https://learn.microsoft.com/partner-center/developer/get-order-provisioning-status). A line item's `partnerIdOnRecord` names the indirect reseller of record
  * ("Create an order for a customer of an indirect reseller",
  * https://learn.microsoft.com/partner-center/developer/create-an-order-for-a-customer-of-an-indirect-reseller);
  * the order shows it on the line item.
