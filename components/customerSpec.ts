@@ -179,6 +179,10 @@ const azurePlanSchema = obj({
   acknowledgePurchase: acknowledgePurchase("an Azure plan"),
   friendlyName: text(64, "Friendly name of the plan subscription.").optional(),
   catalogItemId: text(64, "Catalog item product:sku:availability; default the Azure plan.").optional(),
+  partnerIdOnRecord: text(
+    10,
+    "Indirect providers: the MPN id of the indirect reseller of record for the plan (fixed once bought).",
+  ).optional(),
   onDelete: oneOf(
     ["suspend", "cancelSubscriptionsAndSuspend", "leave"],
     "What removing the plan does: suspend (default), cancelSubscriptionsAndSuspend or leave.",

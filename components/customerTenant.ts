@@ -194,6 +194,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
           friendlyName: p.friendlyName,
           catalogItemId: p.catalogItemId,
           onDelete: p.onDelete,
+          partnerIdOnRecord: p.partnerIdOnRecord,
           ...account,
         }),
         child([this.agreement]),

@@ -44,6 +44,12 @@ export interface StartEmulatorOptions {
   replicationDelayMs?: number;
   /** Seeded partner accounts: 1 (default) or more; the second is named `eu` (`CSP_ACCOUNT_EU_*`). */
   partners?: number;
+  /**
+   * Also seed the indirect model: an indirect provider account `indirect` (`CSP_ACCOUNT_INDIRECT_*`)
+   * and its indirect reseller `reseller` (`CSP_ACCOUNT_RESELLER_*`), linked by an active
+   * relationship (default false).
+   */
+  indirect?: boolean;
 }
 
 /** The seeded credentials of the default partner account (see {@link SeedAccount} for all fields). */
@@ -75,9 +81,30 @@ function accountName(index: number): string {
   return index === 0 ? "default" : index === 1 ? "eu" : `p${index + 1}`;
 }
 
+/** A seeded account the options ask for: its name, and for the indirect model its kind and provider. */
+interface WantedAccount {
+  name: string;
+  partnerKind?: SeedAccount["partnerKind"];
+  /** Name of the indirect provider account of an indirect reseller. */
+  indirectProvider?: string;
+}
+
+function wantedAccounts(options: StartEmulatorOptions): WantedAccount[] {
+  const wanted: WantedAccount[] = Array.from({ length: Math.max(1, options.partners ?? 1) }, (_, i) => ({
+    name: accountName(i),
+  }));
+  if (options.indirect) {
+    wanted.push(
+      { name: "indirect", partnerKind: "indirectProvider" },
+      { name: "reseller", partnerKind: "indirectReseller", indirectProvider: "indirect" },
+    );
+  }
+  return wanted;
+}
+
 async function loadSeedAccounts(
   dataDir: string | undefined,
-  count: number,
+  wanted: WantedAccount[],
 ): Promise<{ accounts: SeedAccount[]; added: SeedAccount[] }> {
   let accounts: SeedAccount[] = [];
   const path = dataDir ? join(dataDir, SEED_FILE) : undefined;
@@ -89,8 +116,15 @@ async function loadSeedAccounts(
     }
   }
   const added: SeedAccount[] = [];
-  while (accounts.length < count) {
-    const account = generateSeedAccount(accountName(accounts.length), await clientCertificatePem());
+  for (const want of wanted) {
+    if (accounts.some((a) => a.name === want.name)) continue;
+    const provider = want.indirectProvider
+      ? accounts.find((a) => a.name === want.indirectProvider)?.partnerTenantId
+      : undefined;
+    const account = generateSeedAccount(want.name, await clientCertificatePem(), {
+      ...(want.partnerKind ? { partnerKind: want.partnerKind } : {}),
+      ...(provider ? { indirectProviderTenantId: provider } : {}),
+    });
     accounts.push(account);
     added.push(account);
   }
@@ -134,7 +168,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const [tls, signer] = await Promise.all([loadTlsMaterial(dataDir), TokenSigner.load(dataDir)]);
-  const { accounts, added } = await loadSeedAccounts(dataDir, Math.max(1, options.partners ?? 1));
+  const { accounts, added } = await loadSeedAccounts(dataDir, wantedAccounts(options));
 
   for (const account of accounts) {
     if (!account.clientCertificatePem) continue;

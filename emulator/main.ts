@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { type StartEmulatorOptions, startEmulator } from "./index";
 
 const USAGE = `usage: npm run --silent emulator -- [--port N] [--host ADDR] [--data-dir DIR] [--sandbox|--no-sandbox]
-          [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N] [--write-env FILE]
+          [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N] [--indirect] [--write-env FILE]
+--indirect also seeds an indirect provider account (indirect) and its indirect reseller (reseller).
 Prints one line of JSON ({"url","caCert","env",...}) on stdout once listening; Ctrl-C stops.
 --write-env FILE also writes the env as shell exports (mode 0600: it holds credentials): source FILE.
 With --data-dir and no --port, the port of the last run is reused when it is free.`;
@@ -54,6 +55,9 @@ function parseArgs(argv: string[]): StartEmulatorOptions {
         break;
       case "--partners":
         options.partners = number(flag, value());
+        break;
+      case "--indirect":
+        options.indirect = true;
         break;
       case "--write-env": {
         const file = value();

@@ -1,4 +1,5 @@
 import { approveRelationship } from "../graph/gdapAdmin";
+import { acceptRelationshipRequest } from "../partnerCenter/relationshipRequests";
 import type { EmulatorSettingsPatch, Fault, RequestLogFilter } from "./adminTypes";
 import type { EmulatorRuntime } from "./emulatorRuntime";
 import { validateFault } from "./faultList";
@@ -50,6 +51,7 @@ const SETTING_TYPES: Record<keyof EmulatorSettingsPatch, "boolean" | "number"> =
  * | `GET /settings` / `PATCH /settings` | sandbox, replicationDelayMs, enforceRateLimits, latencyMs |
  * | `POST /time/advance` `{ "ms": n }` | moves the emulator clock forward |
  * | `POST /gdap/{id}/approve` | the customer approves a GDAP relationship |
+ * | `POST /partnerCenter/relationshipRequests/accept` `{ url, companyName, domainPrefix, country? }` | a new organization accepts a reseller relationship request link |
  * | `POST /identity/revokeRefreshTokens` `{ "userId"? }` | revokes refresh tokens (one user's, or all) |
  * | `GET /state` | read-only snapshot of the whole state (tests only) |
  */
@@ -163,6 +165,45 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
             return adminError(
               typeof status === "number" ? status : 400,
               "ApprovalFailed",
+              (e as Error).message ?? String(e),
+            );
+          }
+        },
+      },
+      {
+        method: "POST",
+        path: "/partnerCenter/relationshipRequests/accept",
+        handler: (req, emu) => {
+          const body = isRecord(req.body) ? req.body : {};
+          const { url, companyName, domainPrefix, country } = body;
+          if (
+            typeof url !== "string" ||
+            typeof companyName !== "string" ||
+            typeof domainPrefix !== "string"
+          ) {
+            return adminError(400, "AcceptFailed", "url, companyName and domainPrefix are required strings");
+          }
+          try {
+            const customer = acceptRelationshipRequest(
+              emu.state,
+              url,
+              { companyName, domainPrefix, ...(typeof country === "string" ? { country } : {}) },
+              emu.now(),
+            );
+            emu.markDirty();
+            return {
+              status: 201,
+              body: {
+                customerId: customer.id,
+                partnerTenantId: customer.partnerTenantId,
+                associatedPartnerId: customer.resource.associatedPartnerId ?? null,
+              },
+            };
+          } catch (e) {
+            const status = (e as { status?: unknown }).status;
+            return adminError(
+              typeof status === "number" ? status : 400,
+              "AcceptFailed",
               (e as Error).message ?? String(e),
             );
           }

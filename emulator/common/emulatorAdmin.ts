@@ -63,6 +63,18 @@ export class EmulatorAdmin {
     return this.call<Record<string, unknown>>("POST", `/gdap/${encodeURIComponent(id)}/approve`);
   }
 
+  /**
+   * A new organization accepts a reseller relationship request link (from
+   * `GET /v1/customers/relationshiprequests`): it becomes a customer of the partner that sent it
+   * (for an indirect reseller's link, of its indirect provider, associated with the reseller).
+   */
+  async acceptRelationshipRequest(
+    url: string,
+    organization: { companyName: string; domainPrefix: string; country?: string },
+  ): Promise<{ customerId: string; partnerTenantId: string; associatedPartnerId: string | null }> {
+    return this.call("POST", "/partnerCenter/relationshipRequests/accept", { url, ...organization });
+  }
+
   /** Revokes the refresh tokens of a user (all users when omitted); returns how many were revoked. */
   async revokeRefreshTokens(userId?: string): Promise<number> {
     const body = await this.call<{ revoked: number }>(

@@ -178,6 +178,11 @@ export interface PartnerCenterState {
   partners: Record<string, PartnerRecord>;
   /** Customers by customer tenant id. */
   customers: Record<string, CustomerRecord>;
+  /**
+   * Indirect provider - indirect reseller relationships (absent in a state saved before they were
+   * modelled: none). See `partnerCenter/partnerRelationships.ts`.
+   */
+  indirectRelationships?: IndirectRelationshipRecord[];
   /** MS-RequestId -> stored response of a deduplicated POST. */
   idempotency: Record<
     string,
@@ -197,6 +202,20 @@ export interface PartnerRecord {
   mpaAccepted: boolean;
   /** Billing account name for ARM (MPA billing scope). */
   billingAccountName: string;
+}
+
+/**
+ * An indirect reseller's relationship with an indirect provider, as "Retrieve a list of indirect
+ * resellers" (https://learn.microsoft.com/partner-center/developer/retrieve-a-list-of-indirect-resellers)
+ * shows it from either side (`PartnerRelationship`: id, name, relationshipType, state, mpnId,
+ * location).
+ */
+export interface IndirectRelationshipRecord {
+  providerTenantId: string;
+  resellerTenantId: string;
+  /** `Active`, or `Inactive` once ended ([U]: the docs show only `Active`). */
+  state: "Active" | "Inactive";
+  createdDateTime: string;
 }
 
 export interface CustomerRecord {

@@ -25,6 +25,13 @@ export interface SeedAccount {
   partnerCompanyName: string;
   partnerMpnId: string;
   billingAccountName: string;
+  /**
+   * The partner's place in the CSP program: `direct` (direct-bill, the default), `indirectProvider`
+   * or `indirectReseller`.
+   */
+  partnerKind?: "direct" | "indirectProvider" | "indirectReseller";
+  /** An indirect reseller's indirect provider (partner tenant id), linked by an active relationship. */
+  indirectProviderTenantId?: string;
   /** Partner multi-tenant app (client id) and its application object id. */
   clientId: string;
   appObjectId: string;
@@ -60,10 +67,22 @@ function newClientSecret(): string {
 const NAMES: Record<string, { company: string; label: string }> = {
   default: { company: "Contoso Partner", label: "contosopartner" },
   eu: { company: "Contoso Partner EU", label: "contosopartnereu" },
+  indirect: { company: "Wingtip Distribution", label: "wingtipdistribution" },
+  reseller: { company: "Fourth Coffee Reseller", label: "fourthcoffeereseller" },
 };
 
+/** What kind of partner a seeded account is, and (for an indirect reseller) whose. */
+export interface SeedPartnerKind {
+  partnerKind?: SeedAccount["partnerKind"];
+  indirectProviderTenantId?: string;
+}
+
 /** New random ids and credentials for a partner account. */
-export function generateSeedAccount(name: string, clientCertificatePem?: string): SeedAccount {
+export function generateSeedAccount(
+  name: string,
+  clientCertificatePem?: string,
+  kind: SeedPartnerKind = {},
+): SeedAccount {
   const known = NAMES[name] ?? { company: `Partner ${name}`, label: `partner${name.toLowerCase()}` };
   const partnerTenantId = randomUUID();
   const domain = `${known.label}${randomInt(1000, 9999)}.onmicrosoft.com`;
@@ -74,6 +93,8 @@ export function generateSeedAccount(name: string, clientCertificatePem?: string)
     partnerCompanyName: known.company,
     partnerMpnId: String(randomInt(1_000_000, 9_999_999)),
     billingAccountName: `${randomUUID()}:${randomUUID()}_2019-05-31`,
+    ...(kind.partnerKind ? { partnerKind: kind.partnerKind } : {}),
+    ...(kind.indirectProviderTenantId ? { indirectProviderTenantId: kind.indirectProviderTenantId } : {}),
     clientId: randomUUID(),
     appObjectId: randomUUID(),
     appServicePrincipalId: randomUUID(),
@@ -115,7 +136,8 @@ const PARTNER_GRAPH_SCOPES = [
 
 /**
  * Adds a seeded partner account to `state`: the partner tenant (with first-party service
- * principals), the Partner Center partner record (direct-bill, MPA accepted), the partner's
+ * principals), the Partner Center partner record (direct-bill unless the account says otherwise,
+ * MPA accepted; an indirect reseller with its active relationship to its provider), the partner's
  * multi-tenant app with one client secret, its service principal and delegated grants (Partner
  * Center, ARM `user_impersonation`, Graph incl. `DelegatedAdminRelationship.ReadWrite.All`), an
  * MFA-enabled admin agent (Global Administrator) in the AdminAgents group, and the admin agent's
@@ -136,10 +158,19 @@ export function seedWorld(state: EmulatorState, account: SeedAccount, now: Date)
     tenantId: account.partnerTenantId,
     mpnId: account.partnerMpnId,
     companyName: account.partnerCompanyName,
-    kind: "direct",
+    kind: account.partnerKind ?? "direct",
     mpaAccepted: true,
     billingAccountName: account.billingAccountName,
   };
+  if (account.indirectProviderTenantId) {
+    state.partnerCenter.indirectRelationships ??= [];
+    state.partnerCenter.indirectRelationships.push({
+      providerTenantId: account.indirectProviderTenantId,
+      resellerTenantId: account.partnerTenantId,
+      state: "Active",
+      createdDateTime: now.toISOString(),
+    });
+  }
   const created = now.toISOString();
   const scopeId = (resource: string, value: string) =>
     resource === GRAPH_APP_ID

@@ -1,6 +1,7 @@
 import type { Route } from "../common/types";
 import { requireCustomer } from "./customerAccess";
-import { arrProp, isObject, type JsonObject, objProp, requireBody } from "./jsonBody";
+import { arrProp, isObject, type JsonObject, objProp, requireBody, strProp } from "./jsonBody";
+import { requireActiveReseller } from "./partnerRelationships";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type CartRecord, pcSections } from "./pcState";
@@ -92,9 +93,45 @@ function readCartItems(ctx: PcContext): PurchaseItem[] {
   return raw.map((entry, index) => {
     if (!isObject(entry)) throw pcErrors.invalidProperty(`lineItems[${index}] must be an object.`);
     const item = readPurchaseItem(purchaseInput(entry, "catalogItemId"), index);
+    const participants = readParticipants(ctx, arrProp(entry, "participants"), index);
+    if (participants) Object.assign(item, participants);
     const context = objProp(entry, "provisioningContext");
     return context ? Object.assign(item, { provisioningContext: context }) : item;
   });
+}
+
+/**
+ * A cart line item's `participants`: "A collection of PartnerID on Record on the purchase" ("Cart
+ * resources", https://learn.microsoft.com/partner-center/developer/cart-resources), `{key, value}`
+ * pairs; "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart) names
+ * the indirect reseller with the key `transaction_reseller`. That reseller must be an active
+ * indirect reseller of the caller, checked here and again at checkout (404 / 800015,
+ * 400 / 800016); it becomes the order line item's `partnerIdOnRecord` (its MPN id). [U] Other keys
+ * (`additional_transaction_reseller`) are kept as sent, not checked; a second
+ * `transaction_reseller` is refused (400 / 2000).
+ */
+function readParticipants(
+  ctx: PcContext,
+  raw: unknown[] | undefined,
+  index: number,
+): { participants: { key: string; value: string }[]; partnerIdOnRecord?: string } | undefined {
+  if (raw === undefined) return undefined;
+  const participants = raw.map((p, i) => {
+    const key = strProp(p, "key");
+    const value = strProp(p, "value");
+    if (!key || !value) {
+      throw pcErrors.invalidProperty(`lineItems[${index}].participants[${i}] must be {key, value} strings.`);
+    }
+    return { key, value };
+  });
+  const resellers = participants.filter((p) => p.key.toLowerCase() === "transaction_reseller");
+  if (resellers.length > 1) {
+    throw pcErrors.invalidProperty(
+      `lineItems[${index}].participants names more than one transaction_reseller.`,
+    );
+  }
+  if (resellers.length === 0) return { participants };
+  return { participants, partnerIdOnRecord: requireActiveReseller(ctx, resellers[0]!.value).mpnId };
 }
 
 /** Order group of an item: items sharing a billing cycle are ordered together. */
@@ -107,7 +144,7 @@ function groupsOf(items: { billingCycle: string }[]): string[] {
 }
 
 function cartLineItem(
-  item: PurchaseItem & { provisioningContext?: JsonObject },
+  item: PurchaseItem & { provisioningContext?: JsonObject; participants?: JsonObject[] },
   index: number,
   all: PurchaseItem[],
 ) {
@@ -120,6 +157,7 @@ function cartLineItem(
   out.currencyCode = "USD";
   out.billingCycle = item.billingCycle;
   if (item.termDuration !== undefined) out.termDuration = item.termDuration;
+  if (item.participants !== undefined) out.participants = item.participants;
   out.provisioningContext = { ...(item.provisioningContext ?? {}) };
   out.orderGroup = groupsOf(all)[index];
   if (item.offer.monthlyPrice !== undefined) {
@@ -152,8 +190,8 @@ function checkout(ctx: PcContext) {
     throw pcErrors.cartItemError(`the cart ${cart.id} expired; create a new cart.`);
   }
   const wire = cart.resource.lineItems as JsonObject[];
-  const items = wire.map((l, index) =>
-    readPurchaseItem(
+  const items = wire.map((l, index) => {
+    const item = readPurchaseItem(
       {
         catalogItemId: String(l.catalogItemId),
         quantity: l.quantity,
@@ -162,8 +200,12 @@ function checkout(ctx: PcContext) {
         friendlyName: l.friendlyName as string | undefined,
       },
       index,
-    ),
-  );
+    );
+    // The reseller of record is checked again: the relationship may have ended since the cart.
+    const participants = readParticipants(ctx, l.participants as unknown[] | undefined, index);
+    if (participants?.partnerIdOnRecord) item.partnerIdOnRecord = participants.partnerIdOnRecord;
+    return item;
+  });
   checkPurchase(ctx.emu, ctx.caller, customer, items);
   const byGroup = new Map<string, PurchaseItem[]>();
   items.forEach((item, i) => {

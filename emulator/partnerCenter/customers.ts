@@ -17,6 +17,7 @@ import {
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag, parseIfMatch } from "./etags";
 import { isObject, type JsonObject, objProp, prop, requireBody, requireStr, strProp } from "./jsonBody";
+import { requireActiveReseller } from "./partnerRelationships";
 import { generatePassword } from "./passwords";
 import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";
@@ -194,18 +195,15 @@ function createCustomer(ctx: PcContext) {
 }
 
 /**
- * Creating a customer for an indirect reseller (`associatedPartnerId`) is App+User only and only
- * for indirect providers (reference 1.2; create-a-customer-for-an-indirect-reseller.md).
+ * Creating a customer for an indirect reseller (`associatedPartnerId`) is App+User only, and only
+ * for an indirect provider whose active indirect reseller it names ("Create a customer for an
+ * indirect reseller": "The indirect reseller must have a partnership with the indirect provider",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer-for-an-indirect-reseller).
+ * Otherwise 404 / 800015 or 400 / 800016, see {@link requireActiveReseller}.
  */
 function checkIndirectReseller(ctx: PcContext, associatedPartnerId: string): void {
   if (ctx.caller.kind !== "user") throw pcErrors.appOnlyNotSupported();
-  if (ctx.caller.partner.kind !== "indirectProvider") throw pcErrors.notIndirectReseller(associatedPartnerId);
-  const wanted = associatedPartnerId.toLowerCase();
-  const reseller = Object.values(ctx.emu.state.partnerCenter.partners).find(
-    (p) => p.tenantId.toLowerCase() === wanted || p.mpnId.toLowerCase() === wanted,
-  );
-  if (!reseller) throw pcErrors.partnerIdNotFound(associatedPartnerId);
-  if (reseller.kind !== "indirectReseller") throw pcErrors.notIndirectReseller(associatedPartnerId);
+  requireActiveReseller(ctx, associatedPartnerId);
 }
 
 /** Initial domain from `companyProfile.domain`: a bare prefix gets `.onmicrosoft.com`. */

@@ -7,8 +7,10 @@ import { customerRoutes } from "./customers";
 import { customerUserRoutes } from "./customerUsers";
 import { directoryRoleRoutes } from "./directoryRoles";
 import { orderRoutes } from "./orders";
+import { partnerRelationshipRoutes } from "./partnerRelationships";
 import { pcErrorBody } from "./pcError";
 import { productRoutes } from "./products";
+import { relationshipRequestRoutes } from "./relationshipRequests";
 import { subscriptionRoutes } from "./subscriptions";
 
 /**
@@ -19,6 +21,9 @@ export const partnerCenterModule: ServiceModule = {
   service: "partnerCenter",
   caseInsensitivePaths: true,
   routes: [
+    // Before the customer routes: `/v1/customers/relationshiprequests` is not a customer id.
+    ...relationshipRequestRoutes,
+    ...partnerRelationshipRoutes,
     ...customerRoutes,
     ...agreementRoutes,
     ...productRoutes,

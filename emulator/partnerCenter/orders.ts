@@ -2,6 +2,7 @@ import type { Route } from "../common/types";
 import { collection } from "./collections";
 import { requireCustomer } from "./customerAccess";
 import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./jsonBody";
+import { requireActiveReseller } from "./partnerRelationships";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type OrderRecord, pcSections } from "./pcState";
@@ -15,8 +16,14 @@ import {
 } from "./purchases";
 
 /**
- * Orders (reference 3.3; vector 18): create directly, get, list, and the App+User-only
- * provisioning status.
+ * Orders (vector 18): create directly, get ("Get an order by ID",
+ * https://learn.microsoft.com/partner-center/developer/get-an-order-by-id), list ("Get all of a
+ * customer's orders", https://learn.microsoft.com/partner-center/developer/get-all-of-a-customer-s-orders),
+ * and the App+User-only provisioning status ("Get order provisioning status",
+ * https://learn.microsoft.com/partner-center/developer/get-order-provisioning-status). A line item's `partnerIdOnRecord` names the indirect reseller of record
+ * ("Create an order for a customer of an indirect reseller",
+ * https://learn.microsoft.com/partner-center/developer/create-an-order-for-a-customer-of-an-indirect-reseller);
+ * the order shows it on the line item.
  */
 export const orderRoutes: Route[] = [
   pcRoute("POST", "/v1/customers/:customerId/orders", { auth: "appOrUser", rate: "order" }, (ctx) => {
@@ -32,7 +39,11 @@ export const orderRoutes: Route[] = [
       const number = typeof entry.lineItemNumber === "number" ? entry.lineItemNumber : index;
       if (number !== index)
         throw pcErrors.invalidProperty("Line Item number should be from 0 to number of line items count");
-      return readPurchaseItem(purchaseInput(entry, "offerId"), index, billingCycle);
+      const item = readPurchaseItem(purchaseInput(entry, "offerId"), index, billingCycle);
+      // The reseller of record must be an active indirect reseller of the caller (800015 / 800016).
+      const onRecord = strProp(entry, "partnerIdOnRecord");
+      if (onRecord) item.partnerIdOnRecord = requireActiveReseller(ctx, onRecord).mpnId;
+      return item;
     });
     checkPurchase(ctx.emu, ctx.caller, customer, items);
     const [order] = placeOrders(ctx.emu, ctx.caller, customer, [items]);

@@ -39,6 +39,8 @@ export interface OrderLineItemSpec {
   billingCycle: string;
   termDuration?: string;
   friendlyName?: string;
+  /** The indirect reseller of record (its MPN id), shown as the order line item's `partnerIdOnRecord`. */
+  partnerIdOnRecord?: string;
 }
 
 export interface OrderRecord {

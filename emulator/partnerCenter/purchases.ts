@@ -223,6 +223,8 @@ function orderLineItem(i: PurchaseItem): JsonObject {
   out.transactionType = "New";
   out.friendlyName = i.friendlyName ?? i.offer.offerName;
   out.quantity = i.quantity;
+  // "Create an order for a customer of an indirect reseller" shows it after quantity.
+  if (i.partnerIdOnRecord !== undefined) out.partnerIdOnRecord = i.partnerIdOnRecord;
   out.links = {
     product: link(`/products/${productId}`),
     sku: link(`/products/${productId}/skus/${skuId}`),

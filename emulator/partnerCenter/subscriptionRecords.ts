@@ -43,7 +43,9 @@ export function createSubscriptionRecord(
     billingType: azure ? "usage" : "license",
     billingCycle: item.billingCycle,
     actions: azure ? [] : ["Cancel"],
-    partnerId: "",
+    // The reseller of record's MPN id in the indirect model ("Subscription resources",
+    // https://learn.microsoft.com/partner-center/developer/subscription-resources); empty otherwise.
+    partnerId: item.partnerIdOnRecord ?? "",
     suspensionReasons: [],
     contractType: "subscription",
     isMicrosoftProduct: true,

@@ -2,11 +2,14 @@
 // its indirect resellers.
 //
 // What that implies, and how it is declared here:
+// - The reseller must be one of the provider's active indirect resellers (Partner Center's list of
+//   them; `pulumi preview` already looks it up and fails otherwise, naming the resellers it has).
 // - The customer is created with `associatedPartnerId` = the reseller: Partner Center links the
 //   customer to both (the reseller sees it in its own Partner Center). This needs app+user
 //   credentials of the indirect provider (CSP_REFRESH_TOKEN).
-// - The Azure subscription names the reseller as `resellerId` (reseller of record for the usage,
-//   and for partner earned credit).
+// - The Azure plan names the reseller as its partner of record (`partnerIdOnRecord`, the cart's
+//   transaction_reseller), and the Azure subscription as `resellerId` (reseller of record for the
+//   usage, and for partner earned credit).
 // - Admin on behalf of, on every Azure subscription: the provider's AdminAgents group and the
 //   reseller's AdminAgents group as foreign principals (the reseller manages the customer's
 //   Azure; the provider keeps access for support), declared so a removal shows up as drift.
@@ -47,7 +50,7 @@ const tailspin = new CustomerTenant("tailspin", {
     },
   },
   agreement: { primaryContact: { firstName: "Mary", lastName: "Baker", email: "mary@tailspintoys.example" } },
-  azurePlan: { acknowledgePurchase: true },
+  azurePlan: { acknowledgePurchase: true, partnerIdOnRecord: resellerPartnerId },
   subscriptions: [
     {
       key: "prod",

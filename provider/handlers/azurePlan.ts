@@ -33,6 +33,7 @@ import {
   customerIdField,
   immutableFailures,
 } from "./commerce/fields";
+import { assertActiveReseller, resellerFailures } from "./commerce/indirectResellers";
 import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
 import {
@@ -90,6 +91,8 @@ export interface AzurePlanInputs {
   /** Default `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan). */
   catalogItemId?: string;
   onDelete?: AzurePlanOnDelete;
+  /** Indirect providers: the MPN id of the indirect reseller of record (see commerce/indirectResellers.ts). */
+  partnerIdOnRecord?: string;
   account?: string;
 }
 
@@ -109,7 +112,7 @@ export interface AzurePlanOutputs {
 
 type PlanState = Omit<AzurePlanInputs, "status" | "friendlyName"> & AzurePlanOutputs;
 
-const IDENTITY_KEYS = ["customerId", "catalogItemId", "account"] as const;
+const IDENTITY_KEYS = ["customerId", "catalogItemId", "partnerIdOnRecord", "account"] as const;
 
 const CANNOT_REPLACE =
   "an Azure plan is never replaced: that would buy a new plan and suspend this one, two billable changes. To buy a plan for another customer, add a new AzurePlan resource; to stop managing this one, remove it from the program (see its deletionBehavior output); otherwise set the input back";
@@ -138,6 +141,10 @@ const schema = z.object({
     .enum(["suspend", "cancelSubscriptionsAndSuspend", "leave"], {
       error: 'must be "suspend", "cancelSubscriptionsAndSuspend" or "leave"',
     })
+    .optional(),
+  partnerIdOnRecord: z
+    .string({ error: "must be a string" })
+    .regex(/^\d{1,10}$/, "must be the indirect reseller's MPN id (PartnerID, digits)")
     .optional(),
   account: accountField,
 }) as z.ZodType<AzurePlanInputs>;
@@ -442,6 +449,11 @@ function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
       quantity: 1,
       billingCycle: "one_time",
       friendlyName: inputs.friendlyName,
+      // The reseller of record: "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart)
+      // names it in the line item's participants with the key transaction_reseller.
+      participants: inputs.partnerIdOnRecord
+        ? [{ key: "transaction_reseller", value: inputs.partnerIdOnRecord }]
+        : undefined,
     }),
   ];
   // The Pulumi project is part of the key (the engine gives it to the provider host as
@@ -631,6 +643,14 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     if (failures.length > 0) return { failures };
     const inputs = validated.inputs ?? news;
 
+    // The reseller of record must be one of the account's active indirect resellers (read-only;
+    // the customer need not be known yet).
+    const onRecord = inputs.partnerIdOnRecord;
+    if (isPurchase && typeof onRecord === "string" && !isUnknown(onRecord)) {
+      const resellers = await resellerFailures(ctx, inputs.account, "partnerIdOnRecord", onRecord);
+      if (resellers.length > 0) return { failures: resellers };
+    }
+
     // Verify the catalog item for the customer's country when the customer is known (read-only).
     if (isPurchase && customerKnown) {
       try {
@@ -693,6 +713,9 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         );
       } else {
         assertPurchaseAllowed(inputs, ctx.config);
+        if (inputs.partnerIdOnRecord) {
+          await assertActiveReseller(api, "partnerIdOnRecord", inputs.partnerIdOnRecord);
+        }
         const verdict = await verifyCatalogItem(api, inputs.customerId, catalogItemId);
         if (!verdict.ok) throw refusal(verdict.reason, "check customerId and catalogItemId");
         order = await orderPlan(api, inputs, catalogItemId, ctx);

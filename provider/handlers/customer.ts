@@ -34,6 +34,7 @@ import {
   immutableFailures,
   requiredText,
 } from "./commerce/fields";
+import { assertActiveReseller, resellerFailures } from "./commerce/indirectResellers";
 import {
   canonicalJson,
   checkCannotRun,
@@ -638,6 +639,12 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
         throw checkCannotRun(`whether the domain ${domain} is free`, e);
       }
     }
+    // A customer for an indirect reseller: the reseller must be one of the account's (read-only).
+    const reseller = inputs.associatedPartnerId;
+    if (isNew && !inputs.adopt && typeof reseller === "string" && !isUnknown(reseller)) {
+      const resellers = await resellerFailures(ctx, inputs.account, "associatedPartnerId", reseller);
+      if (resellers.length > 0) return { failures: resellers };
+    }
     return { inputs };
   },
 
@@ -688,6 +695,9 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
       );
       const outs = outputsFrom(inputs, customer, ctx.config, { adopted: true });
       return { id: customer.id, outs };
+    }
+    if (inputs.associatedPartnerId) {
+      await assertActiveReseller(api, "associatedPartnerId", inputs.associatedPartnerId);
     }
     const customer = await createNew(api, inputs, ctx);
     const domain = customer.companyProfile?.domain ?? fullDomain(inputs.domainPrefix);

@@ -24,6 +24,12 @@ export interface AzurePlanArgs {
    * resource bought, `suspend` otherwise. See the `deletionBehavior` output.
    */
   onDelete?: pulumi.Input<"suspend" | "cancelSubscriptionsAndSuspend" | "leave">;
+  /**
+   * Indirect providers: the MPN id (PartnerID) of the indirect reseller of record for this
+   * purchase. It must be an active indirect reseller of the account: `check` (and so the preview)
+   * looks it up (App+User) and fails otherwise. Fixed once the plan is bought.
+   */
+  partnerIdOnRecord?: pulumi.Input<string>;
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }

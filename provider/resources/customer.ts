@@ -46,7 +46,11 @@ export interface CustomerArgs {
   billingProfile: pulumi.Input<CustomerBillingProfileArgs>;
   /** Required in the countries Partner Center lists (e.g. BR, IN, PL, ZA, TR); cannot change later. */
   organizationRegistrationNumber?: pulumi.Input<string>;
-  /** Indirect providers: the partner id of the reseller the customer is created for (app+user). */
+  /**
+   * Indirect providers: the partner id (MPN id or tenant id) of the indirect reseller the customer
+   * is created for (app+user). It must be an active indirect reseller of the account: `check` (and
+   * so the preview) looks it up and fails otherwise, naming the account's resellers.
+   */
   associatedPartnerId?: pulumi.Input<string>;
   /**
    * Adopt an existing customer of the partner account instead of creating one (`pulumi import`

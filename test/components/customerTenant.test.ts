@@ -404,6 +404,17 @@ describe("CustomerTenant children", () => {
     expect(inputs("contoso-default-customer")).toMatchObject({ enableGdapByDefault: true });
   });
 
+  it("passes an indirect reseller to the customer and to the Azure plan as its partner of record", async () => {
+    const spec = fullSpec();
+    const { inputs } = await declare({
+      ...spec,
+      customer: { ...spec.customer, associatedPartnerId: "4847383" },
+      azurePlan: { ...spec.azurePlan!, partnerIdOnRecord: "4847383" },
+    });
+    expect(inputs("contoso-customer")).toMatchObject({ associatedPartnerId: "4847383" });
+    expect(inputs("contoso-plan")).toMatchObject({ partnerIdOnRecord: "4847383" });
+  });
+
   it("passes the named account to every child", async () => {
     const spec = { ...fullSpec(), key: "contoso-eu", account: "eu" };
     const { resources, inputs } = await declare(spec);

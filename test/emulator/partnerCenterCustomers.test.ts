@@ -6,6 +6,7 @@ import {
   createCustomer,
   createPcKit,
   customerBody,
+  linkReseller,
   list,
   PC_AUDIENCE,
   shapeDiff,
@@ -294,6 +295,7 @@ describe("Partner Center customers for indirect resellers", () => {
     const kit = createPcKit();
     const provider = kit.addPartner("indirectProvider");
     const reseller = kit.addPartner("indirectReseller");
+    linkReseller(provider, reseller);
     const body = { ...customerBody(), AssociatedPartnerId: reseller.partnerTenantId };
     const appOnly = provider.call("POST", "/v1/customers", { body });
     expect(appOnly.status).toBe(403);

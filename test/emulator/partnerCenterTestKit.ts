@@ -379,3 +379,25 @@ export function buyAzurePlan(
     headers,
   });
 }
+
+/** Links an indirect reseller to an indirect provider ("Active" unless said otherwise). */
+export function linkReseller(
+  provider: PcKit,
+  reseller: PcKit,
+  state: "Active" | "Inactive" = "Active",
+): void {
+  provider.state.partnerCenter.indirectRelationships ??= [];
+  provider.state.partnerCenter.indirectRelationships.push({
+    providerTenantId: provider.partnerTenantId,
+    resellerTenantId: reseller.partnerTenantId,
+    state,
+    createdDateTime: provider.core.now().toISOString(),
+  });
+}
+
+/** The partner record (MPN id, kind...) of a kit's partner. */
+export function partnerOf(kit: PcKit): PartnerRecord {
+  const partner = kit.state.partnerCenter.partners[kit.partnerTenantId];
+  if (!partner) throw new Error(`no partner ${kit.partnerTenantId}`);
+  return partner;
+}

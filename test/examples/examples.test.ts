@@ -21,7 +21,7 @@ let stateDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  emu = await startEmulator({ sandbox: true, partners: 2 });
+  emu = await startEmulator({ sandbox: true, partners: 2, indirect: true });
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-examples-"));
   env = emu.env;
 });
@@ -32,15 +32,16 @@ afterAll(async () => {
 });
 
 function run(
-  command: "preview" | "up",
+  command: "preview" | "up" | "destroy",
   example: string,
   config: Record<string, string> = {},
+  runEnv: Record<string, string> = env,
 ): Promise<RunProgramResult> {
   return runProgram({
     command,
     programDir: path.join(examples, example),
     stateDir: path.join(stateDir, example),
-    env,
+    env: runEnv,
     config,
   });
 }
@@ -67,6 +68,16 @@ async function lastSeq(): Promise<number> {
 
 async function writesSince(seq: number): Promise<number> {
   return (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).length;
+}
+
+/**
+ * Writes to Partner Center, Graph or ARM since `seq`. Redeeming a refresh token for an App+User
+ * token stores the rotated refresh token (a write to the token service, not to the customer).
+ */
+async function apiWritesSince(seq: number): Promise<string[]> {
+  return (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true }))
+    .filter((e) => e.service !== "identity")
+    .map((e) => `${e.method} ${e.service} ${e.path}`);
 }
 
 describe("the quickstart example", () => {
@@ -170,30 +181,74 @@ describe("the multi-account example", () => {
 });
 
 describe("the indirect-reseller example", () => {
-  it("previews the customer for the configured reseller, its Azure purchases and GDAP, without writing", async () => {
+  // Run as a user of an indirect provider does: the provider's credentials are the default
+  // account (the emulator's `indirect` account), and the reseller is one of its resellers.
+  const provider = () => emu.accounts.find((a) => a.name === "indirect")!;
+  const reseller = () => emu.accounts.find((a) => a.name === "reseller")!;
+  const providerEnv = (): Record<string, string> => {
+    const out = { ...env };
+    for (const suffix of ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN"]) {
+      out[`CSP_${suffix}`] = env[`CSP_ACCOUNT_INDIRECT_${suffix}`]!;
+    }
+    return out;
+  };
+  const runIndirect = (command: "preview" | "up" | "destroy", resellerPartnerId = reseller().partnerMpnId) =>
+    run(command, "indirect-reseller", { resellerPartnerId }, providerEnv());
+  const created = [
+    "csp:Customer tailspin-customer",
+    "csp:CustomerAgreement tailspin-agreement",
+    "csp:AzurePlan tailspin-plan",
+    "csp:AzureSubscription tailspin-sub-prod",
+    "csp:GdapRelationship tailspin-gdap",
+  ];
+
+  it("fails the preview for a reseller that is not the provider's, naming it and the provider's resellers, without writing", async () => {
     const seq = await lastSeq();
-    const preview = ok(await run("preview", "indirect-reseller"));
-    expect(operations(preview)).toEqual(
-      [
-        "create csp:Customer tailspin-customer",
-        "create csp:CustomerAgreement tailspin-agreement",
-        "create csp:AzurePlan tailspin-plan",
-        "create csp:AzureSubscription tailspin-sub-prod",
-        "create csp:GdapRelationship tailspin-gdap",
-      ].sort(),
-    );
-    // Stack outputs are known in preview when they do not depend on a resource (the CLI shows them).
-    expect(preview.stdout).toMatch(/reseller\s*: "1234567"/);
-    expect(await writesSince(seq)).toBe(0);
+    const preview = await runIndirect("preview", "1234567");
+    expect(preview.ok).toBe(false);
+    const errors = JSON.stringify(preview.errors);
+    expect(errors).toContain("associatedPartnerId: 1234567 is not an indirect reseller of partner account");
+    expect(errors).toContain(`PartnerID ${reseller().partnerMpnId}`);
+    expect(await apiWritesSince(seq)).toEqual([]);
   });
 
-  it("sends the reseller to Partner Center, which refuses it for a direct-bill partner account", async () => {
-    // The emulator seeds direct-bill partners only; a real indirect provider account succeeds here.
-    const up = await run("up", "indirect-reseller");
-    expect(up.ok).toBe(false);
-    expect(JSON.stringify(up.errors)).toContain("PartnerID 1234567 isn't a valid Indirect Reseller");
-    expect(operations(up).filter((o) => o.startsWith("create ") && !o.includes("tailspin-customer"))).toEqual(
-      [],
-    );
+  it("previews the customer for the provider's reseller, its Azure purchases and GDAP, without writing", async () => {
+    const seq = await lastSeq();
+    const preview = ok(await runIndirect("preview"));
+    expect(operations(preview)).toEqual(created.map((c) => `create ${c}`).sort());
+    // Stack outputs are known in preview when they do not depend on a resource (the CLI shows them).
+    expect(preview.stdout).toMatch(new RegExp(`reseller\\s*: "${reseller().partnerMpnId}"`));
+    expect(await apiWritesSince(seq)).toEqual([]);
+  });
+
+  it("creates the customer for the reseller on up, with the reseller of record on the Azure plan's order", async () => {
+    const up = ok(await runIndirect("up"));
+    expect(operations(up)).toEqual(created.map((c) => `create ${c}`).sort());
+    const out = up.outputs as { customerId: string; relationshipToPartner: string; subscriptionIds: object };
+    expect(out.relationshipToPartner).toBe("reseller");
+    expect(Object.keys(out.subscriptionIds).sort()).toEqual(["plan", "prod"]);
+    const state = await emu.admin.state();
+    const customer = state.partnerCenter.customers[out.customerId];
+    expect(customer?.partnerTenantId).toBe(provider().partnerTenantId);
+    expect(customer?.resource.associatedPartnerId).toBe(reseller().partnerMpnId);
+    const orders = Object.values(
+      state.partnerCenter.orders as Record<string, { customerId: string; resource: { lineItems: object[] } }>,
+    ).filter((o) => o.customerId === out.customerId);
+    expect(orders.flatMap((o) => o.resource.lineItems)).toEqual([
+      expect.objectContaining({ partnerIdOnRecord: reseller().partnerMpnId }),
+    ]);
+  });
+
+  it("removes what it created on destroy (integration sandbox)", async () => {
+    const before = await emu.admin.state();
+    const ids = Object.values(before.partnerCenter.customers)
+      .filter((c) => c.partnerTenantId === provider().partnerTenantId)
+      .map((c) => c.id);
+    expect(ids).toHaveLength(1);
+    const destroy = ok(await runIndirect("destroy"));
+    expect(operations(destroy)).toEqual(created.map((c) => `delete ${c}`).sort());
+    const after = await emu.admin.state();
+    expect(after.partnerCenter.customers[ids[0]!]).toBeUndefined();
+    expect(after.directory[ids[0]!]).toBeUndefined();
   });
 });

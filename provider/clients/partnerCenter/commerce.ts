@@ -75,6 +75,8 @@ export interface PcCartLineItem {
   quantity: number;
   billingCycle?: string;
   termDuration?: string;
+  /** PartnerIDs on record: `{ key: "transaction_reseller", value: <MPN id> }` names the indirect reseller. */
+  participants?: { key: string; value: string }[];
   orderGroup?: string;
   error?: { errorCode?: string | number; errorDescription?: string };
 }
@@ -92,6 +94,8 @@ export interface PcOrderLineItem {
   subscriptionId?: string;
   friendlyName?: string;
   quantity?: number;
+  /** The indirect reseller of record (its MPN id). */
+  partnerIdOnRecord?: string;
 }
 
 export interface PcOrder {
