@@ -196,7 +196,10 @@ export async function cancelArmSubscription(
  * `POST /subscriptions/{id}/providers/Microsoft.Subscription/enable`, 200 `{subscriptionId}`
  * ("Subscription - Enable", api-version 2021-10-01:
  * https://learn.microsoft.com/rest/api/subscription/subscription/enable). Possible until Azure
- * deletes the cancelled subscription (90 days after the cancel).
+ * deletes the cancelled subscription (90 days after the cancel; then 404). [U] Learn's cancel page
+ * sends other than pay-as-you-go subscriptions to support for a reactivation within those 90 days,
+ * and Partner Center documents its own reactivate ("Reactivate an Azure subscription"); we use
+ * ARM's enable, the counterpart of the cancel we send.
  */
 export async function enableArmSubscription(
   arm: ServiceClient,
