@@ -1,6 +1,7 @@
 import type { AzureSubscriptionRecord } from "../common/state";
 import type { AccessTokenClaims, EmulatorCore, EmuRequest } from "../common/types";
 import { ARM_APP_ID } from "../graph/firstParty";
+import { settleCancellation } from "../partnerCenter/azurePlans";
 import { ArmError } from "./armError";
 import { findBuiltInRole, OWNER_ROLE_ID, roleAllows } from "./builtInRoles";
 
@@ -64,7 +65,8 @@ export function subscriptionFor(
   caller: ArmCaller,
   subscriptionId: string,
 ): AzureSubscriptionRecord {
-  const sub = emu.state.azure.subscriptions[subscriptionId.toLowerCase()];
+  const found = emu.state.azure.subscriptions[subscriptionId.toLowerCase()];
+  const sub = found ? settleCancellation(found, emu.now()) : undefined;
   if (!sub || sub.state === "Deleted") {
     throw new ArmError(
       404,
@@ -100,6 +102,21 @@ export function isAdminOnBehalfOf(
   if (user.adminAgent) return true;
   return Object.values(partner.groups).some(
     (g) => g.displayName === "AdminAgents" && g.memberIds.includes(user.id),
+  );
+}
+
+/**
+ * Refuses a write (PUT, PATCH) or an action (POST) in a disabled subscription: "Azure subscription
+ * states" (https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states)
+ * leaves only GET and DELETE to a `Disabled` subscription; `Warned` and `PastDue` allow everything.
+ * [U] code and text: 409 `ReadOnlyDisabledSubscription`, as ARM is commonly seen to answer.
+ */
+export function requireWritable(sub: AzureSubscriptionRecord): void {
+  if (sub.state === "Enabled" || sub.state === "Warned" || sub.state === "PastDue") return;
+  throw new ArmError(
+    409,
+    "ReadOnlyDisabledSubscription",
+    `The subscription '${sub.subscriptionId}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.`,
   );
 }
 

@@ -3,6 +3,7 @@ import { errorCode } from "../graph/errorCode";
 import { aliasRoutes } from "./aliases";
 import { armErrorResponse } from "./armError";
 import { billingRoutes } from "./billing";
+import { resourceGroupRoutes } from "./resourceGroups";
 import { resourceScopeRoutes } from "./resourceScopeRoutes";
 import { roleAssignmentRoutes } from "./roleAssignments";
 import { roleDefinitionRoutes } from "./roleDefinitions";
@@ -10,8 +11,9 @@ import { subscriptionRoutes } from "./subscriptions";
 
 /**
  * The Azure Resource Manager emulation: built-in role definitions, role assignments at
- * subscription, resource group and resource scope, subscriptions and their cancel/enable/rename actions,
- * subscription aliases under a customer's Azure plan, and the partner's MPA billing account.
+ * subscription, resource group and resource scope, subscriptions and their cancel/enable/rename
+ * actions, resource groups (what blocks a cancel), subscription aliases under a customer's Azure
+ * plan, and the partner's MPA billing account.
  * ARM paths are case-insensitive (`resourceGroups` = `resourcegroups`).
  */
 export const armModule: ServiceModule = {
@@ -21,6 +23,7 @@ export const armModule: ServiceModule = {
     ...roleDefinitionRoutes,
     ...roleAssignmentRoutes,
     ...subscriptionRoutes,
+    ...resourceGroupRoutes,
     ...aliasRoutes,
     ...billingRoutes,
     // Last: the catch-all for resource scopes below a resource group.

@@ -1,7 +1,14 @@
 import { findPrincipal } from "../common/directory";
 import type { AzureSubscriptionRecord, RoleAssignmentRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { type ArmCaller, requireAction, requireArmCaller, scopeWithin, subscriptionFor } from "./armCaller";
+import {
+  type ArmCaller,
+  requireAction,
+  requireArmCaller,
+  requireWritable,
+  scopeWithin,
+  subscriptionFor,
+} from "./armCaller";
 import { ArmError } from "./armError";
 import { armBody, armOk, armRoute, isGuid, isObject, propCI } from "./armRoute";
 import { findBuiltInRole } from "./builtInRoles";
@@ -59,16 +66,6 @@ function principalNotFound(principalId: string, tenantId: string): ArmError {
     "PrincipalNotFound",
     `Principal ${principalId} does not exist in the directory ${tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
   );
-}
-
-function requireWritable(sub: AzureSubscriptionRecord): void {
-  if (sub.state !== "Enabled" && sub.state !== "Warned" && sub.state !== "PastDue") {
-    throw new ArmError(
-      409,
-      "ReadOnlyDisabledSubscription",
-      `The subscription '${sub.subscriptionId}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.`,
-    );
-  }
 }
 
 interface ParsedBody {

@@ -1,15 +1,28 @@
 import type { AzureSubscriptionRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { effectiveRoleIds, requireAction, requireArmCaller, subscriptionFor } from "./armCaller";
+import {
+  cancelAzureSubscription,
+  enableAzureSubscription,
+  enableRefusal,
+  settleCancellation,
+} from "../partnerCenter/azurePlans";
+import {
+  effectiveRoleIds,
+  requireAction,
+  requireArmCaller,
+  requireWritable,
+  subscriptionFor,
+} from "./armCaller";
 import { ArmError } from "./armError";
 import { armBody, armOk, armRoute, propCI } from "./armRoute";
-import { findBuiltInRole, roleAllows } from "./builtInRoles";
+import { findBuiltInRole, OWNER_ROLE_ID, roleAllows } from "./builtInRoles";
 
 /**
  * Subscriptions (Microsoft.Resources GET/list) and the Microsoft.Subscription actions cancel,
- * enable and rename (reference 3.6 item 5). An Azure subscription is also an entitlement of the
- * customer's Azure plan in Partner Center: cancel sets the entitlement `inactive`, enable sets it
- * `active` again, rename changes the name both APIs show.
+ * enable and rename (api-version 2021-10-01 in azure-rest-api-specs `specification/subscription`).
+ * An Azure subscription is also an entitlement of the customer's Azure plan in Partner Center:
+ * cancel sets the entitlement `inactive`, enable sets it `active` again, rename changes the name
+ * both APIs show. A cancelled subscription is `Disabled` for 90 days, then `Deleted` (404).
  */
 
 /** ARM JSON of a subscription. */
@@ -48,6 +61,7 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   const caller = requireArmCaller(req);
   const tid = caller.claims.tid.toLowerCase();
   const value = Object.values(emu.state.azure.subscriptions)
+    .map((s) => settleCancellation(s, emu.now()))
     .filter((s) => s.tenantId.toLowerCase() === tid && s.state !== "Deleted")
     .filter((s) =>
       [...effectiveRoleIds(emu, caller, s, `/subscriptions/${s.subscriptionId}`)].some((id) => {
@@ -59,38 +73,116 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return armOk(req, 200, { value });
 }
 
-function action(name: "cancel" | "enable" | "rename") {
-  return (req: EmuRequest, emu: EmulatorCore) => {
-    const caller = requireArmCaller(req);
-    const sub = subscriptionFor(emu, caller, req.params.sub);
-    requireAction(
-      emu,
-      caller,
-      sub,
-      `/subscriptions/${sub.subscriptionId}`,
-      `Microsoft.Subscription/${name}/action`,
+/**
+ * `POST …/Microsoft.Subscription/cancel` ("Subscription - Cancel", 2021-10-01: 200
+ * `{subscriptionId}`). Only an Owner of the subscription may cancel an Azure plan subscription
+ * ("Cancel and delete your Azure subscription", who can cancel:
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/cancel-azure-subscription); the
+ * partner's admin agents are Owners through admin-on-behalf-of; anyone else gets 403 [U: code
+ * `AuthorizationFailed`; Azure/azure-rest-api-specs#15635 shows the service answering "Only
+ * subscription owners can perform this operation" even to a role holding the cancel action]. A
+ * cancelled (disabled) subscription
+ * refuses actions, a second cancel included (see {@link requireWritable}). Azure refuses to cancel
+ * a subscription that still holds resources: 400 `ResourcesExistingOnSubscription` (the code and
+ * text ARM answers, as reported in Azure/terraform-azurerm-lz-vending#405; the Learn page asks to
+ * delete resources and resource groups first, and Azure/azure-rest-api-specs#9042 calls the
+ * refusal by design) [U: whether an empty resource group counts; the emulator counts any].
+ * `IgnoreResourceCheck=true` skips the check [U: honoured by the service per
+ * Azure/azure-sdk-for-python#10814, absent from the 2021-10-01 description; the provider never
+ * sends it].
+ */
+function cancel(req: EmuRequest, emu: EmulatorCore) {
+  const caller = requireArmCaller(req);
+  const sub = subscriptionFor(emu, caller, req.params.sub);
+  const scope = `/subscriptions/${sub.subscriptionId}`;
+  requireAction(emu, caller, sub, scope, "Microsoft.Subscription/cancel/action");
+  if (!effectiveRoleIds(emu, caller, sub, scope).has(OWNER_ROLE_ID)) {
+    throw new ArmError(
+      403,
+      "AuthorizationFailed",
+      `The client '${caller.name}' with object id '${caller.claims.oid}' cannot cancel subscription '${sub.subscriptionId}': only subscription owners can perform this operation.`,
     );
-    if (name === "rename") {
-      const newName = propCI(armBody(req), "subscriptionName");
-      if (typeof newName !== "string" || newName.trim() === "" || newName.length > 64) {
-        throw new ArmError(
-          400,
-          "InvalidSubscriptionName",
-          "subscriptionName must be a non-empty name of at most 64 characters.",
-        );
-      }
-      sub.displayName = newName;
-    } else if (name === "cancel") {
-      // Cancelling is repeatable: an already disabled subscription stays disabled.
-      sub.state = "Disabled";
-      sub.entitlementStatus = "inactive";
-    } else {
-      sub.state = "Enabled";
-      sub.entitlementStatus = "active";
-    }
-    emu.markDirty();
-    return armOk(req, 200, { subscriptionId: sub.subscriptionId });
-  };
+  }
+  requireWritable(sub);
+  const ignoreResourceCheck = [...req.query.entries()].some(
+    ([k, v]) => k.toLowerCase() === "ignoreresourcecheck" && v.toLowerCase() === "true",
+  );
+  if (Object.keys(sub.resourceGroups ?? {}).length > 0 && !ignoreResourceCheck) {
+    throw new ArmError(
+      400,
+      "ResourcesExistingOnSubscription",
+      "There are existing resources associated with subscription. Delete them before cancelling the subscription",
+    );
+  }
+  cancelAzureSubscription(sub, emu.now());
+  emu.markDirty();
+  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+}
+
+/**
+ * `POST …/Microsoft.Subscription/enable` ("Subscription - Enable", 2021-10-01: 200
+ * `{subscriptionId}`): a cancelled subscription is enabled again until Azure deletes it (then 404).
+ * [U] An enabled subscription answers 200 and stays as it is. [U] codes of the refusals, the same
+ * as an alias PUT's: 400 `InvalidBillingScope` when the Azure plan is not active, 400
+ * `SubscriptionQuotaExceeded` over a sandbox plan's limit.
+ */
+function enable(req: EmuRequest, emu: EmulatorCore) {
+  const caller = requireArmCaller(req);
+  const sub = subscriptionFor(emu, caller, req.params.sub);
+  requireAction(
+    emu,
+    caller,
+    sub,
+    `/subscriptions/${sub.subscriptionId}`,
+    "Microsoft.Subscription/enable/action",
+  );
+  if (sub.state === "Enabled") return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+  const refused = enableRefusal(emu.state, sub);
+  if (refused?.kind === "planNotActive") {
+    throw new ArmError(
+      400,
+      "InvalidBillingScope",
+      `The subscription '${sub.subscriptionId}' cannot be enabled: ${refused.text}`,
+    );
+  }
+  if (refused) {
+    throw new ArmError(
+      400,
+      "SubscriptionQuotaExceeded",
+      `The subscription '${sub.subscriptionId}' cannot be enabled: ${refused.text}`,
+    );
+  }
+  enableAzureSubscription(sub);
+  emu.markDirty();
+  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+}
+
+/**
+ * `POST …/Microsoft.Subscription/rename` body `{subscriptionName}` ("Subscription - Rename":
+ * https://learn.microsoft.com/rest/api/subscription/subscription/rename); refused while disabled.
+ */
+function rename(req: EmuRequest, emu: EmulatorCore) {
+  const caller = requireArmCaller(req);
+  const sub = subscriptionFor(emu, caller, req.params.sub);
+  requireAction(
+    emu,
+    caller,
+    sub,
+    `/subscriptions/${sub.subscriptionId}`,
+    "Microsoft.Subscription/rename/action",
+  );
+  requireWritable(sub);
+  const newName = propCI(armBody(req), "subscriptionName");
+  if (typeof newName !== "string" || newName.trim() === "" || newName.length > 64) {
+    throw new ArmError(
+      400,
+      "InvalidSubscriptionName",
+      "subscriptionName must be a non-empty name of at most 64 characters.",
+    );
+  }
+  sub.displayName = newName;
+  emu.markDirty();
+  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
 }
 
 const SUB_ACTIONS = "/subscriptions/:sub/providers/Microsoft.Subscription";
@@ -99,7 +191,7 @@ const SUB_ACTIONS = "/subscriptions/:sub/providers/Microsoft.Subscription";
 export const subscriptionRoutes: Route[] = [
   armRoute("GET", "/subscriptions", list),
   armRoute("GET", "/subscriptions/:sub", get),
-  armRoute("POST", `${SUB_ACTIONS}/cancel`, action("cancel")),
-  armRoute("POST", `${SUB_ACTIONS}/enable`, action("enable")),
-  armRoute("POST", `${SUB_ACTIONS}/rename`, action("rename")),
+  armRoute("POST", `${SUB_ACTIONS}/cancel`, cancel),
+  armRoute("POST", `${SUB_ACTIONS}/enable`, enable),
+  armRoute("POST", `${SUB_ACTIONS}/rename`, rename),
 ];

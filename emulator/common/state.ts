@@ -261,6 +261,16 @@ export interface AzureSubscriptionRecord {
   /** Entitlement view of the Azure plan: `active` or `inactive` (cancelled). */
   entitlementStatus: "active" | "inactive";
   createdDateTime: string;
+  /** When it was last cancelled (ARM cancel or Partner Center cancel); Azure deletes it 90 days later. */
+  cancelledDateTime?: string;
+  /** Resource groups in the subscription, by lower-cased name (what blocks a cancel). */
+  resourceGroups?: Record<string, ResourceGroupRecord>;
+}
+
+export interface ResourceGroupRecord {
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
 }
 
 export interface RoleAssignmentRecord {

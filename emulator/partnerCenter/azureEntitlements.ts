@@ -1,6 +1,13 @@
 import type { AzureSubscriptionRecord } from "../common/state";
 import type { Route } from "../common/types";
-import { azureSubscriptionsOfPlan, isAzurePlan, SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN } from "./azurePlans";
+import {
+  azureSubscriptionsOfPlan,
+  cancelAzureSubscription,
+  enableAzureSubscription,
+  enableRefusal,
+  isAzurePlan,
+  settleCancellation,
+} from "./azurePlans";
 import { collection } from "./collections";
 import { type JsonObject, requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
@@ -9,10 +16,18 @@ import { link } from "./resourceLinks";
 import { requireSubscription } from "./subscriptions";
 
 /**
- * Azure entitlements: the Azure subscriptions of an Azure plan (reference 3.5; vector 14).
- * Cancel (`{"cancellationReason":"compromise"}`) makes the entitlement `inactive` and disables the
- * ARM subscription; reactivate answers 202 and enables it again. The real service takes about 10
- * minutes to show the new status; the emulator applies it at once.
+ * Azure entitlements: the Azure subscriptions of an Azure plan ("Get an Azure entitlement for a
+ * subscription": https://learn.microsoft.com/partner-center/developer/get-an-azure-entitlement-for-a-subscription).
+ * An entitlement is the same object as the ARM subscription: its `status` is `inactive` while the
+ * subscription is cancelled, whichever API cancelled it (ARM `Microsoft.Subscription/cancel`, the
+ * routine cancel, or the cancel below).
+ *
+ * Cancel (`{"cancellationReason":"compromise"}`) is Partner Center's cancel for compromised or
+ * abused subscriptions ("Cancel an Azure subscription":
+ * https://learn.microsoft.com/partner-center/developer/cancel-an-azure-subscription); reactivate
+ * answers 202 ("Reactivate an Azure subscription":
+ * https://learn.microsoft.com/partner-center/developer/reactivate-an-azure-subscription). Both
+ * pages give about 10 minutes for the new status to show; the emulator applies it at once.
  */
 
 /**
@@ -26,7 +41,9 @@ const base = "/v1/customers/:customerId/subscriptions/:subscriptionId/azureentit
 export const azureEntitlementRoutes: Route[] = [
   pcRoute("GET", base, { auth: "appOrUser", rate: "subscription" }, (ctx) => {
     const plan = requirePlan(ctx);
-    const items = azureSubscriptionsOfPlan(ctx.emu.state, plan.id).map((a) => entitlementListItem(a));
+    const items = azureSubscriptionsOfPlan(ctx.emu.state, plan.id).map((a) =>
+      entitlementListItem(settleCancellation(a, ctx.emu.now())),
+    );
     return { status: 200, body: collection(items) };
   }),
   pcRoute("GET", `${base}/:entitlementId`, { auth: "appOrUser", rate: "subscription" }, (ctx) => ({
@@ -41,28 +58,15 @@ export const azureEntitlementRoutes: Route[] = [
     if (reason === undefined || !CANCELLATION_REASONS.has(reason.toLowerCase())) {
       throw pcErrors.cancellationReasonInvalid(reason ?? "");
     }
-    entitlement.entitlementStatus = "inactive";
-    if (entitlement.state !== "Deleted") entitlement.state = "Disabled";
+    if (entitlement.state === "Deleted") entitlement.entitlementStatus = "inactive";
+    else cancelAzureSubscription(entitlement, ctx.emu.now());
     return { status: 200, body: entitlementView(entitlement) };
   }),
   pcRoute("POST", `${base}/:entitlementId/reactivate`, { auth: "appOrUser", rate: "subscription" }, (ctx) => {
-    const plan = requirePlan(ctx);
     const entitlement = requireEntitlement(ctx);
-    if (plan.resource.status !== "active") throw pcErrors.cannotReactivate("the Azure plan is not active.");
-    if (entitlement.state === "Deleted")
-      throw pcErrors.cannotReactivate("the Azure subscription was deleted.");
-    if (entitlement.entitlementStatus !== "active" && ctx.emu.state.settings.sandbox) {
-      const active = azureSubscriptionsOfPlan(ctx.emu.state, plan.id).filter(
-        (a) => a.entitlementStatus === "active",
-      );
-      if (active.length >= SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN) {
-        throw pcErrors.cannotReactivate(
-          `a sandbox Azure plan has at most ${SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN} active Azure subscriptions.`,
-        );
-      }
-    }
-    entitlement.entitlementStatus = "active";
-    entitlement.state = "Enabled";
+    const refused = enableRefusal(ctx.emu.state, entitlement);
+    if (refused) throw pcErrors.cannotReactivate(refused.text);
+    enableAzureSubscription(entitlement);
     return { status: 202 };
   }),
 ];
@@ -79,7 +83,7 @@ function requireEntitlement(ctx: PcContext): AzureSubscriptionRecord {
   const id = (ctx.req.params.entitlementId ?? "").toLowerCase();
   const record = ctx.emu.state.azure.subscriptions[id];
   if (!record || record.planSubscriptionId.toLowerCase() !== plan.id) throw pcErrors.entitlementNotFound(id);
-  return record;
+  return settleCancellation(record, ctx.emu.now());
 }
 
 function entitlementListItem(a: AzureSubscriptionRecord): JsonObject {

@@ -96,3 +96,72 @@ export function addToPlan(
   state.azure.subscriptions[record.subscriptionId] = record;
   return { record };
 }
+
+// --- cancel, enable and deletion of an Azure subscription ------------------------------------------
+
+/**
+ * Days a cancelled Azure subscription stays disabled before Azure deletes it: "The subscription is
+ * automatically deleted 90 days after you cancel a subscription" ("Cancel and delete your Azure
+ * subscription": https://learn.microsoft.com/azure/cost-management-billing/manage/cancel-azure-subscription).
+ * "Azure subscription states" gives 1 to 90 days depending on the type [U: 90 for an Azure plan].
+ */
+export const CANCELLED_RETENTION_DAYS = 90;
+
+/**
+ * Cancels an Azure subscription, through ARM or Partner Center alike: the ARM state becomes
+ * `Disabled` and the entitlement `inactive` at once ([U]: "Azure subscription states" lets a
+ * cancelled subscription show `Warned` first; the emulator skips that phase).
+ */
+export function cancelAzureSubscription(sub: AzureSubscriptionRecord, now: Date): void {
+  // A repeated cancel does not restart the retention period.
+  if (sub.state !== "Disabled" || !sub.cancelledDateTime) sub.cancelledDateTime = now.toISOString();
+  sub.state = "Disabled";
+  sub.entitlementStatus = "inactive";
+}
+
+/** Enables a cancelled Azure subscription again (ARM enable or Partner Center reactivate). */
+export function enableAzureSubscription(sub: AzureSubscriptionRecord): void {
+  sub.state = "Enabled";
+  sub.entitlementStatus = "active";
+  delete sub.cancelledDateTime;
+}
+
+/**
+ * Applies Azure's deletion of a subscription cancelled more than {@link CANCELLED_RETENTION_DAYS}
+ * ago (`Deleted`: no operation is available any more). Lookups call it before answering; it
+ * depends only on the clock, so it needs no persisting.
+ */
+export function settleCancellation(sub: AzureSubscriptionRecord, now: Date): AzureSubscriptionRecord {
+  if (sub.state !== "Disabled" || !sub.cancelledDateTime) return sub;
+  const ageMs = now.getTime() - Date.parse(sub.cancelledDateTime);
+  if (ageMs >= CANCELLED_RETENTION_DAYS * 24 * 3600 * 1000) sub.state = "Deleted";
+  return sub;
+}
+
+/** Why a cancelled Azure subscription cannot be enabled again. */
+export interface EnableRefusal {
+  kind: "deleted" | "planNotActive" | "sandboxLimit";
+  text: string;
+}
+
+/**
+ * Why a cancelled Azure subscription cannot be enabled again, or `undefined`: it was deleted, its
+ * Azure plan is not active (a suspended plan has no active Azure subscription, see the plan's
+ * PATCH), or a sandbox plan already has its maximum of active ones.
+ */
+export function enableRefusal(state: EmulatorState, sub: AzureSubscriptionRecord): EnableRefusal | undefined {
+  if (sub.state === "Deleted") return { kind: "deleted", text: "the Azure subscription was deleted." };
+  const plan = pcSections(state).subscriptions[sub.planSubscriptionId.toLowerCase()];
+  if (plan?.resource.status !== "active")
+    return { kind: "planNotActive", text: "the Azure plan is not active." };
+  if (sub.entitlementStatus !== "active" && state.settings.sandbox) {
+    const active = azureSubscriptionsOfPlan(state, plan.id).filter((a) => a.entitlementStatus === "active");
+    if (active.length >= SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN) {
+      return {
+        kind: "sandboxLimit",
+        text: `a sandbox Azure plan has at most ${SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN} active Azure subscriptions.`,
+      };
+    }
+  }
+  return undefined;
+}

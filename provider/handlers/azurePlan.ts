@@ -2,11 +2,9 @@ import { z } from "zod";
 import type { CspApi } from "../clients/cspApi";
 import {
   AZURE_PLAN_CATALOG_ITEM,
-  cancelAzureEntitlement,
   cartRequestBody,
   checkoutCart,
   createCart,
-  DEFAULT_CANCELLATION_REASON,
   getCart,
   getOrder,
   getSubscription,
@@ -25,6 +23,7 @@ import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
 import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
 import { shown } from "../purchaseMarker";
+import { cancelThroughArm } from "./commerce/azureSubscriptionLifecycle";
 import { afterPurchase, conflict, refusal } from "./commerce/errors";
 import {
   accountFailures,
@@ -173,7 +172,7 @@ function describeDeletion(mode: AzurePlanOnDelete): string {
     case "suspend":
       return "suspend: deleting this resource suspends the Azure plan (a plan cannot be un-bought; it can be reactivated later); it fails while Azure subscriptions under the plan are active";
     case "cancelSubscriptionsAndSuspend":
-      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan, then suspends the plan (a plan cannot be un-bought)";
+      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan (Azure Resource Manager cancel, which Azure refuses while a subscription holds resources), then suspends the plan (a plan cannot be un-bought)";
     default:
       return "leave: deleting this resource only stops managing the Azure plan; it stays active and billable";
   }
@@ -829,15 +828,11 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       const active = activeEntitlements(
         await listAzureEntitlements(api.partnerCenter, props.customerId, subscriptionId),
       );
+      // The routine cancel through ARM, one by one (see commerce/azureSubscriptionLifecycle.ts).
       for (const e of active) {
-        await cancelAzureEntitlement(
-          api.partnerCenter,
-          props.customerId,
-          subscriptionId,
-          e.id,
-          DEFAULT_CANCELLATION_REASON,
-        );
-        ctx.log(`AzurePlan ${subscriptionId}: cancelled the Azure subscription ${e.id}`);
+        const label = `the Azure subscription ${e.id} of Azure plan ${subscriptionId}`;
+        if ((await cancelThroughArm(api, props.customerId, e.id, label)) === "cancelled")
+          ctx.log(`AzurePlan ${subscriptionId}: cancelled the Azure subscription ${e.id}`);
       }
     }
     if ((sub.status ?? "").toLowerCase() === "suspended") {

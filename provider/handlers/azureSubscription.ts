@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   type ArmAlias,
   customerBillingScope,
+  enableArmSubscription,
   findPartnerBillingAccount,
   getAlias,
   getArmSubscription,
@@ -10,20 +11,16 @@ import {
   renameSubscription,
 } from "../clients/arm/subscriptions";
 import type { CspApi } from "../clients/cspApi";
-import {
-  AZURE_PLAN_CATALOG_ITEM,
-  cancelAzureEntitlement,
-  DEFAULT_CANCELLATION_REASON,
-  getAzureEntitlement,
-  isAzurePlanSubscription,
-  listAzureEntitlements,
-  listSubscriptions,
-  type PcAzureEntitlement,
-  reactivateAzureEntitlement,
-} from "../clients/partnerCenter/commerce";
+import type { PcAzureEntitlement } from "../clients/partnerCenter/commerce";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
 import { shown } from "../purchaseMarker";
+import {
+  type CancelOutcome,
+  cancelAsCompromised,
+  cancelThroughArm,
+  findEntitlement,
+} from "./commerce/azureSubscriptionLifecycle";
 import { afterPurchase, refusal } from "./commerce/errors";
 import {
   accountFailures,
@@ -42,23 +39,30 @@ import { isUnknown } from "./types";
 
 /**
  * AzureSubscription: an Azure subscription under the customer's Azure plan, created through ARM
- * `Microsoft.Subscription/aliases` with the customer's MPA billing scope (reference §3.6), a
- * billable purchase.
+ * `Microsoft.Subscription/aliases` with the customer's MPA billing scope ("Programmatically create
+ * Azure subscriptions for a Microsoft Partner Agreement":
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement),
+ * a billable purchase.
  *
  * - The alias name is deterministic: `deterministicUuid("azure-subscription", account,
  *   customerId, key)`, where `key` is a stable input (default: the display name at the first
  *   create, then kept even when the display name changes; Pulumi does not pass the resource name
  *   to dynamic providers). A retry or a re-run finds the same alias, so the same subscription.
  * - Rename is an update (ARM `Microsoft.Subscription/rename`).
- * - Delete cancels the Azure entitlement in Partner Center. Creating the resource again finds the
- *   same alias and reactivates the cancelled entitlement (a purchase: acknowledgement applies).
- *   A subscription cancelled outside the program is planned as a replacement (delete-before-
- *   replace: nothing, then reactivate), which `pulumi preview` shows explicitly.
+ * - Delete cancels the subscription through ARM `Microsoft.Subscription/cancel`, the routine cancel
+ *   of its Owners (see `commerce/azureSubscriptionLifecycle.ts`); Azure refuses while it holds
+ *   resources. `onDelete: "cancelAsCompromised"` uses Partner Center's cancel for compromised or
+ *   abused subscriptions instead. A cancelled subscription is disabled and deleted by Azure 90
+ *   days later; creating the resource again before that finds the same alias and enables it again
+ *   (ARM `Microsoft.Subscription/enable`, a purchase: acknowledgement applies). A subscription
+ *   cancelled outside the program is planned as a replacement (delete-before-replace: nothing,
+ *   then enable), which `pulumi preview` shows explicitly.
  */
 
 export const AZURE_SUBSCRIPTION_TYPE = "AzureSubscription";
 
 export type Workload = "Production" | "DevTest";
+export type AzureSubscriptionOnDelete = "cancel" | "cancelAsCompromised";
 
 export interface AzureSubscriptionInputs {
   customerId: string;
@@ -73,8 +77,8 @@ export interface AzureSubscriptionInputs {
   aliasName?: string;
   /** MPN id of the indirect reseller. */
   resellerId?: string;
-  /** Reason sent when the resource is deleted (entitlement cancel); default `compromise`, the documented value. */
-  cancellationReason?: string;
+  /** What a delete does: `cancel` (default, ARM) or `cancelAsCompromised` (Partner Center, reason `compromise`). */
+  onDelete?: AzureSubscriptionOnDelete;
   account?: string;
 }
 
@@ -121,9 +125,15 @@ const schema = z.object({
     .string({ error: "must be a string" })
     .regex(/^\d{1,10}$/, "must be the indirect reseller's MPN id (digits)")
     .optional(),
+  onDelete: z
+    .enum(["cancel", "cancelAsCompromised"], { error: 'must be "cancel" or "cancelAsCompromised"' })
+    .optional(),
+  // Before ARM's cancel, deletes sent Partner Center's compromise cancel with this reason.
   cancellationReason: z
-    .string({ error: "must be a string" })
-    .regex(/^[A-Za-z]{1,40}$/, "must be a single word such as compromise")
+    .never({
+      error:
+        'is no longer an input: deleting an AzureSubscription cancels it through Azure Resource Manager, the routine cancel; Partner Center\'s cancel with reason "compromise" is for compromised or abused subscriptions only: to delete through it, set onDelete: "cancelAsCompromised"',
+    })
     .optional(),
   account: accountField,
 }) as z.ZodType<AzureSubscriptionInputs>;
@@ -132,8 +142,10 @@ export function defaultAliasName(account: string | undefined, customerId: string
   return deterministicUuid("azure-subscription", accountName(account), customerId.toLowerCase(), key);
 }
 
-function describeDeletion(reason: string): string {
-  return `cancel: deleting this resource cancels the Azure subscription (Partner Center Azure entitlement cancel, reason "${reason}"); it stays inactive and is reactivated if the resource is created again`;
+function describeDeletion(mode: AzureSubscriptionOnDelete | undefined): string {
+  return mode === "cancelAsCompromised"
+    ? 'cancelAsCompromised: deleting this resource cancels the Azure subscription as compromised or abused (Partner Center cancel, reason "compromise"), even while it holds resources; it is disabled, Azure deletes it 90 days later, and creating the resource again before that enables it again'
+    : "cancel: deleting this resource cancels the Azure subscription (Azure Resource Manager cancel, as its Owner), which Azure refuses while it holds resources; it is disabled, Azure deletes it 90 days later, and creating the resource again before that enables it again";
 }
 
 function keyOf(inputs: Pick<AzureSubscriptionInputs, "key" | "displayName">): string {
@@ -165,31 +177,6 @@ async function billingScopeFor(api: CspApi, customerId: string): Promise<string>
     );
   }
   return customerBillingScope(account.name, customer.name);
-}
-
-/** The entitlement of an Azure subscription and the plan it belongs to. */
-async function findEntitlement(
-  api: CspApi,
-  customerId: string,
-  azureSubscriptionId: string,
-  knownPlan?: string,
-): Promise<{ plan: string; entitlement: PcAzureEntitlement } | undefined> {
-  const pc = api.partnerCenter;
-  if (knownPlan) {
-    const entitlement = await getAzureEntitlement(pc, customerId, knownPlan, azureSubscriptionId);
-    if (entitlement) return { plan: knownPlan, entitlement };
-  }
-  const plans = (await listSubscriptions(pc, customerId)).filter((s) =>
-    isAzurePlanSubscription(s, AZURE_PLAN_CATALOG_ITEM),
-  );
-  const wanted = azureSubscriptionId.toLowerCase();
-  for (const plan of plans) {
-    const entitlement = (await listAzureEntitlements(pc, customerId, plan.id)).find(
-      (e) => e.id.toLowerCase() === wanted,
-    );
-    if (entitlement) return { plan: plan.id, entitlement };
-  }
-  return undefined;
 }
 
 /** Waits (bounded) for the alias to reach a final provisioning state. */
@@ -255,7 +242,7 @@ function outputs(
     ...values,
     key: keyOf(inputs),
     workload: values.workload ?? inputs.workload ?? "Production",
-    deletionBehavior: describeDeletion(inputs.cancellationReason ?? DEFAULT_CANCELLATION_REASON),
+    deletionBehavior: describeDeletion(inputs.onDelete),
   });
 }
 
@@ -366,10 +353,9 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       return { changes: true, replaces: ["entitlementStatus"], deleteBeforeReplace: true };
     }
     const renamed = !isUnknown(news.displayName) && news.displayName !== olds.displayName;
-    const reasonChanged =
-      describeDeletion(news.cancellationReason ?? DEFAULT_CANCELLATION_REASON) !== olds.deletionBehavior;
+    const onDeleteChanged = describeDeletion(news.onDelete) !== olds.deletionBehavior;
     const pending = !olds.azureSubscriptionId || olds.provisioningState !== "Succeeded";
-    return { changes: renamed || reasonChanged || pending };
+    return { changes: renamed || onDeleteChanged || pending };
   },
 
   async create(inputs, ctx) {
@@ -445,19 +431,25 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
     const outs = await afterPurchase(azureSubscriptionId, current, async () => {
       found = await findEntitlement(api, inputs.customerId, azureSubscriptionId);
       if (found && (found.entitlement.status ?? "").toLowerCase() !== "active") {
-        // Re-creating a cancelled subscription: reactivate it (billing resumes).
+        // Re-creating a cancelled subscription: enable it again (billing resumes).
         assertPurchaseAllowed(
           inputs,
           ctx.config,
           `the reactivation of Azure subscription ${azureSubscriptionId}`,
         );
-        await reactivateAzureEntitlement(
-          api.partnerCenter,
-          inputs.customerId,
-          found.plan,
-          azureSubscriptionId,
+        try {
+          await enableArmSubscription(api.arm, inputs.customerId, azureSubscriptionId);
+        } catch (e) {
+          if (!isCspError(e) || e.status !== 404) throw e;
+          throw refusal(
+            `the Azure subscription ${azureSubscriptionId} (alias ${aliasName}) cannot be enabled again: Azure deletes a cancelled subscription 90 days after the cancel`,
+            "to buy a new subscription, give this resource another key (a new alias); otherwise remove the resource from the program",
+            "CSP_API_ERROR",
+          );
+        }
+        ctx.log(
+          `${label}: enabled the cancelled Azure subscription ${azureSubscriptionId} again (Azure Resource Manager enable)`,
         );
-        ctx.log(`${label}: reactivated the cancelled Azure subscription ${azureSubscriptionId}`);
         found = await findEntitlement(api, inputs.customerId, azureSubscriptionId, found.plan);
       }
       const actualName = await actualDisplayName(
@@ -568,20 +560,18 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
       );
       return;
     }
-    const found = await findEntitlement(api, props.customerId, id, props.planSubscriptionId);
-    if (!found) {
-      ctx.log(`AzureSubscription ${id}: already gone for customer ${props.customerId}`);
-      return;
-    }
-    if ((found.entitlement.status ?? "").toLowerCase() !== "active") {
-      ctx.log(`AzureSubscription ${id}: already cancelled (${found.entitlement.status})`);
-      return;
-    }
-    const reason = props.cancellationReason ?? DEFAULT_CANCELLATION_REASON;
-    await cancelAzureEntitlement(api.partnerCenter, props.customerId, found.plan, id, reason);
-    ctx.log(
-      `AzureSubscription ${id}: cancelled (Partner Center Azure entitlement cancel, reason "${reason}"); it stays inactive and is reactivated if this resource is created again`,
-    );
+    const compromised = props.onDelete === "cancelAsCompromised";
+    const outcome: CancelOutcome = compromised
+      ? await cancelAsCompromised(api, props.customerId, id, props.planSubscriptionId)
+      : await cancelThroughArm(api, props.customerId, id, `the Azure subscription ${id}`);
+    const messages: Record<CancelOutcome, string> = {
+      gone: `already gone for customer ${props.customerId}`,
+      alreadyCancelled: "already cancelled",
+      cancelled: compromised
+        ? 'cancelled as compromised (Partner Center cancel, reason "compromise"); Azure deletes it 90 days from now, and creating this resource again before that enables it again'
+        : "cancelled (Azure Resource Manager cancel); Azure deletes it 90 days from now, and creating this resource again before that enables it again",
+    };
+    ctx.log(`AzureSubscription ${id}: ${messages[outcome]}`);
   },
 };
 

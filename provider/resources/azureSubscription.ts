@@ -25,16 +25,23 @@ export interface AzureSubscriptionArgs {
   aliasName?: pulumi.Input<string>;
   /** Indirect model: the reseller's MPN id. */
   resellerId?: pulumi.Input<string>;
-  /** Reason sent when the resource is deleted (entitlement cancel); default `compromise`, the only documented value. */
-  cancellationReason?: pulumi.Input<string>;
+  /**
+   * What deleting the resource does. `cancel` (default): the routine cancel through Azure Resource
+   * Manager, as the subscription's Owner (admin-on-behalf-of); Azure refuses while the subscription
+   * holds resources. `cancelAsCompromised`: Partner Center's cancel for a compromised or abused
+   * subscription (reason `compromise`). Either way the subscription is disabled, Azure deletes it
+   * 90 days later, and creating the resource again before that enables it again. (The former input
+   * `cancellationReason` is refused: set this one instead.)
+   */
+  onDelete?: pulumi.Input<"cancel" | "cancelAsCompromised">;
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
 
 /**
  * An Azure subscription under the customer's Azure plan, created through an ARM subscription
- * alias with a deterministic name. Deleting it cancels the subscription (Azure entitlement
- * cancel); creating it again reactivates the same subscription.
+ * alias with a deterministic name. Deleting it cancels the subscription (Azure Resource Manager
+ * cancel, see `onDelete`); creating it again within 90 days enables the same subscription again.
  */
 export class AzureSubscription extends CspResource {
   declare public readonly azureSubscriptionId: pulumi.Output<string>;

@@ -91,7 +91,7 @@ export const MINIMUM_CALLS: Readonly<
     delete: {
       calls: 3,
       sequential: 2,
-      why: "cancel the plan's own Azure subscription (POST .../cancel, id in the state) next to GET + PATCH (suspend) of the plan subscription, whose PATCH carries the current object and ETag",
+      why: "cancel the plan's own Azure subscription (ARM POST /subscriptions/{id}/providers/Microsoft.Subscription/cancel, the routine cancel; id in the state) next to GET + PATCH (suspend) of the plan subscription, whose PATCH carries the current object and ETag",
     },
   },
   AzureSubscription: {
@@ -103,7 +103,11 @@ export const MINIMUM_CALLS: Readonly<
     noop: NOOP,
     read: { calls: 1, sequential: 1, why: "GET the Azure entitlement (or the ARM subscription)" },
     update: { calls: 1, sequential: 1, why: "POST .../rename on the ARM subscription" },
-    delete: { calls: 1, sequential: 1, why: "POST .../azureEntitlements/{id}/cancel (ids in the state)" },
+    delete: {
+      calls: 1,
+      sequential: 1,
+      why: 'ARM POST /subscriptions/{id}/providers/Microsoft.Subscription/cancel as the subscription\'s Owner ("Subscription - Cancel"; id in the state)',
+    },
   },
   CustomerUser: {
     create: {

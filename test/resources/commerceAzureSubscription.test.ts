@@ -44,6 +44,12 @@ async function lastSeq(): Promise<number> {
   return log.length > 0 ? log[log.length - 1]!.seq : 0;
 }
 
+/** Writes since `seq`, as `service METHOD path`. */
+async function writesSince(seq: number): Promise<string[]> {
+  const log = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
+  return log.map((e) => `${e.service} ${e.method} ${e.path}`);
+}
+
 async function azureSubscriptionsOf(customerId: string): Promise<string[]> {
   const state = await t.emu.admin.state();
   return Object.values(state.azure.subscriptions)
@@ -87,12 +93,30 @@ describe("AzureSubscription purchase acknowledgement", () => {
       [sub(id, { workload: "Test" as never }), "workload"],
       [sub(id, { aliasName: "has space" }), "aliasName"],
       [sub(id, { resellerId: "reseller" }), "resellerId"],
-      [sub(id, { cancellationReason: "two words" }), "cancellationReason"],
+      [sub(id, { onDelete: "leave" as never }), "onDelete"],
     ];
     for (const [news, property] of cases) {
       const failures = await checkFailures(azureSubscriptionHandler, {}, news, buyer);
       expect(failures.map((f) => f.property)).toEqual([property]);
     }
+  });
+});
+
+describe("AzureSubscription deletion inputs", () => {
+  it("refuses the former cancellationReason input, pointing to onDelete, with no write", async () => {
+    const id = "0f3c4d1e-1111-2222-3333-444455556666";
+    const seq = await lastSeq();
+    const failures = await checkFailures(
+      azureSubscriptionHandler,
+      {},
+      { ...sub(id), cancellationReason: "compromise" },
+      buyer,
+    );
+    expect(failures.map((f) => f.property)).toEqual(["cancellationReason"]);
+    expect(failures[0]!.reason).toMatch(
+      /cancellationReason: is no longer an input: deleting an AzureSubscription cancels it through Azure Resource Manager.*set onDelete: "cancelAsCompromised"/,
+    );
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 });
 
@@ -138,14 +162,23 @@ describe("AzureSubscription lifecycle", () => {
       true,
     );
 
-    // Delete: the entitlement is cancelled, and it says so.
+    // Delete: cancelled through ARM (the entitlement follows), and it says so.
+    const beforeDelete = await lastSeq();
     await azureSubscriptionHandler.delete(created.id, refreshed, buyer);
     const entitlement = await getAzureEntitlement(buyer.api().partnerCenter, customerId, planId, created.id);
     expect(entitlement?.status).toBe("inactive");
-    expect(t.logs.some((l) => l.includes(`AzureSubscription ${created.id}: cancelled`))).toBe(true);
+    expect(await writesSince(beforeDelete)).toEqual([
+      `arm POST /subscriptions/${created.id}/providers/Microsoft.Subscription/cancel`,
+    ]);
+    expect(
+      t.logs.some((l) =>
+        l.includes(`AzureSubscription ${created.id}: cancelled (Azure Resource Manager cancel)`),
+      ),
+    ).toBe(true);
 
     // Created again (same key, recorded in the inputs above): the same alias finds the same
-    // subscription, which is reactivated.
+    // subscription, which is enabled again through ARM.
+    const beforeAgain = await lastSeq();
     const again = await createResource(
       azureSubscriptionHandler,
       sub(customerId, { displayName: "Platform", key: renamed.inputs.key! }),
@@ -153,9 +186,14 @@ describe("AzureSubscription lifecycle", () => {
     );
     expect(again.id).toBe(created.id);
     expect(again.state.entitlementStatus).toBe("active");
-    expect(t.logs.some((l) => l.includes(`reactivated the cancelled Azure subscription ${created.id}`))).toBe(
-      true,
-    );
+    // Enabled first: a disabled subscription refuses the rename that follows (drift above).
+    expect(await writesSince(beforeAgain)).toEqual([
+      `arm POST /subscriptions/${created.id}/providers/Microsoft.Subscription/enable`,
+      `arm POST /subscriptions/${created.id}/providers/Microsoft.Subscription/rename`,
+    ]);
+    expect(
+      t.logs.some((l) => l.includes(`enabled the cancelled Azure subscription ${created.id} again`)),
+    ).toBe(true);
     expect((await azureSubscriptionsOf(customerId)).sort()).toEqual(
       [firstAzureSubscription, created.id].sort(),
     );

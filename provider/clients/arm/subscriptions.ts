@@ -2,11 +2,15 @@ import type { AuthTarget, ServiceClient } from "../../http/types";
 import { listArm } from "../paging";
 
 /**
- * ARM operations for Azure subscriptions under a customer's Azure plan (reference §3.6):
- * billing accounts and billing customers (the MPA billing scope), subscription aliases, and
- * subscription rename. Billing and alias calls run as app+user in the partner tenant (the
- * partner's admin agent); calls on `/subscriptions/{id}` run as app+user with the customer tenant
- * as authority (admin-on-behalf-of).
+ * ARM operations for Azure subscriptions under a customer's Azure plan ("Programmatically create
+ * Azure subscriptions for a Microsoft Partner Agreement":
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement):
+ * billing accounts and billing customers (the MPA billing scope), subscription aliases, and the
+ * subscription's rename, cancel and enable. Billing and alias calls run as app+user in the partner
+ * tenant (the partner's admin agent); calls on `/subscriptions/{id}` run as app+user with the
+ * customer tenant as authority (admin-on-behalf-of: the partner's admin agents are Owners of the
+ * Azure subscriptions they create under the Azure plan, "Manage subscriptions and resources under
+ * the Azure plan": https://learn.microsoft.com/partner-center/azure-plan-manage).
  */
 
 export const BILLING_API_VERSION = "2020-05-01";
@@ -137,7 +141,10 @@ export async function getArmSubscription(
   return res.status === 404 ? undefined : res.body;
 }
 
-/** `POST /subscriptions/{id}/providers/Microsoft.Subscription/rename` body `{subscriptionName}` (reference §3.6 item 5). */
+/**
+ * `POST /subscriptions/{id}/providers/Microsoft.Subscription/rename` body `{subscriptionName}`
+ * ("Subscription - Rename": https://learn.microsoft.com/rest/api/subscription/subscription/rename).
+ */
 export async function renameSubscription(
   arm: ServiceClient,
   customerTenantId: string,
@@ -151,6 +158,60 @@ export async function renameSubscription(
     body: { subscriptionName: displayName },
     auth: { mode: "user", tenantId: customerTenantId },
     // Renaming to the same name twice has the same effect.
+    idempotent: true,
+  });
+}
+
+function subscriptionActionPath(subscriptionId: string, action: "cancel" | "enable"): string {
+  return `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Subscription/${action}`;
+}
+
+/**
+ * Cancels an Azure subscription: `POST /subscriptions/{id}/providers/Microsoft.Subscription/cancel`,
+ * 200 `{subscriptionId}` ("Subscription - Cancel", api-version 2021-10-01:
+ * https://learn.microsoft.com/rest/api/subscription/subscription/cancel). This is the routine
+ * cancel of an Azure plan subscription, which its Owners may do ("Cancel and delete your Azure
+ * subscription": https://learn.microsoft.com/azure/cost-management-billing/manage/cancel-azure-subscription);
+ * the subscription is then disabled, and Azure deletes it 90 days later. Azure refuses it while
+ * the subscription still holds resources (400 `ResourcesExistingOnSubscription`); the stable
+ * api-version documents no parameter to skip that check, so none is sent. A repeated cancel after a
+ * lost answer meets a disabled subscription (which refuses actions): the caller reads its state.
+ */
+export async function cancelArmSubscription(
+  arm: ServiceClient,
+  customerTenantId: string,
+  subscriptionId: string,
+): Promise<void> {
+  await arm.send({
+    method: "POST",
+    path: subscriptionActionPath(subscriptionId, "cancel"),
+    query: { "api-version": SUBSCRIPTION_API_VERSION },
+    auth: { mode: "user", tenantId: customerTenantId },
+    idempotent: true,
+  });
+}
+
+/**
+ * Enables a cancelled (disabled) Azure subscription again:
+ * `POST /subscriptions/{id}/providers/Microsoft.Subscription/enable`, 200 `{subscriptionId}`
+ * ("Subscription - Enable", api-version 2021-10-01:
+ * https://learn.microsoft.com/rest/api/subscription/subscription/enable). Possible until Azure
+ * deletes the cancelled subscription (90 days after the cancel; then 404). [U] Learn's cancel page
+ * sends other than pay-as-you-go subscriptions to support for a reactivation within those 90 days,
+ * and Partner Center documents its own reactivate ("Reactivate an Azure subscription"); we use
+ * ARM's enable, the counterpart of the cancel we send.
+ */
+export async function enableArmSubscription(
+  arm: ServiceClient,
+  customerTenantId: string,
+  subscriptionId: string,
+): Promise<void> {
+  await arm.send({
+    method: "POST",
+    path: subscriptionActionPath(subscriptionId, "enable"),
+    query: { "api-version": SUBSCRIPTION_API_VERSION },
+    auth: { mode: "user", tenantId: customerTenantId },
+    // Enabling an enabled subscription changes nothing.
     idempotent: true,
   });
 }

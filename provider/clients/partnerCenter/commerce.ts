@@ -335,39 +335,24 @@ export async function getAzureEntitlement(
 }
 
 /**
- * The documented `cancellationReason`: Microsoft's page ("Cancel an Azure subscription") shows
- * only `compromise` [C]; the API exists for compromise and abuse ("If compromise or abuse,
- * partners ... can cancel"). Other values are not documented [U]; an invalid one is 400 / 900307.
+ * Partner Center's cancel of an Azure subscription: `POST .../azureEntitlements/{e}/cancel` body
+ * `{cancellationReason}` ("Cancel an Azure subscription":
+ * https://learn.microsoft.com/partner-center/developer/cancel-an-azure-subscription). The page
+ * gives it for compromised or abused subscriptions and shows only the reason `compromise`; the
+ * routine cancel is ARM's (`cancelArmSubscription`).
  */
-export const DEFAULT_CANCELLATION_REASON = "compromise";
-
-/** `POST .../azureEntitlements/{e}/cancel` body `{cancellationReason}` ("Cancel an Azure subscription"). */
 export async function cancelAzureEntitlement(
   pc: ServiceClient,
   customerId: string,
   planSubscriptionId: string,
   entitlementId: string,
-  cancellationReason: string,
+  cancellationReason: "compromise",
 ): Promise<void> {
   await pc.send({
     method: "POST",
     path: `${entitlementsPath(customerId, planSubscriptionId)}/${encodeURIComponent(entitlementId)}/cancel`,
     body: { cancellationReason },
     // Cancelling a cancelled entitlement changes nothing.
-    idempotent: true,
-  });
-}
-
-/** `POST .../azureEntitlements/{e}/reactivate` → 202 ("Reactivate an Azure subscription"). */
-export async function reactivateAzureEntitlement(
-  pc: ServiceClient,
-  customerId: string,
-  planSubscriptionId: string,
-  entitlementId: string,
-): Promise<void> {
-  await pc.send({
-    method: "POST",
-    path: `${entitlementsPath(customerId, planSubscriptionId)}/${encodeURIComponent(entitlementId)}/reactivate`,
     idempotent: true,
   });
 }

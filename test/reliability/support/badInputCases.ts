@@ -393,7 +393,8 @@ export function badInputTable(w: World): ResourceCases[] {
         [["key"], long(201), "too long", /at most 200/],
         [["aliasName"], "my alias", "with a space", /1-64 letters, digits/],
         [["resellerId"], "reseller", "not an MPN id", /MPN id/],
-        [["cancellationReason"], "no longer needed", "several words", /single word/],
+        [["onDelete"], "leave", "unknown deletion", /"cancel" or "cancelAsCompromised"/],
+        [["cancellationReason"], "compromise", "the former input", /no longer an input.*onDelete/],
         [["account"], "nope", "unknown account", /no partner account named "nope"/],
       ],
       [
