@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiToolchain } from "../../automation/toolchain";
+import type { BenchResult, PhaseResult } from "../../bench/runBench";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
-import type { BenchResult, PhaseResult } from "./runBench";
 
 /**
  * Smoke test of `npm run bench`: the built CLI with one customer and a small latency, as a user
@@ -29,7 +29,7 @@ const BENCH_SOURCES = [
   "sequentialScript",
   "stateFigures",
   "tenantSpec",
-].map((f) => `test/bench/${f}.ts`);
+].map((f) => `bench/${f}.ts`);
 
 let outDir: string;
 let result: BenchResult;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   const child = spawn(
     process.execPath,
     [
-      path.join(root, "dist", "test", "bench", "main.js"),
+      path.join(root, "dist", "bench", "main.js"),
       "--sizes",
       "1",
       "--latency",

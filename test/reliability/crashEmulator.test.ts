@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { killEmulatorDuringUp } from "../../reliability/emulatorKill";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
-import { killEmulatorDuringUp } from "./support/emulatorKill";
 
 /**
  * The file-backed emulator (`node dist/emulator/main.js --data-dir ...`) SIGKILLed in the middle of
@@ -15,7 +15,7 @@ import { killEmulatorDuringUp } from "./support/emulatorKill";
  * during token rotations) is `test/emulator/corePersistence.test.ts`; this extends it to a
  * quickstart-sized world. This file kills after the 6th write (the customer and its first
  * parallel writes answered); every kill point (after the 1st, 2nd... 16th write) runs in
- * `npm run reliability -- crash` (test/bench/reliabilityFigures.ts).
+ * `npm run reliability -- crash` (reliability/figures.ts).
  */
 
 const root = path.resolve(__dirname, "..", "..");

@@ -6,7 +6,6 @@ import { readCheckpoint } from "../../automation/checkpoint";
 import { runProgram } from "../../automation/runProgram";
 import { prepareWorkspace } from "../../automation/stackWorkspace";
 import { type EmulatorState, type RunningEmulator, startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import {
   type CleanRun,
   type CrashTarget,
@@ -18,9 +17,10 @@ import {
   pendingOf,
   RECOVERY_STEPS,
   REMOVE_EMPTY_ATTRS,
-} from "./support/crashCycle";
-import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
-import type { KillPoint } from "./support/pulumiKill";
+} from "../../reliability/crashCycle";
+import { findDuplicates, findOrphans, takeCensus } from "../../reliability/emulatorCensus";
+import type { KillPoint } from "../../reliability/pulumiKill";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * Crash safety of the quickstart `pulumi up` on the real engine (Pulumi CLI v3.248.0, file
@@ -33,7 +33,7 @@ import type { KillPoint } from "./support/pulumiKill";
  * checkpoint does not own; and a preview then reports no change.
  *
  * Recovery after an interrupted update with Pulumi CLI v3.248.0 and a file backend (observed;
- * `RECOVERY_STEPS` in support/crashCycle.ts says why each step):
+ * `RECOVERY_STEPS` in reliability/crashCycle.ts says why each step):
  *
  *   rm .pulumi/stacks/<project>/<stack>.json.attrs    # only if empty (and any other empty .attrs):
  *                                                     # every command fails with
@@ -55,7 +55,7 @@ import type { KillPoint } from "./support/pulumiKill";
  * in flight; the provider host killed while the Azure subscription alias PUT (the second
  * purchase) is in flight; Ctrl-C (SIGINT) during the customer create.
  * Every provider write of the quickstart × {CLI, provider host} × {in flight, answered} runs in
- * `npm run reliability -- crash` (test/bench/reliabilityFigures.ts). Needs `dist/` (npm run build).
+ * `npm run reliability -- crash` (reliability/figures.ts). Needs `dist/` (npm run build).
  */
 
 const root = path.resolve(__dirname, "..", "..");

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../automation/checkpoint";
 import { runProgram } from "../../automation/runProgram";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { assertBuilt, sourcesUnder } from "../support/distFreshness";
-import { changesOf, dynamicResources, pendingOf } from "./support/crashCycle";
-import { findDuplicates, findOrphans, takeCensus } from "./support/emulatorCensus";
+import { changesOf, dynamicResources, pendingOf } from "../../reliability/crashCycle";
+import { findDuplicates, findOrphans, takeCensus } from "../../reliability/emulatorCensus";
 import {
   LOAD_RESOURCES_PER_TENANT,
   loadFigures,
   loadStackConfig,
   writeLoadProject,
-} from "./support/loadProgram";
+} from "../../reliability/loadProgram";
+import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
  * Load (issue 8): the gitops example with generated customer files (customer, agreement, Azure

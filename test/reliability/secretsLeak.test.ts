@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scanText } from "../../reliability/secretScan";
+import { runSecretsScenario, type SecretsRunResult } from "../../reliability/secretsRun";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
-import { scanText } from "./support/secretScan";
-import { runSecretsScenario, type SecretsRunResult } from "./support/secretsRun";
 
 /**
  * Secrets (issue 8), on the real engine (Pulumi CLI v3.248.0, file backend, through the

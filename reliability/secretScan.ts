@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { EmulatorState } from "../../../emulator/index";
+import type { EmulatorState } from "../emulator/index";
 
 /** A secret whose plain value the test knows (seeded credentials, values decrypted from the state). */
 export interface KnownSecret {

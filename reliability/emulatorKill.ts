@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCheckpoint } from "../../../automation/checkpoint";
-import { runProgram } from "../../../automation/runProgram";
-import { prepareWorkspace } from "../../../automation/stackWorkspace";
-import { startEmulator } from "../../../emulator/index";
+import { readCheckpoint } from "../automation/checkpoint";
+import { runProgram } from "../automation/runProgram";
+import { prepareWorkspace } from "../automation/stackWorkspace";
+import { startEmulator } from "../emulator/index";
 import { changesOf, dynamicResources, lockFiles, pendingOf, repairStack } from "./crashCycle";
 import { type CensusEntry, type Duplicate, findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
 import { spawnEmulator } from "./emulatorProcess";

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../../../automation/toolchain";
-import type { CustomerSpec } from "../../../components/customerSpec";
-import type { RequestLogEntry } from "../../../emulator/index";
+import { packageRoot } from "../automation/toolchain";
+import type { CustomerSpec } from "../components/customerSpec";
+import type { RequestLogEntry } from "../emulator/index";
 
 /**
  * A light customer tenant for load runs: customer, Microsoft Customer Agreement, Azure plan (with

@@ -1,4 +1,4 @@
-import type { EmulatorState } from "../../../emulator/index";
+import type { EmulatorState } from "../emulator/index";
 
 /** What kind of object a census entry is (one per object a program can cause at the emulator). */
 export type CensusKind =

@@ -1,35 +1,35 @@
 import { randomUUID } from "node:crypto";
-import type { CustomerSpec } from "../../components/customerSpec";
-import { DEFAULT_PARTNER_APP_GRAPH_SCOPES, GRAPH_APP_ID } from "../../components/customerSpec";
-import { findRoleDefinitionsByName, putRoleAssignment } from "../../provider/clients/arm/roleAssignments";
+import type { CustomerSpec } from "../components/customerSpec";
+import { DEFAULT_PARTNER_APP_GRAPH_SCOPES, GRAPH_APP_ID } from "../components/customerSpec";
+import { findRoleDefinitionsByName, putRoleAssignment } from "../provider/clients/arm/roleAssignments";
 import {
   customerBillingScope,
   findPartnerBillingAccount,
   getAlias,
   putAlias,
-} from "../../provider/clients/arm/subscriptions";
-import { createCspApi } from "../../provider/clients/createCspApi";
-import type { CspApi } from "../../provider/clients/cspApi";
-import { createApplication } from "../../provider/clients/graph/applications";
-import { createAllPrincipalsGrant } from "../../provider/clients/graph/oauth2PermissionGrants";
+} from "../provider/clients/arm/subscriptions";
+import { createCspApi } from "../provider/clients/createCspApi";
+import type { CspApi } from "../provider/clients/cspApi";
+import { createApplication } from "../provider/clients/graph/applications";
+import { createAllPrincipalsGrant } from "../provider/clients/graph/oauth2PermissionGrants";
 import {
   createServicePrincipal,
   findServicePrincipalByAppId,
-} from "../../provider/clients/graph/servicePrincipals";
-import { createCustomerAgreement, currentMcaTemplate } from "../../provider/clients/partnerCenter/agreements";
+} from "../provider/clients/graph/servicePrincipals";
+import { createCustomerAgreement, currentMcaTemplate } from "../provider/clients/partnerCenter/agreements";
 import {
   AZURE_PLAN_CATALOG_ITEM,
   checkoutCart,
   createCart,
-} from "../../provider/clients/partnerCenter/commerce";
-import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
-import { createCustomer } from "../../provider/clients/partnerCenter/customers";
-import { addRoleMember } from "../../provider/clients/partnerCenter/directoryRoles";
-import { createCustomerUser } from "../../provider/clients/partnerCenter/users";
-import { resolveConfig } from "../../provider/config";
-import { resolveDirectoryRole } from "../../provider/handlers/identity/directoryRoleCatalog";
-import { generatePassword } from "../../provider/handlers/identity/passwords";
-import type { TraceEntry } from "../../provider/http/traceSink";
+} from "../provider/clients/partnerCenter/commerce";
+import { createApplicationConsent } from "../provider/clients/partnerCenter/consents";
+import { createCustomer } from "../provider/clients/partnerCenter/customers";
+import { addRoleMember } from "../provider/clients/partnerCenter/directoryRoles";
+import { createCustomerUser } from "../provider/clients/partnerCenter/users";
+import { resolveConfig } from "../provider/config";
+import { resolveDirectoryRole } from "../provider/handlers/identity/directoryRoleCatalog";
+import { generatePassword } from "../provider/handlers/identity/passwords";
+import type { TraceEntry } from "../provider/http/traceSink";
 
 /** What the sequential script did. */
 export interface SequentialScriptResult {

@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCheckpoint } from "../../../automation/checkpoint";
-import { type RunProgramResult, runProgram } from "../../../automation/runProgram";
-import { prepareWorkspace, type StackWorkspace } from "../../../automation/stackWorkspace";
-import { packageRoot, pulumiEnv, pulumiToolchain } from "../../../automation/toolchain";
-import { startEmulator } from "../../../emulator/index";
+import { readCheckpoint } from "../automation/checkpoint";
+import { type RunProgramResult, runProgram } from "../automation/runProgram";
+import { prepareWorkspace, type StackWorkspace } from "../automation/stackWorkspace";
+import { packageRoot, pulumiEnv, pulumiToolchain } from "../automation/toolchain";
+import { startEmulator } from "../emulator/index";
 import { emulatorSecretHashes, type KnownSecret, type SecretLeak, scanFiles, scanText } from "./secretScan";
 import { writeSecretsProgram } from "./secretsProgram";
 

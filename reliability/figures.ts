@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readCheckpoint } from "../../automation/checkpoint";
-import { runProgram } from "../../automation/runProgram";
-import { packageRoot, pulumiToolchain } from "../../automation/toolchain";
-import { startEmulator } from "../../emulator/index";
+import { readCheckpoint } from "../automation/checkpoint";
+import { runProgram } from "../automation/runProgram";
+import { packageRoot, pulumiToolchain } from "../automation/toolchain";
+import { startEmulator } from "../emulator/index";
 import {
   type CrashOutcome,
   type CrashTarget,
@@ -16,17 +16,12 @@ import {
   pendingOf,
   RECOVERY_STEPS,
   REMOVE_EMPTY_ATTRS,
-} from "../reliability/support/crashCycle";
-import { findDuplicates, findOrphans, takeCensus } from "../reliability/support/emulatorCensus";
-import { killEmulatorDuringUp } from "../reliability/support/emulatorKill";
-import {
-  LOAD_RESOURCES_PER_TENANT,
-  loadFigures,
-  loadStackConfig,
-  writeLoadProject,
-} from "../reliability/support/loadProgram";
-import type { KillMode, KillVictim } from "../reliability/support/pulumiKill";
-import { runSecretsScenario } from "../reliability/support/secretsRun";
+} from "./crashCycle";
+import { findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
+import { killEmulatorDuringUp } from "./emulatorKill";
+import { LOAD_RESOURCES_PER_TENANT, loadFigures, loadStackConfig, writeLoadProject } from "./loadProgram";
+import type { KillMode, KillVictim } from "./pulumiKill";
+import { runSecretsScenario } from "./secretsRun";
 
 /**
  * Reliability figures for the README (issue 8), on the real engine (the project's Pulumi CLI,
@@ -36,7 +31,7 @@ import { runSecretsScenario } from "../reliability/support/secretsRun";
  *   and, separately, the dynamic-provider host SIGKILLed with the write in flight and just
  *   answered; the stack recovered as a user does (`pulumi cancel`, `pulumi refresh
  *   --clear-pending-creates`, each when needed; see RECOVERY_STEPS in
- *   test/reliability/support/crashCycle.ts), `pulumi up`, then a preview; plus the file-backed
+ *   reliability/crashCycle.ts), `pulumi up`, then a preview; plus the file-backed
  *   emulator SIGKILLed after each of the quickstart's writes, restarted, and `pulumi up` again;
  * - load: N customers (default 50) applied at once under enforced Partner Center limits;
  * - secrets: the secret scan of test/reliability/secretsLeak.test.ts, with its figures.

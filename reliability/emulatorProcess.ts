@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
-import { packageRoot } from "../../../automation/toolchain";
-import { EmulatorAdmin } from "../../../emulator/index";
+import { packageRoot } from "../automation/toolchain";
+import { EmulatorAdmin } from "../emulator/index";
 
 /** An emulator running as its own process (`node dist/emulator/main.js`), as `npm run emulator` starts it. */
 export interface EmulatorProcess {

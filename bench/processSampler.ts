@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import { type WorkspaceProcess, workspaceProcesses } from "../../automation/processes";
-import type { StackWorkspace } from "../../automation/stackWorkspace";
+import { type WorkspaceProcess, workspaceProcesses } from "../automation/processes";
+import type { StackWorkspace } from "../automation/stackWorkspace";
 
 /** Peak memory and CPU time of the processes of one role, as last read from `/proc`. */
 export interface ProcessFigures {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import type { RequestLogEntry } from "../../emulator/index";
-import { PARTNER_CENTER_RATE_LIMITS, partnerCenterBucket } from "../../provider/http/rateLimiter";
-import type { TraceEntry } from "../../provider/http/traceSink";
+import type { RequestLogEntry } from "../emulator/index";
+import { PARTNER_CENTER_RATE_LIMITS, partnerCenterBucket } from "../provider/http/rateLimiter";
+import type { TraceEntry } from "../provider/http/traceSink";
 
 /** The services as the emulator's request log names them; `identity` = token requests. */
 export const SERVICES = ["identity", "partnerCenter", "graph", "arm"] as const;

@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runProgram } from "../../automation/runProgram";
-import type { Command } from "../../automation/runSummary";
-import { prepareWorkspace, type StackWorkspace } from "../../automation/stackWorkspace";
-import { packageRoot, pulumiToolchain } from "../../automation/toolchain";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { runProgram } from "../automation/runProgram";
+import type { Command } from "../automation/runSummary";
+import { prepareWorkspace, type StackWorkspace } from "../automation/stackWorkspace";
+import { packageRoot, pulumiToolchain } from "../automation/toolchain";
+import { type RunningEmulator, startEmulator } from "../emulator/index";
 import { BenchWorkspace } from "./benchWorkspace";
 import { type LoopbackFigures, measureLoopback } from "./loopbackRate";
 import {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCheckpoint } from "../../automation/checkpoint";
-import type { StackWorkspace } from "../../automation/stackWorkspace";
+import { readCheckpoint } from "../automation/checkpoint";
+import type { StackWorkspace } from "../automation/stackWorkspace";
 
 /** Size figures of a stack's checkpoint, as the Pulumi file backend wrote it. */
 export interface StateFigures {

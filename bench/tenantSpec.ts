@@ -1,4 +1,4 @@
-import type { CustomerSpec } from "../../components/customerSpec";
+import type { CustomerSpec } from "../components/customerSpec";
 
 /**
  * The benchmark's tenant: the quickstart customer (customer, agreement, Azure plan, one extra

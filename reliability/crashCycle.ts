@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { type Checkpoint, readCheckpoint } from "../../../automation/checkpoint";
-import { LOCAL_PASSPHRASE, type RunProgramOptions, runProgram } from "../../../automation/runProgram";
-import { prepareWorkspace, type StackWorkspace } from "../../../automation/stackWorkspace";
-import { pulumiEnv, pulumiToolchain } from "../../../automation/toolchain";
-import type { RunningEmulator } from "../../../emulator/index";
+import { type Checkpoint, readCheckpoint } from "../automation/checkpoint";
+import { LOCAL_PASSPHRASE, type RunProgramOptions, runProgram } from "../automation/runProgram";
+import { prepareWorkspace, type StackWorkspace } from "../automation/stackWorkspace";
+import { pulumiEnv, pulumiToolchain } from "../automation/toolchain";
+import type { RunningEmulator } from "../emulator/index";
 import {
   type CensusEntry,
   type CensusKind,

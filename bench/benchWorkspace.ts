@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../../automation/toolchain";
+import { packageRoot } from "../automation/toolchain";
 import { benchTenantSpec } from "./tenantSpec";
 
 /**

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import { type WorkspaceProcess, workspaceProcesses } from "../../../automation/processes";
-import { type RunProgramOptions, type RunProgramResult, runProgram } from "../../../automation/runProgram";
-import { prepareWorkspace } from "../../../automation/stackWorkspace";
-import type { EmulatorAdmin, RequestLogEntry } from "../../../emulator/index";
+import { type WorkspaceProcess, workspaceProcesses } from "../automation/processes";
+import { type RunProgramOptions, type RunProgramResult, runProgram } from "../automation/runProgram";
+import { prepareWorkspace } from "../automation/stackWorkspace";
+import type { EmulatorAdmin, RequestLogEntry } from "../emulator/index";
 
 /**
  * One provider write of a program run, as a place to kill a Pulumi process: the `occurrence`-th

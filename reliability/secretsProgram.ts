@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../../../automation/toolchain";
+import { packageRoot } from "../automation/toolchain";
 
 /**
  * The quickstart's customer (customer, agreement, Azure plan, extra subscription, two users with

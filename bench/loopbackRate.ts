@@ -1,6 +1,6 @@
-import type { RunningEmulator } from "../../emulator/index";
-import { createCspApi } from "../../provider/clients/createCspApi";
-import { resolveConfig } from "../../provider/config";
+import type { RunningEmulator } from "../emulator/index";
+import { createCspApi } from "../provider/clients/createCspApi";
+import { resolveConfig } from "../provider/config";
 import { round } from "./requestStats";
 
 /** How fast the emulator answers on loopback with no injected latency. */
