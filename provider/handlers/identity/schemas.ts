@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountField } from "../commerce/fields";
 
 /** Zod building blocks shared by the identity handlers; messages read as rules ("must be ..."). */
 
@@ -15,14 +16,11 @@ export const guid = z
   .regex(GUID_PATTERN, "must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
   .transform((s) => s.toLowerCase());
 
-/** Optional named partner account (see the provider configuration; `default` when omitted). */
-export const account = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]*$/,
-    "must be an account name (letters, digits, underscore) from the provider configuration",
-  )
-  .optional();
+/**
+ * Optional named partner account (`default` when omitted): the one rule every resource uses, so a
+ * name the configuration accepts (`csp:accounts`, `CSP_ACCOUNT_<NAME>_*`) passes every type.
+ */
+export const account = accountField;
 
 /** A non-empty trimmed string of at most `max` characters. */
 export function text(max: number) {
