@@ -21,6 +21,8 @@ export interface PipelineRequest {
   timeoutMs: number;
   /** 0 for the first attempt of a logical request; set by the retry policy. */
   attempt: number;
+  /** On a repeat: which retry strategy decided the wait before it, and how long it was. */
+  retriedAfter?: RetryWait;
 }
 
 /** One HTTP answer, body read as text. */
@@ -51,4 +53,11 @@ export function composePipeline(policies: readonly Policy[], transport: SendFn):
 /** True for a 2xx status or one the caller listed in `okStatuses`. */
 export function isAccepted(request: PipelineRequest, status: number): boolean {
   return (status >= 200 && status < 300) || request.okStatuses.includes(status);
+}
+
+/** A retry strategy's decision: wait `delayMs`, then send again. */
+export interface RetryWait {
+  /** The strategy that decided (`throttling`, `transient`). */
+  strategy: string;
+  delayMs: number;
 }

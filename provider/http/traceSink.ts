@@ -8,6 +8,8 @@ export interface TraceEntry {
   method: string;
   url: string;
   attempt: number;
+  /** On a repeat: the retry strategy that decided the wait before this attempt, and its length. */
+  retriedAfter?: { strategy: string; delayMs: number };
   status?: number;
   durationMs: number;
   requestHeaders: Record<string, string>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDACTED, redactBodyText, sanitizeHeaders, sanitizeUrl } from "../../provider/http/sanitizer";
 import { createServiceClient } from "../../provider/http/serviceClient";
 import { createFileTraceSink, type TraceEntry } from "../../provider/http/traceSink";
-import { startHttpServer, type TestServer } from "./helpers/testServer";
+import { type Reply, startHttpServer, type TestServer } from "./helpers/testServer";
 
 const SECRETS = [
   "super-secret-access-token",
@@ -137,5 +137,41 @@ describe("sanitizer", () => {
       code: 60012,
       description: "d",
     });
+  });
+});
+
+describe("HTTP trace of retries", () => {
+  it("names on each repeated attempt the strategy that decided the wait and its length", async () => {
+    const replies: Reply[] = [
+      { status: 429, headers: { "retry-after": "2" }, body: { code: 429 } },
+      "drop",
+      { status: 200, body: { ok: true } },
+    ];
+    const flaky = await startHttpServer((_req, i) => replies[i] ?? { status: 200, body: {} });
+    const entries: TraceEntry[] = [];
+    const waits: number[] = [];
+    try {
+      const c = createServiceClient({
+        service: "graph",
+        baseUrl: flaky.url,
+        dispatcher,
+        tokens: { getToken: async () => "t" },
+        rateLimiter: false,
+        trace: (e) => entries.push(e),
+        backoff: { random: () => 0 },
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      await c.send({ method: "GET", path: "/v1.0/users" });
+    } finally {
+      await flaky.close();
+    }
+    expect(waits).toEqual([2000, 1000]);
+    expect(entries.map((e) => [e.attempt, e.retriedAfter])).toEqual([
+      [0, undefined],
+      [1, { strategy: "throttling", delayMs: 2000 }],
+      [2, { strategy: "transient", delayMs: 1000 }],
+    ]);
   });
 });

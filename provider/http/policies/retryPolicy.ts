@@ -1,5 +1,11 @@
 import { isCspError } from "../../errors";
-import { isAccepted, type PipelineRequest, type PipelineResponse, type Policy } from "../pipeline";
+import {
+  isAccepted,
+  type PipelineRequest,
+  type PipelineResponse,
+  type Policy,
+  type RetryWait,
+} from "../pipeline";
 import type { RetryContext, RetryStrategy } from "../retryStrategies/retryStrategy";
 import { sleep as defaultSleep, type SleepFn } from "../sleep";
 import { CONNECT_FAILURE_CODES } from "../transport";
@@ -54,8 +60,10 @@ export function retryPolicy(options: RetryPolicyOptions): Policy {
   return {
     name: "retry",
     async send(request, next) {
+      let retriedAfter: RetryWait | undefined;
       for (let attempt = 0; ; attempt++) {
         const copy: PipelineRequest = { ...request, headers: { ...request.headers }, attempt };
+        if (retriedAfter) copy.retriedAfter = retriedAfter;
         let response: PipelineResponse | undefined;
         let error: unknown;
         try {
@@ -67,24 +75,26 @@ export function retryPolicy(options: RetryPolicyOptions): Policy {
           error = e;
         }
         const context: RetryContext = { attempt, request: copy, response, error };
-        const delay =
+        const wait =
           attempt < options.maxRetries && mayRepeat(copy, context)
-            ? delayFor(options.strategies, context)
+            ? decideWait(options.strategies, context)
             : undefined;
-        if (delay === undefined || delay > maxDelay) {
+        if (wait === undefined || wait.delayMs > maxDelay) {
           if (response) return response;
           throw error;
         }
-        await sleep(delay, request.signal);
+        retriedAfter = wait;
+        await sleep(wait.delayMs, request.signal);
       }
     },
   };
 }
 
-function delayFor(strategies: RetryStrategy[], context: RetryContext): number | undefined {
+/** The first strategy that takes the outcome decides the wait; the next attempt carries its name. */
+function decideWait(strategies: RetryStrategy[], context: RetryContext): RetryWait | undefined {
   for (const s of strategies) {
-    const d = s.retryDelayMs(context);
-    if (d !== undefined) return d;
+    const delayMs = s.retryDelayMs(context);
+    if (delayMs !== undefined) return { strategy: s.name, delayMs };
   }
   return undefined;
 }

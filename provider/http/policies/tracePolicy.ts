@@ -22,6 +22,7 @@ export function tracePolicy(sink: TraceSink, now: () => number = Date.now): Poli
           durationMs: now() - started,
           requestHeaders: sanitizeHeaders(request.headers),
         };
+        if (request.retriedAfter) entry.retriedAfter = { ...request.retriedAfter };
         const body = redactBodyText(request.body, request.headers["content-type"]);
         if (body !== undefined) entry.requestBody = body;
         return entry;
