@@ -164,7 +164,10 @@ async function diff(_id: string, olds: Props, news: ApplicationConsentInputs, ct
     ? ["displayName"]
     : changedKeys(olds, news, ["displayName"]);
   if (unknown.includes("grants") || !grantsEqual(olds.grants, news.grants)) changed.push("grants");
-  return { changes: replaces.length > 0 || changed.length > 0, replaces };
+  // A customer holds one consent per application: a replacement that created first would
+  // consent the same (customer, app) again and then delete it with the old one. So the old consent
+  // always goes first, for a replacement planned here and for one the user forces (`--replace`).
+  return { changes: replaces.length > 0 || changed.length > 0, replaces, deleteBeforeReplace: true };
 }
 
 async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {

@@ -34,6 +34,13 @@ export class ApplicationConsent extends CspResource {
   declare public readonly grants: pulumi.Output<{ enterpriseApplicationId: string; scopes: string[] }[]>;
 
   constructor(name: string, args: ApplicationConsentArgs, opts?: pulumi.CustomResourceOptions) {
-    super("ApplicationConsent", name, { ...args, applicationId: args.applicationId }, opts);
+    // One consent per (customer, application): a replacement deletes the old one first (the
+    // handler's diff says so too), unless the program sets the option itself.
+    super(
+      "ApplicationConsent",
+      name,
+      { ...args, applicationId: args.applicationId },
+      { deleteBeforeReplace: true, ...opts },
+    );
   }
 }

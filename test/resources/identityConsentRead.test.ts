@@ -105,7 +105,7 @@ describe("ApplicationConsent read through Graph", () => {
     expect(read.id).toBe(created.id);
     expect(read.inputs?.grants).toEqual([{ enterpriseApplicationId: GRAPH, scopes: ["Directory.Read.All"] }]);
     const diff = await consent.diff(created.id, { ...created.state, ...read.props! }, created.inputs, t.ctx);
-    expect(diff).toEqual({ changes: true, replaces: [] });
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
     await deleteOtherConsent(created.state);
   });
 
@@ -176,6 +176,20 @@ describe("ApplicationConsent update without a Partner Center read", () => {
       applicationGrants: [{ enterpriseApplicationId: GRAPH, scope: "Directory.Read.All" }],
     });
     expect((await consent.read(created.id, created.state, t.ctx)).inputs?.grants).toEqual(inputs.grants);
+    await deleteOtherConsent(created.state);
+  });
+
+  it("deletes the old consent before it creates the new one on any replacement, forced ones included", async () => {
+    const created = await consentOtherApp();
+    const otherAccount = await consent.diff(
+      created.id,
+      created.state,
+      { ...created.inputs, account: "eu" },
+      t.ctx,
+    );
+    expect(otherAccount).toMatchObject({ changes: true, replaces: ["account"], deleteBeforeReplace: true });
+    const same = await consent.diff(created.id, created.state, created.inputs, t.ctx);
+    expect(same).toMatchObject({ changes: false, deleteBeforeReplace: true });
     await deleteOtherConsent(created.state);
   });
 });
