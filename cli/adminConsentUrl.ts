@@ -1,5 +1,9 @@
 /**
- * The admin-consent URL of an app for a tenant (reference §5.2, documented):
+ * The admin-consent URL of an app for a tenant (documented in "Microsoft identity platform and the
+ * OAuth 2.0 client credentials flow",
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow; the v2
+ * form with `scope` in "Admin consent on the Microsoft identity platform",
+ * https://learn.microsoft.com/entra/identity-platform/v2-admin-consent):
  * `{login}/{tenant}/adminconsent?client_id=…&state=…&redirect_uri=…`. An administrator of the
  * tenant who opens it grants the app the permissions it declares (requiredResourceAccess) for the
  * whole tenant, and Entra redirects to `redirect_uri` with `admin_consent=True&tenant=…&state=…`

@@ -378,9 +378,11 @@ async function partnerCenterCheck(api: CspApi): Promise<CheckResult> {
  * [U] Partner Center has no documented "has this partner accepted the MPA" read for the partner
  * itself. The partner's Microsoft Partner Agreement billing account (ARM
  * `GET /providers/Microsoft.Billing/billingAccounts`, `agreementType: MicrosoftPartnerAgreement`,
- * documented in the MPA subscription-creation article, reference §3.6) exists once the MPA is
- * signed; we take its presence as the signal. Its absence can also mean the admin agent has no
- * billing role in the partner tenant.
+ * documented in "Programmatically create Azure subscriptions for a Microsoft Partner Agreement with
+ * the latest APIs",
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement)
+ * exists once the MPA is signed; we take its presence as the signal. Its absence can also mean the
+ * admin agent has no billing role in the partner tenant.
  */
 async function mpaCheck(api: CspApi): Promise<CheckResult> {
   try {
@@ -442,7 +444,10 @@ async function consentCheck(
 ): Promise<CheckResult> {
   // A client-credentials token with the customer as authority exists only where the partner app has
   // a service principal, i.e. after consent there (Partner Center application consent or the
-  // admin-consent URL, reference §5.1/§5.2).
+  // admin-consent URL: "Control Panel Vendor APIs for customer consent",
+  // https://learn.microsoft.com/partner-center/developer/control-panel-vendor-apis; "Admin consent
+  // on the Microsoft identity platform",
+  // https://learn.microsoft.com/entra/identity-platform/v2-admin-consent).
   try {
     const token = await tokens.getToken({ service: "graph", mode: "app", tenantId: tenant });
     const claims = decodeJwtClaims(token);

@@ -67,7 +67,11 @@ const LOGIN_OPTIONS = {
   "no-stack": { type: "boolean" },
 } as const;
 
-/** Refresh tokens expire after 90 days without use (reference §9, GDAP refresh-token guidance). */
+/**
+ * Refresh tokens expire after 90 days without use ("Refresh tokens in the Microsoft identity
+ * platform", https://learn.microsoft.com/entra/identity-platform/refresh-tokens: default lifetime
+ * 90 days, renewed on each use).
+ */
 const REFRESH_TOKEN_INACTIVITY_DAYS = 90;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -145,7 +149,9 @@ export async function runLogin(args: string[], io: CliIo): Promise<number> {
     const app = new ConfidentialClientApplication(
       msalConfiguration(login, account.tenantId, account, networkClient),
     );
-    // Partner Center delegated scope (reference §1.2, §8.2); msal adds openid, profile and offline_access.
+    // Partner Center delegated scope ("Enable secure application model",
+    // https://learn.microsoft.com/partner-center/developer/enable-secure-app-model); msal adds
+    // openid, profile and offline_access.
     const scope = scopeFor(config.cloud, "partnerCenter", "user");
     const scopes = [scope, "offline_access", "openid", "profile"];
     const pkce = await new CryptoProvider().generatePkceCodes();
@@ -197,7 +203,9 @@ export async function runLogin(args: string[], io: CliIo): Promise<number> {
     const claims = decodeJwtClaims(result.accessToken);
     const idClaims = result.idTokenClaims as Parameters<typeof hasMfa>[0];
     const who = userName(claims, idClaims) ?? result.account?.username ?? "the signed-in user";
-    // Partner Center requires MFA for app+user calls (enforced from 2026-04-01, reference §1.2); the
+    // Partner Center requires MFA for app+user calls (enforced from 2026-04-01: "Partner Center
+    // authentication",
+    // https://learn.microsoft.com/partner-center/developer/partner-center-authentication); the
     // access token's `amr` claim lists the methods of the sign-in ([U] which token carries it: the
     // v1 Partner Center access token does; the v2 id token usually does not, so both are checked).
     if (!hasMfa(claims, idClaims)) {

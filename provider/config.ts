@@ -17,7 +17,10 @@ export interface ResolveConfigInput {
   getConfig: (key: string) => string | undefined;
 }
 
-/** Endpoint sets per cloud. China = 21Vianet (reference §1.1). */
+/**
+ * Endpoint sets per cloud. China = 21Vianet ("Partner Center REST URLs",
+ * https://learn.microsoft.com/partner-center/developer/partner-center-rest-urls).
+ */
 export const CLOUD_ENDPOINTS: Record<"public" | "china", Endpoints> = {
   public: {
     login: "https://login.microsoftonline.com",

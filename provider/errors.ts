@@ -154,10 +154,14 @@ function str(v: unknown): string | undefined {
 /**
  * Recognises the error envelope of any of the four APIs by its shape:
  * - Partner Center `{code, description, data, source}`; `code` is documented as a string but
- *   examples emit numbers, so both are accepted (reference §1.5, [D]);
- * - Partner Center throttling `{statusCode, message}` (reference §1.6);
+ *   examples emit numbers, so both are accepted ([D] "Partner Center REST error codes",
+ *   https://learn.microsoft.com/partner-center/developer/error-codes);
+ * - Partner Center throttling `{statusCode, message}` ("API throttling guidance",
+ *   https://learn.microsoft.com/partner-center/developer/api-throttling-guidance);
  * - Graph `{error:{code, message, innerError}}` and ARM `{error:{code, message}}`;
- * - Entra ID `{error, error_description, error_codes}` (reference §8.1).
+ * - Entra ID `{error, error_description, error_codes}` ("Microsoft identity platform and the OAuth
+ *   2.0 client credentials flow",
+ *   https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
  */
 export function parseErrorEnvelope(body: unknown): ParsedEnvelope {
   if (!isRecord(body)) return { envelope: "unknown" };

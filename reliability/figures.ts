@@ -217,7 +217,8 @@ async function secrets(): Promise<Record<string, unknown>> {
 }
 
 async function load(customers: number): Promise<Record<string, unknown>> {
-  // Production mode: an integration sandbox allows at most 10 Azure plans (reference 9).
+  // Production mode: an integration sandbox allows at most 10 Azure plans ("Test and debug with
+  // integration sandbox", https://learn.microsoft.com/partner-center/developer/test-and-debug).
   const emulator = await startEmulator({ enforceRateLimits: true, sandbox: false });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-load-"));
   try {

@@ -91,7 +91,10 @@ export function loadStackConfig(programDir: string): Record<string, string> {
   return { customersDir: path.join(programDir, "customers") };
 }
 
-/** Partner Center rate-limit family of a logged request, as the emulator counts it (reference 1.6). */
+/**
+ * Partner Center rate-limit family of a logged request, as the emulator counts it ("API throttling
+ * guidance", https://learn.microsoft.com/partner-center/developer/api-throttling-guidance).
+ */
 export function pcFamily(e: RequestLogEntry): string | undefined {
   if (e.service !== "partnerCenter") return undefined;
   const p = e.path.toLowerCase();

@@ -5,11 +5,15 @@ import { ArmError } from "./armError";
 import { armBody, armOk, armRoute, isObject, propCI } from "./armRoute";
 
 /**
- * `Microsoft.Subscription/aliases` for CSP (reference 3.6, vector 24): PUT creates an Azure
- * subscription under the MPA billing scope of a customer's active Azure plan, and is idempotent by
- * alias name (a repeated PUT answers the same alias and subscription). Long-running: the first
- * answer is 201 with `provisioningState: "Accepted"`; any later request shows `Succeeded`.
- * GET, list, DELETE (removes the alias only, never the subscription).
+ * `Microsoft.Subscription/aliases` for CSP ("Programmatically create Azure subscriptions for a
+ * Microsoft Partner Agreement with the latest APIs",
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement;
+ * "Alias - Create", https://learn.microsoft.com/rest/api/subscription/2021-10-01/alias/create;
+ * vector 24): PUT creates an Azure subscription under the MPA billing scope of a customer's active
+ * Azure plan, and is idempotent by alias name (a repeated PUT answers the same alias and
+ * subscription). Long-running: the first answer is 201 with `provisioningState: "Accepted"`; any
+ * later request shows `Succeeded`. GET, list, DELETE (removes the alias only, never the
+ * subscription).
  */
 
 const ALIASES = "/providers/Microsoft.Subscription/aliases";
@@ -178,7 +182,9 @@ function put(req: EmuRequest, emu: EmulatorCore) {
         `Customer '${customerId}' has no active Azure plan; purchase an Azure plan in Partner Center first.`,
       );
     }
-    // [U] code: sandbox (integration) accounts allow 3 Azure subscriptions per Azure plan (reference 1.9).
+    // [U] code: sandbox (integration) accounts allow 3 Azure subscriptions per Azure plan ("Test
+    // and debug with integration sandbox",
+    // https://learn.microsoft.com/partner-center/developer/test-and-debug).
     throw new ArmError(
       400,
       "SubscriptionQuotaExceeded",

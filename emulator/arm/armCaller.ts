@@ -151,7 +151,9 @@ export function effectiveRoleIds(
 
 /**
  * Requires that the caller may perform `action` at `scope` of `sub`; otherwise 403
- * `AuthorizationFailed` with ARM's message ([U] exact text, reference 7).
+ * `AuthorizationFailed` with ARM's message (shape as quoted in "Troubleshoot Azure RBAC",
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting; [U] exact text and
+ * code).
  */
 export function requireAction(
   emu: EmulatorCore,

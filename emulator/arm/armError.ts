@@ -14,7 +14,10 @@ export class ArmError extends Error {
 
 /**
  * Response headers ARM sends on every answer: `x-ms-request-id` and `x-ms-correlation-request-id`
- * (the client's correlation id echoed, or the request id) (reference 7, header names [U]).
+ * (the client's correlation id echoed, or the request id) ([U] header names: not on the Learn pages
+ * read; "Understand how Azure Resource Manager throttles requests",
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling,
+ * names only the `x-ms-ratelimit-remaining-*` headers).
  */
 export function armHeaders(req: EmuRequest): Record<string, string> {
   return {
@@ -23,7 +26,10 @@ export function armHeaders(req: EmuRequest): Record<string, string> {
   };
 }
 
-/** ARM error envelope `{error:{code,message}}` (reference 7). */
+/**
+ * ARM error envelope `{error:{code,message}}` (the `ErrorResponse` of "Role Assignments - Create",
+ * https://learn.microsoft.com/rest/api/authorization/role-assignments/create).
+ */
 export function armErrorResponse(
   req: EmuRequest,
   status: number,

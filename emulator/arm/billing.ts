@@ -6,9 +6,12 @@ import { ArmError } from "./armError";
 import { armOk, armRoute } from "./armRoute";
 
 /**
- * Microsoft.Billing for a CSP partner (reference 3.6 steps 1–2): the partner's Microsoft Partner
- * Agreement billing account and its customers that have an active Azure plan (the MPA billing
- * scope of subscription aliases). Caller: an admin agent of the partner tenant (app+user).
+ * Microsoft.Billing for a CSP partner (the first two steps of "Programmatically create Azure
+ * subscriptions for a Microsoft Partner Agreement with the latest APIs",
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement):
+ * the partner's Microsoft Partner Agreement billing account and its customers that have an active
+ * Azure plan (the MPA billing scope of subscription aliases). Caller: an admin agent of the partner
+ * tenant (app+user).
  */
 
 const BA = "/providers/Microsoft.Billing/billingAccounts";

@@ -1,8 +1,9 @@
 /**
- * Built-in Azure RBAC role definitions the emulator knows, with their real ids and permission
- * sets (Azure built-in roles reference). Ids of Owner, Contributor, Reader and User Access
- * Administrator are confirmed in the wire reference (7); Role Based Access Control Administrator
- * is [U] there. Action lists are abbreviated to what decides the emulated operations.
+ * Built-in Azure RBAC role definitions the emulator knows, with their real ids and permission sets
+ * ("Azure built-in roles",
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles, which lists the ids
+ * of Owner, Contributor, Reader, User Access Administrator and Role Based Access Control
+ * Administrator). Action lists are abbreviated to what decides the emulated operations.
  */
 
 export interface BuiltInRole {

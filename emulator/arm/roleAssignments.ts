@@ -14,10 +14,11 @@ import { armBody, armOk, armRoute, isGuid, isObject, propCI } from "./armRoute";
 import { findBuiltInRole } from "./builtInRoles";
 
 /**
- * Azure RBAC role assignments at subscription and resource group scope (reference 7, vector 23):
- * PUT (201 created / 200 same name and content), GET, DELETE (200 with the body / 204 when absent),
- * list with `$filter=atScope()`, `principalId eq '…'` or `assignedTo('…')`. Writes need
- * `Microsoft.Authorization/roleAssignments/write` at or above the scope (Owner, User Access
+ * Azure RBAC role assignments at subscription and resource group scope ("Assign Azure roles using
+ * the REST API", https://learn.microsoft.com/azure/role-based-access-control/role-assignments-rest;
+ * vector 23): PUT (201 created / 200 same name and content), GET, DELETE (200 with the body / 204
+ * when absent), list with `$filter=atScope()`, `principalId eq '…'` or `assignedTo('…')`. Writes
+ * need `Microsoft.Authorization/roleAssignments/write` at or above the scope (Owner, User Access
  * Administrator, RBAC Administrator; the partner's admin agents hold Owner on CSP subscriptions).
  */
 
@@ -59,7 +60,12 @@ export function roleAssignmentView(a: RoleAssignmentRecord): Record<string, unkn
   };
 }
 
-/** The exact PrincipalNotFound text (reference 7). */
+/**
+ * The PrincipalNotFound text live ARM answers with ([U] on Learn: the cause and the principalType
+ * remedy are in "Troubleshoot Azure RBAC",
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting; the wording is from
+ * live answers quoted in public issues, e.g. Azure/avdaccelerator#99).
+ */
 function principalNotFound(principalId: string, tenantId: string): ArmError {
   return new ArmError(
     400,
@@ -148,9 +154,11 @@ function put(req: EmuRequest, emu: EmulatorCore) {
     );
   }
   const now = emu.now();
-  // Principal lookup in the subscription's directory, skipped when principalType is given
-  // (reference 7: "setting principalType skips the lookup"); during the configured replication
-  // delay a freshly created principal is not found yet.
+  // Principal lookup in the subscription's directory, skipped when principalType is given ("Assign
+  // Azure roles using the REST API",
+  // https://learn.microsoft.com/azure/role-based-access-control/role-assignments-rest: specify the
+  // principal type for a new principal); during the configured replication delay a freshly created
+  // principal is not found yet.
   const tenant = emu.state.directory[sub.tenantId];
   const principal = tenant ? findPrincipal(tenant, body.principalId) : undefined;
   let principalType = body.principalType;

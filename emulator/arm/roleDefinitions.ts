@@ -5,9 +5,10 @@ import { armOk, armRoute } from "./armRoute";
 import { BUILT_IN_ROLES, type BuiltInRole, findBuiltInRole } from "./builtInRoles";
 
 /**
- * Built-in role definitions (reference 7): list with `$filter=roleName eq '…'` (what the Azure CLI
- * sends) or `type eq 'BuiltInRole'`, and get by GUID, at tenant, subscription or resource group
- * scope.
+ * Built-in role definitions ("Azure built-in roles",
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles): list with
+ * `$filter=roleName eq '…'` (what the Azure CLI sends) or `type eq 'BuiltInRole'`, and get by GUID,
+ * at tenant, subscription or resource group scope.
  */
 
 const RD = "providers/Microsoft.Authorization/roleDefinitions";

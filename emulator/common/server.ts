@@ -360,7 +360,8 @@ export class EmulatorServer {
     if (fault.body !== undefined) {
       response = { status: fault.status, body: fault.body };
     } else if (module.service === "partnerCenter" && fault.status === 429) {
-      // Partner Center throttling has its own body, not the usual error shape (reference 1.6).
+      // Partner Center throttling has its own body, not the usual error shape ("API throttling
+      // guidance", https://learn.microsoft.com/partner-center/developer/api-throttling-guidance).
       const seconds = fault.retryAfter ?? "1";
       response = {
         status: 429,

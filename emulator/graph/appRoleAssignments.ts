@@ -7,10 +7,12 @@ import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf } from "./odata";
 
 /**
- * App role assignments (application permissions granted to a principal), reference 6:
+ * App role assignments (application permissions granted to a principal; "Grant an appRoleAssignment
+ * for a service principal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto):
  * `/servicePrincipals/{resourceId}/appRoleAssignedTo` (assignments OF the resource's roles) and
- * `/servicePrincipals/{principalId}/appRoleAssignments` (assignments held BY the principal):
- * create (201), list, get, delete (204).
+ * `/servicePrincipals/{principalId}/appRoleAssignments` (assignments held BY the principal): create
+ * (201), list, get, delete (204).
  */
 
 /** The default app role id, used to assign an app that defines no roles. */

@@ -9,9 +9,11 @@ import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
- * Microsoft Graph `applications` (reference 6): create (201, generated `appId`), get, list with
- * `$filter` (appId, displayName, tags) and paging, PATCH (204), DELETE (204), addPassword (200,
- * `secretText` returned once; only its SHA-256 is kept) and removePassword (204).
+ * Microsoft Graph `applications` ("Create application",
+ * https://learn.microsoft.com/graph/api/application-post-applications; "application: addPassword",
+ * https://learn.microsoft.com/graph/api/application-addpassword): create (201, generated `appId`),
+ * get, list with `$filter` (appId, displayName, tags) and paging, PATCH (204), DELETE (204),
+ * addPassword (200, `secretText` returned once; only its SHA-256 is kept) and removePassword (204).
  */
 
 const SIGN_IN_AUDIENCES = new Set([
@@ -148,7 +150,10 @@ function applyBody(app: DirectoryApplication, body: Record<string, unknown>, cre
       }
       app.signInAudience = value;
     } else if (key === "passwordCredentials") {
-      // Passwords cannot be set through create/PATCH; addPassword is the only way (reference 6).
+      // Passwords cannot be set through create/PATCH; addPassword is the only way. [U] Earlier text
+      // of "Create application"
+      // (https://learn.microsoft.com/graph/api/application-post-applications) said so; the current
+      // page no longer states it. Chosen: refuse, as before.
       if (!Array.isArray(value) || value.length > 0 || !creating) {
         throw badRequest("Password credentials cannot be set on an application directly; use addPassword.");
       }
@@ -214,7 +219,8 @@ function create(req: EmuRequest, emu: EmulatorCore) {
     id: emu.newId(),
     appId: emu.newId(),
     displayName,
-    // Graph's documented default for applications created through the API (reference 6 example).
+    // Graph's default for applications created through the API (the response example of "Create
+    // application", https://learn.microsoft.com/graph/api/application-post-applications).
     signInAudience: "AzureADandPersonalMicrosoftAccount",
     createdDateTime: now,
     properties: {},
@@ -308,7 +314,8 @@ function addPassword(req: EmuRequest, emu: EmulatorCore) {
   const cred = body.passwordCredential === undefined ? {} : body.passwordCredential;
   if (!isObject(cred)) throw badRequest("Invalid value specified for property 'passwordCredential'.");
   const start = parseDate(cred.startDateTime, "startDateTime") ?? emu.now();
-  // Default lifetime two years (reference 6, 9).
+  // Default lifetime two years ("startDateTime + 2 years": "application: addPassword",
+  // https://learn.microsoft.com/graph/api/application-addpassword).
   const defaultEnd = new Date(start);
   defaultEnd.setUTCFullYear(defaultEnd.getUTCFullYear() + 2);
   const end = parseDate(cred.endDateTime, "endDateTime") ?? defaultEnd;

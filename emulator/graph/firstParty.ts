@@ -106,7 +106,9 @@ export const FIRST_PARTY_APPS: FirstPartyApp[] = [
     appRoles: [],
   },
   {
-    // Deprecated Azure AD Graph; still named by Partner Center consent samples (reference 5.1).
+    // Deprecated Azure AD Graph; still named by Partner Center consent samples (the application
+    // consent sample of "Partner Center authentication",
+    // https://learn.microsoft.com/partner-center/developer/partner-center-authentication).
     appId: AAD_GRAPH_APP_ID,
     displayName: "Windows Azure Active Directory",
     resourceUri: "https://graph.windows.net",

@@ -15,10 +15,12 @@ import { graphOk, graphRoute, isObject, jsonBody } from "./graphRoute";
 import { filterFor, matchesFilter, pageOf } from "./odata";
 
 /**
- * GDAP access assignments (`…/delegatedAdminRelationships/{id}/accessAssignments`, reference 5.3,
- * vector 21): create (only on an active relationship; container = security group of the partner
- * tenant; roles ⊆ the relationship's roles) → 201 `pending`, active on the next read; get; list;
- * PATCH (If-Match) → 202 + Location of a long-running operation (200 with the object when nothing
+ * GDAP access assignments (`…/delegatedAdminRelationships/{id}/accessAssignments`, "Create
+ * accessAssignments",
+ * https://learn.microsoft.com/graph/api/delegatedadminrelationship-post-accessassignments, vector
+ * 21): create (only on an active relationship; container = security group of the partner tenant;
+ * roles ⊆ the relationship's roles) → 201 `pending`, active on the next read; get; list; PATCH
+ * (If-Match) → 202 + Location of a long-running operation (200 with the object when nothing
  * changes); DELETE (If-Match) → 204, `deleting` then `deleted` on the next read.
  */
 

@@ -15,8 +15,11 @@ export function gdapBadRequest(message: string): GraphError {
 
 /**
  * Verifies a GDAP caller: a Graph token of a partner tenant with a GDAP permission. Writes need an
- * app+user token with `DelegatedAdminRelationship.ReadWrite.All` of an admin agent (reference 5.3;
- * team contract: app-only writes are refused).
+ * app+user token with `DelegatedAdminRelationship.ReadWrite.All` of an admin agent. [U] Earlier
+ * text of "Create delegatedAdminRelationship"
+ * (https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships) did
+ * not support the application permission; the current page lists it, given the Partner Customer
+ * Delegated Administration service principal. Chosen (team contract): app-only writes are refused.
  */
 export function gdapCaller(req: EmuRequest, emu: EmulatorCore, write: boolean): GraphCaller {
   const caller = requireCaller(req, emu);

@@ -3,12 +3,14 @@ import type { EmulatorState, GdapRelationshipRecord } from "../common/state";
 import { addIsoDuration, parseIsoDuration } from "./isoDuration";
 
 /**
- * GDAP (`delegatedAdminRelationship`) state and lifecycle shared by the Graph routes and the
- * admin approval action. Status lifecycle (reference 5.3): created → approvalPending → (approved →
- * activating →) active → expiring → expired | terminationRequested → terminating → terminated.
- * The emulator collapses the transient states: approval makes a relationship `active` at once; a
- * termination request shows `terminationRequested` in its answer and `terminated` on the next read.
- * Access assignments: pending → active on the next read; deleting → deleted on the next read.
+ * GDAP (`delegatedAdminRelationship`) state and lifecycle shared by the Graph routes and the admin
+ * approval action. Status lifecycle ("delegatedAdminRelationship resource type",
+ * https://learn.microsoft.com/graph/api/resources/delegatedadminrelationship): created →
+ * approvalPending → (approved → activating →) active → expiring → expired | terminationRequested →
+ * terminating → terminated. The emulator collapses the transient states: approval makes a
+ * relationship `active` at once; a termination request shows `terminationRequested` in its answer
+ * and `terminated` on the next read. Access assignments: pending → active on the next read;
+ * deleting → deleted on the next read.
  */
 
 /** Entra built-in role template id of Global Administrator. */

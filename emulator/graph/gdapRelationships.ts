@@ -23,7 +23,9 @@ import { addIsoDuration, isZeroDuration, parseIsoDuration } from "./isoDuration"
 import { filterFor, matchesFilter, pageOf } from "./odata";
 
 /**
- * GDAP relationships (Graph `tenantRelationships/delegatedAdminRelationships`, reference 5.3,
+ * GDAP relationships (Graph `tenantRelationships/delegatedAdminRelationships`, "Create
+ * delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships,
  * vectors 19–20): create (201 + Location + `@odata.etag`, status `created`), get, list, PATCH
  * (`created`: everything; `active`: autoExtendDuration only; If-Match), DELETE (`created` only,
  * If-Match required, 204), `requests` (lockForApproval, terminate) and `operations`.

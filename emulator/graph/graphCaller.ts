@@ -62,7 +62,8 @@ export function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
  * one of `scopes` in `scp` (a `.default` request yields the consented scopes in `scp`). Otherwise
  * 403 `Authorization_RequestDenied`
  * "Insufficient privileges to complete the operation." (code observed on live directory calls; [U]
- * in the reference).
+ * not listed in "Microsoft Graph error responses and resource types",
+ * https://learn.microsoft.com/graph/errors).
  */
 export function requirePermission(caller: GraphCaller, rule: PermissionRule): void {
   const wanted = caller.appOnly ? rule.appRoles : rule.scopes;
@@ -196,7 +197,9 @@ export const PERMISSIONS = {
     appRoles: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],
     scopes: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],
   },
-  // Writes: delegated only (reference 5.3: application permission not supported for writes).
+  // Writes: delegated only. [U] The current "Create delegatedAdminRelationship" page also lists the
+  // application permission (given the Partner Customer Delegated Administration service principal);
+  // earlier text did not. Chosen (team contract): app-only writes are refused.
   gdapWrite: {
     appRoles: [],
     scopes: ["DelegatedAdminRelationship.ReadWrite.All"],

@@ -2,7 +2,8 @@ import type { EmuRequest, EmuResponse } from "../common/types";
 
 /**
  * A Graph error raised inside a handler; {@link withGraphErrors} turns it into the Graph error
- * envelope (reference 6, vector 22).
+ * envelope ("Microsoft Graph error responses and resource types",
+ * https://learn.microsoft.com/graph/errors; vector 22).
  */
 export class GraphError extends Error {
   constructor(
@@ -32,7 +33,9 @@ export function graphHeaders(req: EmuRequest): Record<string, string> {
 /**
  * Graph error body `{error:{code,message,innerError:{date,"request-id","client-request-id"}}}`.
  * The documented sample (vector 22) shows `request-id` and `date`; live directory errors add
- * `client-request-id` (reference 6).
+ * `client-request-id` ([U] on Learn: "Microsoft Graph error responses and resource types",
+ * https://learn.microsoft.com/graph/errors, shows `request-id` and `date`; the extra field is
+ * from live answers quoted in public issues, e.g. DanielChronlund/DCToolbox#6).
  */
 export function graphErrorResponse(
   req: EmuRequest,
@@ -60,7 +63,11 @@ export function graphErrorResponse(
   };
 }
 
-/** 404 of a directory object, with the message the live service uses (reference 6). */
+/**
+ * 404 of a directory object, with the message the live service uses ([U] not on Learn; the text is
+ * from live answers quoted in public issues, e.g.
+ * microsoftgraph/microsoft-graph-docs-contrib#6431).
+ */
 export function resourceNotFound(id: string): GraphError {
   return new GraphError(
     404,

@@ -7,7 +7,8 @@ import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRout
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 
 /**
- * Microsoft Graph `oauth2PermissionGrants` (delegated permission grants, reference 6): create
+ * Microsoft Graph `oauth2PermissionGrants` (delegated permission grants, "Create
+ * oAuth2PermissionGrant", https://learn.microsoft.com/graph/api/oauth2permissiongrant-post): create
  * (201), get, list with `$filter` on clientId / resourceId / consentType / principalId, PATCH of
  * `scope` (204), DELETE (204).
  */

@@ -13,9 +13,10 @@ import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
- * Microsoft Graph `servicePrincipals` (reference 6): create by `appId` (201), get (by id or
- * `servicePrincipals(appId='…')`), list with `$filter=appId eq '…'`, PATCH of a few settable
- * properties (204), DELETE (204).
+ * Microsoft Graph `servicePrincipals` ("Create servicePrincipal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals): create by `appId`
+ * (201), get (by id or `servicePrincipals(appId='…')`), list with `$filter=appId eq '…'`, PATCH of
+ * a few settable properties (204), DELETE (204).
  */
 
 const MULTI_TENANT_AUDIENCES = new Set(["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount"]);

@@ -8,8 +8,9 @@ import { graphOk, graphRoute, isObject, jsonBody, reqString } from "./graphRoute
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 
 /**
- * Microsoft Graph `users` (reference 6): get (by id or UPN), list (active users only: soft-deleted
- * users live in deleted items), and a minimal create.
+ * Microsoft Graph `users` ("List users", https://learn.microsoft.com/graph/api/user-list; "Get
+ * user", https://learn.microsoft.com/graph/api/user-get): get (by id or UPN), list (active users
+ * only: soft-deleted users live in deleted items), and a minimal create.
  */
 
 /** Graph JSON of a user (v1.0 default property set; `$select` can add the rest). */

@@ -263,8 +263,9 @@ export function consentApplication(tenant: DirectoryTenant, found: AppWithHome, 
 }
 
 /**
- * `GET /{tenant}/adminconsent` and `/{tenant}/v2.0/adminconsent` (reference 5.2): the emulator's
- * admin consents at once and redirects back with `admin_consent=True&tenant=…&state=…`.
+ * `GET /{tenant}/adminconsent` and `/{tenant}/v2.0/adminconsent` ("Admin consent on the Microsoft
+ * identity platform", https://learn.microsoft.com/entra/identity-platform/v2-admin-consent): the
+ * emulator's admin consents at once and redirects back with `admin_consent=True&tenant=…&state=…`.
  */
 export function adminConsent(req: EmuRequest, emu: EmulatorCore): EmuResponse {
   const checked = checkClientAndRedirect(req, emu);

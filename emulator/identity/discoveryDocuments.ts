@@ -3,8 +3,10 @@ import { aadError } from "./aadError";
 import { resolveTenant } from "./directoryLookup";
 
 /**
- * `GET /{tenant}/v2.0/.well-known/openid-configuration` (reference 8.3). Endpoints point at this
- * emulator as the client addressed it; for a known tenant the tenant id is substituted, for
+ * `GET /{tenant}/v2.0/.well-known/openid-configuration` ("OpenID Connect on the Microsoft identity
+ * platform", https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc; the fields msal
+ * requires: msal-common `authority/OpenIdConfigResponse.ts`). Endpoints point at this emulator as
+ * the client addressed it; for a known tenant the tenant id is substituted, for
  * `common`/`organizations` the issuer keeps the `{tenantid}` placeholder like Entra.
  */
 export function openIdConfiguration(req: EmuRequest, emu: EmulatorCore, version: 1 | 2): EmuResponse {
@@ -74,7 +76,8 @@ export function openIdConfiguration(req: EmuRequest, emu: EmulatorCore, version:
 }
 
 /**
- * `GET /common/discovery/instance?api-version=1.1&authorization_endpoint=…` (reference 8.4). The
+ * `GET /common/discovery/instance?api-version=1.1&authorization_endpoint=…` ([U] no Learn page
+ * documents it; the request and answer shape are msal-common's, `authority/Authority.ts`). The
  * emulator is its own only alias (plus the real names when addressed as login.microsoftonline.com).
  */
 export function instanceDiscovery(req: EmuRequest): EmuResponse {

@@ -120,9 +120,14 @@ function newOpaqueToken(): string {
 }
 
 /**
- * `POST /{tenant}/oauth2/v2.0/token` (reference 8.1): client_credentials (secret or certificate
- * assertion), refresh_token (rotating) and authorization_code (with PKCE). Unknown form fields
- * and query parameters (msal's `x-client-*`, telemetry, `client-request-id`) are ignored.
+ * `POST /{tenant}/oauth2/v2.0/token` ("Microsoft identity platform and the OAuth 2.0 client
+ * credentials flow",
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow; the auth
+ * code and refresh flows: "Microsoft identity platform and OAuth 2.0 authorization code flow",
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow): client_credentials
+ * (secret or certificate assertion), refresh_token (rotating) and authorization_code (with PKCE).
+ * Unknown form fields and query parameters (msal's `x-client-*`, telemetry, `client-request-id`)
+ * are ignored.
  */
 export function handleTokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
   const now = emu.now();
@@ -494,9 +499,13 @@ function issueUserTokens(
 }
 
 /**
- * `POST /{tenant}/oauth2/token`, the v1 endpoint Partner Center's own samples still use
- * (reference 8.1): `resource=` instead of `scope`, and numbers as strings plus `expires_on`,
- * `not_before` and `resource` in the answer.
+ * `POST /{tenant}/oauth2/token`, the v1 endpoint Partner Center's own samples still use ("Partner
+ * Center authentication",
+ * https://learn.microsoft.com/partner-center/developer/partner-center-authentication; "Enable
+ * secure application model",
+ * https://learn.microsoft.com/partner-center/developer/enable-secure-app-model): `resource=`
+ * instead of `scope`, and numbers as strings plus `expires_on`, `not_before` and `resource` in the
+ * answer.
  */
 export function handleV1TokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
   const form: Form = isForm(req.body) ? { ...req.body } : {};

@@ -9,9 +9,12 @@ import { type PcContext, pcRoute } from "./pcRoute";
 import { type AgreementRecord, pcSections } from "./pcState";
 
 /**
- * Agreements (reference 2.8; vectors 07, 08, 09). All App+User only. Confirming the Microsoft
- * Customer Agreement for a customer is the prerequisite of every new-commerce purchase (the
- * checkout answers 403 / 13605 without it).
+ * Agreements ("Confirm customer acceptance of Microsoft Customer Agreement",
+ * https://learn.microsoft.com/partner-center/developer/confirm-customer-consent-customer-agreement;
+ * "Get agreement metadata for the Microsoft Customer Agreement",
+ * https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata; vectors 07,
+ * 08, 09). All App+User only. Confirming the Microsoft Customer Agreement for a customer is the
+ * prerequisite of every new-commerce purchase (the checkout answers 403 / 13605 without it).
  */
 
 export const MCA_TEMPLATE_ID = "117a77b0-9360-443b-8795-c6dedc750cf9";
@@ -43,7 +46,9 @@ const METADATA: AgreementMetadata[] = [
 
 export const agreementRoutes: Route[] = [
   pcRoute("GET", "/v1/agreements", { auth: "appUser" }, (ctx) => {
-    // Omitting agreementType means MicrosoftCloudAgreement; `*` means all (reference 2.8).
+    // Omitting agreementType means MicrosoftCloudAgreement; `*` means all ("Get agreement metadata
+    // for the Microsoft Customer Agreement",
+    // https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata).
     const type = (queryParam(ctx.req, "agreementType") ?? "MicrosoftCloudAgreement").toLowerCase();
     const items = METADATA.filter((m) => type === "*" || m.agreementType.toLowerCase() === type).map((m) => ({
       ...m,

@@ -4,12 +4,18 @@ import { AZURE_PLAN_CATALOG_ITEM_ID } from "./catalog";
 import { pcSections, type SubscriptionRecord } from "./pcState";
 
 /**
- * Azure plans and the Azure subscriptions under them (reference 3.4-3.6). An Azure subscription
- * is one object seen twice: an ARM subscription and an Azure entitlement of the customer's plan
- * (`state.azure.subscriptions`, `planSubscriptionId`).
+ * Azure plans and the Azure subscriptions under them ("Create an Azure plan",
+ * https://learn.microsoft.com/partner-center/developer/create-azure-plan; "Get a list of Azure
+ * entitlements for a subscription",
+ * https://learn.microsoft.com/partner-center/developer/get-a-list-of-azure-entitlements-for-subscription).
+ * An Azure subscription is one object seen twice: an ARM subscription and an Azure entitlement of
+ * the customer's plan (`state.azure.subscriptions`, `planSubscriptionId`).
  */
 
-/** Sandbox: at most 3 Azure subscriptions per Azure plan (reference 1.9). */
+/**
+ * Sandbox: at most 3 Azure subscriptions per Azure plan ("Test and debug with integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/test-and-debug).
+ */
 export const SANDBOX_AZURE_SUBSCRIPTIONS_PER_PLAN = 3;
 
 /** Whether a Partner Center subscription is an Azure plan. */

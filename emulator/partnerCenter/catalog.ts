@@ -2,7 +2,8 @@ import { pcErrors } from "./pcErrors";
 import { link } from "./resourceLinks";
 
 /**
- * The emulator's Partner Center catalog: the Azure plan (reference 3.1, vector 10) and two
+ * The emulator's Partner Center catalog: the Azure plan ("Create an Azure plan",
+ * https://learn.microsoft.com/partner-center/developer/create-azure-plan; vector 10) and two
  * new-commerce license offers taken from the published cart samples (vectors 11, 12), so that
  * those payloads are accepted. Prices and titles of the license offers are [U] (the samples only
  * show ids and one price).
@@ -137,7 +138,11 @@ export function catalogItemId(offer: CatalogOffer): string {
 
 /**
  * Billing cycle as it goes on the wire (`monthly`, `annual`, `one_time`, ...): requests use
- * `"Monthly"`, `"OneTime"`, `"one_time"` (reference 3.2); unknown values are 400 / 900269.
+ * `"Monthly"`, `"OneTime"`, `"one_time"` (`BillingCycleType`: "Products resources",
+ * https://learn.microsoft.com/partner-center/developer/product-resources; request examples of
+ * "Create a cart", https://learn.microsoft.com/partner-center/developer/create-a-cart); unknown
+ * values are 400 / 900269 ("Partner Center REST error codes",
+ * https://learn.microsoft.com/partner-center/developer/error-codes).
  */
 export function normalizeBillingCycle(value: string): string {
   const key = value.toLowerCase().replace(/[^a-z]/g, "");

@@ -3,7 +3,10 @@ import { pcErrors } from "./pcErrors";
 import { type Link, link } from "./resourceLinks";
 
 /**
- * Partner Center collections (reference 1.4, 1.7):
+ * Partner Center collections (`ResourceLinks`: "Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources; continuation as the .NET
+ * SDK's `CustomerCollectionOperations` does it, no Learn page shows a customer-list `next` link
+ * [U]):
  * `{ totalCount, items, links: { self, next? }, continuationToken?, attributes: { objectType: "Collection" } }`.
  *
  * Paging is seek based: the next page is the same path with `seekOperation=Next` and the token in

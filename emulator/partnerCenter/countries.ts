@@ -1,5 +1,7 @@
 /**
- * Country rules of customer creation (reference 2.1, S1 `create-a-customer.md`, `error-codes.md`).
+ * Country rules of customer creation ("Create a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer; "Partner Center REST
+ * error codes", https://learn.microsoft.com/partner-center/developer/error-codes).
  */
 
 /** ISO 3166-1 alpha-2 codes: `country` must be one of these (exactly two letters). */

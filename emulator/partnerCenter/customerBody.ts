@@ -43,7 +43,11 @@ export function readBillingProfile(
   return { ...out, email, culture, language, companyName, defaultAddress };
 }
 
-/** Address (reference 2.1 limits): wire key order as in vector 02. */
+/**
+ * Address (limits of "Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources): wire key order as in
+ * vector 02.
+ */
 function readAddress(input: JsonObject, path: string): JsonObject {
   const country = requireStr(input, "country", `${path}.country`).toUpperCase();
   if (country.length !== 2 || !ISO_COUNTRIES.has(country)) {

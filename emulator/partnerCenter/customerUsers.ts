@@ -13,8 +13,10 @@ import { pcSections } from "./pcState";
 import { attributes, link } from "./resourceLinks";
 
 /**
- * Customer users (reference 4; vector 15), all App+User only. They are the directory users of
- * the customer tenant (`state.directory[customerId].users`, the objects Graph lists).
+ * Customer users ("Create user accounts for a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-user-accounts-for-a-customer, and its
+ * sibling pages; vector 15), all App+User only. They are the directory users of the customer tenant
+ * (`state.directory[customerId].users`, the objects Graph lists).
  *
  * Delete is a soft delete: `state: "inactive"` with `softDeletionTime`; the user can be restored
  * with PATCH `{"State":"active"}` for 30 days (emulator time) and is purged afterwards. Deleted
@@ -23,7 +25,10 @@ import { attributes, link } from "./resourceLinks";
  * with the deleted user's id in `data`) so that the caller restores it instead.
  */
 
-/** Deleted users are kept 30 days (reference 9). */
+/**
+ * Deleted users are kept 30 days ("Delete a user account for a customer",
+ * https://learn.microsoft.com/partner-center/developer/delete-user-accounts-for-a-customer).
+ */
 export const SOFT_DELETE_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 const users = "/v1/customers/:customerId/users";
@@ -52,7 +57,9 @@ export const customerUserRoutes: Route[] = [
     return { status: 200, body: userView(ctx, customerId, user, { links: true }) };
   }),
   pcRoute("PATCH", `${users}/:userId`, { auth: "appUser" }, patchUser),
-  // The reset-password article shows this URL (reference 4 [D]); same semantics as PATCH.
+  // [D] "Reset user password for a customer"
+  // (https://learn.microsoft.com/partner-center/developer/reset-user-password-for-a-customer) shows
+  // this URL; same semantics as PATCH.
   pcRoute("PATCH", `${users}/:userId/resetpassword`, { auth: "appUser" }, patchUser),
   pcRoute("DELETE", `${users}/:userId`, { auth: "appUser" }, (ctx) => {
     const { tenant } = userScope(ctx);
@@ -139,7 +146,9 @@ function createUser(ctx: PcContext) {
   if (immutableId !== undefined || phone !== undefined) {
     pcSections(ctx.emu.state).customerUserExtras[`${customerId}/${user.id}`] = extras;
   }
-  // The create answer is documented as 200 OK (reference 4, [D]: 201 would be plausible).
+  // The create answer is documented as 200 OK ("Create user accounts for a customer",
+  // https://learn.microsoft.com/partner-center/developer/create-user-accounts-for-a-customer; [D]:
+  // 201 would be plausible).
   return { status: 200, body: userView(ctx, customerId, user, { password: { password, forceChange } }) };
 }
 

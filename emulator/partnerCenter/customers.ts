@@ -25,8 +25,10 @@ import { type PcContext, pcRoute } from "./pcRoute";
 import { pcSections } from "./pcState";
 
 /**
- * Customers (reference 2.1-2.6): create, get, list with paging and search, billing and company
- * profiles, sandbox-only delete, and the domain availability check.
+ * Customers ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources, and the pages named
+ * below): create, get, list with paging and search, billing and company profiles, sandbox-only
+ * delete, and the domain availability check.
  *
  * Creating a customer creates its directory tenant (initial domain from `companyProfile.domain`,
  * `<prefix>.onmicrosoft.com` when only a prefix is given) with an `admin` user holding Global
@@ -35,7 +37,10 @@ import { pcSections } from "./pcState";
  * new customer (see emulator/graph/gdapDefault.ts).
  */
 
-/** Sandbox limit: 75 customers per partner (reference 1.9). */
+/**
+ * Sandbox limit: 75 customers per partner ("Test and debug with integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/test-and-debug).
+ */
 export const SANDBOX_MAX_CUSTOMERS = 75;
 
 /**
@@ -87,7 +92,8 @@ export const customerRoutes: Route[] = [
     }),
   ),
   pcRoute("HEAD", "/v1/domains/:domain", { auth: "appOrUser" }, (ctx) => ({
-    // 200 = taken, 404 = available, empty bodies (reference 2.6).
+    // 200 = taken, 404 = available, empty bodies ("Verify domain availability",
+    // https://learn.microsoft.com/partner-center/developer/verify-domain-availability).
     status: isDomainTaken(ctx.emu.state, fullDomain(ctx.req.params.domain ?? "")) ? 200 : 404,
   })),
 ];
@@ -342,8 +348,10 @@ function putBillingProfile(ctx: PcContext) {
 // ---- delete -----------------------------------------------------------------------------------
 
 /**
- * `DELETE /v1/customers/{id}`: integration sandbox only (reference 2.5), 204. Removes the
- * relationship and the customer tenant with everything bought for it.
+ * `DELETE /v1/customers/{id}`: integration sandbox only ("Delete a customer account from the
+ * integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/delete-a-customer-account-from-the-integration-sandbox),
+ * 204. Removes the relationship and the customer tenant with everything bought for it.
  */
 function deleteCustomer(ctx: PcContext) {
   const customer = requireCustomer(ctx);

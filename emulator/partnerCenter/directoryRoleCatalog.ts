@@ -1,8 +1,11 @@
 /**
  * Directory roles Partner Center exposes for customer tenants. Their ids are the Entra ID role
- * template ids (reference 4: "Directory role ids in examples equal Entra role template ids");
- * Helpdesk Administrator, User Administrator, Exchange Administrator and Global Reader are [C]
- * (S1/S6 examples), the others are the well-known template ids [U in the reference's sources].
+ * template ids (the role ids in the examples of "Get user roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/get-user-roles-for-a-customer, are template
+ * ids); Helpdesk Administrator, User Administrator, Exchange Administrator and Global Reader are
+ * [C] (that page and the examples of "Create delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships), the
+ * others are the well-known template ids [U: not checked against a Learn page].
  */
 export const GLOBAL_ADMINISTRATOR_ROLE_ID = "62e90394-69f5-4237-9190-012177145e10";
 

@@ -9,8 +9,12 @@ import { type PcContext, pcRoute } from "./pcRoute";
 import { attributes } from "./resourceLinks";
 
 /**
- * Directory roles of a customer tenant and their user members (reference 4; vectors 16, 17), all
- * App+User only. Memberships are `directoryRoleMembers` of the customer's directory tenant.
+ * Directory roles of a customer tenant and their user members ("Get user roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/get-user-roles-for-a-customer; "Set user
+ * roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/set-user-roles-for-a-customer; vectors 16,
+ * 17), all App+User only. Memberships are `directoryRoleMembers` of the customer's directory
+ * tenant.
  */
 const roles = "/v1/customers/:customerId/directoryroles";
 

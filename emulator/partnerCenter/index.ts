@@ -14,8 +14,10 @@ import { relationshipRequestRoutes } from "./relationshipRequests";
 import { subscriptionRoutes } from "./subscriptions";
 
 /**
- * The emulated Partner Center REST API (`/v1/...`, reference sections 1-5). Paths are matched
- * case-insensitively (the docs spell the same path several ways, reference 1.1).
+ * The emulated Partner Center REST API (`/v1/...`, "Partner Center REST APIs",
+ * https://learn.microsoft.com/partner-center/developer/partner-center-rest-api-reference). Paths
+ * are matched case-insensitively ([U] the docs spell the same path several ways, e.g.
+ * `/azureEntitlements` and `/azureentitlements`; case-insensitive matching is our reading).
  */
 export const partnerCenterModule: ServiceModule = {
   service: "partnerCenter",

@@ -1,9 +1,11 @@
 import { pcErrors } from "./pcErrors";
 
 /**
- * Case-insensitive reading of request bodies. Partner Center answers in camelCase but its
- * published requests use PascalCase (`"CompanyProfile"`, `"Attributes": {"ObjectType": ...}`),
- * and the service binds both (reference 1.4), so every property lookup ignores case.
+ * Case-insensitive reading of request bodies. Partner Center answers in camelCase but its published
+ * requests use PascalCase (`"CompanyProfile"`, `"Attributes": {"ObjectType": ...}`), and the
+ * service binds both (the request examples of e.g. "Create a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer), so every property lookup
+ * ignores case.
  */
 export type JsonObject = Record<string, unknown>;
 

@@ -2,7 +2,11 @@ import type { PartnerRecord } from "../common/state";
 import type { AccessTokenClaims, EmulatorCore, EmuRequest } from "../common/types";
 import { pcErrors } from "./pcErrors";
 
-/** Which identities an operation accepts (reference 1.2, "App-only / App+User" table). */
+/**
+ * Which identities an operation accepts (each article's Prerequisites, see "Partner Center
+ * authentication",
+ * https://learn.microsoft.com/partner-center/developer/partner-center-authentication).
+ */
 export type AuthRequirement = "appOrUser" | "appUser";
 
 /** The verified caller of a Partner Center request. */
@@ -26,7 +30,9 @@ const PC_AUDIENCES = new Set([
 
 /**
  * App-only tokens may also carry the Azure AD Graph audience: the Partner Center docs still show
- * app-only sign-in with `resource=https://graph.windows.net` (reference 1.2), so both are accepted.
+ * app-only sign-in with `resource=https://graph.windows.net` ("Partner Center authentication",
+ * https://learn.microsoft.com/partner-center/developer/partner-center-authentication), so both are
+ * accepted.
  */
 const AAD_GRAPH_AUDIENCES = new Set([
   "https://graph.windows.net",

@@ -1,7 +1,8 @@
 import type { EmuResponse } from "../common/types";
 
 /**
- * Partner Center errors in the service's wire format (reference 1.5):
+ * Partner Center errors in the service's wire format ("Partner Center REST error codes",
+ * https://learn.microsoft.com/partner-center/developer/error-codes):
  * `{ "code": <number>, "description": "...", "data": [...], "source": "PartnerFD" }`.
  *
  * `code` is documented as a string but every published example emits a JSON number, so the
@@ -16,7 +17,11 @@ export class PcError extends Error {
     readonly data: string[] = [],
     /** Extra response headers (e.g. `WWW-Authenticate` on 401). */
     readonly headers: Record<string, string> = {},
-    /** A body in a different documented shape (the agreement duplicate error, reference 2.8). */
+    /**
+     * A body in a different documented shape (the agreement duplicate error 600061 of "Confirm
+     * customer acceptance of Microsoft Customer Agreement",
+     * https://learn.microsoft.com/partner-center/developer/confirm-customer-consent-customer-agreement).
+     */
     readonly customBody?: Record<string, unknown>,
   ) {
     super(description);
@@ -43,7 +48,8 @@ export function pcErrorBody(
 }
 
 /**
- * The throttling answer, which has its own shape (reference 1.6, vector 06):
+ * The throttling answer, which has its own shape ("API throttling guidance",
+ * https://learn.microsoft.com/partner-center/developer/api-throttling-guidance; vector 06):
  * HTTP 429, `Retry-After: N`, `{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in N seconds." }`.
  */
 export function throttledResponse(retryAfterSeconds: number): EmuResponse {

@@ -3,9 +3,10 @@ import { PcError } from "./pcError";
 /**
  * Every Partner Center error the emulator produces, in one place.
  *
- * Codes marked [C] are documented (S1 `error-codes.md` or the article named); [U] marks a code or
- * status the emulator chose because no published source shows the real one. Descriptions follow
- * the documented text where there is one.
+ * Codes marked [C] are documented ("Partner Center REST error codes",
+ * https://learn.microsoft.com/partner-center/developer/error-codes, or the article named); [U]
+ * marks a code or status the emulator chose because no published source shows the real one.
+ * Descriptions follow the documented text where there is one.
  */
 export const pcErrors = {
   // ---- authentication / authorization -------------------------------------------------------
@@ -16,7 +17,9 @@ export const pcErrors = {
   accessDenied: (why: string) => new PcError(401, 400, `Access denied: ${why}`, [], wwwAuthenticate()),
   /**
    * [C code, U usage] 401 / 400 for an App+User token without MFA. Partner Center enforces MFA on
-   * App+User calls from 2026-04-01 (reference 1.2, S10); the exact rejection is not published.
+   * App+User calls from 2026-04-01 ("Partner Center authentication",
+   * https://learn.microsoft.com/partner-center/developer/partner-center-authentication); the exact
+   * rejection is not published.
    */
   mfaRequired: () =>
     new PcError(
@@ -52,7 +55,10 @@ export const pcErrors = {
    * allows starts with and equals operation.").
    */
   invalidProperty: (description: string) => new PcError(400, 2000, description),
-  /** [C] 400 / 2000, text from the .NET SDK unit tests (reference 1.5). */
+  /**
+   * [C] 400 / 2000, text from the .NET SDK unit tests (microsoft/partner-center-sdk-for-dotNET,
+   * `DefaultPartnerServiceErrorHandlerTests.cs`; not a Learn page).
+   */
   badSearchOperator: () =>
     new PcError(400, 2000, "Customer search only allows starts with and equals operation."),
   /** [U] 400 / 2000 for an unreadable `MS-ContinuationToken`. */
@@ -409,6 +415,7 @@ export const pcErrors = {
 } as const;
 
 function wwwAuthenticate(): Record<string, string> {
-  // Documented header on 401 answers (reference 1.5).
+  // Documented header on 401 answers ("Partner Center REST error codes",
+  // https://learn.microsoft.com/partner-center/developer/error-codes).
   return { "WWW-Authenticate": "OAuth realm=urn:cpsvc:cpid:emulator" };
 }

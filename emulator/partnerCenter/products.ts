@@ -7,7 +7,9 @@ import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 
 /**
- * Catalog reads (reference 3.1): products, SKUs and availabilities, country-scoped
+ * Catalog reads ("Get a list of products (by country/region)",
+ * https://learn.microsoft.com/partner-center/developer/get-a-list-of-products, and the SKU and
+ * availability pages): products, SKUs and availabilities, country-scoped
  * (`/v1/products...?country=US`) and customer-scoped (`/v1/customers/{c}/products...`, the
  * customer's country). Unknown ids answer 404 / 400013, 400018, 400019.
  */

@@ -7,12 +7,15 @@ import { createSubscriptionRecord } from "./subscriptionRecords";
 
 /**
  * Order fulfilment. Normally a checkout is fulfilled at once: the order is `completed` and every
- * line item carries its `subscriptionId`. With `settings.partnerCenterProvisioningDelayMs` > 0
- * the emulator models the documented lag ("subscription ids may be missing if provisioning is
- * still running", "an order may take up to 15 min to appear", reference 3.2/3.3): orders are
- * `pending`, line items have no `subscriptionId`, and the subscriptions (and the Azure
- * subscription of an Azure plan) appear once that much emulator time has passed — checked on
- * every Partner Center request.
+ * line item carries its `subscriptionId`. With `settings.partnerCenterProvisioningDelayMs` > 0 the
+ * emulator models the documented lag ("subscription ids may be missing if provisioning is still
+ * running": "Check out a cart",
+ * https://learn.microsoft.com/partner-center/developer/checkout-a-cart; "an order may take up to 15
+ * min to appear": "Create an Azure plan",
+ * https://learn.microsoft.com/partner-center/developer/create-azure-plan): orders are `pending`,
+ * line items have no `subscriptionId`, and the subscriptions (and the Azure subscription of an
+ * Azure plan) appear once that much emulator time has passed — checked on every Partner Center
+ * request.
  */
 
 /** The provisioning delay setting (absent or 0: immediate). */

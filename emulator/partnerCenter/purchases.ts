@@ -15,7 +15,10 @@ import { attributes, link } from "./resourceLinks";
  * catalog, the purchase gates (MPA, MCA), the integration-sandbox limits, and order placement.
  */
 
-/** Sandbox limits (reference 1.9). */
+/**
+ * Sandbox limits ("Test and debug with integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/test-and-debug).
+ */
 export const SANDBOX_LIMITS = {
   subscriptionsPerCustomer: 5,
   licensesPerSubscription: 25,
@@ -233,7 +236,10 @@ function orderLineItem(i: PurchaseItem): JsonObject {
   return out;
 }
 
-/** New-commerce order ids are short hex strings (e.g. `a68736758d9c`, reference 3.3). */
+/**
+ * New-commerce order ids are short hex strings (e.g. `a68736758d9c` in the examples of "Check out
+ * a cart", https://learn.microsoft.com/partner-center/developer/checkout-a-cart).
+ */
 function shortId(emu: EmulatorCore): string {
   return emu.newId().replace(/-/g, "").slice(0, 12);
 }

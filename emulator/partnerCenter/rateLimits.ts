@@ -2,7 +2,10 @@ import type { EmulatorState } from "../common/state";
 import type { EmulatorCore } from "../common/types";
 
 /**
- * The documented Partner Center rate limits (reference 1.6, 9), applied when
+ * The documented Partner Center rate limits ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources, "Subscription
+ * resources", "Order resources" and "Control Panel Vendor APIs for customer consent",
+ * https://learn.microsoft.com/partner-center/developer/control-panel-vendor-apis), applied when
  * `settings.enforceRateLimits` is on:
  * - customer, subscription and order resources: 500 requests per minute per tenant identifier;
  * - CPV application consents (POST/DELETE): 50 requests per second per application id.

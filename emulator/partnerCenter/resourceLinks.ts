@@ -1,5 +1,6 @@
 /**
- * The Partner Center resource envelope pieces (reference 1.4): `links` entries
+ * The Partner Center resource envelope pieces (`Link`, `ResourceAttributes`: "Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources): `links` entries
  * `{ "uri": "/customers/...", "method": "GET", "headers": [] }` with URIs relative to `/v1`, as
  * most published examples show them, and `attributes { objectType, etag? }`.
  */

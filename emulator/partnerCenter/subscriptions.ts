@@ -12,9 +12,11 @@ import { SANDBOX_LIMITS } from "./purchases";
 import { currentEtag, subscriptionView } from "./subscriptionRecords";
 
 /**
- * Subscriptions (reference 3.4; vector 13): list (optionally by `order_id`), get, PATCH
- * (friendly name, status `suspended`/`active`, quantity, auto-renew) with the etag check
- * (`If-Match`, stale: 400 / 2055), and the App+User-only provisioning status.
+ * Subscriptions ("Subscription resources",
+ * https://learn.microsoft.com/partner-center/developer/subscription-resources; vector 13): list
+ * (optionally by `order_id`), get, PATCH (friendly name, status `suspended`/`active`, quantity,
+ * auto-renew) with the etag check (`If-Match`, stale: 400 / 2055), and the App+User-only
+ * provisioning status.
  */
 export const subscriptionRoutes: Route[] = [
   pcRoute(
@@ -77,9 +79,10 @@ export function requireSubscription(ctx: PcContext): SubscriptionRecord {
 }
 
 /**
- * PATCH takes the full subscription (reference 3.4); only the fields that differ matter.
- * An etag is checked when sent (`If-Match` or `attributes.etag`); the docs show it on suspend but
- * do not make it mandatory [U].
+ * PATCH takes the full subscription ("Update a subscription by ID",
+ * https://learn.microsoft.com/partner-center/developer/update-a-subscription-by-id); only the
+ * fields that differ matter. An etag is checked when sent (`If-Match` or `attributes.etag`); the
+ * docs show it on suspend but do not make it mandatory [U].
  */
 function patchSubscription(ctx: PcContext) {
   const s = requireSubscription(ctx);

@@ -26,7 +26,10 @@ export interface MsalTokenProviderOptions {
   now?: () => number;
 }
 
-/** Authority hosts msal knows without any discovery call (hard-coded metadata, reference §8.5). */
+/**
+ * Authority hosts msal knows without any discovery call: the metadata hard-coded in msal-common
+ * (`lib/msal-common/src/authority/AuthorityMetadata.ts`; SDK behaviour, no Learn page states it).
+ */
 const MSAL_KNOWN_HOSTS = new Set([
   "login.microsoftonline.com",
   "login.chinacloudapi.cn",
@@ -207,7 +210,8 @@ export function msalConfiguration(
   }
   if (!MSAL_KNOWN_HOSTS.has(loginUrl.host)) {
     // Without these msal would call the public instance-discovery endpoint and the tenant's
-    // openid-configuration (reference §8.5); with them it makes only the token POST.
+    // openid-configuration (msal-common `authority/Authority.ts`, SDK behaviour); with them it
+    // makes only the token POST.
     auth.knownAuthorities = [loginUrl.host];
     auth.authorityMetadata = JSON.stringify({
       token_endpoint: `${authorityBase}/oauth2/v2.0/token`,

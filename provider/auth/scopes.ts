@@ -2,10 +2,13 @@ import type { CspConfig } from "../configTypes";
 import type { TokenAudience } from "./tokenProvider";
 
 /**
- * Token scopes per API and identity (reference §8.2):
+ * Token scopes per API and identity (`{resource}/.default` for the statically consented
+ * permissions: "Scopes and permissions in the Microsoft identity platform",
+ * https://learn.microsoft.com/entra/identity-platform/scopes-oidc):
  * - Partner Center: app `https://api.partnercenter.microsoft.com/.default` ([U]: the widely used
  *   value; legacy docs still show the retired Azure AD Graph audience, see error 900420), user
- *   `.../user_impersonation` (documented);
+ *   `.../user_impersonation` ("Enable secure application model",
+ *   https://learn.microsoft.com/partner-center/developer/enable-secure-app-model);
  * - Graph: `https://graph.microsoft.com/.default` for both (delegated: the statically consented
  *   permissions, e.g. `DelegatedAdminRelationship.ReadWrite.All` for GDAP);
  * - ARM: app `https://management.azure.com/.default`, user `https://management.azure.com/user_impersonation`.

@@ -26,7 +26,8 @@ const CONTINUATION_HEADER = "MS-ContinuationToken";
  * The next page is requested from `links.next.uri` (relative, with or without `/v1`) with the
  * headers it lists (`MS-ContinuationToken`); when only a top-level `continuationToken` is given,
  * the original request is repeated with `seekOperation=Next` and that token in
- * `MS-ContinuationToken` (the .NET SDK's behaviour, reference §1.7).
+ * `MS-ContinuationToken` (the .NET SDK's behaviour: `CustomerCollectionOperations.QueryAsync` in
+ * microsoft/partner-center-sdk-for-dotNET; no Learn page shows a customer-list `next` link [U]).
  */
 export async function listPartnerCenter<T>(
   client: ServiceClient,
@@ -126,7 +127,13 @@ function baseOf(request: ApiRequest): Omit<ApiRequest, "method" | "path"> {
   return base;
 }
 
-/** Partner Center links are relative and mostly omit `/v1` (reference §1.4): `/customers?…` → `/v1/customers?…`. */
+/**
+ * Partner Center links are relative and mostly omit `/v1` (the `Link` type: "Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources; relative URIs in the
+ * response examples, e.g. "Get a customer by ID",
+ * https://learn.microsoft.com/partner-center/developer/get-a-customer-by-id): `/customers?…` →
+ * `/v1/customers?…`.
+ */
 function partnerCenterPath(uri: string): string {
   if (/^https?:\/\//i.test(uri)) return uri;
   const path = uri.startsWith("/") ? uri : `/${uri}`;

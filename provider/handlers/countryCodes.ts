@@ -1,7 +1,8 @@
 /**
  * ISO 3166-1 alpha-2 country codes (the 249 officially assigned ones): Partner Center and Entra
- * ID `usageLocation` must be one of them (reference §4: usage location is a two-letter country
- * code; Microsoft rejects unassigned codes).
+ * ID `usageLocation` must be one of them ("user resource type",
+ * https://learn.microsoft.com/graph/api/resources/user: usageLocation is a two-letter ISO 3166
+ * country code; [U] that unassigned codes are rejected is our reading, not stated there).
  */
 const CODES =
   "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +

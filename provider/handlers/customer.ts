@@ -188,7 +188,7 @@ const billingProfileSchema = z.object({
 
 /**
  * Domain prefix rule: letters and digits only, 1-27 characters. The `*.onmicrosoft.com` initial
- * domain rules are not in the team reference; this is the rule Microsoft's sign-up pages apply
+ * domain rules are not on the Learn pages read; this is the rule Microsoft's sign-up pages apply
  * [U: assumption], stricter than DNS (63 characters, hyphens).
  */
 const DOMAIN_PREFIX = /^[a-zA-Z0-9]{1,27}$/;

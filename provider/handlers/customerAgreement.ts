@@ -25,15 +25,20 @@ import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
 
 /**
- * CustomerAgreement: the customer's acceptance of the Microsoft Customer Agreement, attested by
- * the partner (reference §2.8; required before an Azure plan can be bought, 403/13605 otherwise).
+ * CustomerAgreement: the customer's acceptance of the Microsoft Customer Agreement, attested by the
+ * partner ("Confirm customer acceptance of Microsoft Customer Agreement",
+ * https://learn.microsoft.com/partner-center/developer/confirm-customer-consent-customer-agreement).
+ * Required before an Azure plan can be bought: 403/13605 otherwise ("Partner Center REST error
+ * codes", https://learn.microsoft.com/partner-center/developer/error-codes).
  *
  * - Reads first: an existing attestation for the template is adopted, never confirmed twice
  *   (Microsoft rejects a duplicate with code 600061).
  * - A change of `primaryContact` or `templateId` records a new attestation (Partner Center keeps
  *   the earlier ones). `dateAgreed` defaults to the time of the first create and then stays.
  * - Delete removes the resource from the stack only: there is no API to withdraw an acceptance.
- * - Every call is App+User (reference §1.2).
+ * - Every call is App+User (the Prerequisites of the confirm page above and of "Get agreement
+ *   metadata for the Microsoft Customer Agreement",
+ *   https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata).
  */
 
 export const CUSTOMER_AGREEMENT_TYPE = "CustomerAgreement";

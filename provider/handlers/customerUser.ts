@@ -34,7 +34,9 @@ import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from 
 import { isUnknown } from "./types";
 
 /**
- * CustomerUser: a user in a customer tenant, managed through Partner Center (reference §4; every
+ * CustomerUser: a user in a customer tenant, managed through Partner Center ("Create user accounts
+ * for a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-user-accounts-for-a-customer; every
  * call app+user, see `identity/identities.ts`).
  *
  * - The user principal name's domain must be one of the customer's domains (check reads the

@@ -29,8 +29,9 @@ import { isUnknown } from "./types";
 
 /**
  * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph
- * `…/delegatedAdminRelationships/{id}/accessAssignments`, reference §5.3; app+user in the partner
- * tenant).
+ * `…/delegatedAdminRelationships/{id}/accessAssignments`, "Create accessAssignments",
+ * https://learn.microsoft.com/graph/api/delegatedadminrelationship-post-accessassignments;
+ * app+user in the partner tenant).
  *
  * - Created only once the relationship is `active`: while the customer has not approved it,
  *   create fails with a clear message naming the approval link.

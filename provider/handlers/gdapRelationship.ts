@@ -29,8 +29,9 @@ import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
 /**
  * GdapRelationship: a granular delegated admin relationship with a customer (Graph
- * `tenantRelationships/delegatedAdminRelationships`, reference §5.3; app+user in the partner
- * tenant).
+ * `tenantRelationships/delegatedAdminRelationships`, "Create delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships;
+ * app+user in the partner tenant).
  *
  * - Create POSTs the relationship and locks it for approval; outputs carry `status` and the
  *   customer's `approvalLink` (a Global Administrator of the customer approves there).

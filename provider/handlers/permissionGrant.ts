@@ -27,7 +27,10 @@ import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
 
 /**
- * PermissionGrant: admin consent inside a tenant through Graph (reference §6) for a client
+ * PermissionGrant: admin consent inside a tenant through Graph ("Create oAuth2PermissionGrant",
+ * https://learn.microsoft.com/graph/api/oauth2permissiongrant-post; "Grant an appRoleAssignment for
+ * a service principal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto) for a client
  * application on a resource application, both given by app id:
  * - `delegatedScopes`: the tenant-wide (`AllPrincipals`) oauth2PermissionGrant's scopes;
  * - `appRoles`: application permissions (app role assignments), by name (e.g. `User.Read.All`),

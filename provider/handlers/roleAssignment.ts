@@ -21,14 +21,17 @@ import { registerHandler } from "./registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
 /**
- * RoleAssignment: an Azure RBAC role assignment in a customer subscription (reference §7), made
- * by the partner's admin agent through admin-on-behalf-of (app+user with the customer tenant as
- * authority; the Admin Agents group holds Owner on CSP subscriptions).
+ * RoleAssignment: an Azure RBAC role assignment in a customer subscription ("Assign Azure roles
+ * using the REST API",
+ * https://learn.microsoft.com/azure/role-based-access-control/role-assignments-rest), made by the
+ * partner's admin agent through admin-on-behalf-of (app+user with the customer tenant as authority;
+ * the Admin Agents group holds Owner on CSP subscriptions).
  *
  * - The role is given by name (`roleName`, resolved with `roleName eq '…'` at the scope) or by id
  *   (`roleDefinitionId`, a GUID or a full role definition id), exactly one of the two.
  * - `principalType` is a required input, always sent: ARM then skips the directory lookup that
- *   fails with `PrincipalNotFound` while a just-created principal replicates (reference §7). A
+ *   fails with `PrincipalNotFound` while a just-created principal replicates ("Troubleshoot Azure
+ *   RBAC", https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). A
  *   wrong type is rejected by ARM, so there is no silent default.
  * - The assignment name is `deterministicUuid("role-assignment", scope, roleGuid, principalId)`:
  *   a retry or a re-run PUTs the same name and never duplicates. A 409 `RoleAssignmentExists`
@@ -321,7 +324,8 @@ export function createRoleAssignmentHandler(
 
 /** Role definition GUID from `roleDefinitionId`, or by resolving `roleName` at the scope. */
 /**
- * Built-in role ids Microsoft publishes (the same in every tenant; reference §7, built-in roles):
+ * Built-in role ids Microsoft publishes (the same in every tenant; "Azure built-in roles",
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles):
  * these names resolve without a call. Any other name (custom roles) is looked up at the scope.
  */
 const BUILT_IN_ROLE_IDS: Readonly<Record<string, string>> = {

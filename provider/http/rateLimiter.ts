@@ -72,8 +72,11 @@ export interface SlidingWindowOptions extends TokenBucketOptions {
  * counts. A token bucket of the same size lets `capacity` through at once and then refills, so a
  * burst can put nearly twice the limit into one window; an emulator enforcing 50 consents per
  * second answered a 150-consent burst through it with 61 throttled responses. Waiters on one key
- * are served in order. Documented fact: the limits' sizes (reference 1.6). Our assumption [U]:
- * Partner Center counts in fixed or sliding windows of that length (not published), hence the
+ * are served in order. Documented fact: the limits' sizes ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources; "Control Panel Vendor
+ * APIs for customer consent",
+ * https://learn.microsoft.com/partner-center/developer/control-panel-vendor-apis). Our assumption
+ * [U]: Partner Center counts in fixed or sliding windows of that length (not published), hence the
  * strict sliding window here. Uses `Date.now` and `setTimeout` by default (fake-timer friendly).
  */
 export function createSlidingWindowLimiter(options: SlidingWindowOptions = {}): RateLimiter {
@@ -113,9 +116,14 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions = {}): 
 }
 
 /**
- * Published Partner Center limits (reference §1.6, §9): customer, subscription and order
- * resources 500 requests/minute per tenant identifier; application consents (CPV) 50
- * requests/second per application. Buckets are kept per (account, {@link partnerCenterBucket}).
+ * Published Partner Center limits: customer, subscription and order resources 500 requests/minute
+ * per tenant identifier ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources; "Subscription
+ * resources", https://learn.microsoft.com/partner-center/developer/subscription-resources; "Order
+ * resources", https://learn.microsoft.com/partner-center/developer/order-resources); application
+ * consents (CPV) 50 requests/second per application ("Control Panel Vendor APIs for customer
+ * consent", https://learn.microsoft.com/partner-center/developer/control-panel-vendor-apis).
+ * Buckets are kept per (account, {@link partnerCenterBucket}).
  */
 export const PARTNER_CENTER_RATE_LIMITS: Record<string, RateLimit> = {
   customers: { capacity: 500, refillPerSecond: 500 / 60 },
@@ -139,10 +147,12 @@ export function partnerCenterFamily(path: string): string | undefined {
  * (`/customers/{id}/...`) that customer's tenant. Microsoft documents the customer, subscription
  * and order limits as "500 requests / minute / tenant identifier" and says buckets are keyed per
  * partner tenant or per partner x customer tenant depending on the API, without a list of which
- * (reference §1.6) [U]. We key customer-scoped calls per customer tenant, which is the reading
- * that lets a program with many customers run in parallel; partner-level calls (list and create
- * customers) share one bucket per account, and application consents one per application (the
- * account's app). A 429 from a stricter service is still honoured through Retry-After.
+ * ("API throttling guidance",
+ * https://learn.microsoft.com/partner-center/developer/api-throttling-guidance) [U]. We key
+ * customer-scoped calls per customer tenant, which is the reading that lets a program with many
+ * customers run in parallel; partner-level calls (list and create customers) share one bucket per
+ * account, and application consents one per application (the account's app). A 429 from a stricter
+ * service is still honoured through Retry-After.
  */
 export function partnerCenterBucket(path: string): { family: string; key: string } | undefined {
   const family = partnerCenterFamily(path);

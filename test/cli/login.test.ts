@@ -36,7 +36,11 @@ function secrets(extra: Record<string, string | undefined> = {}) {
   return { clientSecret: emu.seed.clientSecret, seededRefreshToken: emu.seed.refreshToken, ...extra };
 }
 
-/** A Partner Center app+user call (agreement metadata requires app+user, reference §1.2) with `env`. */
+/**
+ * A Partner Center app+user call (agreement metadata requires app+user: "Get agreement metadata for
+ * the Microsoft Customer Agreement",
+ * https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata) with `env`.
+ */
 async function appUserCall(env: Record<string, string>): Promise<string | undefined> {
   const ctx = await createHandlerContext(() => undefined, env);
   const template = await currentMcaTemplate(ctx.api().partnerCenter);

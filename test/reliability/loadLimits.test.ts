@@ -8,9 +8,12 @@ import { type EmulatorContext, startEmulatorContext } from "../support/emulatorC
 
 /**
  * The provider's client against an emulator that enforces the documented Partner Center limits
- * (reference 1.6: application consents 50 requests per second per application; customer,
- * subscription and order resources 500 per minute): a burst larger than a window's allowance
- * must be spread by the client, not answered 429.
+ * (application consents 50 requests per second per application: "Control Panel Vendor APIs for
+ * customer consent",
+ * https://learn.microsoft.com/partner-center/developer/control-panel-vendor-apis; customer,
+ * subscription and order resources 500 per minute: "Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources): a burst larger than a
+ * window's allowance must be spread by the client, not answered 429.
  */
 
 let t: EmulatorContext;

@@ -54,7 +54,8 @@ async function plansAndOrders(customerId: string): Promise<{ plans: string[]; or
 
 /**
  * A context whose Partner Center answers look like an order still being provisioned: order
- * line items without subscription ids and status `pending` (the documented lag, reference 3.2).
+ * line items without subscription ids and status `pending` (the documented lag: "Check out a
+ * cart", https://learn.microsoft.com/partner-center/developer/checkout-a-cart).
  */
 function stillProvisioning(ctx: HandlerContext): HandlerContext {
   const strip = (order: Record<string, unknown>) => ({

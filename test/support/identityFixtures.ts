@@ -87,7 +87,9 @@ export async function consentPartnerApp(
 
 /**
  * Accepts the Microsoft Customer Agreement and buys the Azure plan (the checkout creates one Azure
- * subscription, reference §3); returns the Azure subscription id.
+ * subscription: "Create an Azure plan",
+ * https://learn.microsoft.com/partner-center/developer/create-azure-plan); returns the Azure
+ * subscription id.
  */
 export async function buyAzurePlan(
   ctx: HandlerContext,

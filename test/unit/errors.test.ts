@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CspError, errorFromResponse, isCspError, parseErrorEnvelope } from "../../provider/errors";
 
-/** Published example payloads (reference vectors 05, 06, 22, 25), copied so the test runs from a clean clone. */
+/** Published example payloads (vectors 05, 06, 22, 25), copied so the test runs from a clean clone. */
 const VECTORS: Record<string, unknown> = {
   "05-pc-error-400-license-quota.json": {
     code: 60012,

@@ -2,7 +2,9 @@ import type { AuthTarget, ServiceClient } from "../../http/types";
 import { listArm } from "../paging";
 
 /**
- * Azure RBAC role assignments and role definitions (reference §7, `api-version=2022-04-01`).
+ * Azure RBAC role assignments and role definitions ("Assign Azure roles using the REST API",
+ * https://learn.microsoft.com/azure/role-based-access-control/role-assignments-rest;
+ * `api-version=2022-04-01`).
  * The caller passes the identity: admin-on-behalf-of (app+user with the customer tenant as
  * authority) for CSP subscriptions.
  *

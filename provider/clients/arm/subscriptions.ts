@@ -99,9 +99,12 @@ export async function getAlias(arm: ServiceClient, aliasName: string): Promise<A
 }
 
 /**
- * `PUT /providers/Microsoft.Subscription/aliases/{alias}` (reference §3.6): creates the Azure
- * subscription under the billing scope. Idempotent by alias name: a repeated PUT answers the
- * existing alias, so the pipeline may retry it after a lost response.
+ * `PUT /providers/Microsoft.Subscription/aliases/{alias}` ("Programmatically create Azure
+ * subscriptions for a Microsoft Partner Agreement with the latest APIs",
+ * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement;
+ * "Alias - Create", https://learn.microsoft.com/rest/api/subscription/2021-10-01/alias/create):
+ * creates the Azure subscription under the billing scope. Idempotent by alias name: a repeated PUT
+ * answers the existing alias, so the pipeline may retry it after a lost response.
  */
 export async function putAlias(
   arm: ServiceClient,

@@ -2,8 +2,10 @@ import type { AuthTarget, ServiceClient } from "../../http/types";
 import { listGraph } from "../paging";
 
 /**
- * Microsoft Graph app role assignments (reference §6): application permissions granted to a
- * client service principal on a resource service principal. Assignment ids are opaque strings.
+ * Microsoft Graph app role assignments ("Grant an appRoleAssignment for a service principal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto): application
+ * permissions granted to a client service principal on a resource service principal. Assignment ids
+ * are opaque strings.
  */
 
 export interface GraphAppRoleAssignment {

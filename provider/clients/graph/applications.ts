@@ -3,8 +3,10 @@ import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
- * Microsoft Graph application registrations (reference §6): create, read, update, delete, find
- * by tag, and password credentials (`addPassword` / `removePassword`). The caller chooses the
+ * Microsoft Graph application registrations ("Create application",
+ * https://learn.microsoft.com/graph/api/application-post-applications; "application: addPassword",
+ * https://learn.microsoft.com/graph/api/application-addpassword): create, read, update, delete,
+ * find by tag, and password credentials (`addPassword` / `removePassword`). The caller chooses the
  * identity (see `provider/handlers/identity/identities.ts`): app-only in the tenant that owns the
  * application.
  *

@@ -4,10 +4,13 @@ import { listGraph } from "../paging";
 import { type GdapUnifiedRole, relationshipPath } from "./delegatedAdminRelationships";
 
 /**
- * GDAP access assignments (reference §5.3): which partner security group gets which of the
- * relationship's roles. App+user in the partner tenant. Created `pending`, then `active`;
- * `deleting`/`deleted`/`error` after. PATCH and DELETE take `If-Match` [U exact requirement; we
- * always send it].
+ * GDAP access assignments ("Create accessAssignments",
+ * https://learn.microsoft.com/graph/api/delegatedadminrelationship-post-accessassignments; statuses
+ * from "delegatedAdminAccessAssignment resource type",
+ * https://learn.microsoft.com/graph/api/resources/delegatedadminaccessassignment): which partner
+ * security group gets which of the relationship's roles. App+user in the partner tenant. Created
+ * `pending`, then `active`; `deleting`/`deleted`/`error` after. PATCH and DELETE take `If-Match` [U
+ * exact requirement; we always send it].
  */
 
 export type GdapAccessAssignmentStatus = "pending" | "active" | "deleting" | "deleted" | "error" | string;

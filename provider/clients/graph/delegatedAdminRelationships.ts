@@ -4,9 +4,12 @@ import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
- * GDAP relationships through Microsoft Graph `tenantRelationships` (reference §5.3). Writes are
- * delegated only (`DelegatedAdminRelationship.ReadWrite.All`), so every call runs as the admin
- * agent in the partner tenant.
+ * GDAP relationships through Microsoft Graph `tenantRelationships` ("Create
+ * delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships).
+ * Writes run delegated (`DelegatedAdminRelationship.ReadWrite.All`), so every call runs as the
+ * admin agent in the partner tenant ([U] our choice: the current page also lists the application
+ * permission, given the Partner Customer Delegated Administration service principal).
  *
  * Documented: create answers 201 with `status: "created"` and `@odata.etag`; `lockForApproval`
  * and `terminate` are requests (`POST …/{id}/requests`, 201); DELETE only in `created` status and
@@ -179,8 +182,9 @@ export function relationshipRoleIds(r: GdapRelationship): string[] {
 }
 
 /**
- * Where the customer's Global Administrator approves the relationship. [U] the format is not in
- * the sources read; it is the link Partner Center shows partners (reference §5.3).
+ * Where the customer's Global Administrator approves the relationship: the invitation link
+ * template of "Granular delegated admin privileges (GDAP) API overview",
+ * https://learn.microsoft.com/graph/api/resources/delegatedadminrelationships-api-overview.
  */
 export function approvalLink(relationshipId: string): string {
   return `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${relationshipId}`;

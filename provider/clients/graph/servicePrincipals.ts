@@ -3,9 +3,11 @@ import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
- * Microsoft Graph service principals (reference §6): the tenant-local instance of an application,
- * holding the permissions it exposes (`oauth2PermissionScopes`, `appRoles`) and the grants it
- * receives. A tenant has at most one service principal per application.
+ * Microsoft Graph service principals ("Create servicePrincipal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals): the tenant-local
+ * instance of an application, holding the permissions it exposes (`oauth2PermissionScopes`,
+ * `appRoles`) and the grants it receives. A tenant has at most one service principal per
+ * application.
  */
 
 export interface GraphPermission {

@@ -2,8 +2,13 @@ import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
 /**
- * Microsoft Customer Agreement attestation (reference §2.8). Every call here is App+User only
- * (reference §1.2 table), so each request asks for `auth: { mode: "user" }`.
+ * Microsoft Customer Agreement attestation ("Confirm customer acceptance of Microsoft Customer
+ * Agreement",
+ * https://learn.microsoft.com/partner-center/developer/confirm-customer-consent-customer-agreement).
+ * Every call here is App+User only (the Prerequisites of that page and of "Get agreement metadata
+ * for the Microsoft Customer Agreement",
+ * https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata), so each
+ * request asks for `auth: { mode: "user" }`.
  */
 
 export const MCA_AGREEMENT_TYPE = "MicrosoftCustomerAgreement";

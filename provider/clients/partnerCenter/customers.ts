@@ -2,12 +2,18 @@ import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
 /**
- * Partner Center customer operations (reference §2): create, get, find by domain, billing
- * profile, domain availability, sandbox delete and reseller-relationship removal. Plain typed
- * functions over `ServiceClient.send`; the pipeline adds auth, request ids, retries and errors.
+ * Partner Center customer operations ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources, and the pages named
+ * below): create, get, find by domain, billing profile, domain availability, sandbox delete and
+ * reseller-relationship removal. Plain typed functions over `ServiceClient.send`; the pipeline adds
+ * auth, request ids, retries and errors.
  */
 
-/** `Address` (reference §2.1, utility resources). Partner Center answers in camelCase. */
+/**
+ * `Address` ("Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources). Partner Center answers
+ * in camelCase.
+ */
 export interface PcAddress {
   firstName?: string;
   lastName?: string;
@@ -26,7 +32,10 @@ export interface PcAttributes {
   etag?: string;
 }
 
-/** `CustomerBillingProfile` (reference §2.4, vectors 02/03). */
+/**
+ * `CustomerBillingProfile` ("Customer resources",
+ * https://learn.microsoft.com/partner-center/developer/customer-resources; vectors 02/03).
+ */
 export interface PcBillingProfile {
   id?: string;
   firstName?: string;
@@ -62,7 +71,10 @@ export interface PcCustomer {
   customDomains?: string[];
   /** In the create response: whether Partner Center granted the Default GDAP relationship. */
   enableGDAPByDefault?: boolean;
-  /** Only in the create response: the generated initial admin (reference §2.1). */
+  /**
+   * Only in the create response: the generated initial admin ("Create a customer",
+   * https://learn.microsoft.com/partner-center/developer/create-a-customer).
+   */
   userCredentials?: { userName?: string; password?: string };
   attributes?: PcAttributes;
 }
@@ -94,7 +106,8 @@ function customerPath(customerId: string): string {
 }
 
 /**
- * `HEAD /v1/domains/{domain}`: 200 = taken, 404 = available (reference §2.6).
+ * `HEAD /v1/domains/{domain}`: 200 = taken, 404 = available ("Verify domain availability",
+ * https://learn.microsoft.com/partner-center/developer/verify-domain-availability).
  * App-only is allowed.
  */
 export async function isDomainTaken(pc: ServiceClient, domain: string): Promise<boolean> {
@@ -107,10 +120,15 @@ export async function isDomainTaken(pc: ServiceClient, domain: string): Promise<
 }
 
 /**
- * `POST /v1/customers`. Documented as idempotent by `MS-RequestId` (reference §2.1): the caller
- * passes a deterministic key so that a retry after a lost response, and a re-run after a crash,
- * reuse it. An indirect provider creating a customer for a reseller (`associatedPartnerId`) must
- * use app+user (reference §1.2 table).
+ * `POST /v1/customers`. Documented as idempotent ("Create a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer) by `MS-RequestId`
+ * ("Partner Center REST headers", https://learn.microsoft.com/partner-center/developer/headers: a
+ * retry after a timeout reuses the value): the caller passes a deterministic key so that a retry
+ * after a lost response, and a re-run after a crash, reuse it. An indirect provider creating a
+ * customer for a reseller (`associatedPartnerId`) must use app+user ("Create a customer for an
+ * indirect reseller using Partner Center APIs",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer-for-an-indirect-reseller,
+ * Prerequisites).
  */
 export async function createCustomer(
   pc: ServiceClient,
@@ -163,8 +181,10 @@ export async function getBillingProfile(pc: ServiceClient, customerId: string): 
 }
 
 /**
- * `PUT /v1/customers/{id}/profiles/billing` with `If-Match` (reference §2.4). The body is the full
- * profile including `attributes.etag`; a stale ETag is 400 code 2055 (reference §1.8).
+ * `PUT /v1/customers/{id}/profiles/billing` with `If-Match` ("Update a customer's billing profile",
+ * https://learn.microsoft.com/partner-center/developer/update-a-customer-s-billing-profile). The
+ * body is the full profile including `attributes.etag`; a stale ETag is 400 code 2055 ("Partner
+ * Center REST error codes", https://learn.microsoft.com/partner-center/developer/error-codes).
  */
 export async function putBillingProfile(
   pc: ServiceClient,
@@ -183,7 +203,12 @@ export async function putBillingProfile(
   return res.body;
 }
 
-/** `DELETE /v1/customers/{id}`: integration sandbox only (reference §2.5). Answers 204; 404 is "already gone". */
+/**
+ * `DELETE /v1/customers/{id}`: integration sandbox only ("Delete a customer account from the
+ * integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/delete-a-customer-account-from-the-integration-sandbox).
+ * Answers 204; 404 is "already gone".
+ */
 export async function deleteSandboxCustomer(
   pc: ServiceClient,
   customerId: string,
@@ -196,7 +221,7 @@ export async function deleteSandboxCustomer(
  * Removes the reseller relationship: `PATCH /v1/customers/{id}` with
  * `relationshipToPartner: "none"`, App+User only. Documented on Microsoft Learn
  * ("Remove a reseller relationship with a customer"; SDK `ICustomer.PatchAsync`); the customer's
- * active subscriptions must be suspended first. Not in the team reference: the body shape beyond
+ * active subscriptions must be suspended first. Not on the Learn pages read: the body shape beyond
  * `relationshipToPartner` is our assumption [U].
  */
 export async function removeResellerRelationship(pc: ServiceClient, customerId: string): Promise<PcCustomer> {
@@ -210,7 +235,10 @@ export async function removeResellerRelationship(pc: ServiceClient, customerId: 
   return res.body;
 }
 
-/** ETags are sent quoted in `If-Match` (reference §1.8). */
+/**
+ * ETags are sent quoted in `If-Match` ("Test and debug with integration sandbox",
+ * https://learn.microsoft.com/partner-center/developer/test-and-debug).
+ */
 export function quoteEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }

@@ -3,8 +3,11 @@ import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
 /**
- * Partner Center directory roles of a customer tenant and their user members (reference §4,
- * vectors 16/17). App+user only. Role ids are Entra role template ids.
+ * Partner Center directory roles of a customer tenant and their user members ("Get user roles for a
+ * customer", https://learn.microsoft.com/partner-center/developer/get-user-roles-for-a-customer;
+ * "Set user roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/set-user-roles-for-a-customer; vectors
+ * 16/17). App+user only. Role ids are Entra role template ids.
  */
 
 /** `DirectoryRole`. */

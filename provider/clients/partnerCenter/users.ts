@@ -3,11 +3,15 @@ import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
 /**
- * Partner Center customer users (reference §4). Every operation is app+user only (reference
- * §1.2), so every call here runs as the admin agent.
+ * Partner Center customer users ("Create user accounts for a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-user-accounts-for-a-customer, and its
+ * sibling pages). Every operation is app+user only (each page's Prerequisites), so every call here
+ * runs as the admin agent.
  *
- * Documented facts: create `POST /v1/customers/{c}/users` (the doc shows 200; 201 is accepted
- * too), delete is a soft delete (`state: "inactive"`, `softDeletionTime`, restorable 30 days),
+ * Documented facts: create `POST /v1/customers/{c}/users` (the doc shows 200; 201 is accepted too),
+ * delete is a soft delete (`state: "inactive"`, `softDeletionTime`, restorable 30 days: "Delete a
+ * user account for a customer",
+ * https://learn.microsoft.com/partner-center/developer/delete-user-accounts-for-a-customer),
  * restore is `PATCH {State: "active"}`, deleted users are listed only through the `UserState`
  * filter, password reset is a `PATCH` with `passwordProfile`.
  */
@@ -134,7 +138,10 @@ export async function updateCustomerUser(
   return res.body;
 }
 
-/** Restores a soft-deleted user (`PATCH {State: "active"}`, reference §4). */
+/**
+ * Restores a soft-deleted user (`PATCH {State: "active"}`: "Restore a deleted user for a customer",
+ * https://learn.microsoft.com/partner-center/developer/restore-a-user-for-a-customer).
+ */
 export async function restoreCustomerUser(
   pc: ServiceClient,
   customerId: string,

@@ -3,9 +3,10 @@ import { stripUndefined } from "../common";
 
 /**
  * The customer's billing profile as a resource input and output, and its mapping to and from
- * Partner Center's `CustomerBillingProfile` (reference §2.4). Both sides are normalised the same
- * way before they are compared, so a value Partner Center merely re-formats (culture `EN-US` →
- * `en-US`, an empty `phoneNumber: ""`) is not reported as drift.
+ * Partner Center's `CustomerBillingProfile` ("Update a customer's billing profile",
+ * https://learn.microsoft.com/partner-center/developer/update-a-customer-s-billing-profile). Both
+ * sides are normalised the same way before they are compared, so a value Partner Center merely
+ * re-formats (culture `EN-US` → `en-US`, an empty `phoneNumber: ""`) is not reported as drift.
  */
 
 export interface AddressInput {

@@ -2,10 +2,15 @@
  * Country rules for Partner Center customer profiles.
  *
  * The country codes themselves (Partner Center `Address.country` is "(2, 2), in ISO country code
- * format", reference §2.1) are in `../countryCodes.ts`.
+ * format": "Utility resources",
+ * https://learn.microsoft.com/partner-center/developer/utility-resources) are in
+ * `../countryCodes.ts`.
  *
  * `REGISTRATION_NUMBER_REQUIRED`: countries where `companyProfile.organizationRegistrationNumber`
- * is required (reference §2.1; Partner Center 600049 when missing).
+ * is required ("Create a customer",
+ * https://learn.microsoft.com/partner-center/developer/create-a-customer; 600049 when missing:
+ * "Partner Center REST error codes",
+ * https://learn.microsoft.com/partner-center/developer/error-codes).
  *
  * `PHONE_REQUIRED`: countries where the address `phoneNumber` is required in the customer
  * profile (Microsoft Learn "Utility resources", Address.PhoneNumber; Partner Center 600051 when

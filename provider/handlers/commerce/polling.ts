@@ -1,9 +1,10 @@
 /**
- * Bounded polling for long-running commerce operations (order provisioning, subscription
- * aliases). The numbers are deliberately small: a create that is still unfinished afterwards is
- * recorded as a partial create (see `partialCreate`) and completed by a later refresh or update,
- * instead of keeping `pulumi up` waiting for up to the 15 minutes Partner Center allows
- * (reference §3.1).
+ * Bounded polling for long-running commerce operations (order provisioning, subscription aliases).
+ * The numbers are deliberately small: a create that is still unfinished afterwards is recorded as a
+ * partial create (see `partialCreate`) and completed by a later refresh or update, instead of
+ * keeping `pulumi up` waiting for up to the 15 minutes Partner Center allows ("Create an Azure
+ * plan", https://learn.microsoft.com/partner-center/developer/create-azure-plan: an order may take
+ * up to 15 minutes to appear in the customer's order list).
  */
 export const commercePolling = {
   /** How many times to look again after the first answer. */

@@ -4,8 +4,12 @@
  * `User Account Administrator`, `Exchange Service Administrator`, ...).
  *
  * Template ids are fixed by Microsoft and identical in every tenant; Partner Center directory role
- * ids and GDAP `unifiedRoles[].roleDefinitionId` are these template ids (reference §4, §5.3).
- * The list holds the roles partners commonly grant; any other role can be given by template id.
+ * ids and GDAP `unifiedRoles[].roleDefinitionId` are these template ids (the examples of "Get user
+ * roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/get-user-roles-for-a-customer, and of
+ * "Create delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships). The
+ * list holds the roles partners commonly grant; any other role can be given by template id.
  */
 export interface DirectoryRoleTemplate {
   id: string;

@@ -1,8 +1,10 @@
 /**
  * ISO 8601 durations as GDAP uses them (`P730D`, `P2Y`, `P1Y6M`, `PT0S`).
  *
- * Days per unit follow Microsoft's own GDAP limits: `P2Y` is the documented maximum and equals
- * `P730D` (reference §5.3, §9), so a year counts 365 days; a month counts 30 days, a week 7.
+ * Days per unit follow Microsoft's own GDAP limits: a duration lies "between `P1D` and `P2Y`
+ * inclusive" and the example asks for `P730D` ("Create delegatedAdminRelationship",
+ * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships), so a
+ * year counts 365 days; a month counts 30 days, a week 7.
  */
 const PATTERN = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i;
 

@@ -42,10 +42,11 @@ export interface CaseResult {
 
 /** Whether the operation must run through the fault without an error. */
 export function mustSurvive(row: FaultRow, kind: FaultKind): boolean {
-  // A 429 is answered before any processing (reference §1.6): every request may be repeated.
-  // A repeatable request (PUT, DELETE, MS-RequestId key, idempotent by design) is repeated after
-  // any transient outcome. "Committed then dropped" on a request the core may not repeat is
-  // left to the handler, which must find what it created (lookups in the emulator are
+  // A 429 is answered before any processing ([U] our reading of "API throttling guidance",
+  // https://learn.microsoft.com/partner-center/developer/api-throttling-guidance): every request
+  // may be repeated. A repeatable request (PUT, DELETE, MS-RequestId key, idempotent by design) is
+  // repeated after any transient outcome. "Committed then dropped" on a request the core may not
+  // repeat is left to the handler, which must find what it created (lookups in the emulator are
   // immediately consistent).
   return kind.throttle !== undefined || row.repeatable || kind.name === "commit then drop";
 }
