@@ -51,9 +51,16 @@ export function previewComment(run: PreviewRun): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The steps a reader cares about: every resource but the stack itself. */
+/**
+ * The steps a reader cares about: every resource but the stack itself and the default providers
+ * the engine adds (`pulumi:providers:pulumi-nodejs` `default`, created with a new stack).
+ */
 export function shownSteps(steps: PlannedStep[]): PlannedStep[] {
-  return steps.filter((s) => s.type !== "pulumi:pulumi:Stack");
+  return steps.filter((s) => s.type !== "pulumi:pulumi:Stack" && !isDefaultProvider(s));
+}
+
+function isDefaultProvider(s: Pick<PlannedStep, "type" | "name">): boolean {
+  return s.type.startsWith("pulumi:providers:") && /^default(_|$)/.test(s.name);
 }
 
 /** `2 to create, 1 to update`, or `undefined` when nothing changes. */

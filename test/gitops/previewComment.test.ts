@@ -134,6 +134,18 @@ describe("previewComment", () => {
     expect(previewComment({ preview: same, exitCode: 0 })).toBe("## Customers: preview\n\nNo changes.\n");
   });
 
+  it("leaves out the default provider the engine creates with a new stack", () => {
+    const provider = {
+      op: "create",
+      urn: "urn:pulumi:dev::csp-gitops::pulumi:providers:pulumi-nodejs::default",
+      newState: { inputs: {} },
+    };
+    const preview = { ...CLI_PREVIEW, steps: [CLI_PREVIEW.steps[0], provider, CLI_PREVIEW.steps[2]] };
+    const comment = previewComment({ preview, exitCode: 0 });
+    expect(comment).toContain("1 to create\n");
+    expect(comment).not.toContain("pulumi-nodejs");
+  });
+
   it("never says 'No changes' for a failed preview: exit code, error diagnostics, or no preview at all", () => {
     // What the CLI prints when the program throws: the stack's step only, and the error.
     const failed = {
