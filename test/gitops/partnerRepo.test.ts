@@ -16,10 +16,10 @@ import { installPackedOffline } from "../support/offlineInstall";
  * customer files added, then the pipeline's commands in that repository: `pulumi-csp fleet
  * preview` (the pull-request comment, purchases first), `fleet up`, a one-field change previewed
  * with plain `pulumi preview --json` and `pulumi-csp preview-comment`, applied with
- * `fleet up --changed-only`, and a fleet preview in which one invalid file fails alone. The Pulumi
- * CLI is this project's, put on PATH the way a partner installs it; the package uses it since it
- * has no build script of its own. Against an in-process emulator in production mode. Everything
- * lives in a temp folder outside this repository.
+ * `fleet up --changed-only`, a `fleet refresh`, and a fleet preview in which one invalid file fails
+ * alone. The Pulumi CLI is this project's, put on PATH the way a partner installs it; the package
+ * uses it since it has no build script of its own. Against an in-process emulator in production
+ * mode. Everything lives in a temp folder outside this repository.
  */
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -265,6 +265,27 @@ describe("a partner's customers repository, from pulumi-csp init gitops", () => 
       };
       expect(billing.email).toBe("finance@fabrikamfleet.example");
       expect((await writesSince(seq)).filter((w) => w.includes(contosoId))).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "fleet refresh reads a customer's resources back and changes nothing",
+    async () => {
+      const seq = await lastSeq();
+      const refresh = await pulumiCsp(
+        "fleet",
+        "refresh",
+        "--changed-only",
+        "customers/contoso.yaml",
+        "--json",
+        "fleet.json",
+      );
+      expect(refresh.code, refresh.err + refresh.out).toBe(0);
+      expect(readJson<FleetResult>("fleet.json").customers.map((c) => [c.stack, c.ok, c.changes])).toEqual([
+        ["contoso", true, []],
+      ]);
+      expect(await writesSince(seq)).toEqual([]);
     },
     STEP_TIMEOUT,
   );
