@@ -28,7 +28,8 @@ purchases, failures) and exits 1 if any customer failed.
                                not always faster (429s are waited out as Retry-After asks)
   --shard K/N                  only shard K of N (a customer's shard follows from its name), for
                                splitting a large estate across CI runners
-  --config KEY=VALUE           stack config for every customer (e.g. adminAgentsGroupId=<id>)
+  --config KEY=VALUE           stack config for every customer (e.g. adminAgentsGroupId=<id>);
+                               plain values: secrets belong in the environment
   --comment FILE               write the pull-request comment (markdown): purchases first
   --json FILE                  write the results (per customer: counts, changes, purchases, errors)
 

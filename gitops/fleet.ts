@@ -65,9 +65,14 @@ const CHANGE_OPS = new Set(["create", "update", "replace", "delete"]);
  *
  * Partner Center limits are partner-wide (per partner tenant, or per partner and customer tenant:
  * https://learn.microsoft.com/en-us/partner-center/developer/api-throttling-guidance), while each
- * stack's provider paces only its own calls. `parallel` bounds how many providers call at once; a
- * 429 that several of them cause together is answered with Retry-After, which every provider
- * honours before repeating the call (provider/http/policies/retryPolicy.ts).
+ * stack's provider paces only its own calls (provider/http/rateLimiter.ts). The page warns that
+ * concurrent calls raise the rate into throttling, advises lowering the degree of parallelism and
+ * not retrying at once, and says a throttled call is answered 429 with a Retry-After header giving
+ * the wait. How Partner Center counts calls that arrive from several clients of one
+ * partner at once is not published [U]: we bound how many providers call at once (`parallel`,
+ * default 4 in the CLI) and rely on Retry-After, which every provider honours before repeating the
+ * call (provider/http/policies/retryPolicy.ts). `npm run bench:fleet` counts the 429s the
+ * emulator's documented limits give an estate.
  */
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const started = Date.now();
