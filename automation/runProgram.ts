@@ -26,9 +26,16 @@ export interface RunProgramOptions {
   config?: Record<string, string>;
   /**
    * Environment of the CLI, the program and the provider host, over the current one; `undefined`
-   * removes a variable for this run. `PULUMI_CONFIG_PASSPHRASE` defaults to {@link LOCAL_PASSPHRASE}.
+   * removes a variable for this run. `PULUMI_CONFIG_PASSPHRASE` defaults to {@link LOCAL_PASSPHRASE}
+   * unless `localPassphrase` is false.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Give the stack {@link LOCAL_PASSPHRASE} when the environment has no `PULUMI_CONFIG_PASSPHRASE`
+   * (default true: the project's own tests and demo). A partner's stacks (`pulumi-csp fleet`) pass
+   * false: their secrets are encrypted with the passphrase (or passphrase file) the partner sets.
+   */
+  localPassphrase?: boolean;
   /** `preview`, `up`: show the properties of each change (`--diff`). */
   diff?: boolean;
   /** `preview`, `up`, `refresh`: fail when there are changes (`--expect-no-changes`). */
@@ -74,8 +81,11 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   const removed = Object.entries(options.env ?? {})
     .filter(([, v]) => v === undefined)
     .map(([k]) => k);
+  const passphrase =
+    process.env.PULUMI_CONFIG_PASSPHRASE ??
+    (options.localPassphrase === false ? undefined : LOCAL_PASSPHRASE);
   const envVars: Record<string, string> = {
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? LOCAL_PASSPHRASE,
+    ...(passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: passphrase } : {}),
     // The project's language host (v3.68, see tools/pulumi-language-nodejs/go.mod) does not pass
     // the project directory to the SDK, whose pulumi.runtime.getRootDirectory() then answers a
     // placeholder; the SDK reads it from this variable, here the program's own folder.

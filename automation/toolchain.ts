@@ -17,11 +17,15 @@ let cached: PulumiToolchain | undefined;
 /**
  * Finds (or, on the first run on a machine, builds) the project's Pulumi CLI. The build prints its
  * progress on stderr; a machine with neither a Pulumi 3 CLI nor Go gets an error saying how to
- * install the CLI.
+ * install the CLI. The published package has no build script: there, the `pulumi` on PATH is used.
  */
 export function pulumiToolchain(): PulumiToolchain {
   if (cached) return cached;
   const script = path.join(packageRoot(), "scripts", "pulumi-toolchain.sh");
+  if (!fs.existsSync(script)) {
+    cached = pulumiOnPath(process.env.PATH ?? "");
+    return cached;
+  }
   const result = spawnSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   const binDir = (result.stdout ?? "").trim().split("\n").pop() ?? "";
   if (result.status !== 0 || !binDir) {
@@ -36,6 +40,31 @@ export function pulumiToolchain(): PulumiToolchain {
   }).stdout.trim();
   cached = { binDir, pulumi, version };
   return cached;
+}
+
+/**
+ * The Pulumi 3 CLI on `PATH` (with its language host and plugins beside it, as Pulumi installs
+ * them), for the installed package, which cannot build one.
+ */
+export function pulumiOnPath(searchPath: string): PulumiToolchain {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const pulumi = path.join(dir, "pulumi");
+    try {
+      fs.accessSync(pulumi, fs.constants.X_OK);
+      if (!fs.statSync(pulumi).isFile()) continue;
+    } catch {
+      continue;
+    }
+    const version = spawnSync(pulumi, ["version"], {
+      encoding: "utf8",
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).stdout?.trim();
+    if (version && /^v?3\./.test(version)) return { binDir: dir, pulumi, version };
+  }
+  throw new Error(
+    "no Pulumi CLI: install it (https://www.pulumi.com/docs/install/, or pulumi/actions in GitHub Actions) so that `pulumi version` prints v3.x",
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The `pulumi-csp` command line: `login`, `doctor`, `consent-url`. */
+/** The `pulumi-csp` command line: `login`, `doctor`, `consent-url`, `init`, `fleet`, `preview-comment`. */
 export { adminConsentUrl } from "./adminConsentUrl";
 export type { CliIo } from "./cliIo";
 export { openSystemBrowser, processIo } from "./cliIo";
@@ -6,5 +6,8 @@ export { runConsentUrl } from "./consentUrl";
 export { runDoctor } from "./doctor";
 export type { CheckResult, CheckStatus, DoctorInput } from "./doctorChecks";
 export { runDoctorChecks } from "./doctorChecks";
+export { runFleetCommand } from "./fleetCommand";
+export { runInit } from "./initCommand";
 export { runLogin } from "./login";
+export { runPreviewComment } from "./previewCommentCommand";
 export { runCli } from "./runCli";

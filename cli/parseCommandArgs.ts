@@ -11,26 +11,31 @@ type Values = Record<string, string | boolean | (string | boolean)[] | undefined
 
 /**
  * Parses a command's flags with node's `util.parseArgs` (strict: unknown flags and missing values
- * are usage errors naming the command). `--help`/`-h` is accepted by every command.
+ * are usage errors naming the command). `--help`/`-h` is accepted by every command. Arguments that
+ * are not flags are refused unless `maxPositionals` allows that many.
  */
 export function parseCommandArgs(
   command: string,
   args: string[],
   options: OptionSpec,
-): { values: Values; help: boolean } {
-  let parsed: { values: Values };
+  maxPositionals = 0,
+): { values: Values; help: boolean; positionals: string[] } {
+  let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({
       args,
       options: { ...options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: false,
-    }) as { values: Values };
+      allowPositionals: maxPositionals > 0,
+    }) as { values: Values; positionals: string[] };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e), command);
   }
   const { help, ...values } = parsed.values;
-  return { values, help: help === true };
+  if (parsed.positionals.length > maxPositionals && help !== true) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`, command);
+  }
+  return { values, help: help === true, positionals: parsed.positionals };
 }
 
 /** A string flag's value, or `undefined`. */

@@ -7,7 +7,7 @@ import { LOCAL_PASSPHRASE, type RunProgramResult, runProgram } from "../../autom
 import { prepareWorkspace, type StackWorkspace } from "../../automation/stackWorkspace";
 import { pulumiEnv, pulumiToolchain } from "../../automation/toolchain";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { type PlannedStep, plannedSteps, previewComment } from "../../examples/gitops/previewComment";
+import { type PlannedStep, plannedSteps, previewComment } from "../../gitops/previewComment";
 import { assertBuilt } from "../support/distFreshness";
 
 /**
@@ -32,7 +32,12 @@ let config: Record<string, string>;
 let contosoText: string;
 
 beforeAll(async () => {
-  assertBuilt(repo, ["examples/gitops/index.ts", "examples/gitops/previewComment.ts"]);
+  assertBuilt(repo, [
+    "examples/gitops/index.ts",
+    "gitops/previewComment.ts",
+    "gitops/plannedSteps.ts",
+    "cli/previewCommentCommand.ts",
+  ]);
   emu = await startEmulator({ sandbox: false });
   root = fs.mkdtempSync(path.join(os.tmpdir(), "csp-gitops-"));
   ws = prepareWorkspace(example, path.join(root, "stack"), "dev");
@@ -303,15 +308,19 @@ describe("the gitops example", () => {
     // The document is still a preview (the stack's step, the error as a diagnostic).
     expect(plannedSteps(preview.preview).map((s) => s.op)).toEqual(["same"]);
 
-    // What the workflow runs: the compiled script on the saved document and the exit code.
+    // What the workflow runs: `pulumi-csp preview-comment` (the compiled CLI) on the saved
+    // document and the exit code; it prints the comment and exits 1.
     const file = path.join(root, "preview.json");
     fs.writeFileSync(file, preview.stdout);
-    const script = path.join(repo, "dist", "examples", "gitops", "previewComment.js");
-    const comment = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [script, file, "--exit-code", String(preview.exitCode)], (err, stdout) =>
-        err ? reject(err) : resolve(stdout),
+    const cli = path.join(repo, "dist", "cli", "main.js");
+    const { comment, code } = await new Promise<{ comment: string; code: number }>((resolve) => {
+      execFile(
+        process.execPath,
+        [cli, "preview-comment", file, "--exit-code", String(preview.exitCode)],
+        (err, stdout) => resolve({ comment: stdout, code: err ? Number(err.code ?? -1) : 0 }),
       );
     });
+    expect(code).toBe(1);
     expect(comment).toMatch(/^## Customers: preview failed\n/);
     expect(comment).toContain(`(exit code ${preview.exitCode})`);
     expect(comment).toContain(rule);

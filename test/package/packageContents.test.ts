@@ -18,7 +18,7 @@ function packedFiles(): string[] {
 describe("the published package", () => {
   const files = packedFiles();
 
-  it("ships the library, the provider host, the emulator, the CLI and the customer file schema", () => {
+  it("ships the library, the provider host, the emulator, the CLI with its gitops commands and template, and the customer file schema", () => {
     for (const f of [
       "dist/index.js",
       "dist/index.d.ts",
@@ -26,6 +26,8 @@ describe("the published package", () => {
       "dist/emulator/index.js",
       "dist/emulator/main.js",
       "dist/cli/main.js",
+      "dist/gitops/fleet.js",
+      "templates/gitops/Pulumi.yaml",
       "components/customerSpec.schema.json",
       "README.md",
     ]) {

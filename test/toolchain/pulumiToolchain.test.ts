@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProgram } from "../../automation/runProgram";
-import { pulumiToolchain } from "../../automation/toolchain";
+import { pulumiOnPath, pulumiToolchain } from "../../automation/toolchain";
 
 /** scripts/pulumi-toolchain.sh: which Pulumi CLI the project runs, and what it says when it has none. */
 
@@ -73,5 +73,23 @@ describe("the Pulumi toolchain script", () => {
     });
     expect(result.errors).toEqual([]);
     expect(result.outputs.rootDirectory).toBe(programDir);
+  });
+});
+
+describe("the Pulumi CLI of the installed package (no toolchain script)", () => {
+  it("is the first Pulumi 3 CLI on PATH, skipping others", () => {
+    const old = fakePulumi("installed-v2", "v2.25.0");
+    const current = fakePulumi("installed-v3", "v3.190.0");
+    expect(pulumiOnPath([path.join(scratch, "nothing"), old, current].join(path.delimiter))).toEqual({
+      binDir: current,
+      pulumi: path.join(current, "pulumi"),
+      version: "v3.190.0",
+    });
+  });
+
+  it("without one, says how to install it", () => {
+    expect(() => pulumiOnPath(fakePulumi("only-v2", "v2.25.0"))).toThrow(
+      "no Pulumi CLI: install it (https://www.pulumi.com/docs/install/, or pulumi/actions in GitHub Actions)",
+    );
   });
 });

@@ -1,8 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { plannedSteps, previewComment } from "../../examples/gitops/previewComment";
+import { plannedSteps, previewComment } from "../../gitops/previewComment";
+import { runCliCaptured, tempDir } from "../cli/cliTestKit";
 
 /**
- * The comment script on `pulumi preview --json` documents shaped as the Pulumi CLI v3.248 prints
+ * The comment (`pulumi-csp preview-comment`) on `pulumi preview --json` documents shaped as the Pulumi CLI v3.248 prints
  * them for this project's dynamic resources (abridged to the fields read: dynamic providers report
  * no diffReasons, so changed properties come from oldState/newState inputs). The gitops test runs
  * it on the real CLI's output.
@@ -131,6 +134,18 @@ describe("previewComment", () => {
     expect(previewComment({ preview: same, exitCode: 0 })).toBe("## Customers: preview\n\nNo changes.\n");
   });
 
+  it("leaves out the default provider the engine creates with a new stack", () => {
+    const provider = {
+      op: "create",
+      urn: "urn:pulumi:dev::csp-gitops::pulumi:providers:pulumi-nodejs::default",
+      newState: { inputs: {} },
+    };
+    const preview = { ...CLI_PREVIEW, steps: [CLI_PREVIEW.steps[0], provider, CLI_PREVIEW.steps[2]] };
+    const comment = previewComment({ preview, exitCode: 0 });
+    expect(comment).toContain("1 to create\n");
+    expect(comment).not.toContain("pulumi-nodejs");
+  });
+
   it("never says 'No changes' for a failed preview: exit code, error diagnostics, or no preview at all", () => {
     // What the CLI prints when the program throws: the stack's step only, and the error.
     const failed = {
@@ -183,5 +198,55 @@ describe("previewComment", () => {
 
   it("refuses to read steps from what is not a preview", () => {
     expect(() => plannedSteps({ changeSummary: {} })).toThrow("not a preview");
+  });
+});
+
+describe("pulumi-csp preview-comment", () => {
+  const dir = tempDir("preview-comment");
+  const file = (name: string, text: string): string => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return name;
+  };
+  const run = (args: string[]) => runCliCaptured(["preview-comment", ...args], { env: {}, cwd: dir });
+
+  it("prints the comment of a preview document (a path relative to the working folder) and exits 0", async () => {
+    const result = await run([file("ok.json", JSON.stringify(CLI_PREVIEW)), "--exit-code", "0"]);
+    expect(result).toEqual({ code: 0, out: previewComment({ preview: CLI_PREVIEW, exitCode: 0 }), err: "" });
+    expect(result.out.indexOf("Purchases")).toBeLessThan(result.out.indexOf("### Deletes"));
+  });
+
+  it("prints a 'preview failed' comment and exits 1 for a failed preview, a missing exit code or no document", async () => {
+    const failed = {
+      steps: [CLI_PREVIEW.steps[0]],
+      diagnostics: [{ message: "error: customers/broken.yaml: key: must be lower case", severity: "error" }],
+    };
+    const cases: string[][] = [
+      [file("failed.json", JSON.stringify(failed)), "--exit-code", "255"],
+      [file("ok2.json", JSON.stringify(CLI_PREVIEW)), "--exit-code", ""],
+      [file("empty.json", ""), "--exit-code", "0"],
+      ["missing.json"],
+      [
+        file("none.json", ""),
+        "--exit-code",
+        "1",
+        "--stderr",
+        file("preview.err", "error: no stack named dev"),
+      ],
+    ];
+    for (const args of cases) {
+      const result = await run(args);
+      expect(result.code, args.join(" ")).toBe(1);
+      expect(result.out).toMatch(/^## Customers: preview failed\n/);
+      expect(result.out).not.toContain("No changes");
+    }
+    expect((await run(cases[0]!)).out).toContain("customers/broken.yaml: key: must be lower case");
+    expect((await run(cases[4]!)).out).toContain("no stack named dev");
+  });
+
+  it("is a usage error (exit 2) without the document or with two", async () => {
+    expect((await run([])).code).toBe(2);
+    const two = await run(["a.json", "b.json"]);
+    expect(two.code).toBe(2);
+    expect(two.err).toContain('unexpected argument "b.json"');
   });
 });

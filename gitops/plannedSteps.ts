@@ -1,12 +1,5 @@
-// Turns `pulumi preview --json` into the pull-request comment of the GitOps workflow
-// (ci-workflow.yml): counts per operation, billable purchases first, then deletes, replacements
-// and updates with the properties that change (old and new values folded away), then creates.
-// A preview that failed (non-zero exit code, error diagnostics, or no preview document at all)
-// gives a "preview failed" comment with the errors, never "No changes".
-//
-//   pulumi preview --json > preview.json; code=$?
-//   node dist/examples/gitops/previewComment.js preview.json --exit-code "$code" > comment.md
-import * as fs from "node:fs";
+// Reads `pulumi preview --json` (the Pulumi CLI's preview document): one planned step per resource,
+// and the errors that make a preview a failure. Used by `pulumi-csp preview-comment`.
 
 /** One resource's planned change, from the CLI's steps (a replacement's steps merged into one). */
 export interface PlannedStep {
@@ -50,16 +43,8 @@ interface CliPreview {
   changeSummary?: Record<string, number>;
 }
 
-/** Types whose create or replacement buys something (billable). */
-const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription"]);
-
-const OPS_SHOWN = ["create", "update", "replace", "delete"] as const;
-
 /** Input keys the engine or the provider adds (ENGINE_KEYS of provider/purchaseMarker.ts): never a change the program made. */
 const ENGINE_KEYS = new Set(["__provider", "billablePurchase", "plannedChanges"]);
-
-/** What the CLI puts for a value that is not known until the update runs. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const REPLACE_OPS = new Set([
   "replace",
@@ -141,81 +126,8 @@ export function previewFailures(run: PreviewRun): string[] {
   return problems;
 }
 
-/** The markdown comment for a pull request. */
-export function previewComment(run: PreviewRun): string {
-  const failures = previewFailures(run);
-  if (failures.length > 0) {
-    const lines = [
-      "## Customers: preview failed",
-      "",
-      `The preview did not complete${run.exitCode ? ` (exit code ${run.exitCode})` : ""}: there is no plan to review. Fix the errors below and push again.`,
-      "",
-      "### Errors",
-    ];
-    for (const f of failures) lines.push("", "```text", f, "```");
-    return `${lines.join("\n")}\n`;
-  }
-
-  const steps = plannedSteps(run.preview).filter((s) => s.type !== "pulumi:pulumi:Stack");
-  const counts = OPS_SHOWN.map((op) => [op, steps.filter((s) => s.op === op).length] as const).filter(
-    ([, n]) => n > 0,
-  );
-  const lines: string[] = ["## Customers: preview", ""];
-  if (counts.length === 0) {
-    lines.push("No changes.");
-    return `${lines.join("\n")}\n`;
-  }
-  lines.push(counts.map(([op, n]) => `${n} to ${op}`).join(", "));
-
-  const purchases = steps.filter((s) => BILLABLE.has(s.type) && (s.op === "create" || s.op === "replace"));
-  if (purchases.length > 0) {
-    lines.push("", "### :warning: Purchases (billable)", "");
-    for (const s of purchases) {
-      const what = s.purchase ? `: ${s.purchase.replace(/^\[BILLABLE PURCHASE\]\s*/, "")}` : "";
-      lines.push(
-        `- **${s.op === "create" ? "buys" : "buys again (replace)"}** ${s.type} \`${s.name}\`${what}`,
-      );
-    }
-  }
-  const section = (title: string, op: string) => {
-    const matching = steps.filter((s) => s.op === op);
-    if (matching.length === 0) return;
-    lines.push("", `### ${title}`, "");
-    for (const s of matching) {
-      const what = s.diffs.length > 0 ? `: ${s.diffs.map((d) => `\`${d}\``).join(", ")}` : "";
-      lines.push(`- ${s.type} \`${s.name}\`${what}`);
-    }
-  };
-  section(
-    "Deletes (what removing these from the program does: see each resource's deletionBehavior)",
-    "delete",
-  );
-  section("Replacements", "replace");
-  section("Updates", "update");
-  section("Creates", "create");
-
-  const changed = steps.filter((s) => s.changes.length > 0);
-  if (changed.length > 0) {
-    lines.push("", "<details><summary>Changed values</summary>", "", "```diff");
-    for (const s of changed) {
-      lines.push(`~ ${s.type} ${s.name}`);
-      for (const c of s.changes) {
-        if (c.old !== undefined) lines.push(`-   ${c.key}: ${shownValue(c.old)}`);
-        if (c.new !== undefined) lines.push(`+   ${c.key}: ${shownValue(c.new)}`);
-      }
-    }
-    lines.push("```", "</details>");
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function shownValue(value: unknown): string {
-  const text = JSON.stringify(value, (_k, v: unknown) => (v === UNKNOWN ? "[unknown]" : v)) ?? "null";
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
 /** A diagnostic as a reader wants it: no colour codes, no `error:` prefix, at most 40 lines. */
-function cleanMessage(message: string): string {
+export function cleanMessage(message: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the CLI colours stack traces
   const text = message.replace(/\u001b\[[0-9;]*m/g, "").replace(/^error:\s*/, "");
   const lines = text.trimEnd().split("\n");
@@ -226,39 +138,4 @@ function cleanMessage(message: string): string {
 function displayType(type: string): string {
   const m = /^pulumi-nodejs:dynamic\/(.+)$/.exec(type);
   return m ? m[1]! : type;
-}
-
-function readPreview(file: string): unknown {
-  try {
-    const text = fs.readFileSync(file, "utf8");
-    return text.trim() ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const option = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args.splice(i, 2)[1] : undefined;
-  };
-  const exitCode = option("--exit-code");
-  const stderrFile = option("--stderr");
-  const [jsonFile] = args;
-  if (!jsonFile) {
-    process.stderr.write(
-      "usage: node previewComment.js preview.json [--exit-code <pulumi's exit code>] [--stderr preview.err]\n",
-    );
-    process.exit(2);
-  }
-  const stderr = stderrFile && fs.existsSync(stderrFile) ? fs.readFileSync(stderrFile, "utf8") : undefined;
-  process.stdout.write(
-    previewComment({
-      preview: readPreview(jsonFile),
-      // Given but empty: the step that ran the preview did not get as far as reporting it.
-      ...(exitCode !== undefined ? { exitCode: /^\d+$/.test(exitCode) ? Number(exitCode) : 1 } : {}),
-      ...(stderr ? { stderr } : {}),
-    }),
-  );
 }
