@@ -6,8 +6,10 @@ import {
 } from "../common/directory";
 import type { DirectoryServicePrincipal } from "../common/state";
 import type { Route } from "../common/types";
+import { GRAPH_APP_ID } from "../graph/firstParty";
 import { collection } from "./collections";
 import { customerTenant, requireCustomer } from "./customerAccess";
+import { GDAP_RULES, requireGdapRole } from "./gdapAuthorization";
 import { arrProp, isGuid, isObject, type JsonObject, requireBody, requireStr, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
@@ -29,6 +31,11 @@ import { type ApplicationConsentRecord, pcSections } from "./pcState";
  * A second POST for an application that already has a consent is refused ([U] 409 / 60015): the
  * published samples always DELETE first. DELETE removes the grants and keeps the service principal.
  * GET (list / by application id) is not documented [U] and provided for read-back.
+ *
+ * GDAP (gdapAuthorization.ts): consenting needs Cloud Application Administrator, Application
+ * Administrator or Privileged Role Administrator in the customer (checked first), and Privileged
+ * Role Administrator when a grant holds Microsoft Graph application permissions (checked once the
+ * grants are read, before anything is created).
  */
 const consents = "/v1/customers/:customerId/applicationconsents";
 
@@ -36,17 +43,20 @@ export const applicationConsentRoutes: Route[] = [
   pcRoute("POST", consents, { auth: "appUser", rate: "consent" }, createConsent),
   pcRoute("GET", consents, { auth: "appUser" }, (ctx) => {
     const customer = requireCustomer(ctx);
+    requireGdapRole(ctx, customer.id, GDAP_RULES.readConsents);
     const items = Object.values(pcSections(ctx.emu.state).applicationConsents[customer.id] ?? {}).map(
       consentView,
     );
     return { status: 200, body: collection(items) };
   }),
   pcRoute("GET", `${consents}/:applicationId`, { auth: "appUser" }, (ctx) => {
+    requireGdapRole(ctx, requireCustomer(ctx).id, GDAP_RULES.readConsents);
     const record = requireConsent(ctx);
     return { status: 200, body: consentView(record) };
   }),
   pcRoute("DELETE", `${consents}/:applicationId`, { auth: "appUser", rate: "consent" }, (ctx) => {
     const customer = requireCustomer(ctx);
+    requireGdapRole(ctx, customer.id, GDAP_RULES.removeConsent);
     const record = requireConsent(ctx);
     const tenant = customerTenant(ctx, customer);
     for (const id of record.oauth2PermissionGrantIds) delete tenant.oauth2PermissionGrants[id];
@@ -67,6 +77,7 @@ function requireConsent(ctx: PcContext): ApplicationConsentRecord {
 
 function createConsent(ctx: PcContext) {
   const customer = requireCustomer(ctx);
+  requireGdapRole(ctx, customer.id, GDAP_RULES.consent);
   const tenant = customerTenant(ctx, customer);
   const body = requireBody(ctx.req.body);
   const applicationId = requireStr(body, "applicationId", "applicationId").toLowerCase();
@@ -105,6 +116,10 @@ function createConsent(ctx: PcContext) {
       throw pcErrors.grantInvalid(`applicationGrants[${i}].scope lists no permission.`);
     return { resourceAppId: resource.appId, scope, resource, values };
   });
+  const graphAppPermissions = grants.some(
+    (g) => g.resource.appId.toLowerCase() === GRAPH_APP_ID && classify(g.resource, g.values).roles.length > 0,
+  );
+  if (graphAppPermissions) requireGdapRole(ctx, customer.id, GDAP_RULES.consentGraphApplicationPermissions);
   const byCustomer = pcSections(ctx.emu.state).applicationConsents;
   byCustomer[customer.id] ??= {};
   const store = byCustomer[customer.id];
