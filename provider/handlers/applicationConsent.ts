@@ -14,6 +14,7 @@ import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
 import { isConflict } from "./identity/errors";
+import { withGdapHints } from "./identity/gdapAccessHint";
 import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";
@@ -350,13 +351,13 @@ async function remove(_id: string, props: Props, ctx: HandlerContext) {
 }
 
 export const applicationConsentHandler: ResourceHandler<ApplicationConsentInputs, ApplicationConsentOutputs> =
-  {
+  withGdapHints({
     check,
     diff,
     create,
     read,
     update,
     delete: remove,
-  };
+  });
 
 registerHandler("ApplicationConsent", applicationConsentHandler);

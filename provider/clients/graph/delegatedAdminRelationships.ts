@@ -107,6 +107,25 @@ export async function findRelationshipsByName(
   return all.filter((r) => r.displayName.toLowerCase() === displayName.toLowerCase());
 }
 
+/**
+ * Relationships of the partner with one customer. "List delegatedAdminRelationships"
+ * (https://learn.microsoft.com/graph/api/tenantrelationship-list-delegatedadminrelationships)
+ * supports `$filter`; [U] which properties it filters on is not listed, so the answer is also
+ * filtered here.
+ */
+export async function findRelationshipsForCustomer(
+  graph: ServiceClient,
+  customerTenantId: string,
+): Promise<GdapRelationship[]> {
+  const all = await listGraph<GdapRelationship>(graph, {
+    method: "GET",
+    path: RELATIONSHIPS,
+    query: { $filter: `customer/tenantId eq ${odataString(customerTenantId.toLowerCase())}` },
+    auth: gdapUser(),
+  });
+  return all.filter((r) => r.customer?.tenantId?.toLowerCase() === customerTenantId.toLowerCase());
+}
+
 /** PATCHes a relationship with `If-Match` (allowed while `created`; `autoExtendDuration` also while `active`). */
 export async function updateRelationship(
   graph: ServiceClient,
