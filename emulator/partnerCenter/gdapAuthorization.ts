@@ -187,7 +187,7 @@ export function requireGdapRole(ctx: PcContext, customerId: string, rule: GdapRu
           ? "the signed-in user is in no security group with an access assignment of an active GDAP relationship with this customer"
           : `through GDAP the signed-in user holds only ${holds.join(", ")} in this customer`;
   throw pcErrors.gdapRoleMissing(
-    `Insufficient privileges to complete the operation: to ${rule.task} ${customerId}, the signed-in user needs one of the GDAP roles ${wanted.join(", ")} (or Global Administrator) through an access assignment of an active GDAP relationship; ${why}.`,
+    `Insufficient privileges to complete the operation: to ${rule.task} (customer ${customerId}), the signed-in user needs one of the GDAP roles ${wanted.join(", ")} (or Global Administrator) through an access assignment of an active GDAP relationship; ${why}.`,
     rule.anyOf.map((r) => r.id),
   );
 }
