@@ -188,7 +188,7 @@ async function activeRelationship(graph: ServiceClient, relationshipId: string):
       code: "CSP_VALIDATION",
       service: "graph",
       summary: `waiting for the customer's approval: GDAP relationship "${r.displayName}" (${r.id}) is ${r.status}, and access can be assigned only once the customer has approved it and it is active. Until then this access assignment waits, and so do the resources that depend on it (a CustomerTenant's users, their directory roles and the partner app's consent)`,
-      hint: `a Global Administrator of customer ${r.customer?.tenantId ?? ""} must approve it at ${approvalLink(r.id)}; then run \`pulumi up\` again (\`pulumi up --continue-on-error\` meanwhile creates everything that does not wait for it)`,
+      hint: `a Global Administrator of customer ${r.customer?.tenantId ?? ""} must approve it at ${approvalLink(r.id)}; then run \`pulumi up\` again`,
     });
   }
   throw validationError(
