@@ -77,7 +77,7 @@ const schema = z
 const GONE = new Set(["deleted", "deleting"]);
 
 async function check(
-  _olds: Partial<GdapAccessAssignmentInputs>,
+  olds: Partial<GdapAccessAssignmentInputs>,
   news: GdapAccessAssignmentInputs,
   ctx: HandlerContext,
 ) {
@@ -89,6 +89,13 @@ async function check(
   ];
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
+  // An unchanged assignment was checked before it was created: a no-op preview or up costs no call.
+  const unchanged =
+    olds.relationshipId === inputs.relationshipId &&
+    olds.account === inputs.account &&
+    Array.isArray(olds.roles) &&
+    sameSet(roleIdsOf(olds.roles), roleIdsOf(inputs.roles));
+  if (unchanged) return { inputs };
   if (
     !isUnknown(news.relationshipId) &&
     !isUnknown(news.account) &&

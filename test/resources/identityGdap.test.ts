@@ -89,6 +89,10 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const assignment = await createResource(access, assignmentInputs, t.ctx);
     expect(assignment.state.roleIds).toEqual([HELPDESK]);
     expect(["pending", "active"]).toContain(assignment.state.status);
+    // An unchanged assignment costs no call in a preview.
+    await t.emu.admin.clearRequestLog();
+    expect((await access.check(assignment.inputs, assignment.inputs, t.ctx)).inputs).toBeDefined();
+    expect(await t.emu.admin.requestLog({ service: "graph" })).toEqual([]);
 
     const widened = await updateResource(
       access,
