@@ -252,7 +252,8 @@ describe("bad input that needs the service's objects is refused by create before
           },
           ctx,
         ),
-      message: /waiting for the customer.s approval: .* is approvalPending, and access can be assigned only once the customer has approved it/,
+      message:
+        /waiting for the customer.s approval: .* is approvalPending, and access can be assigned only once the customer has approved it/,
     },
   ];
   for (const c of cases) {
