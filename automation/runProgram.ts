@@ -46,6 +46,7 @@ export interface RunProgramOptions {
   refresh?: boolean;
   /** Only these resource URNs (`--target`). */
   target?: string[];
+
   /** Called with the CLI's output as it comes (the text a user sees). */
   onOutput?: (text: string) => void;
   /** Aborting interrupts the CLI (SIGINT, as Ctrl-C does). */

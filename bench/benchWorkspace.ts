@@ -14,11 +14,15 @@ import { benchTenantSpec } from "./tenantSpec";
 export class BenchWorkspace {
   readonly specFile: string;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    /** The emulator's security group of the admin agent, which gets the tenants' GDAP roles. */
+    private readonly gdapGroupId: string,
+  ) {
     this.specFile = path.join(dir, "specs.json");
   }
 
-  static create(): BenchWorkspace {
+  static create(gdapGroupId: string): BenchWorkspace {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-csp-bench-"));
     const main = path.join(__dirname, "benchProgram.js");
     if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
@@ -27,12 +31,14 @@ export class BenchWorkspace {
       `name: csp-bench\nruntime: nodejs\ndescription: pulumi-csp benchmark tenants (generated)\nmain: ${JSON.stringify(main)}\n`,
     );
     fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(dir, "node_modules"), "dir");
-    return new BenchWorkspace(dir);
+    return new BenchWorkspace(dir, gdapGroupId);
   }
 
   /** Writes the specs of `customers` benchmark tenants (domain prefixes start with `prefix`). */
   writeSpecs(customers: number, prefix: string, revision: number): void {
-    const specs = Array.from({ length: customers }, (_, i) => benchTenantSpec(i + 1, prefix, revision));
+    const specs = Array.from({ length: customers }, (_, i) =>
+      benchTenantSpec(i + 1, prefix, revision, this.gdapGroupId),
+    );
     fs.writeFileSync(this.specFile, JSON.stringify(specs, null, 2));
   }
 

@@ -20,7 +20,9 @@ export type BenchResourceType =
   | "ApplicationConsent"
   | "ApplicationRegistration"
   | "PermissionGrant"
-  | "RoleAssignment";
+  | "RoleAssignment"
+  | "GdapRelationship"
+  | "GdapAccessAssignment";
 
 /** What an engine step asks of a resource. `noop`: check + diff of an unchanged resource. */
 export type ResourceOperation = "create" | "noop" | "read" | "update" | "delete";
@@ -176,6 +178,36 @@ export const MINIMUM_CALLS: Readonly<
     update: { calls: 2, sequential: 2, why: "role assignments are immutable: DELETE, then PUT" },
     delete: { calls: 1, sequential: 1, why: "DELETE the role assignment" },
   },
+  GdapRelationship: {
+    create: {
+      calls: 2,
+      sequential: 2,
+      why: "POST the relationship, then POST its lockForApproval request (the customer's approval is not an API call of the partner)",
+    },
+    noop: NOOP,
+    read: { calls: 1, sequential: 1, why: "GET the relationship" },
+    update: {
+      calls: 2,
+      sequential: 2,
+      why: "PATCH needs the current ETag, which the lifecycle changes: GET, then PATCH",
+    },
+    delete: {
+      calls: 1,
+      sequential: 1,
+      why: "an active relationship is ended by one POST of a terminate request",
+    },
+  },
+  GdapAccessAssignment: {
+    create: { calls: 1, sequential: 1, why: "POST the access assignment on the active relationship" },
+    noop: NOOP,
+    read: { calls: 1, sequential: 1, why: "GET the access assignment" },
+    update: {
+      calls: 2,
+      sequential: 2,
+      why: "PATCH needs the current ETag, which activation changes: GET, then PATCH",
+    },
+    delete: { calls: 2, sequential: 2, why: "DELETE needs the current ETag: GET, then DELETE" },
+  },
 };
 
 /** Reads a process needs once whatever the number of customers, per operation. */
@@ -198,18 +230,22 @@ export const PER_PROCESS_CALLS: Readonly<
 /**
  * The benchmark tenant's dependencies (what waits for what on create; deletes run the other
  * way), as CustomerTenant declares them: agreement before the plan, plan before the extra
- * subscription, the consent before Graph objects, subscription and principal before RBAC.
+ * subscription, the GDAP relationship before its access assignment, the access assignment (the
+ * admin agent's GDAP roles) before the users and the consent, the consent before Graph objects,
+ * subscription and principal before RBAC.
  */
 export const TENANT_DEPENDENCIES: Readonly<Record<BenchResourceType, readonly BenchResourceType[]>> = {
   Customer: [],
   CustomerAgreement: ["Customer"],
   AzurePlan: ["CustomerAgreement"],
   AzureSubscription: ["AzurePlan"],
-  CustomerUser: ["Customer"],
-  ApplicationConsent: ["Customer"],
+  CustomerUser: ["Customer", "GdapAccessAssignment"],
+  ApplicationConsent: ["Customer", "GdapAccessAssignment"],
   ApplicationRegistration: ["ApplicationConsent"],
   PermissionGrant: ["ApplicationConsent", "ApplicationRegistration"],
   RoleAssignment: ["AzureSubscription", "CustomerUser"],
+  GdapRelationship: ["Customer"],
+  GdapAccessAssignment: ["GdapRelationship"],
 };
 
 /** Minimum calls of one tenant for `op`, given the resource counts per type. */

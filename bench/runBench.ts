@@ -290,9 +290,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const floorRuns = options.floorRuns ?? 3;
   const engine = engineInfo(options.parallel, options.skipCheckpoints);
   log(`${engine.engine}, ${engine.languageHost}, ${engine.nodejsSdk}, --parallel ${engine.parallel}`);
-  // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans.
-  const emu = await startEmulator({ latencyMs: options.latencyMs, enforceRateLimits, sandbox: false });
-  const ws = BenchWorkspace.create();
+  // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans. Customers
+  // approve the tenants' GDAP relationships at once: no benchmark can time a customer's approval.
+  const emu = await startEmulator({
+    latencyMs: options.latencyMs,
+    enforceRateLimits,
+    sandbox: false,
+    autoApproveGdap: true,
+  });
+  const ws = BenchWorkspace.create(emu.seed.gdapAdminsGroupId);
   const run: RunContext = { emu, ws, engine, latencyMs: options.latencyMs };
   try {
     let loopback: LoopbackFigures | undefined;
@@ -588,7 +594,9 @@ async function runPhase(run: RunContext, phase: PhaseSpec, customers: number): P
 
 async function runPeer(emu: RunningEmulator, customers: number, latencyMs: number): Promise<PeerResult> {
   await emu.admin.clearRequestLog();
-  const specs = Array.from({ length: customers }, (_, i) => benchTenantSpec(i + 1, `b${customers}p`, 0));
+  const specs = Array.from({ length: customers }, (_, i) =>
+    benchTenantSpec(i + 1, `b${customers}p`, 0, emu.seed.gdapAdminsGroupId),
+  );
   const cpu = process.cpuUsage();
   const result = await runSequentialScript(emu.env, specs);
   const used = process.cpuUsage(cpu);

@@ -11,6 +11,11 @@ import {
 import { createCspApi } from "../provider/clients/createCspApi";
 import type { CspApi } from "../provider/clients/cspApi";
 import { createApplication } from "../provider/clients/graph/applications";
+import { createAccessAssignment } from "../provider/clients/graph/delegatedAdminAccessAssignments";
+import {
+  createRelationship,
+  postRelationshipRequest,
+} from "../provider/clients/graph/delegatedAdminRelationships";
 import { createAllPrincipalsGrant } from "../provider/clients/graph/oauth2PermissionGrants";
 import {
   createServicePrincipal,
@@ -49,9 +54,11 @@ export interface SequentialScriptResult {
  * its API client functions, against the same emulator.
  *
  * Per tenant: customer, agreement (template looked up each time), Azure plan (cart, checkout),
- * extra subscription (billing account, alias PUT, alias GET until Succeeded), users with their
- * directory role, the partner app's consent, application + service principal, the Graph service
- * principal lookup + delegated grant, role definition lookup + role assignment per assignment.
+ * extra subscription (billing account, alias PUT, alias GET until Succeeded), the GDAP relationship
+ * (create, lock for approval, which the benchmark's emulator approves at once) and its access
+ * assignment, users with their directory role, the partner app's consent, application + service
+ * principal, the Graph service principal lookup + delegated grant, role definition lookup + role
+ * assignment per assignment.
  */
 export async function runSequentialScript(
   env: Record<string, string>,
@@ -152,6 +159,24 @@ async function createTenant(fresh: () => CspApi, spec: CustomerSpec): Promise<vo
       }
       if (i >= 30) throw new Error(`alias ${alias} did not succeed`);
       await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  // Partner Center lets the admin agent manage the users and consent only with GDAP roles.
+  if (spec.gdap) {
+    const roleIds = (roles: string[]) => roles.map((r) => resolveDirectoryRole(r) ?? r);
+    const relationship = await createRelationship(fresh().graph, {
+      displayName: `bench-${customerId}`.slice(0, 50),
+      duration: spec.gdap.duration,
+      customer: { tenantId: customerId },
+      accessDetails: {
+        unifiedRoles: roleIds(spec.gdap.roles).map((roleDefinitionId) => ({ roleDefinitionId })),
+      },
+      autoExtendDuration: "PT0S",
+    });
+    await postRelationshipRequest(fresh().graph, relationship.id, "lockForApproval");
+    for (const a of spec.gdap.accessAssignments ?? []) {
+      await createAccessAssignment(fresh().graph, relationship.id, a.securityGroupId, roleIds(a.roles));
     }
   }
 

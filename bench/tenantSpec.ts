@@ -2,10 +2,12 @@ import type { CustomerSpec } from "../components/customerSpec";
 
 /**
  * The benchmark's tenant: the quickstart customer (customer, agreement, Azure plan, one extra
- * subscription, two users with directory roles, the partner app's consent, one application
- * registration with a delegated permission grant) with two RBAC assignments on the extra
- * subscription. GDAP is left out: it waits for the customer's approval, which no benchmark can
- * time.
+ * subscription, a GDAP relationship with the access assignment that gives the admin agent's
+ * security group `gdapGroupId` the roles Partner Center needs for the users and the consent, two
+ * users with directory roles, the partner app's consent, one application registration with a
+ * delegated permission grant) with two RBAC assignments on the extra subscription. No benchmark
+ * can time a customer's approval: the benchmark's emulator approves relationships at once
+ * (`autoApproveGdap`).
  *
  * `revision` 1 changes exactly one field per customer (bob's display name: an in-place update of
  * one CustomerUser), for the benchmark's update phase.
@@ -14,7 +16,12 @@ import type { CustomerSpec } from "../components/customerSpec";
  * most 10 Azure plans per partner), so a destroy does what a partner can do there: cancel the
  * Azure subscriptions, suspend the plan, and end the reseller relationship (`onDelete`).
  */
-export function benchTenantSpec(index: number, prefix: string, revision = 0): CustomerSpec {
+export function benchTenantSpec(
+  index: number,
+  prefix: string,
+  revision: number,
+  gdapGroupId: string,
+): CustomerSpec {
   const key = `c${String(index).padStart(3, "0")}`;
   return {
     key,
@@ -84,8 +91,16 @@ export function benchTenantSpec(index: number, prefix: string, revision = 0): Cu
         permissionGrants: [{ delegatedScopes: ["openid", "profile", "User.Read"] }],
       },
     ],
+    gdap: {
+      duration: "P730D",
+      roles: GDAP_ROLES,
+      accessAssignments: [{ securityGroupId: gdapGroupId, roles: GDAP_ROLES }],
+    },
   };
 }
+
+/** User Administrator for the users, Privileged Role Administrator for their roles and the consent. */
+const GDAP_ROLES = ["User Administrator", "Privileged Role Administrator"];
 
 /** Dynamic resources per tenant, by type (what {@link benchTenantSpec} declares). */
 export const RESOURCES_PER_TENANT: Readonly<Record<string, number>> = {
@@ -98,4 +113,6 @@ export const RESOURCES_PER_TENANT: Readonly<Record<string, number>> = {
   ApplicationRegistration: 1,
   PermissionGrant: 1,
   RoleAssignment: 2,
+  GdapRelationship: 1,
+  GdapAccessAssignment: 1,
 };

@@ -306,7 +306,7 @@ const gdapSchema = obj({
       securityGroupId: guid("Security group in the partner tenant whose members get the roles."),
       roles: roleNames("Roles, a subset of the relationship's roles."),
     }),
-    "Partner security groups and their roles; they can only be created once the customer approved the relationship.",
+    "Partner security groups and their roles; they can only be created once the customer approved the relationship. Users wait for the one giving the admin agent's group User Administrator (and Privileged Role Administrator for directory roles), the partner app consent for one giving Privileged Role Administrator (or Cloud Application Administrator): Partner Center requires these GDAP roles.",
   ).optional(),
 }).meta({ description: "A GDAP relationship the customer approves at its approval link." });
 

@@ -9,8 +9,8 @@ import {
   Customer,
   CustomerAgreement,
   CustomerUser,
-  GdapAccessAssignment,
-  GdapRelationship,
+  type GdapAccessAssignment,
+  type GdapRelationship,
   PermissionGrant,
   RoleAssignment,
 } from "../provider/resources";
@@ -23,6 +23,15 @@ import {
   PLAN_SUBSCRIPTION_KEY,
   validateCustomerSpec,
 } from "./customerSpec";
+import {
+  CONSENT_NEED,
+  DIRECTORY_ROLE_NEED,
+  type GdapNeed,
+  gdapChildren,
+  gdapDependencies,
+  missingAccessWarning,
+  USER_NEED,
+} from "./gdapAccess";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
 import { azureadProviderAsPartnerApp, azureNativeProviderAsPartnerApp } from "./partnerAppProviders";
 
@@ -68,9 +77,14 @@ const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
  * from display names: renaming a subscription or a user is an update, not a replacement.
  *
  * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan,
- * plan before the extra subscriptions, the consent before any Graph object in the customer
- * tenant, a subscription (and the principal) before its role assignments, the GDAP relationship
- * before its access assignments.
+ * plan before the extra subscriptions, the GDAP relationship before its access assignments, the
+ * access assignments giving the admin agent the roles Partner Center needs before the users and
+ * the consent (gdapAccess.ts), the consent before any Graph object in the customer tenant, a
+ * subscription (and the principal) before its role assignments.
+ *
+ * A new GDAP relationship waits for the customer's approval: the first `pulumi up` stops at its
+ * access assignments with the approval link (their preview rows say so), and what depends on them
+ * waits; the `pulumi up` after the approval creates them.
  *
  * For native resources next to it, {@link azureadProvider} and {@link azureNativeProvider} hand
  * out providers authenticated as the partner app in the customer tenant, created on first use.
@@ -232,9 +246,33 @@ export class CustomerTenant extends pulumi.ComponentResource {
     }
     this.subscriptions = subscriptions;
 
+    // GDAP: the customer approves the relationship; access assignments need it active. Users, their
+    // directory roles and the consent wait for the assignments that give the admin agent the roles
+    // Partner Center needs (gdapAccess.ts).
+    const gdap = gdapChildren(
+      key,
+      spec.gdap,
+      customerId,
+      c.companyName,
+      account,
+      child([this.customer]),
+      child,
+    );
+    this.gdapRelationship = gdap.relationship;
+    const gdapAccessAssignments = gdap.accessAssignments;
+    this.gdapAccessAssignments = gdapAccessAssignments;
+
+    const missingAccess = new Set<GdapNeed>();
+    const afterGdapAccess = (needs: GdapNeed[]): pulumi.Resource[] => {
+      const { dependsOn, missing } = gdapDependencies(spec.gdap, gdapAccessAssignments, needs);
+      for (const need of missing) missingAccess.add(need);
+      return dependsOn;
+    };
+
     // Users (Partner Center, admin agent): the UPN takes the customer's initial domain.
     const users: Record<string, CustomerUser> = {};
     for (const u of spec.users ?? []) {
+      const needs = u.roles?.length ? [USER_NEED, DIRECTORY_ROLE_NEED] : [USER_NEED];
       users[u.key] = new CustomerUser(
         `${key}-user-${u.key}`,
         compact({
@@ -248,7 +286,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
           forceChangePassword: u.forceChangePassword,
           ...account,
         }),
-        child([this.customer]),
+        child([this.customer, ...afterGdapAccess(needs)]),
       );
     }
     this.users = users;
@@ -267,7 +305,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
           ],
           ...account,
         }),
-        child([this.customer]),
+        child([this.customer, ...afterGdapAccess([CONSENT_NEED])]),
       );
       this.partnerAppConsent = consent;
       for (const a of spec.applications ?? []) {
@@ -306,6 +344,8 @@ export class CustomerTenant extends pulumi.ComponentResource {
     }
     this.applications = applications;
     this.permissionGrants = permissionGrants;
+    if (missingAccess.size > 0)
+      void pulumi.log.warn(missingAccessWarning(`CustomerTenant ${name}`, [...missingAccess]), this);
 
     // RBAC per subscription: the partner's admin agents (AOBO) and the declared assignments.
     const roleAssignments: Record<string, RoleAssignment> = {};
@@ -350,46 +390,6 @@ export class CustomerTenant extends pulumi.ComponentResource {
       }
     }
     this.roleAssignments = roleAssignments;
-
-    // GDAP: the customer approves the relationship; access assignments need it active.
-    const gdapAccessAssignments: Record<string, GdapAccessAssignment> = {};
-    if (spec.gdap) {
-      const g = spec.gdap;
-      const relationship = new GdapRelationship(
-        `${key}-gdap`,
-        compact({
-          // Names are unique among all the partner's relationships, ended ones included, and a
-          // relationship awaiting approval cannot be deleted ("delegatedAdminRelationship",
-          // displayName: https://learn.microsoft.com/graph/api/resources/delegatedadminrelationship):
-          // the default carries the customer id, so a customer destroyed and declared again (a new
-          // tenant) gets a relationship of its own instead of colliding with the old one's name.
-          displayName:
-            g.displayName ?? customerId.apply((id) => `${key.slice(0, 36)}-gdap-${id.slice(0, 8)}`),
-          customerTenantId: customerId,
-          customerDisplayName: c.companyName,
-          duration: g.duration,
-          roles: g.roles,
-          autoExtendDuration: g.autoExtendDuration,
-          ...account,
-        }),
-        child([this.customer]),
-      );
-      this.gdapRelationship = relationship;
-      for (const a of g.accessAssignments ?? []) {
-        const groupId = a.securityGroupId.toLowerCase();
-        gdapAccessAssignments[groupId] = new GdapAccessAssignment(
-          `${key}-gdap-access-${groupId}`,
-          compact({
-            relationshipId: relationship.id,
-            securityGroupId: groupId,
-            roles: a.roles,
-            ...account,
-          }),
-          child([relationship]),
-        );
-      }
-    }
-    this.gdapAccessAssignments = gdapAccessAssignments;
 
     // Outputs.
     this.customerId = customerId;

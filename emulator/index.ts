@@ -11,7 +11,13 @@ import { createFileStore, createMemoryStore } from "./common/stateStore";
 import { clientCertificatePem, loadTlsMaterial } from "./common/tls";
 import { TokenSigner } from "./common/tokenSigner";
 import { graphModule } from "./graph/index";
-import { createIdentityModule, generateSeedAccount, type SeedAccount, seedWorld } from "./identity/index";
+import {
+  createIdentityModule,
+  generateSeedAccount,
+  type SeedAccount,
+  seededSecurityGroupIds,
+  seedWorld,
+} from "./identity/index";
 import { partnerCenterModule } from "./partnerCenter/index";
 
 export type {
@@ -50,6 +56,8 @@ export interface StartEmulatorOptions {
    * relationship (default false).
    */
   indirect?: boolean;
+  /** GDAP relationships are approved as soon as they are locked for approval (default false). */
+  autoApproveGdap?: boolean;
 }
 
 /** The seeded credentials of the default partner account (see {@link SeedAccount} for all fields). */
@@ -115,6 +123,8 @@ async function loadSeedAccounts(
       accounts = [];
     }
   }
+  // Seed files written before the GDAP security groups existed: their ids derive from the tenant.
+  for (const a of accounts) Object.assign(a, seededSecurityGroupIds(a.partnerTenantId));
   const added: SeedAccount[] = [];
   for (const want of wanted) {
     if (accounts.some((a) => a.name === want.name)) continue;
@@ -184,6 +194,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (options.latencyMs !== undefined) explicit.latencyMs = options.latencyMs;
   if (options.enforceRateLimits !== undefined) explicit.enforceRateLimits = options.enforceRateLimits;
   if (options.replicationDelayMs !== undefined) explicit.replicationDelayMs = options.replicationDelayMs;
+  if (options.autoApproveGdap !== undefined) explicit.autoApproveGdap = options.autoApproveGdap;
   const startSettings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...explicit };
 
   const freshState = (): EmulatorState => {

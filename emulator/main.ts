@@ -4,6 +4,7 @@ import { type StartEmulatorOptions, startEmulator } from "./index";
 
 const USAGE = `usage: npm run --silent emulator -- [--port N] [--host ADDR] [--data-dir DIR] [--sandbox|--no-sandbox]
           [--latency MS] [--replication-delay MS] [--enforce-rate-limits] [--partners N] [--indirect] [--write-env FILE]
+          [--auto-approve-gdap]
 --indirect also seeds an indirect provider account (indirect) and its indirect reseller (reseller).
 Prints one line of JSON ({"url","caCert","env",...}) on stdout once listening; Ctrl-C stops.
 --write-env FILE also writes the env as shell exports (mode 0600: it holds credentials): source FILE.
@@ -49,6 +50,9 @@ function parseArgs(argv: string[]): StartEmulatorOptions {
         break;
       case "--replication-delay":
         options.replicationDelayMs = number(flag, value());
+        break;
+      case "--auto-approve-gdap":
+        options.autoApproveGdap = true;
         break;
       case "--enforce-rate-limits":
         options.enforceRateLimits = true;

@@ -18,6 +18,11 @@ import { PURCHASE_PREFIX } from "../provider/purchaseMarker";
  * 3. `pulumi preview`, `pulumi up`, the outputs a CSP engineer cares about, and a second
  *    `pulumi preview --expect-no-changes` that fails the demo unless nothing would change.
  *
+ * A new customer's GDAP relationship waits for the customer's approval, and the users, their
+ * directory roles and the partner app's consent wait for the access assignment that needs it: the
+ * first `pulumi up` stops there with the approval link. The demo then approves the relationship through the emulator's admin API, as the
+ * customer's Global Administrator would by opening the link, and runs `pulumi up` again.
+ *
  * The stack lives in a Pulumi file backend under `.csp-demo/pulumi` (see automation/stackWorkspace.ts
  * for its layout). `npm run demo -- --destroy` removes what the demo created.
  */
@@ -50,8 +55,12 @@ async function main(): Promise<number> {
           ...emulator.env,
           PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEMO_PASSPHRASE,
         },
-        // The partner's AdminAgents group keeps Owner on every subscription the demo buys.
-        config: { adminAgentsGroupId: emulator.seed.adminAgentsGroupId },
+        config: {
+          // The partner's AdminAgents group keeps Owner on every subscription the demo buys.
+          adminAgentsGroupId: emulator.seed.adminAgentsGroupId,
+          // The seeded security group the admin agent is in gets the GDAP roles in the customer.
+          gdapSecurityGroupId: emulator.seed.gdapAdminsGroupId,
+        },
         expectNoChanges,
         onOutput: (text) => process.stdout.write(text),
       });
@@ -78,7 +87,16 @@ async function main(): Promise<number> {
     );
 
     say("\n== pulumi up ==");
-    const up = await run("up");
+    let up = await run("up");
+    const waiting = up.ok ? undefined : relationshipAwaitingApproval(up);
+    if (waiting) {
+      say(
+        `\nThe customer must approve GDAP relationship ${waiting} first (its link is above). The demo approves it through the emulator's admin API, as the customer's Global Administrator would by opening the link.`,
+      );
+      await emulator.admin.approveGdapRelationship(waiting);
+      say("\n== pulumi up (after the customer's approval) ==");
+      up = await run("up");
+    }
     if (!up.ok) {
       return fail(
         "up failed (see the message above). Everything created so far is recorded; run the demo again to continue.",
@@ -99,6 +117,18 @@ async function main(): Promise<number> {
   } finally {
     await emulator.stop();
   }
+}
+
+/**
+ * The GDAP relationship an `up` stopped at, waiting for the customer's approval (the access
+ * assignment's error), from the stack's checkpoint; undefined when the up failed for another reason.
+ */
+function relationshipAwaitingApproval(up: RunProgramResult): string | undefined {
+  if (!up.errors.some((e) => e.message.includes("waiting for the customer's approval"))) return undefined;
+  const relationship = readCheckpoint(up.workspace)?.resources.find((r) =>
+    r.type.endsWith("csp:GdapRelationship"),
+  );
+  return relationship?.id;
 }
 
 function say(line: string): void {

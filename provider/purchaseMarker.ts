@@ -24,12 +24,20 @@ export const PURCHASE_PREFIX = "[BILLABLE PURCHASE]";
  */
 export const CHANGES_KEY = "plannedChanges";
 
+/**
+ * The input property that says, in a preview, that a create will wait for a customer's approval
+ * (a GDAP access assignment of a relationship the customer has not approved yet). Like the purchase
+ * marker: `check` adds the handler's sentence (`CheckResult.awaitsApproval`) to the checked inputs of
+ * a create, and the resource class warns with it on its own row (resources/cspResource.ts).
+ */
+export const APPROVAL_KEY = "awaitsApproval";
+
 /** Keys the engine or this module adds to inputs: never compared, never seen by a handler (engineKeys.ts). */
-export const ENGINE_KEYS: readonly string[] = ["__provider", PURCHASE_KEY, CHANGES_KEY];
+export const ENGINE_KEYS: readonly string[] = ["__provider", PURCHASE_KEY, CHANGES_KEY, APPROVAL_KEY];
 
 /**
  * Adds the preview notes to the checked inputs: the purchase marker on a create that buys (when the
- * handler says it buys), the changed properties on an update.
+ * handler says it buys), the approval a create waits for, the changed properties on an update.
  */
 export function withPreviewNotes<I extends object, O extends object>(
   h: ResourceHandler<I, O>,
@@ -43,7 +51,12 @@ export function withPreviewNotes<I extends object, O extends object>(
       const creating = Object.keys(olds).length === 0;
       if (creating) {
         const text = r.buys === false ? undefined : describe?.(r.inputs);
-        return text ? { ...r, inputs: { ...r.inputs, [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${text}` } } : r;
+        const { awaitsApproval, ...rest } = r;
+        const notes = {
+          ...(text ? { [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${text}` } : {}),
+          ...(awaitsApproval ? { [APPROVAL_KEY]: awaitsApproval } : {}),
+        };
+        return Object.keys(notes).length > 0 ? { ...rest, inputs: { ...r.inputs, ...notes } } : rest;
       }
       const changed = changedKeys(olds as Record<string, unknown>, r.inputs as Record<string, unknown>);
       return changed.length > 0

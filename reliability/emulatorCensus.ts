@@ -15,7 +15,8 @@ export type CensusKind =
   | "permissionGrant"
   | "appRoleAssignment"
   | "roleAssignment"
-  | "gdapRelationship";
+  | "gdapRelationship"
+  | "gdapAccessAssignment";
 
 /** One object at the emulator. */
 export interface CensusEntry {
@@ -206,6 +207,18 @@ export function takeCensus(state: EmulatorState): CensusEntry[] {
       customerId,
       tracked: true,
     });
+    // One live access assignment per security group and relationship.
+    for (const a of Object.values(g.accessAssignments)) {
+      if (a.resource.status === "deleted" || a.resource.status === "deleting") continue;
+      const container = (a.resource.accessContainer ?? {}) as { accessContainerId?: string };
+      add({
+        kind: "gdapAccessAssignment",
+        id: str(a.resource.id),
+        key: `${str(g.resource.id)}|${str(container.accessContainerId).toLowerCase()}`,
+        customerId,
+        tracked: true,
+      });
+    }
   }
   return out;
 }

@@ -56,9 +56,14 @@ export async function killEmulatorDuringUp(options: {
   stateDir: string;
   passphrase: string;
   killAfterWrites: number;
-  config?: Record<string, string>;
+  /** Stack config, or a function of the seeded partner tenant id (CSP_TENANT_ID) giving it. */
+  config?: Record<string, string> | ((partnerTenantId: string) => Record<string, string>);
+  /** Further arguments of the emulator's command line (e.g. `--auto-approve-gdap`). */
+  emulatorArgs?: string[];
 }): Promise<EmulatorKillOutcome> {
-  const first = await spawnEmulator(options.dataDir);
+  const first = await spawnEmulator(options.dataDir, options.emulatorArgs ?? []);
+  const config =
+    typeof options.config === "function" ? options.config(first.env.CSP_TENANT_ID ?? "") : options.config;
   const runEnv = (env: Record<string, string>) => ({
     ...env,
     PULUMI_CONFIG_PASSPHRASE: options.passphrase,
@@ -69,7 +74,7 @@ export async function killEmulatorDuringUp(options: {
     programDir: options.programDir,
     stateDir: options.stateDir,
     env: runEnv(env),
-    ...(options.config ? { config: options.config } : {}),
+    ...(config ? { config } : {}),
   });
   const run = (command: "up" | "preview", env: Record<string, string>) =>
     runProgram({ command, ...stack(env) });

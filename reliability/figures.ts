@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { readCheckpoint } from "../automation/checkpoint";
 import { runProgram } from "../automation/runProgram";
 import { packageRoot, pulumiToolchain } from "../automation/toolchain";
+import { seededSecurityGroupIds } from "../emulator/identity/index";
 import { startEmulator } from "../emulator/index";
 import {
   type CrashOutcome,
@@ -50,7 +51,8 @@ function say(line: string): void {
 }
 
 async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Record<string, unknown>> {
-  const emulator = await startEmulator({});
+  // The customer approves the quickstart's GDAP relationship at once: these figures are about crashes.
+  const emulator = await startEmulator({ autoApproveGdap: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-sweep-"));
   try {
     const target: CrashTarget = {
@@ -58,6 +60,7 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Rec
       programDir: path.join(root, "examples", "quickstart"),
       stateDir: path.join(dir, "quickstart"),
       env: { ...emulator.env, PULUMI_CONFIG_PASSPHRASE: "crash-sweep" },
+      config: { gdapSecurityGroupId: emulator.seed.gdapAdminsGroupId },
     };
     const clean = await cleanRun(target);
     say(`clean up: ${clean.points.length} provider writes, ${clean.resources.length} resources`);
@@ -146,9 +149,14 @@ async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
         stateDir: path.join(dir, "quickstart"),
         passphrase: "emulator-kill-figures",
         killAfterWrites: k,
+        // The customer approves the quickstart's GDAP relationship at once: this is about crashes.
+        emulatorArgs: ["--auto-approve-gdap"],
+        config: (partnerTenantId) => ({
+          gdapSecurityGroupId: seededSecurityGroupIds(partnerTenantId).gdapAdminsGroupId,
+        }),
       });
       const survived =
-        o.resources === 11 &&
+        o.resources === 12 &&
         o.loaded &&
         o.lost.length === 0 &&
         o.recordedMissing.length === 0 &&
@@ -219,13 +227,14 @@ async function secrets(): Promise<Record<string, unknown>> {
 async function load(customers: number): Promise<Record<string, unknown>> {
   // Production mode: an integration sandbox allows at most 10 Azure plans ("Test and debug with
   // integration sandbox", https://learn.microsoft.com/partner-center/developer/test-and-debug).
-  const emulator = await startEmulator({ enforceRateLimits: true, sandbox: false });
+  // Customers approve the GDAP relationships at once: these figures are about load.
+  const emulator = await startEmulator({ enforceRateLimits: true, sandbox: false, autoApproveGdap: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-load-"));
   try {
     const programDir = writeLoadProject(dir, customers);
     const env = { ...emulator.env, PULUMI_CONFIG_PASSPHRASE: "load-figures" };
     const stateDir = path.join(dir, "stack");
-    const config = loadStackConfig(programDir);
+    const config = loadStackConfig(programDir, emulator.seed.gdapAdminsGroupId);
     const up = await runProgram({ command: "up", programDir, stateDir, env, config });
     const log = await emulator.admin.requestLog();
     const census = takeCensus(await emulator.admin.state());

@@ -6,8 +6,11 @@ import type { RequestLogEntry } from "../emulator/index";
 
 /**
  * A light customer tenant for load runs: customer, Microsoft Customer Agreement, Azure plan (with
- * its first Azure subscription), one extra Azure subscription, one user with a directory role and
- * the partner app's consent. Six resources per customer.
+ * its first Azure subscription), one extra Azure subscription, a GDAP relationship with the
+ * roles Partner Center needs for the user and the consent (the gitops program's policy assigns
+ * them to the admin agent's security group, {@link loadStackConfig}; the emulator must approve
+ * relationships at once), one user with a directory role and the partner app's consent. Eight
+ * resources per customer.
  */
 export function loadTenantSpec(index: number): CustomerSpec {
   const key = `load${String(index).padStart(3, "0")}`;
@@ -51,11 +54,12 @@ export function loadTenantSpec(index: number): CustomerSpec {
       },
     ],
     partnerAppConsent: {},
+    gdap: { duration: "P730D", roles: ["User Administrator", "Privileged Role Administrator"] },
   };
 }
 
 /** Dynamic resources per {@link loadTenantSpec} tenant. */
-export const LOAD_RESOURCES_PER_TENANT = 6;
+export const LOAD_RESOURCES_PER_TENANT = 8;
 
 /**
  * A copy of the gitops example project in `dir` (its Pulumi.yaml and stack file, `main` pointing
@@ -82,13 +86,14 @@ export function writeLoadProject(dir: string, customers: number): string {
 }
 
 /**
- * Stack config for a {@link writeLoadProject} program: its customer files. The gitops program
- * reads `customers/` from the project directory the language host reports, which is not the
- * program's folder when the Pulumi CLI runs it from a stack workspace (automation/); the
- * program's `customersDir` setting names the folder instead.
+ * Stack config for a {@link writeLoadProject} program: its customer files, and the security group
+ * of the admin agent that gets the tenants' GDAP roles. The gitops program reads `customers/` from
+ * the project directory the language host reports, which is not the program's folder when the
+ * Pulumi CLI runs it from a stack workspace (automation/); the program's `customersDir` setting
+ * names the folder instead.
  */
-export function loadStackConfig(programDir: string): Record<string, string> {
-  return { customersDir: path.join(programDir, "customers") };
+export function loadStackConfig(programDir: string, gdapSecurityGroupId: string): Record<string, string> {
+  return { customersDir: path.join(programDir, "customers"), gdapSecurityGroupId };
 }
 
 /**

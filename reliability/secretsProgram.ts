@@ -5,7 +5,9 @@ import { packageRoot } from "../automation/toolchain";
 /**
  * The quickstart's customer (customer, agreement, Azure plan, extra subscription, two users with
  * directory roles, partner app consent, an application registration with a delegated grant, RBAC,
- * GDAP) plus a client secret on the application, as a JavaScript program that exports every
+ * GDAP, whose access assignment to the security group of stack setting gdapGroupId gives the admin
+ * agent the roles the users and consent need) plus a client secret on the application, as a
+ * JavaScript program that exports every
  * secret it gets as a stack output: the customer's admin password, the users' generated passwords
  * and the application's client secret. With the secret config `weakPassword` (`pulumi config set
  * --secret`), one more user declares that password as its input (bad input, refused at check).
@@ -15,6 +17,8 @@ const pulumi = require("@pulumi/pulumi");
 const { CustomerTenant, CustomerUser } = require("pulumi-csp");
 
 const config = new pulumi.Config();
+const gdapGroupId = config.get("gdapGroupId");
+const gdapRoles = ["Helpdesk Administrator", "User Administrator", "Privileged Role Administrator"];
 const tenant = new CustomerTenant("contoso", {
   key: "contoso",
   customer: {
@@ -52,7 +56,11 @@ const tenant = new CustomerTenant("contoso", {
       permissionGrants: [{ delegatedScopes: ["openid", "profile", "User.Read"] }],
     },
   ],
-  gdap: { duration: "P730D", roles: ["Helpdesk Administrator", "User Administrator"] },
+  gdap: {
+    duration: "P730D",
+    roles: gdapRoles,
+    ...(gdapGroupId ? { accessAssignments: [{ securityGroupId: gdapGroupId, roles: gdapRoles }] } : {}),
+  },
 });
 
 const weakPassword = config.getSecret("weakPassword");

@@ -198,7 +198,8 @@ function judgeLines(
  * output is kept apart (`dir/debug`) and judged line by line (see `debugRun`).
  */
 export async function runSecretsScenario(dir: string): Promise<SecretsRunResult> {
-  const emulator = await startEmulator({});
+  // The customer approves the GDAP relationship at once: this scenario is about secrets.
+  const emulator = await startEmulator({ autoApproveGdap: true });
   try {
     const work = path.join(dir, "work");
     const outDir = path.join(work, "output");
@@ -242,7 +243,8 @@ export async function runSecretsScenario(dir: string): Promise<SecretsRunResult>
     };
     const cliEnv = (extra: Record<string, string> = {}) => ({ ...env, PATH: "", ...extra });
 
-    const up = save("up", await runProgram({ command: "up", programDir, stateDir, env }));
+    const config = { gdapGroupId: emulator.seed.gdapAdminsGroupId };
+    const up = save("up", await runProgram({ command: "up", programDir, stateDir, env, config }));
     if (!up.ok) throw new Error(`up failed: ${JSON.stringify(up.errors)}\n${up.stderr.slice(-2000)}`);
     const customerId = String(up.outputs.customerId);
     saveCli("doctor", await runCspCli(["doctor", "--no-stack", "--customer", customerId], cliEnv(), work));

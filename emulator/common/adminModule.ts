@@ -36,6 +36,7 @@ const SETTING_TYPES: Record<keyof EmulatorSettingsPatch, "boolean" | "number"> =
   enforceRateLimits: "boolean",
   latencyMs: "number",
   partnerCenterProvisioningDelayMs: "number",
+  autoApproveGdap: "boolean",
 };
 
 /**
@@ -48,7 +49,7 @@ const SETTING_TYPES: Record<keyof EmulatorSettingsPatch, "boolean" | "number"> =
  * | `POST /reset` | back to the seeded world and start settings; faults and request log cleared |
  * | `GET /requests?service&method&pathPattern&sinceSeq&writesOnly` / `DELETE /requests` | request log |
  * | `GET /faults` / `POST /faults` (a {@link Fault}) / `DELETE /faults` | fault injection |
- * | `GET /settings` / `PATCH /settings` | sandbox, replicationDelayMs, enforceRateLimits, latencyMs |
+ * | `GET /settings` / `PATCH /settings` | sandbox, replicationDelayMs, enforceRateLimits, latencyMs, partnerCenterProvisioningDelayMs, autoApproveGdap |
  * | `POST /time/advance` `{ "ms": n }` | moves the emulator clock forward |
  * | `POST /gdap/{id}/approve` | the customer approves a GDAP relationship |
  * | `POST /partnerCenter/relationshipRequests/accept` `{ url, companyName, domainPrefix, country? }` | a new organization accepts a reseller relationship request link |

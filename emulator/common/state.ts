@@ -39,6 +39,13 @@ export interface EmulatorSettings {
    * items carry no `subscriptionId` until this much emulator time has passed (0 or absent: at once).
    */
   partnerCenterProvisioningDelayMs?: number;
+  /**
+   * GDAP: a relationship locked for approval is approved at once, as by a customer who opens the
+   * approval link immediately (graph/gdapRelationships.ts). Off by default: a relationship then waits
+   * for the admin API's approval, as production waits for the customer. For tests of what follows
+   * the approval; the GDAP authorisation itself is unchanged.
+   */
+  autoApproveGdap?: boolean;
 }
 
 export interface DirectoryTenant {

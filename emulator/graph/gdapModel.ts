@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EmulatorState, GdapRelationshipRecord } from "../common/state";
+import type { GdapRelationshipRecord } from "../common/state";
 import { addIsoDuration, parseIsoDuration } from "./isoDuration";
 
 /**
@@ -104,29 +104,4 @@ export function refreshRelationship(record: GdapRelationshipRecord, now: Date): 
   }
   if (changed) record.etag = newGdapEtag();
   return changed;
-}
-
-/** Ids of Entra roles `userId` holds in `customerTenantId` through active GDAP access assignments. */
-export function gdapRolesForUser(
-  state: EmulatorState,
-  partnerTenantId: string,
-  customerTenantId: string,
-  userId: string,
-): string[] {
-  const partner = state.directory[partnerTenantId];
-  if (!partner) return [];
-  const roles = new Set<string>();
-  for (const rec of Object.values(state.gdap)) {
-    const customer = rec.resource.customer as { tenantId?: string } | undefined;
-    if (rec.partnerTenantId !== partnerTenantId || customer?.tenantId !== customerTenantId) continue;
-    if (rec.resource.status !== "active") continue;
-    for (const a of Object.values(rec.accessAssignments)) {
-      // A pending assignment becomes active on the next read; count it as effective already.
-      if (a.resource.status !== "active" && a.resource.status !== "pending") continue;
-      const container = a.resource.accessContainer as { accessContainerId?: string } | undefined;
-      const group = container?.accessContainerId ? partner.groups[container.accessContainerId] : undefined;
-      if (group?.memberIds.includes(userId)) for (const role of roleIdsOf(a.resource)) roles.add(role);
-    }
-  }
-  return [...roles];
 }

@@ -1,5 +1,6 @@
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { approveRelationship } from "./gdapAdmin";
 import {
   accessDetailsOf,
   checkIfMatch,
@@ -299,6 +300,10 @@ function postRequest(req: EmuRequest, emu: EmulatorCore) {
     lastModifiedDateTime: stamp,
   };
   rec.requests[request.id] = request;
+  // Emulator setting standing for a customer who approves at once (state.ts, autoApproveGdap).
+  if (action === "lockForApproval" && emu.state.settings.autoApproveGdap) {
+    approveRelationship(emu.state, String(r.id), now);
+  }
   emu.markDirty();
   return graphOk(
     req,

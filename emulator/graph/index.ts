@@ -10,8 +10,9 @@ import { oauth2PermissionGrantRoutes } from "./oauth2PermissionGrants";
 import { servicePrincipalRoutes } from "./servicePrincipals";
 import { userRoutes } from "./users";
 
+export { type GdapAccess, gdapAccess, gdapRolesForUser } from "./gdapAccess";
 export { approveRelationship, GdapApprovalError } from "./gdapAdmin";
-export { customerApprovalLink, gdapRolesForUser } from "./gdapModel";
+export { customerApprovalLink } from "./gdapModel";
 
 /**
  * The Microsoft Graph v1.0 emulation: directory objects of the tenant named by the token's `tid`

@@ -6,7 +6,13 @@ import { instanceDiscovery, openIdConfiguration } from "./discoveryDocuments";
 import { handleTokenRequest, handleV1TokenRequest } from "./tokenEndpoint";
 
 export { consentApplication } from "./authorizeEndpoints";
-export { generateSeedAccount, type SeedAccount, seedWorld } from "./seedWorld";
+export {
+  generateSeedAccount,
+  type SeedAccount,
+  seededSecurityGroupIds,
+  seededSecurityGroups,
+  seedWorld,
+} from "./seedWorld";
 
 /** Dependencies of the Entra ID module that are not part of the route-handler core. */
 export interface IdentityModuleOptions {

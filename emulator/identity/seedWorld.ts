@@ -41,6 +41,13 @@ export interface SeedAccount {
   adminAgentUserId: string;
   adminAgentUpn: string;
   adminAgentsGroupId: string;
+  /**
+   * Partner security group "GDAP Customer Administrators": the admin agent is a member. A program
+   * gives it roles in a customer with a GDAP access assignment (see {@link seededSecurityGroups}).
+   */
+  gdapAdminsGroupId: string;
+  /** Partner security group "GDAP Helpdesk Agents": no members (the admin agent is not in it). */
+  gdapHelpdeskGroupId: string;
   /** Refresh token of the admin agent for the partner app (MFA'd sign-in). */
   refreshToken: string;
   /**
@@ -103,9 +110,43 @@ export function generateSeedAccount(
     adminAgentUserId: randomUUID(),
     adminAgentUpn: `admin@${domain}`,
     adminAgentsGroupId: randomUUID(),
+    ...seededSecurityGroupIds(partnerTenantId),
     refreshToken: `0.A${randomBytes(48).toString("base64url")}`,
     ...(clientCertificatePem ? { clientCertificatePem } : {}),
   };
+}
+
+/**
+ * Ids of the seeded GDAP security groups, derived from the partner tenant id: stable across resets
+ * and restarts, and the same for seed files written before these groups existed.
+ */
+export function seededSecurityGroupIds(
+  partnerTenantId: string,
+): Pick<SeedAccount, "gdapAdminsGroupId" | "gdapHelpdeskGroupId"> {
+  return {
+    gdapAdminsGroupId: nameBasedUuid(`gdap-group:${partnerTenantId}:admins`),
+    gdapHelpdeskGroupId: nameBasedUuid(`gdap-group:${partnerTenantId}:helpdesk`),
+  };
+}
+
+/**
+ * The partner security groups seeded for GDAP access assignments, which give a relationship's roles
+ * to the members of a security group of the partner tenant ("Granular delegated admin privileges
+ * (GDAP) API overview", https://learn.microsoft.com/graph/api/resources/delegatedadminrelationships-api-overview):
+ * one the admin agent is a member of, one without members.
+ */
+export function seededSecurityGroups(
+  account: SeedAccount,
+): { id: string; displayName: string; memberIds: string[] }[] {
+  const ids = seededSecurityGroupIds(account.partnerTenantId);
+  return [
+    {
+      id: ids.gdapAdminsGroupId,
+      displayName: "GDAP Customer Administrators",
+      memberIds: [account.adminAgentUserId],
+    },
+    { id: ids.gdapHelpdeskGroupId, displayName: "GDAP Helpdesk Agents", memberIds: [] },
+  ];
 }
 
 /** Graph `keyCredential` of a PEM certificate (the emulator keeps `key` to verify client assertions). */
@@ -140,8 +181,9 @@ const PARTNER_GRAPH_SCOPES = [
  * MPA accepted; an indirect reseller with its active relationship to its provider), the partner's
  * multi-tenant app with one client secret, its service principal and delegated grants (Partner
  * Center, ARM `user_impersonation`, Graph incl. `DelegatedAdminRelationship.ReadWrite.All`), an
- * MFA-enabled admin agent (Global Administrator) in the AdminAgents group, and the admin agent's
- * refresh token for the app.
+ * MFA-enabled admin agent (Global Administrator) in the AdminAgents group and in the seeded GDAP
+ * security group "GDAP Customer Administrators" (see {@link seededSecurityGroups}), and the admin
+ * agent's refresh token for the app.
  */
 export function seedWorld(state: EmulatorState, account: SeedAccount, now: Date): void {
   const tenant = createTenant(
@@ -259,6 +301,7 @@ export function seedWorld(state: EmulatorState, account: SeedAccount, now: Date)
     { id: account.adminAgentsGroupId, displayName: "AdminAgents", memberIds: [account.adminAgentUserId] },
     now,
   );
+  for (const group of seededSecurityGroups(account)) addGroup(tenant, group, now);
   tenant.directoryRoleMembers[GLOBAL_ADMINISTRATOR_ROLE] = [account.adminAgentUserId];
   state.identity.refreshTokens[hashSecret(account.refreshToken)] = {
     clientId: account.clientId,

@@ -6,7 +6,9 @@ import {
 } from "../common/directory";
 import type { DirectoryServicePrincipal } from "../common/state";
 import type { Route } from "../common/types";
+import { GRAPH_APP_ID } from "../graph/firstParty";
 import { customerTenant, requireCustomer } from "./customerAccess";
+import { GDAP_RULES, requireGdapRole } from "./gdapAuthorization";
 import { arrProp, isGuid, isObject, type JsonObject, requireBody, requireStr, strProp } from "./jsonBody";
 import { pcErrorBody } from "./pcError";
 import { pcErrors } from "./pcErrors";
@@ -39,6 +41,11 @@ import { type ApplicationConsentRecord, pcSections } from "./pcState";
  * A second POST for an application that already has a consent is refused ([U] 409 / 60015): the
  * published samples always DELETE first. DELETE removes the grants and keeps the service principal
  * [U: what production removes is not documented].
+ *
+ * GDAP (gdapAuthorization.ts): consenting needs Cloud Application Administrator, Application
+ * Administrator or Privileged Role Administrator in the customer (checked first), and Privileged
+ * Role Administrator when a grant holds Microsoft Graph application permissions (checked once the
+ * grants are read, before anything is created).
  */
 const consents = "/v1/customers/:customerId/applicationconsents";
 
@@ -48,6 +55,7 @@ export const applicationConsentRoutes: Route[] = [
   methodNotAllowed("GET", `${consents}/:applicationId`, "DELETE"),
   pcRoute("DELETE", `${consents}/:applicationId`, { auth: "appUser", rate: "consent" }, (ctx) => {
     const customer = requireCustomer(ctx);
+    requireGdapRole(ctx, customer.id, GDAP_RULES.removeConsent);
     const record = requireConsent(ctx);
     const tenant = customerTenant(ctx, customer);
     for (const id of record.oauth2PermissionGrantIds) delete tenant.oauth2PermissionGrants[id];
@@ -84,6 +92,7 @@ function requireConsent(ctx: PcContext): ApplicationConsentRecord {
 
 function createConsent(ctx: PcContext) {
   const customer = requireCustomer(ctx);
+  requireGdapRole(ctx, customer.id, GDAP_RULES.consent);
   const tenant = customerTenant(ctx, customer);
   const body = requireBody(ctx.req.body);
   const applicationId = requireStr(body, "applicationId", "applicationId").toLowerCase();
@@ -122,6 +131,10 @@ function createConsent(ctx: PcContext) {
       throw pcErrors.grantInvalid(`applicationGrants[${i}].scope lists no permission.`);
     return { resourceAppId: resource.appId, scope, resource, values };
   });
+  const graphAppPermissions = grants.some(
+    (g) => g.resource.appId.toLowerCase() === GRAPH_APP_ID && classify(g.resource, g.values).roles.length > 0,
+  );
+  if (graphAppPermissions) requireGdapRole(ctx, customer.id, GDAP_RULES.consentGraphApplicationPermissions);
   const byCustomer = pcSections(ctx.emu.state).applicationConsents;
   byCustomer[customer.id] ??= {};
   const store = byCustomer[customer.id];

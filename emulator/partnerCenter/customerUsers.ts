@@ -5,6 +5,7 @@ import type { EmuRequest, Route } from "../common/types";
 import { pageOf, queryParam } from "./collections";
 import { ISO_COUNTRIES } from "./countries";
 import { customerTenant, requireCustomer } from "./customerAccess";
+import { GDAP_RULES, type GdapRule, requireGdapRole } from "./gdapAuthorization";
 import { boolProp, type JsonObject, objProp, requireBody, requireStr, strProp } from "./jsonBody";
 import { satisfiesPasswordPolicy } from "./passwords";
 import { pcErrors } from "./pcErrors";
@@ -23,6 +24,9 @@ import { attributes, link } from "./resourceLinks";
  * users are listed only through `filter={"Field":"UserState","Value":"Inactive","Operator":"equals"}`.
  * Creating a user whose user principal name belongs to a deleted one is refused ([U] 409 / 60011,
  * with the deleted user's id in `data`) so that the caller restores it instead.
+ *
+ * Every operation needs a GDAP role in the customer (gdapAuthorization.ts, `GDAP_RULES`), checked
+ * once the customer is known and before anything else.
  */
 
 /**
@@ -52,7 +56,7 @@ export const customerUserRoutes: Route[] = [
   pcRoute("POST", users, { auth: "appUser", replay: passwordReplay }, createUser),
   pcRoute("GET", users, { auth: "appUser" }, listUsers),
   pcRoute("GET", `${users}/:userId`, { auth: "appUser" }, (ctx) => {
-    const { customerId, tenant } = userScope(ctx);
+    const { customerId, tenant } = userScope(ctx, GDAP_RULES.getUser);
     const user = requireUser(tenant, ctx.req.params.userId, false);
     return { status: 200, body: userView(ctx, customerId, user, { links: true }) };
   }),
@@ -62,7 +66,7 @@ export const customerUserRoutes: Route[] = [
   // this URL; same semantics as PATCH.
   pcRoute("PATCH", `${users}/:userId/resetpassword`, { auth: "appUser" }, patchUser),
   pcRoute("DELETE", `${users}/:userId`, { auth: "appUser" }, (ctx) => {
-    const { tenant } = userScope(ctx);
+    const { tenant } = userScope(ctx, GDAP_RULES.deleteUser);
     const user = requireUser(tenant, ctx.req.params.userId, false);
     user.state = "inactive";
     user.softDeletionTime = ctx.emu.now().toISOString();
@@ -70,9 +74,13 @@ export const customerUserRoutes: Route[] = [
   }),
 ];
 
-/** The customer and its tenant, after purging users deleted more than 30 days ago. */
-export function userScope(ctx: PcContext): { customerId: string; tenant: DirectoryTenant } {
+/**
+ * The customer and its tenant, after purging users deleted more than 30 days ago; with `rule`, the
+ * caller's GDAP role in the customer is checked first.
+ */
+export function userScope(ctx: PcContext, rule?: GdapRule): { customerId: string; tenant: DirectoryTenant } {
   const customer = requireCustomer(ctx);
+  if (rule) requireGdapRole(ctx, customer.id, rule);
   const tenant = customerTenant(ctx, customer);
   purgeDeletedUsers(ctx, customer.id, tenant);
   return { customerId: customer.id, tenant };
@@ -110,7 +118,7 @@ export function requireUser(
 }
 
 function createUser(ctx: PcContext) {
-  const { customerId, tenant } = userScope(ctx);
+  const { customerId, tenant } = userScope(ctx, GDAP_RULES.createUser);
   const body = requireBody(ctx.req.body);
   const upn = requireStr(body, "userPrincipalName", "userPrincipalName").trim();
   const displayName = requireStr(body, "displayName", "displayName");
@@ -156,6 +164,7 @@ function patchUser(ctx: PcContext) {
   const { customerId, tenant } = userScope(ctx);
   const user = requireUser(tenant, ctx.req.params.userId, true);
   const body = requireBody(ctx.req.body);
+  for (const rule of patchRules(user, body)) requireGdapRole(ctx, customerId, rule);
   const wantedState = strProp(body, "state")?.toLowerCase();
   if (wantedState !== undefined && wantedState !== "active" && wantedState !== "inactive") {
     throw pcErrors.invalidProperty(`State must be active or inactive (got ${strProp(body, "state")}).`);
@@ -207,9 +216,28 @@ function patchUser(ctx: PcContext) {
   return { status: 200, body: userView(ctx, customerId, user, { links: true, password: echo }) };
 }
 
+/**
+ * The GDAP rules a PATCH needs, from what it changes: a restore (State active on a deleted user), a
+ * password (reset), other properties (update). [U] A PATCH doing several needs each one's role.
+ */
+function patchRules(user: DirectoryUser, body: JsonObject): GdapRule[] {
+  const rules: GdapRule[] = [];
+  if (user.state === "inactive" && strProp(body, "state")?.toLowerCase() === "active") {
+    rules.push(GDAP_RULES.restoreUser);
+  }
+  if (strProp(objProp(body, "passwordProfile"), "password") !== undefined)
+    rules.push(GDAP_RULES.resetPassword);
+  const others = Object.keys(body).filter(
+    (k) => !["state", "passwordprofile", "attributes", "id"].includes(k.toLowerCase()),
+  );
+  if (others.length > 0) rules.push(GDAP_RULES.updateUser);
+  return rules.length > 0 ? rules : [GDAP_RULES.updateUser];
+}
+
 function listUsers(ctx: PcContext) {
-  const { customerId, tenant } = userScope(ctx);
   const filterText = queryParam(ctx.req, "filter");
+  const deleted = filterText !== undefined && /"inactive"/i.test(filterText);
+  const { customerId, tenant } = userScope(ctx, deleted ? GDAP_RULES.listDeletedUsers : GDAP_RULES.listUsers);
   let wanted: "active" | "inactive" = "active";
   if (filterText !== undefined) {
     let parsed: unknown;

@@ -3,6 +3,7 @@ import type { Route } from "../common/types";
 import { collection } from "./collections";
 import { requireUser, userScope } from "./customerUsers";
 import { DIRECTORY_ROLES, findDirectoryRole } from "./directoryRoleCatalog";
+import { GDAP_RULES } from "./gdapAuthorization";
 import { type JsonObject, requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
@@ -15,6 +16,11 @@ import { attributes } from "./resourceLinks";
  * https://learn.microsoft.com/partner-center/developer/set-user-roles-for-a-customer; vectors 16,
  * 17), all App+User only. Memberships are `directoryRoleMembers` of the customer's directory
  * tenant.
+ *
+ * GDAP (gdapAuthorization.ts): reading members needs a reader role, adding or removing one
+ * Privileged Role Administrator. [U] The role catalogue itself (GET directoryroles) is not gated:
+ * "Partner Center APIs DAP-to-GDAP transition" (https://learn.microsoft.com/partner-center/developer/dap-api-impact)
+ * says DAP's removal has no impact on it.
  */
 const roles = "/v1/customers/:customerId/directoryroles";
 
@@ -24,7 +30,7 @@ export const directoryRoleRoutes: Route[] = [
     return { status: 200, body: collection(DIRECTORY_ROLES.map(roleView)) };
   }),
   pcRoute("GET", "/v1/customers/:customerId/users/:userId/directoryroles", { auth: "appUser" }, (ctx) => {
-    const { tenant } = userScope(ctx);
+    const { tenant } = userScope(ctx, GDAP_RULES.readRoleMembers);
     const user = requireUser(tenant, ctx.req.params.userId, false);
     const items = DIRECTORY_ROLES.filter((r) =>
       (tenant.directoryRoleMembers[r.id] ?? []).includes(user.id),
@@ -32,7 +38,7 @@ export const directoryRoleRoutes: Route[] = [
     return { status: 200, body: collection(items) };
   }),
   pcRoute("GET", `${roles}/:roleId/usermembers`, { auth: "appUser" }, (ctx) => {
-    const { tenant } = userScope(ctx);
+    const { tenant } = userScope(ctx, GDAP_RULES.readRoleMembers);
     const role = requireRole(ctx);
     const items = (tenant.directoryRoleMembers[role.id] ?? [])
       .map((id) => tenant.users[id])
@@ -41,7 +47,7 @@ export const directoryRoleRoutes: Route[] = [
     return { status: 200, body: collection(items) };
   }),
   pcRoute("POST", `${roles}/:roleId/usermembers`, { auth: "appUser" }, (ctx) => {
-    const { tenant } = userScope(ctx);
+    const { tenant } = userScope(ctx, GDAP_RULES.addRoleMember);
     const role = requireRole(ctx);
     const body = requireBody(ctx.req.body);
     const user = requireUser(tenant, strProp(body, "id"), false);
@@ -52,7 +58,7 @@ export const directoryRoleRoutes: Route[] = [
     return { status: 201, body: memberView(user, role.id) };
   }),
   pcRoute("DELETE", `${roles}/:roleId/usermembers/:userId`, { auth: "appUser" }, (ctx) => {
-    const { tenant } = userScope(ctx);
+    const { tenant } = userScope(ctx, GDAP_RULES.removeRoleMember);
     const role = requireRole(ctx);
     removeMember(tenant, role.id, (ctx.req.params.userId ?? "").toLowerCase());
     return { status: 204 };

@@ -35,6 +35,12 @@ export const pcErrors = {
   /** [C code; U usage] 403 / 900308 for a user who is not an admin agent of the partner. */
   insufficientPrivileges: () =>
     new PcError(403, 900308, "Insufficient privileges to complete the operation."),
+  /**
+   * [C code; U usage and text] 403 / 900308 for an admin agent without the GDAP role an operation
+   * in a customer tenant needs (gdapAuthorization.ts); `data` lists the template ids of the roles
+   * that would do.
+   */
+  gdapRoleMissing: (description: string, roleIds: string[]) => new PcError(403, 900308, description, roleIds),
   /** [C code 2032 "Access denied"; U usage] 403 when the token's tenant is not a Partner Center partner. */
   notAPartner: (tenantId: string) =>
     new PcError(403, 2032, `Access denied: tenant ${tenantId} is not a Partner Center partner account.`),

@@ -11,10 +11,21 @@ const config = new pulumi.Config();
 // Partner-wide policy, applied to every customer with an Azure plan that does not declare its
 // own partnerAccess: the partner's AdminAgents group stays Owner on every subscription.
 const adminAgentsGroupId = config.get("adminAgentsGroupId") || undefined;
+// Partner-wide policy for every customer whose gdap declares no access assignments: its roles go
+// to this security group of the partner tenant (the admin agents running the pipeline are members),
+// so that Partner Center lets them manage the customer's users and consents (GDAP roles).
+const gdapSecurityGroupId = config.get("gdapSecurityGroupId") || undefined;
 
 function withPartnerPolicy(spec: CustomerSpec): CustomerSpec {
-  if (!adminAgentsGroupId || !spec.azurePlan || spec.partnerAccess) return spec;
-  return { ...spec, partnerAccess: [{ key: "partner", adminAgentsGroupId }] };
+  let out = spec;
+  if (adminAgentsGroupId && spec.azurePlan && !spec.partnerAccess) {
+    out = { ...out, partnerAccess: [{ key: "partner", adminAgentsGroupId }] };
+  }
+  if (gdapSecurityGroupId && spec.gdap && !spec.gdap.accessAssignments) {
+    const accessAssignments = [{ securityGroupId: gdapSecurityGroupId, roles: spec.gdap.roles }];
+    out = { ...out, gdap: { ...spec.gdap, accessAssignments } };
+  }
+  return out;
 }
 
 // The customer files: `customers/` in the project's directory (where Pulumi.yaml is), also when

@@ -1,9 +1,16 @@
 // pulumi-csp quickstart: one CSP customer, declared as one CustomerTenant.
 //
 // The customer tenant with its Microsoft Customer Agreement, an Azure plan (billable) with one
-// extra Azure subscription (billable), two users with directory roles, the partner app's consent
-// with an application registration and a delegated permission grant, an RBAC assignment on the
-// extra subscription, and a GDAP relationship the customer approves at its approval link.
+// extra Azure subscription (billable), a GDAP relationship the customer approves at its approval
+// link, two users with directory roles, the partner app's consent with an application
+// registration and a delegated permission grant, and an RBAC assignment on the extra subscription.
+//
+// Partner Center lets the admin agent running this program manage the customer's users, their
+// directory roles and consents only through GDAP roles in the customer: the relationship asks for
+// them, the customer approves it, and an access assignment gives them to a security group of the
+// partner tenant the admin agent is a member of (config gdapSecurityGroupId). The first
+// `pulumi up` therefore stops at that access assignment, printing the approval link; the users and
+// the consent wait for it. Once the customer has approved, `pulumi up` again creates the rest.
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerTenant } from "pulumi-csp";
 
@@ -12,6 +19,11 @@ const domainPrefix = config.get("domainPrefix") || "contosodemo";
 // Optional: the partner's AdminAgents group (object id in the partner tenant). When set, it is
 // declared Owner on every subscription, so a customer removing it shows up as drift.
 const adminAgentsGroupId = config.get("adminAgentsGroupId") || undefined;
+// The security group of the partner tenant whose members (the admin agent this program signs in
+// as) get the GDAP roles in the customer. The emulator seeds one: accounts[0].gdapAdminsGroupId of
+// its start-up line (or GET /_emulator/info). Without it, no access assignment is declared and the
+// users and consent fail with Partner Center's 403 (the component warns).
+const gdapSecurityGroupId = config.get("gdapSecurityGroupId") || undefined;
 
 const contoso = new CustomerTenant("contoso", {
   key: "contoso",
@@ -80,7 +92,19 @@ const contoso = new CustomerTenant("contoso", {
   ],
   gdap: {
     duration: "P730D",
-    roles: ["Helpdesk Administrator", "User Administrator"],
+    roles: ["Helpdesk Administrator", "User Administrator", "Privileged Role Administrator"],
+    // User Administrator for the users, Privileged Role Administrator for their directory roles and
+    // for the consent of Microsoft Graph application permissions.
+    ...(gdapSecurityGroupId
+      ? {
+          accessAssignments: [
+            {
+              securityGroupId: gdapSecurityGroupId,
+              roles: ["User Administrator", "Privileged Role Administrator"],
+            },
+          ],
+        }
+      : {}),
   },
 });
 

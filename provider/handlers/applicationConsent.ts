@@ -11,6 +11,7 @@ import { accountFailures } from "./commerce/fields";
 import { changedKeys, stripUndefined, validateInputs } from "./common";
 import { type ConsentState, readConsentState } from "./identity/consentState";
 import { isConflict } from "./identity/errors";
+import { withGdapHints } from "./identity/gdapAccessHint";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
@@ -311,13 +312,13 @@ async function remove(_id: string, props: Props, ctx: HandlerContext) {
 }
 
 export const applicationConsentHandler: ResourceHandler<ApplicationConsentInputs, ApplicationConsentOutputs> =
-  {
+  withGdapHints({
     check,
     diff,
     create,
     read,
     update,
     delete: remove,
-  };
+  });
 
 registerHandler("ApplicationConsent", applicationConsentHandler);

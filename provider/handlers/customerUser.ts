@@ -23,6 +23,7 @@ import { changedKeys, partialCreate, stripUndefined, validateInputs } from "./co
 import { countryProblem } from "./countryCodes";
 import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
 import { isConflict, isNotFound } from "./identity/errors";
+import { gdapHinted, withGdapHints } from "./identity/gdapAccessHint";
 import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
@@ -50,6 +51,9 @@ import { isUnknown } from "./types";
  *   the declared properties and password.
  * - A UPN change replaces the user (new user, old one soft-deleted).
  * - Delete is Partner Center's soft delete: restorable for 30 days.
+ * - Partner Center needs GDAP roles in the customer for all of it (User Administrator; Privileged
+ *   Role Administrator for directory roles); a refusal says which role is missing and through which
+ *   relationship or group to get it (identity/gdapAccessHint.ts).
  */
 
 export interface CustomerUserInputs {
@@ -248,7 +252,7 @@ async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
     const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds);
     return { id: user.id, outs: outputs(inputs, user, password, forceChangePassword, roleIds) };
   } catch (e) {
-    throw partialCreate(e, user.id, base);
+    throw partialCreate(await gdapHinted(e, ctx, inputs.account, inputs.customerId), user.id, base);
   }
 }
 
@@ -487,13 +491,13 @@ async function remove(id: string, props: Props, ctx: HandlerContext) {
   }
 }
 
-export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUserOutputs> = {
+export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUserOutputs> = withGdapHints({
   check,
   diff,
   create,
   read,
   update,
   delete: remove,
-};
+});
 
 registerHandler("CustomerUser", customerUserHandler);

@@ -78,7 +78,7 @@ const schema = z
 const GONE = new Set(["deleted", "deleting"]);
 
 async function check(
-  _olds: Partial<GdapAccessAssignmentInputs>,
+  olds: Partial<GdapAccessAssignmentInputs>,
   news: GdapAccessAssignmentInputs,
   ctx: HandlerContext,
 ) {
@@ -90,6 +90,15 @@ async function check(
   ];
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
+  // An unchanged assignment was checked before it was created: a no-op preview or up costs no call.
+  const unchanged =
+    olds.relationshipId === inputs.relationshipId &&
+    olds.account === inputs.account &&
+    Array.isArray(olds.roles) &&
+    Array.isArray(inputs.roles) &&
+    !inputs.roles.some(isUnknown) &&
+    sameSet(roleIdsOf(olds.roles), roleIdsOf(inputs.roles));
+  if (unchanged) return { inputs };
   if (
     !isUnknown(news.relationshipId) &&
     !isUnknown(news.account) &&
@@ -109,8 +118,32 @@ async function check(
     }
     const outside = outsideRelationship(inputs.roles, relationship);
     if (outside.length > 0) return { failures: [subsetFailure(outside, relationship)] };
+    if (relationship.status !== "active" && !ENDED.has(relationship.status)) {
+      return {
+        inputs,
+        awaitsApproval: waitingSentence(relationship.displayName, approvalLink(relationship.id)),
+      };
+    }
+    return { inputs };
+  }
+  // A relationship whose id is not known yet is created by this update, and a new relationship
+  // always waits for the customer's approval.
+  if (isUnknown(news.relationshipId)) {
+    return { inputs, awaitsApproval: waitingSentence("created by this update", "its approvalLink output") };
   }
   return { inputs };
+}
+
+const ENDED = new Set(["expired", "terminated", "terminationRequested", "terminating", "expiring"]);
+
+/**
+ * What a create of an access assignment waits for: the customer's approval of its relationship
+ * ("Granular delegated admin privileges (GDAP) API overview": the customer approves at the
+ * invitation link, then the partner creates access assignments,
+ * https://learn.microsoft.com/graph/api/resources/delegatedadminrelationships-api-overview).
+ */
+function waitingSentence(relationship: string, where: string): string {
+  return `waits for the customer's approval: a Global Administrator of the customer must approve the GDAP relationship (${relationship}) at ${where} before this access assignment, and the resources that depend on it (a CustomerTenant's users, directory roles and partner app consent), can be created; run \`pulumi up\` again after the approval`;
 }
 
 /** Declared roles the relationship does not hold. */
@@ -164,7 +197,7 @@ async function activeRelationship(graph: ServiceClient, relationshipId: string):
     throw new CspError({
       code: "CSP_VALIDATION",
       service: "graph",
-      summary: `GDAP relationship "${r.displayName}" (${r.id}) is ${r.status}: access can be assigned only once the customer has approved it and it is active`,
+      summary: `waiting for the customer's approval: GDAP relationship "${r.displayName}" (${r.id}) is ${r.status}, and access can be assigned only once the customer has approved it and it is active. Until then this access assignment waits, and so do the resources that depend on it (a CustomerTenant's users, their directory roles and the partner app's consent)`,
       hint: `a Global Administrator of customer ${r.customer?.tenantId ?? ""} must approve it at ${approvalLink(r.id)}; then run \`pulumi up\` again`,
     });
   }

@@ -41,6 +41,11 @@ export interface CheckResult<I> {
    * what exists), so the preview does not mark it as a purchase (purchaseMarker.ts).
    */
   buys?: boolean;
+  /**
+   * Creates that cannot happen before someone else acts (a customer approving a GDAP relationship):
+   * one sentence saying who must do what, shown on the resource's row of a preview (purchaseMarker.ts).
+   */
+  awaitsApproval?: string;
 }
 export interface DiffResult {
   changes?: boolean;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerModuleText } from "../providerModule";
-import { CHANGES_KEY, PURCHASE_KEY } from "../purchaseMarker";
+import { APPROVAL_KEY, CHANGES_KEY, PURCHASE_KEY } from "../purchaseMarker";
 
 /**
  * Base of every pulumi-csp resource: a Pulumi dynamic resource whose `__provider` is a one-line
@@ -44,6 +44,18 @@ export abstract class CspResource extends pulumi.CustomResource {
   protected warnOnPurchase(): void {
     const marker = (this as unknown as Record<string, pulumi.Output<string | undefined>>)[PURCHASE_KEY];
     marker.apply((text) => {
+      if (text) void pulumi.log.warn(text, this);
+    });
+  }
+
+  /**
+   * Types whose create can wait for someone else's approval call this from their constructor (with
+   * `awaitsApproval: undefined` among their props): a planned create that waits says so, with whom
+   * and where, as a warning on its row of a plain `pulumi preview` (see provider/purchaseMarker.ts).
+   */
+  protected warnOnPendingApproval(): void {
+    const note = (this as unknown as Record<string, pulumi.Output<string | undefined>>)[APPROVAL_KEY];
+    note.apply((text) => {
       if (text) void pulumi.log.warn(text, this);
     });
   }

@@ -14,9 +14,10 @@ export interface GdapAccessAssignmentArgs {
 }
 
 /**
- * Gives a partner security group roles of an active GDAP relationship. Creating it before the
- * customer approved the relationship fails with a message naming the approval link; run
- * `pulumi up` again after the approval.
+ * Gives a partner security group roles of an active GDAP relationship. A preview warns on its row
+ * when the relationship is new or not approved yet; creating it before the customer approved the
+ * relationship fails with a message naming the approval link (resources that depend on it wait):
+ * run `pulumi up` again after the approval.
  */
 export class GdapAccessAssignment extends CspResource {
   declare public readonly accessAssignmentId: pulumi.Output<string>;
@@ -28,8 +29,15 @@ export class GdapAccessAssignment extends CspResource {
     super(
       "GdapAccessAssignment",
       name,
-      { ...args, accessAssignmentId: undefined, status: undefined, roleIds: undefined },
+      {
+        ...args,
+        accessAssignmentId: undefined,
+        status: undefined,
+        roleIds: undefined,
+        awaitsApproval: undefined,
+      },
       opts,
     );
+    this.warnOnPendingApproval();
   }
 }

@@ -85,9 +85,9 @@ function phase(name: PhaseResult["phase"]): PhaseResult {
   return p;
 }
 
-// The engine's steps of the tenant: its 11 pulumi-csp resources, the CustomerTenant component, the
+// The engine's steps of the tenant: its 13 pulumi-csp resources, the CustomerTenant component, the
 // stack and the default pulumi-nodejs provider.
-const STEPS = 14;
+const STEPS = 16;
 
 describe("npm run bench (one customer)", () => {
   it("runs every phase and the peer on the real engine, exits 0 and prints the tables", () => {
@@ -105,7 +105,7 @@ describe("npm run bench (one customer)", () => {
       ["destroy", true],
     ]);
     expect(result.sizes[0]!.peer?.ok).toBe(true);
-    expect(stdout).toContain("N = 1 customers (11 pulumi-csp resources)");
+    expect(stdout).toContain("N = 1 customers (13 pulumi-csp resources)");
     expect(stdout).toContain("Per customer as N grows");
   });
 
@@ -131,7 +131,7 @@ describe("npm run bench (one customer)", () => {
     expect(stdout).toContain("Engine floor:");
   });
 
-  it("creates the eleven resources of the tenant with at least the documented minimum of calls", () => {
+  it("creates the thirteen resources of the tenant with at least the documented minimum of calls", () => {
     const create = phase("create");
     expect(create.counts.create).toBe(STEPS);
     expect(create.calls.minimum).toBeGreaterThan(0);
@@ -177,7 +177,7 @@ describe("npm run bench (one customer)", () => {
 
   it("measures the real checkpoint, a tiny serialized provider and the memory of CLI, program and provider host", () => {
     const create = phase("create");
-    expect(create.state.dynamicResources).toBe(11);
+    expect(create.state.dynamicResources).toBe(13);
     expect(create.state.bytesPerResource).toBeGreaterThan(create.state.providerBytesPerResource);
     expect(create.state.providerBytesPerResource).toBeGreaterThan(0);
     expect(create.state.providerBytesPerResource).toBeLessThan(1000);

@@ -3,6 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerSpec } from "../../components/customerSpec";
 import { CustomerSpecError } from "../../components/customerSpecError";
 import { CustomerTenant, type CustomerTenantOptions } from "../../components/customerTenant";
+import {
+  CONSENT_NEED,
+  DIRECTORY_ROLE_NEED,
+  gdapDependencies,
+  missingAccessWarning,
+  USER_NEED,
+} from "../../components/gdapAccess";
 
 /**
  * CustomerTenant under Pulumi's mocks: the children it declares (types, names), their inputs as
@@ -15,6 +22,8 @@ const CUSTOMER_ID = "5d3c5a4e-3a1f-4b57-9b5e-2f5a1d2c3b4a";
 const ADMIN_AGENTS = "0a1b2c3d-0000-4000-8000-00000000a6e5";
 const RESELLER_AGENTS = "0a1b2c3d-0000-4000-8000-00000000beef";
 const SECURITY_GROUP = "7e6d5c4b-0000-4000-8000-000000000001";
+/** The partner security group the admin agent running the program is in. */
+const AGENT_GROUP = "7e6d5c4b-0000-4000-8000-000000000002";
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 
 interface Registered {
@@ -159,8 +168,11 @@ function fullSpec(): CustomerSpec {
     ],
     gdap: {
       duration: "P730D",
-      roles: ["Helpdesk Administrator", "User Administrator"],
-      accessAssignments: [{ securityGroupId: SECURITY_GROUP, roles: ["Helpdesk Administrator"] }],
+      roles: ["Helpdesk Administrator", "User Administrator", "Privileged Role Administrator"],
+      accessAssignments: [
+        { securityGroupId: SECURITY_GROUP, roles: ["Helpdesk Administrator"] },
+        { securityGroupId: AGENT_GROUP, roles: ["User Administrator", "Privileged Role Administrator"] },
+      ],
     },
   };
 }
@@ -262,6 +274,7 @@ describe("CustomerTenant children", () => {
         `RoleAssignment contoso-rbac-prod-b24988ac-6180-42a0-ab88-20f7382dd24c-${SECURITY_GROUP}`,
         "GdapRelationship contoso-gdap",
         `GdapAccessAssignment contoso-gdap-access-${SECURITY_GROUP}`,
+        `GdapAccessAssignment contoso-gdap-access-${AGENT_GROUP}`,
       ].sort(),
     );
     for (const child of children) expect(child.parent, child.name).toBe("contoso");
@@ -274,8 +287,11 @@ describe("CustomerTenant children", () => {
     expect(deps("contoso-agreement")).toEqual(["contoso-customer"]);
     expect(deps("contoso-plan")).toEqual(["contoso-agreement"]);
     expect(deps("contoso-sub-prod")).toEqual(["contoso-plan"]);
-    expect(deps("contoso-user-alice")).toEqual(["contoso-customer"]);
-    expect(deps("contoso-consent")).toEqual(["contoso-customer"]);
+    // Users, their directory roles and the consent wait for the access assignment that gives the
+    // admin agent User Administrator and Privileged Role Administrator in the customer.
+    expect(deps("contoso-user-alice")).toEqual(["contoso-customer", `contoso-gdap-access-${AGENT_GROUP}`]);
+    expect(deps("contoso-user-bob")).toEqual(["contoso-customer", `contoso-gdap-access-${AGENT_GROUP}`]);
+    expect(deps("contoso-consent")).toEqual(["contoso-customer", `contoso-gdap-access-${AGENT_GROUP}`]);
     expect(deps("contoso-app-portal")).toEqual(["contoso-consent"]);
     expect(deps("contoso-grant-portal-graph")).toEqual(["contoso-consent", "contoso-app-portal"]);
     expect(deps("contoso-rbac-plan-partner-provider")).toEqual(["contoso-plan"]);
@@ -386,7 +402,7 @@ describe("CustomerTenant children", () => {
       customerTenantId: CUSTOMER_ID,
       customerDisplayName: "Contoso Ltd",
       duration: "P730D",
-      roles: ["Helpdesk Administrator", "User Administrator"],
+      roles: ["Helpdesk Administrator", "User Administrator", "Privileged Role Administrator"],
     });
     expect(inputs(`contoso-gdap-access-${SECURITY_GROUP}`)).toMatchObject({
       relationshipId: "rel-id",
@@ -419,7 +435,7 @@ describe("CustomerTenant children", () => {
     const spec = { ...fullSpec(), key: "contoso-eu", account: "eu" };
     const { resources, inputs } = await declare(spec);
     const children = [...resources.keys()].filter((n) => n !== "contoso-eu");
-    expect(children.length).toBe(20);
+    expect(children.length).toBe(21);
     for (const name of children) expect(inputs(name).account, name).toBe("eu");
   });
 
@@ -440,8 +456,34 @@ describe("CustomerTenant children", () => {
     expect([...plain.resources.values()].filter((r) => r.retainOnDelete)).toEqual([]);
     const kept = await declare({ ...fullSpec(), key: "contoso-kept2" }, { retainOnDelete: true });
     const children = [...kept.resources.values()].filter((r) => r.name !== "contoso-kept2");
-    expect(children.length).toBe(20);
+    expect(children.length).toBe(21);
     for (const child of children) expect(child.retainOnDelete, child.name).toBe(true);
+  });
+
+  it("without an access assignment giving the roles Partner Center needs, makes users and consent wait for all of them and says what is missing", async () => {
+    const spec = { ...fullSpec(), key: "contoso-noaccess" };
+    spec.gdap = { ...spec.gdap!, accessAssignments: [spec.gdap!.accessAssignments![0]!] };
+    const { resources } = await declare(spec);
+    const helpdesk = `contoso-noaccess-gdap-access-${SECURITY_GROUP}`;
+    expect(resources.get("contoso-noaccess-user-bob")?.dependsOn).toEqual([
+      "contoso-noaccess-customer",
+      helpdesk,
+    ]);
+    expect(resources.get("contoso-noaccess-consent")?.dependsOn).toEqual([
+      "contoso-noaccess-customer",
+      helpdesk,
+    ]);
+    const { missing } = gdapDependencies(spec.gdap, {}, [USER_NEED, DIRECTORY_ROLE_NEED, CONSENT_NEED]);
+    expect(missingAccessWarning("CustomerTenant contoso-noaccess", missing)).toMatch(
+      /^CustomerTenant contoso-noaccess: no gdap.accessAssignments entry grants User Administrator to manage its users; Privileged Role Administrator to give its users directory roles; Privileged Role Administrator or Cloud Application Administrator or Application Administrator to consent/,
+    );
+    // Global Administrator does everything.
+    const ga = {
+      duration: "P30D",
+      roles: ["Global Administrator"],
+      accessAssignments: [{ securityGroupId: AGENT_GROUP, roles: ["Global Administrator"] }],
+    };
+    expect(gdapDependencies(ga, {}, [USER_NEED, DIRECTORY_ROLE_NEED, CONSENT_NEED]).missing).toEqual([]);
   });
 
   it("declares only the customer and its agreement for a minimal spec", async () => {

@@ -86,6 +86,15 @@ describe("npm run demo", () => {
       "pulumi-nodejs:dynamic/csp:AzureSubscription",
     ]);
     expect(rest).toMatch(/pulumi-nodejs:dynamic\/csp:Customer\s+contoso-customer\s+created/);
+    // The first up stops at the GDAP access assignment with the approval link; the demo approves as
+    // the customer would, and the next up creates the users, the consent and what follows.
+    const [first, afterApproval] = rest.split("== pulumi up (after the customer's approval) ==");
+    expect(first).toContain("waiting for the customer's approval");
+    expect(first).toMatch(
+      /must approve it at https:\/\/admin\.microsoft\.com\/\S+granularAdminRelationships\//,
+    );
+    expect(afterApproval).toMatch(/csp:GdapAccessAssignment\s+contoso-gdap-access-\S+\s+created/);
+    expect(afterApproval).toMatch(/csp:CustomerUser\s+contoso-user-alice\s+created/);
     // The partner's AdminAgents group is declared Owner on the bought subscription.
     expect(rest).toMatch(/csp:RoleAssignment\s+contoso-rbac-dev-partner-partner\s+created/);
     expect(rest).toMatch(/customerId\s+: "[0-9a-f-]{36}"/);
@@ -97,7 +106,7 @@ describe("npm run demo", () => {
   it("keeps the stack in a Pulumi file backend, each __provider a one-line require under 1 KB", () => {
     const checkpoint = readCheckpoint(demoWorkspace());
     const dynamic = (checkpoint?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(dynamic.length).toBe(13);
+    expect(dynamic.length).toBe(14);
     for (const r of dynamic) {
       const provider = String(r.inputs?.__provider);
       expect(Buffer.byteLength(provider)).toBeLessThan(1024);

@@ -177,6 +177,32 @@ describe("admin API", () => {
     expect(expired.status).toBe(401);
   });
 
+  it("seeds two GDAP security groups with stable ids, the admin agent in the first, and lists them in /info", async () => {
+    const groups = (await emu.admin.state()).directory[emu.seed.partnerTenantId].groups;
+    expect(groups[emu.seed.gdapAdminsGroupId]).toMatchObject({
+      displayName: "GDAP Customer Administrators",
+      memberIds: [emu.seed.adminAgentUserId],
+    });
+    expect(groups[emu.seed.gdapHelpdeskGroupId]).toMatchObject({
+      displayName: "GDAP Helpdesk Agents",
+      memberIds: [],
+    });
+    await emu.reset();
+    expect(Object.keys((await emu.admin.state()).directory[emu.seed.partnerTenantId].groups)).toContain(
+      emu.seed.gdapAdminsGroupId,
+    );
+    const info = (await ask(emu, { path: "/_emulator/info" })).body as {
+      accounts: Record<string, unknown>[];
+    };
+    expect(info.accounts[0]).toMatchObject({
+      gdapAdminsGroupId: emu.seed.gdapAdminsGroupId,
+      gdapHelpdeskGroupId: emu.seed.gdapHelpdeskGroupId,
+    });
+    expect(await emu.admin.updateSettings({ autoApproveGdap: true })).toMatchObject({
+      autoApproveGdap: true,
+    });
+  });
+
   it("reports an unknown GDAP relationship when asked to approve it", async () => {
     await expect(emu.admin.approveGdapRelationship("nope")).rejects.toThrow(/404/);
   });

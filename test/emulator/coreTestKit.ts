@@ -107,3 +107,57 @@ export function userForm(
     client_info: "1",
   };
 }
+
+/** Roles {@link grantSeedAgentGdap} gives unless told otherwise: User, Privileged Role Administrator. */
+export const SEED_AGENT_GDAP_ROLES = [
+  "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814",
+];
+
+/**
+ * Gives the seeded admin agent `roleIds` in a customer through GDAP, over HTTP as a partner and its
+ * customer would: the agent creates a relationship and locks it for approval (Graph), the customer
+ * approves it (admin API), the agent assigns the roles to the seeded security group it is in.
+ * Returns the relationship id.
+ */
+export async function grantSeedAgentGdap(
+  emu: RunningEmulator,
+  customerId: string,
+  roleIds: string[] = SEED_AGENT_GDAP_ROLES,
+): Promise<string> {
+  const token = await tokenRequest(
+    emu,
+    emu.seed.partnerTenantId,
+    userForm(emu, "https://graph.microsoft.com/DelegatedAdminRelationship.ReadWrite.All"),
+  );
+  const headers = { authorization: `Bearer ${token.body.access_token}` };
+  const base = "/graph/v1.0/tenantRelationships/delegatedAdminRelationships";
+  const unifiedRoles = roleIds.map((roleDefinitionId) => ({ roleDefinitionId }));
+  const created = await ask(emu, {
+    path: base,
+    headers,
+    json: {
+      displayName: `test-${customerId.slice(0, 8)}-${Date.now().toString(36)}`,
+      duration: "P730D",
+      customer: { tenantId: customerId },
+      accessDetails: { unifiedRoles },
+    },
+  });
+  if (created.status !== 201) throw new Error(`GDAP relationship: ${created.text}`);
+  const id = String(created.body.id);
+  await ask(emu, { path: `${base}/${id}/requests`, headers, json: { action: "lockForApproval" } });
+  await emu.admin.approveGdapRelationship(id);
+  const assigned = await ask(emu, {
+    path: `${base}/${id}/accessAssignments`,
+    headers,
+    json: {
+      accessContainer: {
+        accessContainerId: emu.seed.gdapAdminsGroupId,
+        accessContainerType: "securityGroup",
+      },
+      accessDetails: { unifiedRoles },
+    },
+  });
+  if (assigned.status !== 201) throw new Error(`GDAP access assignment: ${assigned.text}`);
+  return id;
+}

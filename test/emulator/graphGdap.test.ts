@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { gdapRolesForUser } from "../../emulator/graph/gdapAccess";
 import { approveRelationship, GdapApprovalError } from "../../emulator/graph/gdapAdmin";
-import { gdapRolesForUser } from "../../emulator/graph/gdapModel";
 import { graphModule } from "../../emulator/graph/index";
 import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import {
@@ -350,5 +350,29 @@ describe("GDAP relationships", () => {
       auth: appToken(CUSTOMER_TID, GRAPH, ["DelegatedAdminRelationship.Read.All"]),
     });
     expect(customer.status).toBe(403);
+  });
+
+  it("waits for the customer's approval, unless the autoApproveGdap setting stands for a customer who approves at once", async () => {
+    const { core, agentToken, state } = setup();
+    const lock = async (name: string) => {
+      const id = String(
+        (
+          await call(graphModule, core, "POST", BASE, {
+            auth: agentToken,
+            body: relationshipBody({ displayName: name }),
+          })
+        ).json.id,
+      );
+      await call(graphModule, core, "POST", `${BASE}/${id}/requests`, {
+        auth: agentToken,
+        body: { action: "lockForApproval" },
+      });
+      return (await call(graphModule, core, "GET", `${BASE}/${id}`, { auth: agentToken })).json;
+    };
+    expect((await lock("waits")).status).toBe("approvalPending");
+    state.settings.autoApproveGdap = true;
+    const approved = await lock("approved at once");
+    expect(approved.status).toBe("active");
+    expect(approved.activatedDateTime).toBe(approved.lastModifiedDateTime);
   });
 });

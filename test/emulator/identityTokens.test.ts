@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { appForm, ask, claimsOf, tokenRequest, userForm } from "./coreTestKit";
+import { appForm, ask, claimsOf, grantSeedAgentGdap, tokenRequest, userForm } from "./coreTestKit";
 
 const PC = "https://api.partnercenter.microsoft.com";
 const vector25 = JSON.parse(
@@ -212,6 +212,8 @@ describe("Entra ID tokens", () => {
     const before = await tokenRequest(emu, customerId, appForm(emu, graph));
     expect([before.status, before.body.error_codes]).toEqual([400, [700016]]);
 
+    // Consenting Graph application permissions takes Privileged Role Administrator through GDAP.
+    await grantSeedAgentGdap(emu, customerId);
     const user = await tokenRequest(emu, tenant, userForm(emu, `${PC}/user_impersonation`));
     const consent = await ask(emu, {
       path: `/partnercenter/v1/customers/${customerId}/applicationconsents`,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { addUser, createTenant } from "../../emulator/common/directory";
+import { addGroup, addUser, createTenant } from "../../emulator/common/directory";
 import type { DirectoryApplication, EmulatorState, PartnerRecord } from "../../emulator/common/state";
 import type {
   AccessTokenClaims,
@@ -10,6 +10,9 @@ import type {
   EmuResponse,
   Route,
 } from "../../emulator/common/types";
+import { accessDetailsOf } from "../../emulator/graph/gdapCommon";
+import { gdapTime, newGdapEtag } from "../../emulator/graph/gdapModel";
+import { ENTRA_ROLES } from "../../emulator/partnerCenter/gdapAuthorization";
 import { partnerCenterModule } from "../../emulator/partnerCenter/index";
 
 /**
@@ -24,6 +27,8 @@ export interface PcKit {
   partnerTenantId: string;
   appId: string;
   agentId: string;
+  /** A security group of the partner tenant with the admin agent as its member. */
+  agentGroupId: string;
   dirty: () => number;
   advance(ms: number): void;
   call(method: string, pathAndQuery: string, options?: CallOptions): EmuResponse;
@@ -129,6 +134,7 @@ function kitFor(
     },
     now,
   );
+  const agentGroup = addGroup(tenant, { displayName: "GDAP admins", memberIds: [agent.id] }, now);
   state.partnerCenter.partners[partnerTenantId] = {
     tenantId: partnerTenantId,
     mpnId: String(1000000 + Object.keys(state.partnerCenter.partners).length),
@@ -156,6 +162,7 @@ function kitFor(
     partnerTenantId,
     appId,
     agentId: agent.id,
+    agentGroupId: agentGroup.id,
     dirty: shared.dirty,
     advance: shared.advance,
     appClaims: (o = {}) => ({ ...claimsBase(), idtyp: "app", oid: randomUUID(), roles: [], ...o }),
@@ -337,11 +344,78 @@ export function list(value: unknown, path = "items"): unknown[] {
   return v;
 }
 
-/** Creates a customer (app-only) and returns its id. */
-export function createCustomer(kit: PcKit, prefix?: string): string {
+/** GDAP roles the kit's customers grant its admin agent unless told otherwise. */
+export const KIT_GDAP_ROLES = [
+  ENTRA_ROLES.userAdministrator.id,
+  ENTRA_ROLES.privilegedRoleAdministrator.id,
+  ENTRA_ROLES.cloudApplicationAdministrator.id,
+];
+
+/**
+ * Creates a customer (app-only) and returns its id. Like a customer that approved a GDAP
+ * relationship, it grants the kit's admin agent `gdapRoles` (default {@link KIT_GDAP_ROLES}; `[]`
+ * for none) through an access assignment to the agent's security group (see {@link grantGdap}).
+ */
+export function createCustomer(kit: PcKit, prefix?: string, options: { gdapRoles?: string[] } = {}): string {
   const res = kit.call("POST", "/v1/customers", { body: customerBody(prefix) });
   if (res.status !== 201) throw new Error(`customer create failed: ${JSON.stringify(res.body)}`);
-  return str(res.body, "id");
+  const id = str(res.body, "id");
+  const roles = options.gdapRoles ?? KIT_GDAP_ROLES;
+  if (roles.length > 0) grantGdap(kit, id, roles);
+  return id;
+}
+
+/**
+ * Writes a GDAP relationship between the kit's partner and `customerId` into the state (as the
+ * Graph routes and the customer's approval would leave it), with `roleIds`, and one access
+ * assignment of those roles (or `assignedRoleIds`) to `groupId` (default the agent's group).
+ * `status` is the relationship's (default `active`). Returns the relationship id.
+ */
+export function grantGdap(
+  kit: PcKit,
+  customerId: string,
+  roleIds: string[],
+  options: { status?: string; groupId?: string; assignedRoleIds?: string[] } = {},
+): string {
+  const now = kit.core.now();
+  const stamp = gdapTime(now);
+  const id = `${customerId}-${randomUUID()}`;
+  const assignmentId = randomUUID();
+  kit.state.gdap[id] = {
+    partnerTenantId: kit.partnerTenantId,
+    etag: newGdapEtag(),
+    resource: {
+      id,
+      displayName: `kit-${id.slice(-8)}`,
+      duration: "P730D",
+      customer: { tenantId: customerId, displayName: null },
+      accessDetails: accessDetailsOf(roleIds),
+      status: options.status ?? "active",
+      autoExtendDuration: "PT0S",
+      createdDateTime: stamp,
+      lastModifiedDateTime: stamp,
+      activatedDateTime: stamp,
+      endDateTime: gdapTime(new Date(now.getTime() + 730 * 24 * 3600 * 1000)),
+    },
+    accessAssignments: {
+      [assignmentId]: {
+        etag: newGdapEtag(),
+        resource: {
+          id: assignmentId,
+          status: "active",
+          createdDateTime: stamp,
+          lastModifiedDateTime: stamp,
+          accessContainer: {
+            accessContainerId: options.groupId ?? kit.agentGroupId,
+            accessContainerType: "securityGroup",
+          },
+          accessDetails: accessDetailsOf(options.assignedRoleIds ?? roleIds),
+        },
+      },
+    },
+    requests: {},
+  };
+  return id;
 }
 
 /** Confirms the MCA for a customer (app+user). */

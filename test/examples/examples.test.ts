@@ -66,8 +66,14 @@ async function lastSeq(): Promise<number> {
   return (await emu.admin.requestLog()).at(-1)?.seq ?? 0;
 }
 
+/**
+ * Writes to Partner Center, Graph and ARM since `seq`. (Redeeming the admin agent's refresh token
+ * rotates it, a change of the token endpoint's state, not a write to an API: a preview whose
+ * checks read GDAP relationships as the admin agent redeems it.)
+ */
 async function writesSince(seq: number): Promise<number> {
-  return (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).length;
+  const log = await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
+  return log.filter((e) => e.service !== "identity").length;
 }
 
 /**
@@ -81,36 +87,84 @@ async function apiWritesSince(seq: number): Promise<string[]> {
 }
 
 describe("the quickstart example", () => {
-  const created = [
-    "csp:Customer contoso-customer",
-    "csp:CustomerAgreement contoso-agreement",
-    "csp:AzurePlan contoso-plan",
-    "csp:AzureSubscription contoso-sub-dev",
+  const access = () => `csp:GdapAccessAssignment contoso-gdap-access-${emu.seed.gdapAdminsGroupId}`;
+  /** What waits for the customer's GDAP approval: the access assignment and what needs its roles. */
+  const waiting = () => [
+    access(),
     "csp:CustomerUser contoso-user-alice",
     "csp:CustomerUser contoso-user-bob",
     "csp:ApplicationConsent contoso-consent",
     "csp:ApplicationRegistration contoso-app-portal",
     "csp:PermissionGrant contoso-grant-portal-graph",
     "csp:RoleAssignment contoso-rbac-dev-contributor-user-alice",
+  ];
+  const first = [
+    "csp:Customer contoso-customer",
+    "csp:CustomerAgreement contoso-agreement",
+    "csp:AzurePlan contoso-plan",
+    "csp:AzureSubscription contoso-sub-dev",
     "csp:GdapRelationship contoso-gdap",
   ];
+  const created = () => [...first, ...waiting()];
+  const quickstart = (command: "preview" | "up") =>
+    runProgram({
+      command,
+      programDir: path.join(examples, "quickstart"),
+      stateDir: path.join(stateDir, "quickstart"),
+      env,
+      config: { gdapSecurityGroupId: emu.seed.gdapAdminsGroupId },
+    });
 
-  it("previews the whole customer without writing, with both purchases marked billable", async () => {
+  it("previews the whole customer without writing, with both purchases marked and the approval the access assignment waits for", async () => {
     const seq = await lastSeq();
-    const preview = ok(await run("preview", "quickstart"));
-    expect(operations(preview)).toEqual(created.map((c) => `create ${c}`).sort());
+    const preview = ok(await quickstart("preview"));
+    expect(operations(preview)).toEqual(
+      created()
+        .map((c) => `create ${c}`)
+        .sort(),
+    );
     expect(
       preview.resources
         .filter((r) => r.billable)
         .map((r) => r.name)
         .sort(),
     ).toEqual(["contoso-plan", "contoso-sub-dev"]);
+    expect(preview.warnings.some((w) => w.startsWith("waits for the customer's approval"))).toBe(true);
     expect(await writesSince(seq)).toBe(0);
   });
 
-  it("creates it on up and outputs what a CSP engineer needs, then previews no changes", async () => {
-    const up = ok(await run("up", "quickstart"));
-    expect(operations(up)).toEqual(created.map((c) => `create ${c}`).sort());
+  it("stops at the customer's GDAP approval with the link, and completes after the approval", async () => {
+    const stopped = await quickstart("up");
+    expect(stopped.ok).toBe(false);
+    const message = stopped.errors.map((e) => e.message).join("\n");
+    expect(message).toContain("waiting for the customer's approval");
+    expect(message).toMatch(
+      /must approve it at https:\/\/admin\.microsoft\.com\/\S+granularAdminRelationships\//,
+    );
+    // Nothing that waits for the approval was created (what else was depends on when the engine
+    // stopped); the access assignment is what failed.
+    const createdFirst = stopped.resources
+      .filter((r) => r.op === "create" && r.status === "done" && r.type.startsWith("pulumi-nodejs:dynamic/"))
+      .map((r) => `${r.displayType} ${r.name}`);
+    expect(createdFirst).toContain("csp:GdapRelationship contoso-gdap");
+    expect(createdFirst.filter((c) => waiting().includes(c))).toEqual([]);
+    expect(stopped.resources.find((r) => r.displayType === "csp:GdapAccessAssignment")?.status).toBe(
+      "failed",
+    );
+    const state = await emu.admin.state();
+    const relationship = Object.values(state.gdap).find(
+      (r) => r.partnerTenantId === emu.seed.partnerTenantId,
+    );
+    expect(relationship?.resource.status).toBe("approvalPending");
+
+    // The customer's Global Administrator approves at the link; the emulator's admin API stands for it.
+    await emu.admin.approveGdapRelationship(String(relationship?.resource.id));
+    const up = ok(await quickstart("up"));
+    const createdThen = operations(up)
+      .filter((o) => o.startsWith("create "))
+      .map((o) => o.slice("create ".length));
+    expect(createdThen).toEqual(expect.arrayContaining(waiting()));
+    expect([...createdFirst, ...createdThen].sort()).toEqual(created().sort());
     const out = up.outputs as {
       customerId: string;
       domain: string;
@@ -129,19 +183,22 @@ describe("the quickstart example", () => {
       bob: "bob@contosodemo.onmicrosoft.com",
     });
     expect(Object.keys(out.applicationIds)).toEqual(["portal"]);
-    expect(out.gdapStatus).toBe("approvalPending");
     expect(out.gdapApprovalLink).toMatch(/^https:\/\/admin\.microsoft\.com\/.+granularAdminRelationships\//);
 
-    const state = await emu.admin.state();
-    expect(state.partnerCenter.customers[out.customerId]?.partnerTenantId).toBe(emu.seed.partnerTenantId);
-    const rbac = Object.values(state.azure.roleAssignments).filter(
+    const after = await emu.admin.state();
+    expect(after.partnerCenter.customers[out.customerId]?.partnerTenantId).toBe(emu.seed.partnerTenantId);
+    const rbac = Object.values(after.azure.roleAssignments).filter(
       (a) => a.scope === `/subscriptions/${out.subscriptionIds.dev}`,
     );
     expect(rbac.map((a) => a.principalType)).toEqual(["User"]);
 
     const seq = await lastSeq();
-    const again = ok(await run("preview", "quickstart"));
-    expect(operations(again)).toEqual(created.map((c) => `same ${c}`).sort());
+    const again = ok(await quickstart("preview"));
+    expect(operations(again)).toEqual(
+      created()
+        .map((c) => `same ${c}`)
+        .sort(),
+    );
     expect(await writesSince(seq)).toBe(0);
   });
 });

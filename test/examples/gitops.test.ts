@@ -38,14 +38,19 @@ beforeAll(async () => {
     "gitops/plannedSteps.ts",
     "cli/previewCommentCommand.ts",
   ]);
-  emu = await startEmulator({ sandbox: false });
+  // Customers approve GDAP relationships at once: these tests are about the pull-request flow.
+  emu = await startEmulator({ sandbox: false, autoApproveGdap: true });
   root = fs.mkdtempSync(path.join(os.tmpdir(), "csp-gitops-"));
   ws = prepareWorkspace(example, path.join(root, "stack"), "dev");
   customersDir = path.join(root, "customers");
   fs.mkdirSync(customersDir);
   contosoText = exampleCustomer("contoso.yaml");
   customerFile("contoso.yaml", contosoText);
-  config = { adminAgentsGroupId: emu.seed.adminAgentsGroupId, customersDir };
+  config = {
+    adminAgentsGroupId: emu.seed.adminAgentsGroupId,
+    gdapSecurityGroupId: emu.seed.gdapAdminsGroupId,
+    customersDir,
+  };
 });
 
 afterAll(async () => {
@@ -129,10 +134,15 @@ function planned(result: JsonPreview): PlannedStep[] {
   return plannedSteps(result.preview);
 }
 
+/**
+ * Writes to the APIs since `seq`, as `METHOD /path`. (A token redemption rotates the admin agent's
+ * refresh token, a change of the token endpoint's state, not an API write: previews whose checks
+ * read GDAP relationships redeem it.)
+ */
 async function writesSince(seq: number): Promise<string[]> {
-  return (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).map(
-    (e) => `${e.method} ${e.path}`,
-  );
+  return (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true }))
+    .filter((e) => e.service !== "identity")
+    .map((e) => `${e.method} ${e.path}`);
 }
 
 async function lastSeq(): Promise<number> {
@@ -165,6 +175,7 @@ describe("the gitops example", () => {
         "create csp:RoleAssignment contoso-rbac-prod-partner-partner",
         "create csp:RoleAssignment contoso-rbac-prod-contributor-user-alice",
         "create csp:GdapRelationship contoso-gdap",
+        `create csp:GdapAccessAssignment contoso-gdap-access-${emu.seed.gdapAdminsGroupId}`,
       ].sort(),
     );
     expect(
@@ -177,7 +188,7 @@ describe("the gitops example", () => {
     expect(contoso.domain).toBe("contosogitops.onmicrosoft.com");
     expect(Object.keys(contoso.subscriptionIds).sort()).toEqual(["plan", "prod"]);
     expect(contoso.userPrincipalNames).toEqual({ alice: "alice@contosogitops.onmicrosoft.com" });
-    expect(contoso.gdap?.status).toBe("approvalPending");
+    expect(contoso.gdap?.status).toBe("active");
 
     const state = await emu.admin.state();
     const owners = Object.values(state.azure.roleAssignments).filter(
@@ -200,6 +211,8 @@ describe("the gitops example", () => {
         "create csp:Customer fabrikam-customer",
         "create csp:CustomerAgreement fabrikam-agreement",
         "create csp:CustomerUser fabrikam-user-helpdesk",
+        "create csp:GdapRelationship fabrikam-gdap",
+        `create csp:GdapAccessAssignment fabrikam-gdap-access-${emu.seed.gdapAdminsGroupId}`,
       ].sort(),
     );
     fabrikam = (result.outputs.customers as Record<string, CustomerOutputs>).fabrikam!;
@@ -252,6 +265,8 @@ describe("the gitops example", () => {
       "delete csp:Customer fabrikam-customer",
       "delete csp:CustomerAgreement fabrikam-agreement",
       "delete csp:CustomerUser fabrikam-user-helpdesk",
+      "delete csp:GdapRelationship fabrikam-gdap",
+      `delete csp:GdapAccessAssignment fabrikam-gdap-access-${emu.seed.gdapAdminsGroupId}`,
     ].sort();
     expect(changes(planned(preview))).toEqual(deletes);
     expect(await writesSince(seq)).toEqual([]);
@@ -265,9 +280,19 @@ describe("the gitops example", () => {
     const customer = state.partnerCenter.customers[fabrikam.customerId];
     expect(customer?.resource.relationshipToPartner).toBe("reseller");
     expect(Object.keys(state.directory)).toContain(fabrikam.customerId);
-    const writes = (await writesSince(seq)).filter((w) => w.includes(fabrikam.customerId));
+    // The user is soft-deleted first, then the access assignment is removed and the relationship
+    // terminated (GETs that find the emulator's collapsed GDAP lifecycle moved on are no writes).
+    const writes = (await writesSince(seq)).filter(
+      (w) => w.includes(fabrikam.customerId) && !w.startsWith("GET "),
+    );
     expect(writes).toEqual([
       expect.stringMatching(new RegExp(`^DELETE /v1/customers/${fabrikam.customerId}/users/`)),
+      expect.stringMatching(
+        /^DELETE \/v1\.0\/tenantRelationships\/delegatedAdminRelationships\/\S+\/accessAssignments\//,
+      ),
+      expect.stringMatching(
+        /^POST \/v1\.0\/tenantRelationships\/delegatedAdminRelationships\/\S+\/requests$/,
+      ),
     ]);
 
     const again = await previewJson();

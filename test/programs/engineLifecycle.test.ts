@@ -13,7 +13,8 @@ import { assertBuilt } from "../support/distFreshness";
  * one stack going through a resource's whole life: what the engine stores for them (the
  * serialized provider is a one-line require, not a closure), a no-op preview, update in place,
  * replacement, delete, retainOnDelete and protect, each checked against the emulator's request
- * log (which API writes each run made). Program: test/support/programs/lifecycle.
+ * log (which API writes each run made). Program: test/support/programs/lifecycle (its users wait
+ * for a GDAP access assignment; the emulator approves the relationship at once).
  */
 
 const root = path.resolve(__dirname, "..", "..");
@@ -25,7 +26,8 @@ const config: Record<string, string> = { domainPrefix: `life${Date.now().toStrin
 
 beforeAll(async () => {
   assertBuilt(root, ["provider/host.ts", "provider/providerModule.ts", "provider/handlers/customerUser.ts"]);
-  emu = await startEmulator({ sandbox: true });
+  emu = await startEmulator({ sandbox: true, autoApproveGdap: true });
+  config.gdapGroupId = emu.seed.gdapAdminsGroupId;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-lifecycle-"));
 });
 
@@ -80,7 +82,14 @@ describe("pulumi-csp resources through a stack's life on the Pulumi engine", () 
 
   it("creates them, and the engine stores the provider as a one-line require of pulumi-csp", async () => {
     const up = ok(await run("up"));
-    expect(ops(up)).toEqual({ customer: "create", operator: "create", temp: "create", kept: "create" });
+    expect(ops(up)).toEqual({
+      customer: "create",
+      gdap: "create",
+      "gdap-access": "create",
+      operator: "create",
+      temp: "create",
+      kept: "create",
+    });
     customerId = String(up.outputs.customerId);
     ids = {
       operator: String(up.outputs.operatorId),
@@ -95,6 +104,8 @@ describe("pulumi-csp resources through a stack's life on the Pulumi engine", () 
       "pulumi-nodejs:dynamic/csp:CustomerUser",
       "pulumi-nodejs:dynamic/csp:CustomerUser",
       "pulumi-nodejs:dynamic/csp:CustomerUser",
+      "pulumi-nodejs:dynamic/csp:GdapAccessAssignment",
+      "pulumi-nodejs:dynamic/csp:GdapRelationship",
     ]);
     for (const r of ours) {
       const type = r.type.slice("pulumi-nodejs:dynamic/csp:".length);
@@ -111,13 +122,21 @@ describe("pulumi-csp resources through a stack's life on the Pulumi engine", () 
     const seq = await lastSeq();
     const preview = ok(await run("preview", {}, { expectNoChanges: true }));
     expect(new Set(Object.values(ops(preview)))).toEqual(new Set(["same"]));
-    expect(await writesSince(seq)).toEqual([]);
+    // (The access assignment's check reads its relationship as the admin agent: a token redemption.)
+    expect((await writesSince(seq)).filter((w) => !w.includes("/oauth2/"))).toEqual([]);
   });
 
   it("updates in place, deletes what left the program, and drops a retained resource without deleting it", async () => {
     const seq = await lastSeq();
     const up = ok(await run("up", { displayName: "Operator EU", withTemp: "false", withKept: "false" }));
-    expect(ops(up)).toEqual({ customer: "same", operator: "update", temp: "delete", kept: "delete" });
+    expect(ops(up)).toEqual({
+      customer: "same",
+      gdap: "same",
+      "gdap-access": "same",
+      operator: "update",
+      temp: "delete",
+      kept: "delete",
+    });
     expect(up.resources.find((r) => r.name === "kept")?.retained).toBe(true);
     const users = `/v1/customers/${customerId}/users`;
     expect((await writesSince(seq)).filter((w) => !w.includes("/oauth2/")).sort()).toEqual(
@@ -137,7 +156,7 @@ describe("pulumi-csp resources through a stack's life on the Pulumi engine", () 
   it("replaces a user whose UPN changes: the new one first, then the old one deleted", async () => {
     const seq = await lastSeq();
     const up = ok(await run("up", { userName: "operator", protectCustomer: "true" }));
-    expect(ops(up)).toEqual({ customer: "same", operator: "replace" });
+    expect(ops(up)).toEqual({ customer: "same", gdap: "same", "gdap-access": "same", operator: "replace" });
     expect(up.resources.find((r) => r.name === "operator")?.replaces).toEqual(["userPrincipalName"]);
     const newId = String(up.outputs.operatorId);
     expect(newId).not.toBe(ids.operator);
@@ -159,8 +178,13 @@ describe("pulumi-csp resources through a stack's life on the Pulumi engine", () 
     expect(destroy.exitCode).not.toBe(0);
     expect(destroy.errors.map((e) => e.message).join("\n")).toMatch(/protected/);
     expect(destroy.resources.find((r) => r.name === "customer")?.status).not.toBe("done");
-    expect((await writesSince(seq)).filter((w) => !w.includes("/oauth2/"))).toEqual([
-      `DELETE /v1/customers/${customerId}/users/${ids.operator}`,
+    // The users first, then the GDAP access assignment and relationship (terminated) they waited for.
+    // (A GET that finds the termination completed changes the emulator's state, but is no write.)
+    const writes = (await writesSince(seq)).filter((w) => !w.includes("/oauth2/") && !w.startsWith("GET "));
+    expect(writes[0]).toBe(`DELETE /v1/customers/${customerId}/users/${ids.operator}`);
+    expect(writes.slice(1).map((w) => w.replace(/[0-9a-f-]{36}(-[0-9a-f-]{36})?/g, "{id}"))).toEqual([
+      "DELETE /v1.0/tenantRelationships/delegatedAdminRelationships/{id}/accessAssignments/{id}",
+      "POST /v1.0/tenantRelationships/delegatedAdminRelationships/{id}/requests",
     ]);
     expect((await emu.admin.state()).partnerCenter.customers[customerId]).toBeDefined();
     const left = (readCheckpoint(destroy.workspace)?.resources ?? []).filter((r) => r.type.includes("csp:"));

@@ -19,7 +19,8 @@ let scratch: string;
 
 beforeAll(async () => {
   assertBuilt(root, [...sourcesUnder(root, "provider"), ...sourcesUnder(root, "automation")]);
-  emu = await startEmulator({ sandbox: true });
+  // The quickstart's GDAP relationship is approved at once: these tests are about failing checks.
+  emu = await startEmulator({ sandbox: true, autoApproveGdap: true });
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "csp-preview-failures-"));
 });
 
@@ -93,13 +94,15 @@ describe("a preview that cannot run its checks fails", () => {
 
   it("a refresh with a wrong secret shows the full error once, and points every other resource to it", async () => {
     const stateDir = path.join(scratch, "refresh");
-    expect((await runProgram({ command: "up", programDir: quickstart, stateDir, env: emu.env })).ok).toBe(
-      true,
-    );
+    const config = { gdapSecurityGroupId: emu.seed.gdapAdminsGroupId };
+    expect(
+      (await runProgram({ command: "up", programDir: quickstart, stateDir, env: emu.env, config })).ok,
+    ).toBe(true);
     const refresh = await runProgram({
       command: "refresh",
       programDir: quickstart,
       stateDir,
+      config,
       env: { ...emu.env, CSP_CLIENT_SECRET: "not-the-secret" },
     });
     expect(refresh.ok).toBe(false);

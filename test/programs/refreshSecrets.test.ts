@@ -21,7 +21,8 @@ let stateDir: string;
 
 beforeAll(async () => {
   assertBuilt(root, [...sourcesUnder(root, "provider"), ...sourcesUnder(root, "examples/quickstart")]);
-  t = await startEmulatorContext({ sandbox: true });
+  // The customer approves the quickstart's GDAP relationship at once: this test is about refresh.
+  t = await startEmulatorContext({ sandbox: true, autoApproveGdap: true });
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-refresh-secrets-"));
 });
 
@@ -49,7 +50,13 @@ function plainSecrets(checkpoint: Checkpoint | undefined): string[] {
 
 describe("refresh under the Pulumi CLI", () => {
   const run = (command: "up" | "refresh" | "preview") =>
-    runProgram({ command, programDir: quickstart, stateDir, env: t.emu.env });
+    runProgram({
+      command,
+      programDir: quickstart,
+      stateDir,
+      env: t.emu.env,
+      config: { gdapSecurityGroupId: t.emu.seed.gdapAdminsGroupId },
+    });
 
   it("keeps every password and secret encrypted in the checkpoint after up and after refresh", async () => {
     const up = await run("up");

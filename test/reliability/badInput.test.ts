@@ -49,7 +49,7 @@ beforeAll(async () => {
   t = await startEmulatorContext();
   ctx = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
   noPurchases = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
-  const a = await createTestCustomer(ctx, "badinput");
+  const a = await createTestCustomer(ctx, "badinput", { emu: t.emu });
   const b = await createTestCustomer(ctx, "badother");
   const subscriptionId = await buyAzurePlan(ctx, t.emu, a.customerId);
   await consentPartnerApp(ctx, a.customerId);
@@ -252,7 +252,8 @@ describe("bad input that needs the service's objects is refused by create before
           },
           ctx,
         ),
-      message: /approvalPending: access can be assigned only once the customer has approved it/,
+      message:
+        /waiting for the customer.s approval: .* is approvalPending, and access can be assigned only once the customer has approved it/,
     },
   ];
   for (const c of cases) {

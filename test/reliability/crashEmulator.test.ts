@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededSecurityGroupIds } from "../../emulator/identity/index";
 import { killEmulatorDuringUp } from "../../reliability/emulatorKill";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
@@ -47,6 +48,11 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
       stateDir: path.join(dir, "quickstart"),
       passphrase: "crash-emulator-test",
       killAfterWrites: 6,
+      // The customer approves the quickstart's GDAP relationship at once: this is about crashes.
+      emulatorArgs: ["--auto-approve-gdap"],
+      config: (partnerTenantId) => ({
+        gdapSecurityGroupId: seededSecurityGroupIds(partnerTenantId).gdapAdminsGroupId,
+      }),
     });
 
     // Killed mid-run: the up in progress failed, with at least the customer and five more writes answered.
@@ -66,8 +72,8 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
     expect(outcome.rerunOk).toBe(true);
     expect(outcome.duplicates).toEqual([]);
     expect(outcome.orphans).toEqual([]);
-    // The quickstart's 11 pulumi-csp resources, each with its id.
-    expect(outcome.resources).toBe(11);
+    // The quickstart's 12 pulumi-csp resources (no partner access configured), each with its id.
+    expect(outcome.resources).toBe(12);
     expect(outcome.incomplete).toEqual([]);
     expect(outcome.previewChanges).toEqual([]);
   });

@@ -81,13 +81,15 @@ beforeAll(async () => {
     ...sourcesUnder(root, "components"),
     "examples/quickstart/index.ts",
   ]);
-  emu = await startEmulator({});
+  // The customer approves the quickstart's GDAP relationship at once: this is about crashes.
+  emu = await startEmulator({ autoApproveGdap: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-pulumi-"));
   target = {
     emulator: emu,
     programDir: path.join(root, "examples", "quickstart"),
     stateDir: path.join(dir, "quickstart"),
     env: { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "crash-pulumi-test" },
+    config: { gdapSecurityGroupId: emu.seed.gdapAdminsGroupId },
   };
   clean = await cleanRun(target);
   cleanWorld = await emu.admin.state();
@@ -260,6 +262,7 @@ describe("the quickstart up interrupted with Ctrl-C (SIGINT) while the customer 
         programDir: target.programDir,
         stateDir: target.stateDir,
         env: target.env,
+        ...(target.config ? { config: target.config } : {}),
         signal: abort.signal,
       });
       for (let i = 0; i < 3000 && (await admin.faults()).some((f) => f.id === hold.id); i++) {

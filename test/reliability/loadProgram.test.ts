@@ -37,7 +37,8 @@ beforeAll(async () => {
     ...sourcesUnder(root, "components"),
     "examples/gitops/index.ts",
   ]);
-  emu = await startEmulator({ enforceRateLimits: true });
+  // Customers approve the GDAP relationships at once: this test is about load.
+  emu = await startEmulator({ enforceRateLimits: true, autoApproveGdap: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-load-"));
 });
 
@@ -52,7 +53,7 @@ describe(`${CUSTOMERS} customers' tenants applied at once against enforced Partn
   }, async () => {
     const programDir = writeLoadProject(dir, CUSTOMERS);
     const stateDir = path.join(dir, "stack");
-    const config = loadStackConfig(programDir);
+    const config = loadStackConfig(programDir, emu.seed.gdapAdminsGroupId);
     const env = { ...emu.env, PULUMI_CONFIG_PASSPHRASE: "load-test" };
     const up = await runProgram({ command: "up", programDir, stateDir, env, config });
     expect(up.errors).toEqual([]);

@@ -34,7 +34,7 @@ async function tenantOf(id: string) {
 
 describe("ApplicationConsent", () => {
   it("consents the partner app, verifies it on refresh, replaces it when the grants change, and removes it", async () => {
-    const { customerId } = await createTestCustomer(t.ctx, "consent");
+    const { customerId } = await createTestCustomer(t.ctx, "consent", { emu: t.emu });
     const created = await createResource(
       consent,
       {
@@ -93,7 +93,7 @@ describe("ApplicationConsent", () => {
   });
 
   it("treats an existing consent as something to verify: adopts it when the grants match, replaces it otherwise", async () => {
-    const { customerId } = await createTestCustomer(t.ctx, "consent409");
+    const { customerId } = await createTestCustomer(t.ctx, "consent409", { emu: t.emu });
     const api = t.ctx.api();
     const inputs = {
       customerId,
@@ -160,7 +160,7 @@ describe("ApplicationConsent", () => {
 describe("ApplicationRegistration", () => {
   let customerId: string;
   beforeAll(async () => {
-    ({ customerId } = await createTestCustomer(t.ctx, "apps"));
+    ({ customerId } = await createTestCustomer(t.ctx, "apps", { emu: t.emu }));
     await consentPartnerApp(t.ctx, customerId);
   });
 
@@ -305,7 +305,7 @@ describe("ApplicationRegistration", () => {
 
 describe("PermissionGrant", () => {
   it("grants delegated scopes and app roles to a client app, reconciles both as sets, shows drift, and removes them", async () => {
-    const { customerId } = await createTestCustomer(t.ctx, "grants");
+    const { customerId } = await createTestCustomer(t.ctx, "grants", { emu: t.emu });
     await consentPartnerApp(t.ctx, customerId, PARTNER_APP_GRAPH_SCOPES);
     const app = await createResource(
       registration,
@@ -379,7 +379,7 @@ describe("PermissionGrant", () => {
   });
 
   it("names the input when a permission does not exist on the resource", async () => {
-    const { customerId } = await createTestCustomer(t.ctx, "grantsbad");
+    const { customerId } = await createTestCustomer(t.ctx, "grantsbad", { emu: t.emu });
     await consentPartnerApp(t.ctx, customerId);
     const app = await createResource(
       registration,

@@ -32,7 +32,7 @@ let otherAppId: string;
 
 beforeAll(async () => {
   t = await startEmulatorContext();
-  ({ customerId } = await createTestCustomer(t.ctx, "consentread"));
+  ({ customerId } = await createTestCustomer(t.ctx, "consentread", { emu: t.emu }));
   await consentPartnerApp(t.ctx, customerId);
   // A second multi-tenant app of the partner, registered in the partner tenant.
   const other = await createResource(

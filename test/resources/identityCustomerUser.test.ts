@@ -18,7 +18,7 @@ let domain: string;
 
 beforeAll(async () => {
   t = await startEmulatorContext();
-  ({ customerId, domain } = await createTestCustomer(t.ctx, "users"));
+  ({ customerId, domain } = await createTestCustomer(t.ctx, "users", { emu: t.emu }));
 });
 afterAll(() => t?.stop());
 

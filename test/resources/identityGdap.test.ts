@@ -59,16 +59,25 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
       securityGroupId: t.emu.seed.adminAgentsGroupId,
       roles: ["Helpdesk Administrator"],
     };
+    // A preview says on the assignment's row that it waits for the customer: for a relationship the
+    // same update creates (id not known yet), and for one awaiting approval, with its link.
+    const planned = await access.check({}, { ...assignmentInputs, relationshipId: UNKNOWN }, t.ctx);
+    expect(planned.awaitsApproval).toMatch(/^waits for the customer's approval: .*created by this update/);
+    const waiting = await access.check({}, assignmentInputs, t.ctx);
+    expect(waiting.awaitsApproval).toContain(rel.state.approvalLink);
+    expect(waiting.awaitsApproval).toContain("users, directory roles and partner app consent");
+
     // While the customer has not approved: a clear error naming the approval link, and no write.
     await t.emu.admin.clearRequestLog();
     const pending = createResource(access, assignmentInputs, t.ctx);
     await expect(pending).rejects.toMatchObject({ code: "CSP_VALIDATION" });
     await expect(pending).rejects.toThrow(
-      /approvalPending.*must approve it at https:\/\/admin\.microsoft\.com/s,
+      /^Microsoft Graph: waiting for the customer's approval: .*approvalPending.*must approve it at https:\/\/admin\.microsoft\.com.*run `pulumi up` again/s,
     );
     expect((await t.emu.admin.requestLog({ service: "graph" })).filter(isWriteMethod)).toEqual([]);
 
     await t.emu.admin.approveGdapRelationship(rel.id);
+    expect((await access.check({}, assignmentInputs, t.ctx)).awaitsApproval).toBeUndefined();
     const refreshed = await relationship.read(rel.id, rel.state, t.ctx);
     expect(refreshed.props?.status).toBe("active");
     expect(refreshed.props?.activatedDateTime).toBeDefined();
@@ -80,6 +89,10 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const assignment = await createResource(access, assignmentInputs, t.ctx);
     expect(assignment.state.roleIds).toEqual([HELPDESK]);
     expect(["pending", "active"]).toContain(assignment.state.status);
+    // An unchanged assignment costs no call in a preview.
+    await t.emu.admin.clearRequestLog();
+    expect((await access.check(assignment.inputs, assignment.inputs, t.ctx)).inputs).toBeDefined();
+    expect(await t.emu.admin.requestLog({ service: "graph" })).toEqual([]);
 
     const widened = await updateResource(
       access,

@@ -25,7 +25,7 @@ let subscriptionId: string;
 
 beforeAll(async () => {
   t = await startEmulatorContext();
-  ({ customerId } = await createTestCustomer(t.ctx, "who"));
+  ({ customerId } = await createTestCustomer(t.ctx, "who", { emu: t.emu }));
   subscriptionId = await buyAzurePlan(t.ctx, t.emu, customerId);
 });
 afterAll(() => t?.stop());
@@ -70,7 +70,7 @@ describe("which identity acts where", () => {
   });
 
   it("Graph objects in a customer tenant need the partner app consented there (app-only, customer authority)", async () => {
-    const { customerId: fresh } = await createTestCustomer(t.ctx, "whograph");
+    const { customerId: fresh } = await createTestCustomer(t.ctx, "whograph", { emu: t.emu });
     const graph = t.ctx.api().graph;
     const list = (auth: AuthTarget) => graph.send({ method: "GET", path: "/v1.0/applications", auth });
     // Not consented yet: the partner app cannot act in that tenant.

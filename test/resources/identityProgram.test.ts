@@ -24,6 +24,7 @@ const IDENTITY = [
   "csp:PermissionGrant",
   "csp:RoleAssignment",
   "csp:GdapRelationship",
+  "csp:GdapAccessAssignment",
 ];
 
 let t: EmulatorContext;
@@ -32,10 +33,14 @@ let env: Record<string, string>;
 let config: Record<string, string>;
 
 beforeAll(async () => {
-  t = await startEmulatorContext({ sandbox: true });
+  // The customer approves the program's GDAP relationship at once: this test is about what follows.
+  t = await startEmulatorContext({ sandbox: true, autoApproveGdap: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-identity-"));
   env = { ...t.emu.env, CSP_ALLOW_PURCHASES: "true" };
-  config = { "identity-test:domainPrefix": `idp${Date.now().toString(36)}` };
+  config = {
+    "identity-test:domainPrefix": `idp${Date.now().toString(36)}`,
+    "identity-test:gdapGroupId": t.emu.seed.gdapAdminsGroupId,
+  };
 });
 afterAll(async () => {
   await t?.stop();
@@ -78,7 +83,7 @@ describe("identity program", () => {
     expect(ops(up)).toEqual(Object.fromEntries(IDENTITY.map((k) => [k, "create"])));
     expect(up.outputs["userPassword"]).toBe("[secret]");
     expect(up.outputs["clientSecret"]).toBe("[secret]");
-    expect(up.outputs["gdapStatus"]).toBe("approvalPending");
+    expect(up.outputs["gdapStatus"]).toBe("active");
     const customerId = String(up.outputs["customerId"]);
     const tenant = (await t.emu.admin.state()).directory[customerId]!;
     expect(tenant.users[String(up.outputs["userId"])]?.state).toBe("active");

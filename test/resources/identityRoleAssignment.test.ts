@@ -25,7 +25,7 @@ let users = 0;
 
 beforeAll(async () => {
   t = await startEmulatorContext();
-  ({ customerId, domain } = await createTestCustomer(t.ctx, "rbac"));
+  ({ customerId, domain } = await createTestCustomer(t.ctx, "rbac", { emu: t.emu }));
   subscriptionId = await buyAzurePlan(t.ctx, t.emu, customerId);
   scope = `/subscriptions/${subscriptionId}`;
 });

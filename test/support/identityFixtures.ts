@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { RunningEmulator } from "../../emulator/index";
+import { createAccessAssignment } from "../../provider/clients/graph/delegatedAdminAccessAssignments";
+import {
+  createRelationship,
+  postRelationshipRequest,
+} from "../../provider/clients/graph/delegatedAdminRelationships";
 import { createCustomerAgreement, currentMcaTemplate } from "../../provider/clients/partnerCenter/agreements";
 import {
   AZURE_PLAN_CATALOG_ITEM,
@@ -11,9 +16,10 @@ import { createCustomer } from "../../provider/clients/partnerCenter/customers";
 import type { HandlerContext } from "../../provider/handlers/types";
 
 /**
- * Setup for identity-resource tests, made through the public APIs (Partner Center, ARM) as a
- * partner would: customers, the partner app's consent in a customer tenant, an Azure plan with
- * its Azure subscription. Never reaches into the emulator's state except to read ids.
+ * Setup for identity-resource tests, made through the public APIs (Partner Center, Graph, ARM) as a
+ * partner would: customers, GDAP access for the admin agent (the customer's approval through the
+ * emulator's admin API), the partner app's consent in a customer tenant, an Azure plan with its
+ * Azure subscription. Never reaches into the emulator's state except to read ids.
  */
 
 /** Microsoft Graph's app id. */
@@ -27,13 +33,35 @@ export const PARTNER_APP_GRAPH_SCOPES = [
   "Directory.Read.All",
 ];
 
+/** Entra role template ids of User Administrator and Privileged Role Administrator. */
+export const USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+export const PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+
+/**
+ * GDAP roles the admin agent gets in a test customer: users (User Administrator), their directory
+ * roles and consents of Graph application permissions (Privileged Role Administrator).
+ */
+export const TEST_GDAP_ROLES = [USER_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR];
+
+/** GDAP access to give the seeded admin agent in a test customer (see {@link grantAdminAgentGdap}). */
+export interface TestGdapAccess {
+  emu: RunningEmulator;
+  /** Role template ids (default {@link TEST_GDAP_ROLES}). */
+  roles?: string[];
+}
+
 let counter = 0;
 
-/** Creates a customer with a unique `*.onmicrosoft.com` domain; returns its id and domain. */
+/**
+ * Creates a customer with a unique `*.onmicrosoft.com` domain; returns its id and domain. With
+ * `gdap`, the seeded admin agent then gets GDAP roles in it ({@link grantAdminAgentGdap}), which
+ * Partner Center requires for the customer's users, directory roles and consents.
+ */
 export async function createTestCustomer(
   ctx: HandlerContext,
   label = "identity",
-): Promise<{ customerId: string; domain: string }> {
+  gdap?: TestGdapAccess,
+): Promise<{ customerId: string; domain: string; relationshipId?: string }> {
   counter += 1;
   const prefix = `${label}${Date.now().toString(36)}${counter}`
     .replace(/[^a-z0-9]/gi, "")
@@ -63,7 +91,38 @@ export async function createTestCustomer(
     },
     randomUUID(),
   );
-  return { customerId: customer.id, domain: customer.companyProfile?.domain ?? domain };
+  const result = { customerId: customer.id, domain: customer.companyProfile?.domain ?? domain };
+  if (!gdap) return result;
+  const relationshipId = await grantAdminAgentGdap(ctx, gdap.emu, customer.id, gdap.roles);
+  return { ...result, relationshipId };
+}
+
+/**
+ * Gives the seeded admin agent `roles` in a customer through GDAP, as a partner and its customer
+ * do: a relationship (Graph, as the admin agent), locked for approval, approved by the customer
+ * (the emulator's admin API stands for the customer opening the approval link), then an access
+ * assignment of the roles to the seeded security group the admin agent is a member of. Returns the
+ * relationship id.
+ */
+export async function grantAdminAgentGdap(
+  ctx: HandlerContext,
+  emu: RunningEmulator,
+  customerId: string,
+  roles: string[] = TEST_GDAP_ROLES,
+): Promise<string> {
+  const graph = ctx.api().graph;
+  counter += 1;
+  const relationship = await createRelationship(graph, {
+    displayName: `test-${customerId.slice(0, 8)}-${counter}-${Date.now().toString(36)}`,
+    duration: "P730D",
+    customer: { tenantId: customerId },
+    accessDetails: { unifiedRoles: roles.map((roleDefinitionId) => ({ roleDefinitionId })) },
+    autoExtendDuration: "PT0S",
+  });
+  await postRelationshipRequest(graph, relationship.id, "lockForApproval");
+  await emu.admin.approveGdapRelationship(relationship.id);
+  await createAccessAssignment(graph, relationship.id, emu.seed.gdapAdminsGroupId, roles);
+  return relationship.id;
 }
 
 /** Consents the partner app in the customer tenant with the Graph permissions the identity resources use. */

@@ -4,7 +4,13 @@ import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import type { HandlerContext, ResourceHandler } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
-import { CHANGES_KEY, PURCHASE_KEY, PURCHASE_PREFIX, withPreviewNotes } from "../../provider/purchaseMarker";
+import {
+  APPROVAL_KEY,
+  CHANGES_KEY,
+  PURCHASE_KEY,
+  PURCHASE_PREFIX,
+  withPreviewNotes,
+} from "../../provider/purchaseMarker";
 
 type Props = Record<string, unknown>;
 
@@ -47,6 +53,22 @@ describe("the purchase marker", () => {
     const h = hosted({ ...billable([]), check: async (_olds, news) => ({ inputs: news, buys: false }) });
     const r = await h.check({}, { name: "a" }, ctx);
     expect(r.inputs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
+  it("a create that waits for an approval carries the handler's sentence, which never reaches the handler", async () => {
+    const seen: Props[] = [];
+    const h = hosted({
+      ...billable(seen),
+      purchase: undefined,
+      check: async (_olds, news) => ({ inputs: news, awaitsApproval: "waits for the customer" }),
+    });
+    const created = await h.check({}, { name: "a" }, ctx);
+    expect(created.inputs?.[APPROVAL_KEY]).toBe("waits for the customer");
+    expect(created.inputs).not.toHaveProperty(PURCHASE_KEY);
+    const existing = await h.check({ name: "a" }, { name: "a" }, ctx);
+    expect(existing.inputs).not.toHaveProperty(APPROVAL_KEY);
+    await h.create({ name: "a", [APPROVAL_KEY]: "waits for the customer" }, ctx);
+    expect(seen).toEqual([{ name: "a" }]);
   });
 
   it("is not added when check refuses the inputs", async () => {

@@ -17,7 +17,13 @@ import type { HandlerContext } from "../../../provider/handlers/types";
 import type { HttpMethod } from "../../../provider/http/types";
 import { newCustomerWithAgreement } from "../../support/commerceFixtures";
 import { checked, createResource } from "../../support/handlerSteps";
-import { buyAzurePlan, consentPartnerApp, createTestCustomer, GRAPH } from "../../support/identityFixtures";
+import {
+  buyAzurePlan,
+  consentPartnerApp,
+  createTestCustomer,
+  GRAPH,
+  type TestGdapAccess,
+} from "../../support/identityFixtures";
 import { type AnyHandler, erase, type FaultLane, type Json } from "./faultKit";
 
 /**
@@ -256,9 +262,15 @@ function gdapInputs(customerId: string, displayName: string, autoExtendDuration 
   };
 }
 
-/** A customer whose tenant has the partner app consented (Graph access app-only). */
-async function consentedCustomer(ctx: HandlerContext): Promise<{ customerId: string; domain: string }> {
-  const c = await createTestCustomer(ctx, "fault");
+/**
+ * A customer whose tenant has the partner app consented (Graph access app-only); the admin agent
+ * holds the GDAP roles the consent needs.
+ */
+async function consentedCustomer(
+  ctx: HandlerContext,
+  gdap: TestGdapAccess,
+): Promise<{ customerId: string; domain: string }> {
+  const c = await createTestCustomer(ctx, "fault", gdap);
   await consentPartnerApp(ctx, c.customerId);
   return c;
 }
@@ -701,7 +713,7 @@ async function heldUser(
   lane: FaultLane,
   next: (customerId: string, domain: string) => Json,
 ): Promise<Prepared> {
-  const { customerId, domain } = await createTestCustomer(lane.setup, "fault");
+  const { customerId, domain } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
   const existing = await create(
     erase(customerUserHandler),
     userInputs(customerId, domain, "Fault User"),
@@ -726,7 +738,7 @@ const userRows: FaultRow[] = [
     pattern: (p) => `^/v1/customers/${p.ids["customerId"]}/users$`,
     repeatable: true,
     async prepare(lane) {
-      const { customerId, domain } = await createTestCustomer(lane.setup, "fault");
+      const { customerId, domain } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
       const inputs = await checkedInputs(
         erase(customerUserHandler),
         {},
@@ -790,7 +802,7 @@ const userRows: FaultRow[] = [
 ];
 
 async function heldApplication(lane: FaultLane, next: Json): Promise<Prepared> {
-  const { customerId } = await consentedCustomer(lane.setup);
+  const { customerId } = await consentedCustomer(lane.setup, { emu: lane.t.emu });
   const base = { tenantId: customerId, displayName: "Fault app" };
   const existing = await create(erase(applicationRegistrationHandler), base, lane.setup);
   const inputs = await checkedInputs(
@@ -803,7 +815,7 @@ async function heldApplication(lane: FaultLane, next: Json): Promise<Prepared> {
 }
 
 async function newApplication(lane: FaultLane, extra: Json = {}): Promise<Prepared> {
-  const { customerId } = await consentedCustomer(lane.setup);
+  const { customerId } = await consentedCustomer(lane.setup, { emu: lane.t.emu });
   const inputs = await checkedInputs(
     erase(applicationRegistrationHandler),
     {},
@@ -942,7 +954,7 @@ const consentRows: FaultRow[] = [
     pattern: (p) => `^/v1/customers/${p.ids["customerId"]}/applicationconsents$`,
     repeatable: true,
     async prepare(lane) {
-      const { customerId } = await createTestCustomer(lane.setup, "fault");
+      const { customerId } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
       const inputs = await checkedInputs(
         erase(applicationConsentHandler),
         {},
@@ -1002,7 +1014,7 @@ const consentRows: FaultRow[] = [
 ];
 
 async function heldConsent(lane: FaultLane, nextScopes: string[]): Promise<Prepared> {
-  const { customerId } = await createTestCustomer(lane.setup, "fault");
+  const { customerId } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
   const existing = await create(
     erase(applicationConsentHandler),
     consentInputs(customerId, ["Directory.Read.All"]),
@@ -1018,7 +1030,7 @@ async function heldConsent(lane: FaultLane, nextScopes: string[]): Promise<Prepa
 }
 
 async function grantClient(lane: FaultLane): Promise<{ customerId: string; client: Held }> {
-  const { customerId } = await consentedCustomer(lane.setup);
+  const { customerId } = await consentedCustomer(lane.setup, { emu: lane.t.emu });
   const client = await create(
     erase(applicationRegistrationHandler),
     { tenantId: customerId, displayName: "Grant client" },
@@ -1140,7 +1152,7 @@ const grantRows: FaultRow[] = [
 async function rbacSetup(
   lane: FaultLane,
 ): Promise<{ customerId: string; scope: string; principalId: string }> {
-  const { customerId, domain } = await createTestCustomer(lane.setup, "fault");
+  const { customerId, domain } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
   const subscriptionId = await buyAzurePlan(lane.setup, lane.t.emu, customerId);
   const user = await createCustomerUser(
     lane.setup.api().partnerCenter,

@@ -1,7 +1,9 @@
-// A customer tenant's identity set-up end to end: a user with directory roles, the partner app's
-// consent, an app registration with a secret, a Graph grant, an RBAC assignment on the customer's
-// Azure subscription and a GDAP relationship. Used by test/resources/identityProgram.test.ts
-// through the Pulumi CLI. Every customer-dependent value is unknown during the first preview.
+// A customer tenant's identity set-up end to end: a GDAP relationship whose access assignment gives
+// the admin agent's security group the roles Partner Center needs, then a user with directory
+// roles, the partner app's consent, an app registration with a secret, a Graph grant and an RBAC
+// assignment on the customer's Azure subscription. Used by test/resources/identityProgram.test.ts
+// through the Pulumi CLI (the emulator approves relationships at once there). Every
+// customer-dependent value is unknown during the first preview.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
 
@@ -10,6 +12,7 @@ const config = new pulumi.Config();
 const domainPrefix = config.require("domainPrefix");
 const userRole = config.get("userRole") ?? "Helpdesk Administrator";
 const rotation = config.get("secretRotation") ?? "1";
+const gdapGroupId = config.require("gdapGroupId");
 
 const customer = new csp.Customer("customer", {
   domainPrefix,
@@ -30,29 +33,51 @@ const customer = new csp.Customer("customer", {
   },
 });
 
-const user = new csp.CustomerUser("operator", {
-  customerId: customer.customerId,
-  userPrincipalName: pulumi.interpolate`operator@${customer.domain}`,
-  displayName: "Operator",
-  usageLocation: "US",
-  roles: [userRole],
+const gdap = new csp.GdapRelationship("gdap", {
+  displayName: pulumi.interpolate`Fabrikam ${domainPrefix}`,
+  customerTenantId: customer.customerId,
+  duration: "P2Y",
+  roles: ["Helpdesk Administrator", "User Administrator", "Privileged Role Administrator"],
+});
+// Users (User Administrator), their roles and the consent of Graph application permissions
+// (Privileged Role Administrator) need these roles in the customer: they wait for the assignment.
+const access = new csp.GdapAccessAssignment("gdap-admins", {
+  relationshipId: gdap.relationshipId,
+  securityGroupId: gdapGroupId,
+  roles: ["User Administrator", "Privileged Role Administrator"],
 });
 
-const consent = new csp.ApplicationConsent("partner-app", {
-  customerId: customer.customerId,
-  displayName: "Partner automation",
-  grants: [
-    {
-      enterpriseApplicationId: GRAPH,
-      scopes: [
-        "Application.ReadWrite.All",
-        "AppRoleAssignment.ReadWrite.All",
-        "DelegatedPermissionGrant.ReadWrite.All",
-        "Directory.Read.All",
-      ],
-    },
-  ],
-});
+const user = new csp.CustomerUser(
+  "operator",
+  {
+    customerId: customer.customerId,
+    userPrincipalName: pulumi.interpolate`operator@${customer.domain}`,
+    displayName: "Operator",
+    usageLocation: "US",
+    roles: [userRole],
+  },
+  { dependsOn: [access] },
+);
+
+const consent = new csp.ApplicationConsent(
+  "partner-app",
+  {
+    customerId: customer.customerId,
+    displayName: "Partner automation",
+    grants: [
+      {
+        enterpriseApplicationId: GRAPH,
+        scopes: [
+          "Application.ReadWrite.All",
+          "AppRoleAssignment.ReadWrite.All",
+          "DelegatedPermissionGrant.ReadWrite.All",
+          "Directory.Read.All",
+        ],
+      },
+    ],
+  },
+  { dependsOn: [access] },
+);
 
 const app = new csp.ApplicationRegistration("portal", {
   tenantId: consent.customerId,
@@ -90,13 +115,6 @@ const reader = new csp.RoleAssignment("operator-reader", {
   roleName: "Reader",
   principalId: user.userId,
   principalType: "User",
-});
-
-const gdap = new csp.GdapRelationship("gdap", {
-  displayName: pulumi.interpolate`Fabrikam ${domainPrefix}`,
-  customerTenantId: customer.customerId,
-  duration: "P2Y",
-  roles: ["Helpdesk Administrator", "User Administrator"],
 });
 
 exports.customerId = customer.customerId;

@@ -1,7 +1,10 @@
 // A sandbox customer and some of its users; stack config (namespace "lifecycle-test") switches
 // values and resource options so one stack goes through update (displayName), replacement
 // (userName: a new UPN is a new user), delete (withTemp), retainOnDelete (withKept) and protect
-// (protectCustomer). Used by test/programs/engineLifecycle.test.ts through the Pulumi CLI.
+// (protectCustomer). The users wait for the GDAP access assignment that gives the admin agent's
+// security group (config gdapGroupId) User Administrator, which Partner Center needs for them.
+// Used by test/programs/engineLifecycle.test.ts through the Pulumi CLI (the emulator approves
+// GDAP relationships at once there).
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
 
@@ -31,6 +34,18 @@ const customer = new csp.Customer(
   { protect: flag("protectCustomer", false) },
 );
 
+const gdap = new csp.GdapRelationship("gdap", {
+  displayName: pulumi.interpolate`lifecycle-${customer.customerId}`.apply((n) => n.slice(0, 50)),
+  customerTenantId: customer.customerId,
+  duration: "P30D",
+  roles: ["User Administrator"],
+});
+const access = new csp.GdapAccessAssignment("gdap-access", {
+  relationshipId: gdap.relationshipId,
+  securityGroupId: config.require("gdapGroupId"),
+  roles: ["User Administrator"],
+});
+
 function user(name, userName, displayName, opts) {
   return new csp.CustomerUser(
     name,
@@ -40,7 +55,7 @@ function user(name, userName, displayName, opts) {
       displayName,
       usageLocation: "US",
     },
-    opts,
+    { ...opts, dependsOn: [access] },
   );
 }
 
