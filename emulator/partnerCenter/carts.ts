@@ -8,6 +8,7 @@ import {
   checkPurchase,
   orderView,
   type PurchaseItem,
+  partnerOnRecord,
   placeOrders,
   purchaseInput,
   readPurchaseItem,
@@ -112,6 +113,9 @@ function cartLineItem(
   out.currencyCode = "USD";
   out.billingCycle = item.billingCycle;
   if (item.termDuration !== undefined) out.termDuration = item.termDuration;
+  if (item.partnerIdOnRecord !== undefined) {
+    out.participants = [{ key: "transaction_reseller", value: item.partnerIdOnRecord }];
+  }
   out.provisioningContext = { ...(item.provisioningContext ?? {}) };
   out.orderGroup = groupsOf(all)[index];
   if (item.offer.monthlyPrice !== undefined) {
@@ -152,6 +156,7 @@ function checkout(ctx: PcContext) {
         billingCycle: String(l.billingCycle),
         termDuration: l.termDuration as string | undefined,
         friendlyName: l.friendlyName as string | undefined,
+        partnerIdOnRecord: partnerOnRecord(l),
       },
       index,
     ),

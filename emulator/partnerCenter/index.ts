@@ -10,6 +10,7 @@ import { orderRoutes } from "./orders";
 import { pcErrorBody } from "./pcError";
 import { productRoutes } from "./products";
 import { subscriptionRoutes } from "./subscriptions";
+import { userLicenseRoutes } from "./userLicenses";
 
 /**
  * The emulated Partner Center REST API (`/v1/...`, reference sections 1-5). Paths are matched
@@ -27,6 +28,7 @@ export const partnerCenterModule: ServiceModule = {
     ...subscriptionRoutes,
     ...azureEntitlementRoutes,
     ...customerUserRoutes,
+    ...userLicenseRoutes,
     ...directoryRoleRoutes,
     ...applicationConsentRoutes,
   ],

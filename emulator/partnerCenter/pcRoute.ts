@@ -1,6 +1,7 @@
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { findReplay, type ReplayHooks, recordReplay, requestFingerprint } from "./idempotency";
 import { prop } from "./jsonBody";
+import { settleLicenseTerms } from "./licenseTerms";
 import { type AuthRequirement, authorizeCaller, type PcCaller } from "./pcCaller";
 import { PcError, throttledResponse } from "./pcError";
 import { settleProvisioning } from "./provisioning";
@@ -25,7 +26,8 @@ export interface PcRouteOptions {
 /**
  * The Partner Center request pipeline, in order:
  * 1. caller verification (token, audience, partner, App+User-only, MFA, admin agent);
- * 2. time-based housekeeping (orders whose provisioning time has come are fulfilled);
+ * 2. time-based housekeeping (orders whose provisioning time has come are fulfilled; license
+ *    subscription terms renew or expire and seat windows close, `licenseTerms.ts`);
  * 3. rate limits (when enforced);
  * 4. `MS-RequestId` replay of a POST already answered;
  * 5. the handler; a thrown {@link PcError} becomes the Partner Center error body;
@@ -55,6 +57,7 @@ function runPipeline(
   try {
     const caller = authorizeCaller(req, emu, options.auth);
     settleProvisioning(emu);
+    settleLicenseTerms(emu);
     if (options.rate) {
       const key =
         options.rate === "consent"
