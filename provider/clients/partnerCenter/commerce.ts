@@ -103,6 +103,7 @@ export interface PcCartLineItem {
 
 export interface PcCart {
   id: string;
+  creationTimestamp?: string;
   status?: string;
   lineItems?: PcCartLineItem[];
   expirationTimestamp?: string;

@@ -4,6 +4,7 @@ import {
   createCart,
   getCart,
   getOrder,
+  type PcCart,
   type PcCartLineItem,
   type PcOrder,
 } from "../../clients/partnerCenter/commerce";
@@ -34,6 +35,11 @@ export interface CartPurchase {
   lineItems: PcCartLineItem[];
   /** Cart-level fields, e.g. `PartnerOnRecordAttestationAccepted` (not part of the key when empty). */
   cartFields?: Record<string, unknown>;
+  /**
+   * Earlier purchases of the same declaration that no longer exist (cancelled, expired): part of
+   * the key, so buying again is a new request rather than a replay of the old one.
+   */
+  keySalt?: string[];
   /** Namespaces of the deterministic keys, e.g. `azure-plan-cart` / `azure-plan-checkout`. */
   cartNamespace: string;
   checkoutNamespace: string;
@@ -56,6 +62,7 @@ export function cartKey(p: CartPurchase): string {
     canonicalJson(p.lineItems),
     ...fields,
     process.env.PULUMI_PROJECT ?? "",
+    ...(p.keySalt ?? []),
   );
 }
 
@@ -79,7 +86,7 @@ export async function cartWasOrdered(api: CspApi, p: CartPurchase): Promise<bool
 export async function orderThroughCart(
   api: CspApi,
   p: CartPurchase,
-  findOrder: () => Promise<PcOrder | undefined>,
+  findOrder: (cart: PcCart) => Promise<PcOrder | undefined>,
 ): Promise<PcOrder> {
   const pc = api.partnerCenter;
   const cart = await createCart(pc, p.customerId, p.lineItems, cartKey(p), p.cartFields);
@@ -109,7 +116,7 @@ export async function orderThroughCart(
   } catch (e) {
     // Lost answer or "cart already submitted" (an earlier run checked it out): look for the order.
     if (isLostResponse(e) || hasServiceCode(e, "800065")) {
-      const found = await findOrder();
+      const found = await findOrder(cart);
       if (found) return found;
       if (isCspError(e) && hasServiceCode(e, "800065")) {
         throw conflict(
