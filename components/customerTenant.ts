@@ -11,6 +11,7 @@ import {
   CustomerUser,
   GdapAccessAssignment,
   GdapRelationship,
+  type LicenseSubscription,
   PermissionGrant,
   RoleAssignment,
 } from "../provider/resources";
@@ -23,6 +24,7 @@ import {
   PLAN_SUBSCRIPTION_KEY,
   validateCustomerSpec,
 } from "./customerSpec";
+import { licenseSubscriptionsOf } from "./licenseChildren";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
 import { azureadProviderAsPartnerApp, azureNativeProviderAsPartnerApp } from "./partnerAppProviders";
 
@@ -62,13 +64,14 @@ const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
  * `partnerAccess`), and a GDAP relationship with access assignments.
  *
  * Child names derive from the spec's `key` and the items' keys (`<key>-customer`,
- * `<key>-agreement`, `<key>-plan`, `<key>-sub-<subKey>`, `<key>-user-<userKey>`,
+ * `<key>-agreement`, `<key>-plan`, `<key>-sub-<subKey>`, `<key>-license-<licenseKey>`, `<key>-user-<userKey>`,
  * `<key>-consent`, `<key>-app-<appKey>`, `<key>-grant-<appKey>-<resource>`,
  * `<key>-rbac-<subKey>-<role>-<principal>`, `<key>-gdap`, `<key>-gdap-access-<groupId>`), never
  * from display names: renaming a subscription or a user is an update, not a replacement.
  *
- * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan,
- * plan before the extra subscriptions, the consent before any Graph object in the customer
+ * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan and
+ * the license subscriptions, plan before the extra subscriptions, license subscriptions before the
+ * users with licenses, the consent before any Graph object in the customer
  * tenant, a subscription (and the principal) before its role assignments, the GDAP relationship
  * before its access assignments.
  *
@@ -86,6 +89,8 @@ export class CustomerTenant extends pulumi.ComponentResource {
   readonly azurePlan?: AzurePlan;
   /** Extra Azure subscriptions by key. */
   readonly subscriptions: Readonly<Record<string, AzureSubscription>>;
+  /** License subscriptions (seats) by key. */
+  readonly licenseSubscriptions: Readonly<Record<string, LicenseSubscription>>;
   /** Users by key. */
   readonly users: Readonly<Record<string, CustomerUser>>;
   readonly partnerAppConsent?: ApplicationConsent;
@@ -229,6 +234,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
       }
     }
     this.subscriptions = subscriptions;
+    this.licenseSubscriptions = licenseSubscriptionsOf(spec, customerId, child([this.agreement]));
 
     // Users (Partner Center, admin agent): the UPN takes the customer's initial domain.
     const users: Record<string, CustomerUser> = {};
@@ -243,10 +249,12 @@ export class CustomerTenant extends pulumi.ComponentResource {
           lastName: u.lastName,
           usageLocation: u.usageLocation,
           roles: u.roles,
+          licenses: u.licenses,
           forceChangePassword: u.forceChangePassword,
           ...account,
         }),
-        child([this.customer]),
+        // Seats before licenses: a user with licenses waits for the spec's license subscriptions.
+        child([this.customer, ...(u.licenses?.length ? Object.values(this.licenseSubscriptions) : [])]),
       );
     }
     this.users = users;
