@@ -51,7 +51,7 @@ interface CliPreview {
 }
 
 /** Types whose create or replacement buys something (billable). */
-const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription"]);
+const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription", "csp:LicenseSubscription"]);
 
 const OPS_SHOWN = ["create", "update", "replace", "delete"] as const;
 
@@ -167,13 +167,18 @@ export function previewComment(run: PreviewRun): string {
   }
   lines.push(counts.map(([op, n]) => `${n} to ${op}`).join(", "));
 
-  const purchases = steps.filter((s) => BILLABLE.has(s.type) && (s.op === "create" || s.op === "replace"));
+  // Creates and replacements of billable types, and updates the provider marked as buying (seats added).
+  const purchases = steps.filter(
+    (s) =>
+      (BILLABLE.has(s.type) && (s.op === "create" || s.op === "replace")) ||
+      (s.op === "update" && s.purchase !== undefined),
+  );
   if (purchases.length > 0) {
     lines.push("", "### :warning: Purchases (billable)", "");
     for (const s of purchases) {
       const what = s.purchase ? `: ${s.purchase.replace(/^\[BILLABLE PURCHASE\]\s*/, "")}` : "";
       lines.push(
-        `- **${s.op === "create" ? "buys" : "buys again (replace)"}** ${s.type} \`${s.name}\`${what}`,
+        `- **${s.op === "create" ? "buys" : s.op === "update" ? "buys more" : "buys again (replace)"}** ${s.type} \`${s.name}\`${what}`,
       );
     }
   }

@@ -1,7 +1,8 @@
 // pulumi-csp quickstart: one CSP customer, declared as one CustomerTenant.
 //
 // The customer tenant with its Microsoft Customer Agreement, an Azure plan (billable) with one
-// extra Azure subscription (billable), two users with directory roles, the partner app's consent
+// extra Azure subscription (billable), Microsoft 365 seats (billable), two users with directory
+// roles (one of them licensed), the partner app's consent
 // with an application registration and a delegated permission grant, an RBAC assignment on the
 // extra subscription, and a GDAP relationship the customer approves at its approval link.
 import * as pulumi from "@pulumi/pulumi";
@@ -48,6 +49,20 @@ const contoso = new CustomerTenant("contoso", {
       roleAssignments: [{ role: "Contributor", principal: { user: "alice" } }],
     },
   ],
+  // Seats: billed for the whole term. More seats later are a purchase too (the preview says so);
+  // fewer seats or removing it are possible only within seven days of buying (or of a renewal):
+  // after that the preview refuses a decrease, and removing it turns auto-renew off (see the
+  // deletionBehavior output).
+  licenses: [
+    {
+      key: "m365",
+      offer: "Microsoft 365 Business Premium",
+      quantity: 5,
+      termDuration: "P1Y",
+      billingCycle: "monthly",
+      acknowledgePurchase: true,
+    },
+  ],
   ...(adminAgentsGroupId ? { partnerAccess: [{ key: "partner", adminAgentsGroupId }] } : {}),
   users: [
     {
@@ -58,6 +73,7 @@ const contoso = new CustomerTenant("contoso", {
       lastName: "Wilber",
       usageLocation: "US",
       roles: ["User Administrator"],
+      licenses: ["Microsoft 365 Business Premium"],
     },
     {
       key: "bob",
@@ -94,3 +110,4 @@ export const applicationIds = contoso.applicationIds;
 export const gdapStatus = contoso.gdap.apply((g) => g?.status);
 export const gdapApprovalLink = contoso.gdap.apply((g) => g?.approvalLink);
 export const deletionBehavior = contoso.deletionBehavior;
+export const licenseDeletionBehavior = contoso.licenseSubscriptions.m365!.deletionBehavior;

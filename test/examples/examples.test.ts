@@ -75,6 +75,7 @@ describe("the quickstart example", () => {
     "csp:CustomerAgreement contoso-agreement",
     "csp:AzurePlan contoso-plan",
     "csp:AzureSubscription contoso-sub-dev",
+    "csp:LicenseSubscription contoso-license-m365",
     "csp:CustomerUser contoso-user-alice",
     "csp:CustomerUser contoso-user-bob",
     "csp:ApplicationConsent contoso-consent",
@@ -84,7 +85,7 @@ describe("the quickstart example", () => {
     "csp:GdapRelationship contoso-gdap",
   ];
 
-  it("previews the whole customer without writing, with both purchases marked billable", async () => {
+  it("previews the whole customer without writing, with the three purchases marked billable", async () => {
     const seq = await lastSeq();
     const preview = ok(await run("preview", "quickstart"));
     expect(operations(preview)).toEqual(created.map((c) => `create ${c}`).sort());
@@ -93,7 +94,7 @@ describe("the quickstart example", () => {
         .filter((r) => r.billable)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["contoso-plan", "contoso-sub-dev"]);
+    ).toEqual(["contoso-license-m365", "contoso-plan", "contoso-sub-dev"]);
     expect(await writesSince(seq)).toBe(0);
   });
 
@@ -119,6 +120,9 @@ describe("the quickstart example", () => {
     });
     expect(Object.keys(out.applicationIds)).toEqual(["portal"]);
     expect(out.gdapStatus).toBe("approvalPending");
+    expect((up.outputs as { licenseDeletionBehavior: string }).licenseDeletionBehavior).toMatch(
+      /^cancel: deleting this resource cancels the subscription while Partner Center allows it/,
+    );
     expect(out.gdapApprovalLink).toMatch(/^https:\/\/admin\.microsoft\.com\/.+granularAdminRelationships\//);
 
     const state = await emu.admin.state();
