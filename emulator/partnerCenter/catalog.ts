@@ -3,7 +3,8 @@ import { pcErrors } from "./pcErrors";
 import { link } from "./resourceLinks";
 
 /**
- * The emulator's Partner Center catalog: the Azure plan (reference 3.1, vector 10), two
+ * The emulator's Partner Center catalog ("Product resources",
+ * https://learn.microsoft.com/partner-center/developer/product-resources): the Azure plan (vector 10), two
  * new-commerce license offers taken from the published cart samples (vectors 11, 12), so that
  * those payloads are accepted, and a few Microsoft 365 offers (`licenseOffers.ts`). Prices and
  * titles of the two sample offers are [U] (the samples only show ids and one price).

@@ -7,7 +7,8 @@ import { type OrderLineItemSpec, pcSections, type SubscriptionRecord } from "./p
 import { attributes, link } from "./resourceLinks";
 
 /**
- * Partner Center `Subscription` records (reference 3.4). The Azure plan's values
+ * Partner Center `Subscription` records ("Subscription resources",
+ * https://learn.microsoft.com/partner-center/developer/subscription-resources). The Azure plan's values
  * (`billingType "usage"`, `billingCycle "one_time"`, `quantity 1`, `productType.id "Azure"`,
  * `offerName "Azure plan"`, far-future `commitmentEndDate`) are [U]: no published Azure plan
  * subscription example exists; they follow the legacy usage subscription of vector 13.

@@ -13,7 +13,8 @@ import { SANDBOX_LIMITS } from "./purchases";
 import { currentEtag, subscriptionView } from "./subscriptionRecords";
 
 /**
- * Subscriptions (reference 3.4; vector 13): list (optionally by `order_id`), get, PATCH
+ * Subscriptions ("Subscription resources", https://learn.microsoft.com/partner-center/developer/subscription-resources;
+ * vector 13): list (optionally by `order_id`), get, PATCH
  * (friendly name, status `suspended`/`active`, quantity, auto-renew; for new-commerce license
  * subscriptions also `deleted` = cancel, with the window rules of `licenseTerms.ts`) with the etag
  * check (`If-Match`, stale: 400 / 2055), and the App+User-only provisioning status.

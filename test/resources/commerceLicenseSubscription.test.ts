@@ -296,6 +296,18 @@ describe("LicenseSubscription lifecycle", () => {
     expect((await subscriptionsOf(customerId)).map((s) => s.status).sort()).toEqual(["active", "deleted"]);
   });
 
+  it("sends the reseller of record with the cart, which Partner Center refuses for a direct-bill partner (800016), buying nothing", async () => {
+    const customerId = await newCustomerWithAgreement(t.ctx);
+    const err = await createResource(
+      handler,
+      seats(customerId, { partnerIdOnRecord: "5357564" }),
+      buyer,
+    ).catch((e: unknown) => e);
+    expect(isCspError(err) && err.serviceCode).toBe("800016");
+    expect((err as Error).message).toContain("PartnerID 5357564 isn't a valid Indirect Reseller");
+    expect(await subscriptionsOf(customerId)).toEqual([]);
+  });
+
   it("refuses a change of offer, term or billing cycle instead of replacing the subscription", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     const inputs = await checked(handler, {}, seats(customerId), buyer);

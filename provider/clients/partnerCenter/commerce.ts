@@ -132,7 +132,8 @@ export interface PcCheckoutResult {
 }
 
 /**
- * `POST /v1/customers/{c}/carts` (reference §3.2). A cart is not a purchase; the key makes a
+ * `POST /v1/customers/{c}/carts` ("Create a cart", https://learn.microsoft.com/partner-center/developer/create-a-cart).
+ * A cart is not a purchase; the key makes a
  * re-run after a crash get the same cart back, so its checkout can be replayed too.
  */
 export async function createCart(
@@ -171,7 +172,8 @@ export async function getCart(
 }
 
 /**
- * `POST /v1/customers/{c}/carts/{cart}/checkout` → 201 CartCheckoutResult (reference §3.2).
+ * `POST /v1/customers/{c}/carts/{cart}/checkout` → 201 CartCheckoutResult ("Checkout a cart",
+ * https://learn.microsoft.com/partner-center/developer/checkout-a-cart).
  * THE purchase. The idempotency key is reused by the pipeline after a lost response, so the
  * service answers the stored result instead of ordering again.
  */
@@ -273,7 +275,8 @@ export async function getSubscriptionAndTime(
 
 /**
  * `PATCH /v1/customers/{c}/subscriptions/{s}` with the FULL subscription in the body and
- * `If-Match` (reference §3.4); a stale ETag is 400 code 2055.
+ * `If-Match` ("Update a subscription", https://learn.microsoft.com/partner-center/developer/update-a-subscription-by-id;
+ * the same PATCH changes the quantity, auto-renew or, with status `deleted`, cancels); a stale ETag is 400 code 2055.
  */
 export async function patchSubscription(
   pc: ServiceClient,
