@@ -110,4 +110,4 @@ export const applicationIds = contoso.applicationIds;
 export const gdapStatus = contoso.gdap.apply((g) => g?.status);
 export const gdapApprovalLink = contoso.gdap.apply((g) => g?.approvalLink);
 export const deletionBehavior = contoso.deletionBehavior;
-export const licenseDeletionBehavior = contoso.licenseSubscriptions.m365!.deletionBehavior;
+export const seatsOnDelete = contoso.licenseSubscriptions.m365!.deletionBehavior;

@@ -120,7 +120,7 @@ describe("the quickstart example", () => {
     });
     expect(Object.keys(out.applicationIds)).toEqual(["portal"]);
     expect(out.gdapStatus).toBe("approvalPending");
-    expect((up.outputs as { licenseDeletionBehavior: string }).licenseDeletionBehavior).toMatch(
+    expect((up.outputs as { seatsOnDelete: string }).seatsOnDelete).toMatch(
       /^cancel: deleting this resource cancels the subscription while Partner Center allows it/,
     );
     expect(out.gdapApprovalLink).toMatch(/^https:\/\/admin\.microsoft\.com\/.+granularAdminRelationships\//);
