@@ -66,8 +66,8 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
     expect(outcome.rerunOk).toBe(true);
     expect(outcome.duplicates).toEqual([]);
     expect(outcome.orphans).toEqual([]);
-    // The quickstart's 11 pulumi-csp resources, each with its id.
-    expect(outcome.resources).toBe(11);
+    // The quickstart's 12 pulumi-csp resources, each with its id.
+    expect(outcome.resources).toBe(12);
     expect(outcome.incomplete).toEqual([]);
     expect(outcome.previewChanges).toEqual([]);
   });
