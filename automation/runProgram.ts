@@ -258,7 +258,8 @@ function record(
   const id = m.new?.id || m.old?.id;
   if (id) step.id = id;
   const purchase = m.new?.inputs?.[PURCHASE_KEY];
-  if (typeof purchase === "string" && (step.op === "create" || step.op === "replace")) {
+  // A create or replacement that buys, or an update that buys more (seats added to a LicenseSubscription).
+  if (typeof purchase === "string" && ["create", "replace", "update"].includes(step.op)) {
     step.billable = true;
     step.purchase = purchase;
   }

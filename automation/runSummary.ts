@@ -25,8 +25,8 @@ export interface ResourceStep {
   /** Properties that force a replacement. */
   replaces?: string[];
   /**
-   * A create that buys something: the provider marked the checked inputs with `billablePurchase`
-   * (provider/purchaseMarker.ts); `purchase` is its sentence.
+   * A create that buys something, or an update that buys more (seats added): the provider marked
+   * the checked inputs with `billablePurchase` (provider/purchaseMarker.ts); `purchase` is its sentence.
    */
   billable?: boolean;
   purchase?: string;

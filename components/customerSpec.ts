@@ -21,6 +21,7 @@ import {
   text,
 } from "./customerSpecFields";
 import { issueLines } from "./customerSpecIssues";
+import { licenseRules, licenseSubscriptionSchema, userLicenses } from "./customerSpecLicenses";
 
 /**
  * The customer spec: everything a CSP partner declares about ONE customer, in one YAML or JSON
@@ -223,6 +224,7 @@ const userSchema = obj({
     "Usage location (ISO 3166-1 alpha-2).",
   ),
   roles: roleNames("Directory roles, reconciled as a set (e.g. Helpdesk Administrator).").optional(),
+  licenses: userLicenses.optional(),
   forceChangePassword: z
     .boolean({ error: "must be true or false" })
     .meta({
@@ -327,6 +329,7 @@ const baseSchema = obj({
   agreement: agreementSchema,
   azurePlan: azurePlanSchema.optional(),
   subscriptions: list(subscriptionSchema, "Extra Azure subscriptions under the Azure plan.").optional(),
+  licenses: list(licenseSubscriptionSchema, "Seats of license-based offers (Microsoft 365).").optional(),
   partnerAccess: list(
     partnerAccessSchema,
     "Partner admin agents kept as Owner (or another role) on every subscription.",
@@ -377,6 +380,7 @@ function crossFieldRules(spec: z.infer<typeof baseSchema>, ctx: z.RefinementCtx)
       );
     }
   });
+  licenseRules(spec.licenses, spec.users, issue);
   unique(spec.users, "users", (u) => u.key, "key");
   unique(spec.users, "users", (u) => u.userName, "userName");
   unique(spec.applications, "applications", (a) => a.key, "key");
@@ -468,7 +472,7 @@ function crossFieldRules(spec: z.infer<typeof baseSchema>, ctx: z.RefinementCtx)
 export const customerSpecSchema = baseSchema.superRefine(crossFieldRules).meta({
   title: "pulumi-csp customer",
   description:
-    "One Microsoft CSP customer: Partner Center customer and agreement, Azure plan and subscriptions, users, applications, RBAC and GDAP. Declared by pulumi-csp's CustomerTenant component.",
+    "One Microsoft CSP customer: Partner Center customer and agreement, Azure plan and subscriptions, license seats, users, applications, RBAC and GDAP. Declared by pulumi-csp's CustomerTenant component.",
 });
 
 /** One customer as declared in a spec file; also the args of `CustomerTenant`. */
@@ -477,6 +481,7 @@ export type CustomerSpec = z.infer<typeof baseSchema>;
 export type CustomerSpecRoleAssignment = z.infer<typeof roleAssignmentSchema>;
 /** An extra Azure subscription of a customer spec (`subscriptions[]`). */
 export type CustomerSpecSubscription = z.infer<typeof subscriptionSchema>;
+export type { CustomerSpecLicense } from "./customerSpecLicenses";
 /** A user of a customer spec (`users[]`). */
 export type CustomerSpecUser = z.infer<typeof userSchema>;
 /** An application registration of a customer spec (`applications[]`). */

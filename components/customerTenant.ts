@@ -11,6 +11,7 @@ import {
   CustomerUser,
   type GdapAccessAssignment,
   type GdapRelationship,
+  type LicenseSubscription,
   PermissionGrant,
   RoleAssignment,
 } from "../provider/resources";
@@ -32,6 +33,7 @@ import {
   missingAccessWarning,
   USER_NEED,
 } from "./gdapAccess";
+import { licenseSubscriptionsOf } from "./licenseChildren";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
 import { azureadProviderAsPartnerApp, azureNativeProviderAsPartnerApp } from "./partnerAppProviders";
 
@@ -71,16 +73,17 @@ const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
  * `partnerAccess`), and a GDAP relationship with access assignments.
  *
  * Child names derive from the spec's `key` and the items' keys (`<key>-customer`,
- * `<key>-agreement`, `<key>-plan`, `<key>-sub-<subKey>`, `<key>-user-<userKey>`,
+ * `<key>-agreement`, `<key>-plan`, `<key>-sub-<subKey>`, `<key>-license-<licenseKey>`, `<key>-user-<userKey>`,
  * `<key>-consent`, `<key>-app-<appKey>`, `<key>-grant-<appKey>-<resource>`,
  * `<key>-rbac-<subKey>-<role>-<principal>`, `<key>-gdap`, `<key>-gdap-access-<groupId>`), never
  * from display names: renaming a subscription or a user is an update, not a replacement.
  *
- * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan,
- * plan before the extra subscriptions, the GDAP relationship before its access assignments, the
- * access assignments giving the admin agent the roles Partner Center needs before the users and
- * the consent (gdapAccess.ts), the consent before any Graph object in the customer tenant, a
- * subscription (and the principal) before its role assignments.
+ * Order (explicit `dependsOn` besides the data dependencies): agreement before the Azure plan and
+ * the license subscriptions, plan before the extra subscriptions, license subscriptions before the
+ * users with licenses, the GDAP relationship before its access assignments, the access assignments
+ * giving the admin agent the roles Partner Center needs before the users and the consent
+ * (gdapAccess.ts), the consent before any Graph object in the customer tenant, a subscription (and
+ * the principal) before its role assignments.
  *
  * A new GDAP relationship waits for the customer's approval: the first `pulumi up` stops at its
  * access assignments with the approval link (their preview rows say so), and what depends on them
@@ -100,6 +103,8 @@ export class CustomerTenant extends pulumi.ComponentResource {
   readonly azurePlan?: AzurePlan;
   /** Extra Azure subscriptions by key. */
   readonly subscriptions: Readonly<Record<string, AzureSubscription>>;
+  /** License subscriptions (seats) by key. */
+  readonly licenseSubscriptions: Readonly<Record<string, LicenseSubscription>>;
   /** Users by key. */
   readonly users: Readonly<Record<string, CustomerUser>>;
   readonly partnerAppConsent?: ApplicationConsent;
@@ -245,6 +250,7 @@ export class CustomerTenant extends pulumi.ComponentResource {
       }
     }
     this.subscriptions = subscriptions;
+    this.licenseSubscriptions = licenseSubscriptionsOf(spec, customerId, child([this.agreement]));
 
     // GDAP: the customer approves the relationship; access assignments need it active. Users, their
     // directory roles and the consent wait for the assignments that give the admin agent the roles
@@ -283,10 +289,16 @@ export class CustomerTenant extends pulumi.ComponentResource {
           lastName: u.lastName,
           usageLocation: u.usageLocation,
           roles: u.roles,
+          licenses: u.licenses,
           forceChangePassword: u.forceChangePassword,
           ...account,
         }),
-        child([this.customer, ...afterGdapAccess(needs)]),
+        // Seats before licenses: a user with licenses waits for the spec's license subscriptions.
+        child([
+          this.customer,
+          ...afterGdapAccess(needs),
+          ...(u.licenses?.length ? Object.values(this.licenseSubscriptions) : []),
+        ]),
       );
     }
     this.users = users;

@@ -3,6 +3,7 @@
 export {
   type CustomerSpec,
   type CustomerSpecApplication,
+  type CustomerSpecLicense,
   type CustomerSpecRoleAssignment,
   type CustomerSpecSubscription,
   type CustomerSpecUser,

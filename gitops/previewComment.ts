@@ -11,7 +11,7 @@ import { type PlannedStep, type PreviewRun, plannedSteps, previewFailures } from
 export { type PlannedStep, type PreviewRun, plannedSteps, previewFailures } from "./plannedSteps";
 
 /** Types whose create or replacement buys something (billable). */
-const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription"]);
+const BILLABLE = new Set(["csp:AzurePlan", "csp:AzureSubscription", "csp:LicenseSubscription"]);
 
 const OPS_SHOWN = ["create", "update", "replace", "delete"] as const;
 
@@ -73,13 +73,19 @@ export function countsLine(steps: PlannedStep[]): string | undefined {
 
 /** The creates and replacements that buy something (new Azure plans and subscriptions). */
 export function purchasesOf(steps: PlannedStep[]): PlannedStep[] {
-  return steps.filter((s) => BILLABLE.has(s.type) && (s.op === "create" || s.op === "replace"));
+  // Creates and replacements of billable types, and updates the provider marked as buying (seats added).
+  return steps.filter(
+    (s) =>
+      (BILLABLE.has(s.type) && (s.op === "create" || s.op === "replace")) ||
+      (s.op === "update" && s.purchase !== undefined),
+  );
 }
 
 /** `**buys** csp:AzurePlan \`x-plan\`: <the provider's purchase sentence>`. */
 export function purchaseLine(s: PlannedStep): string {
   const what = s.purchase ? `: ${s.purchase.replace(/^\[BILLABLE PURCHASE\]\s*/, "")}` : "";
-  return `**${s.op === "create" ? "buys" : "buys again (replace)"}** ${s.type} \`${s.name}\`${what}`;
+  const verb = s.op === "create" ? "buys" : s.op === "update" ? "buys more" : "buys again (replace)";
+  return `**${verb}** ${s.type} \`${s.name}\`${what}`;
 }
 
 /** Deletes, replacements, updates (with the changed properties) and creates, each under a heading. */

@@ -42,6 +42,7 @@ export function withoutEngineKeys<I extends object, O extends object>(
     },
     delete: (id, props, ctx) => h.delete(id, strip(props), ctx),
     ...(h.purchase ? { purchase: h.purchase.bind(h) } : {}),
+    ...(h.purchaseOnUpdate ? { purchaseOnUpdate: h.purchaseOnUpdate.bind(h) } : {}),
   };
 }
 

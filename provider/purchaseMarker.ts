@@ -3,8 +3,8 @@ import { isUnknown } from "./handlers/types";
 
 /**
  * The input property that marks a purchase in a preview. On a create of a billable type (no
- * stored inputs yet) `check` adds it to the checked inputs with a sentence saying what will be
- * bought; the engine shows checked inputs in `pulumi preview --diff` and `--json` (newState.inputs),
+ * stored inputs yet), or an update that buys (seats added), `check` adds it to the checked inputs
+ * with a sentence saying what will be bought; the engine shows checked inputs in `pulumi preview --diff` and `--json` (newState.inputs),
  * and uses them as the planned outputs of a create, so the resource class warns on its own row of a
  * plain `pulumi preview` (see `warnOnPurchase` in resources/cspResource.ts). It is never stored as
  * an output and is stripped from every handler call (engineKeys.ts), so a resource that exists
@@ -37,12 +37,15 @@ export const ENGINE_KEYS: readonly string[] = ["__provider", PURCHASE_KEY, CHANG
 
 /**
  * Adds the preview notes to the checked inputs: the purchase marker on a create that buys (when the
- * handler says it buys), the approval a create waits for, the changed properties on an update.
+ * handler says it buys), the approval a create waits for, the changed properties on an update, and
+ * the purchase marker on an update that buys (seats added to a license subscription,
+ * `purchaseOnUpdate`).
  */
 export function withPreviewNotes<I extends object, O extends object>(
   h: ResourceHandler<I, O>,
 ): ResourceHandler<I, O> {
   const describe = h.purchase?.bind(h);
+  const describeUpdate = h.purchaseOnUpdate?.bind(h);
   return {
     ...h,
     async check(olds, news, ctx) {
@@ -59,9 +62,16 @@ export function withPreviewNotes<I extends object, O extends object>(
         return Object.keys(notes).length > 0 ? { ...rest, inputs: { ...r.inputs, ...notes } } : rest;
       }
       const changed = changedKeys(olds as Record<string, unknown>, r.inputs as Record<string, unknown>);
-      return changed.length > 0
-        ? { ...r, inputs: { ...r.inputs, [CHANGES_KEY]: `updates ${changed.join(", ")}` } }
-        : r;
+      if (changed.length === 0) return r;
+      const buys = describeUpdate?.(olds, r.inputs);
+      return {
+        ...r,
+        inputs: {
+          ...r.inputs,
+          [CHANGES_KEY]: `updates ${changed.join(", ")}`,
+          ...(buys ? { [PURCHASE_KEY]: `${PURCHASE_PREFIX} ${buys}` } : {}),
+        },
+      };
     },
   };
 }

@@ -5,6 +5,7 @@ export type CensusKind =
   | "customer"
   | "agreement"
   | "azurePlan"
+  | "licenseSubscription"
   | "order"
   | "azureSubscription"
   | "user"
@@ -95,6 +96,18 @@ export function takeCensus(state: EmulatorState): CensusEntry[] {
   for (const s of Object.values(section<PcRecord>(state, "subscriptions"))) {
     if (!str(s.resource.offerId).startsWith(AZURE_PLAN_OFFER)) continue;
     add({ kind: "azurePlan", id: s.id, key: s.customerId, customerId: s.customerId, tracked: true });
+  }
+
+  // Seats of one offer bought twice for a customer (cancelled ones still count) are a duplicate.
+  for (const s of Object.values(section<PcRecord>(state, "subscriptions"))) {
+    if (s.resource.billingType !== "license") continue;
+    add({
+      kind: "licenseSubscription",
+      id: s.id,
+      key: `${s.customerId}|${str(s.resource.offerId)}|${str(s.resource.friendlyName)}`,
+      customerId: s.customerId,
+      tracked: true,
+    });
   }
 
   for (const o of Object.values(section<PcRecord>(state, "orders"))) {

@@ -281,6 +281,11 @@ export class EmulatorServer {
     }
 
     const outHeaders: Record<string, string> = { ...responseHeaders, ...(response.headers ?? {}) };
+    // The service's clock, as HTTP dates it (RFC 9110 Date): the emulator's, which the admin API
+    // can move forward, so a client that reads the service's time sees the emulated one.
+    if (!Object.keys(outHeaders).some((k) => k.toLowerCase() === "date")) {
+      outHeaders.Date = this.runtime.now().toUTCString();
+    }
     let payload: string | Buffer | undefined;
     if (response.rawBody !== undefined) {
       payload = response.rawBody;

@@ -9,6 +9,7 @@ import {
   checkPurchase,
   orderView,
   type PurchaseItem,
+  partnerOnRecord,
   placeOrders,
   purchaseInput,
   readPurchaseItem,
@@ -158,6 +159,9 @@ function cartLineItem(
   out.billingCycle = item.billingCycle;
   if (item.termDuration !== undefined) out.termDuration = item.termDuration;
   if (item.participants !== undefined) out.participants = item.participants;
+  else if (item.partnerIdOnRecord !== undefined) {
+    out.participants = [{ key: "transaction_reseller", value: item.partnerIdOnRecord }];
+  }
   out.provisioningContext = { ...(item.provisioningContext ?? {}) };
   out.orderGroup = groupsOf(all)[index];
   if (item.offer.monthlyPrice !== undefined) {
@@ -198,6 +202,7 @@ function checkout(ctx: PcContext) {
         billingCycle: String(l.billingCycle),
         termDuration: l.termDuration as string | undefined,
         friendlyName: l.friendlyName as string | undefined,
+        partnerIdOnRecord: partnerOnRecord(l),
       },
       index,
     );

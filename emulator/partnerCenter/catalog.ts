@@ -1,13 +1,32 @@
+import { MICROSOFT_365_OFFERS } from "./licenseOffers";
 import { pcErrors } from "./pcErrors";
 import { link } from "./resourceLinks";
 
 /**
- * The emulator's Partner Center catalog: the Azure plan ("Create an Azure plan",
- * https://learn.microsoft.com/partner-center/developer/create-azure-plan; vector 10) and two
+ * The emulator's Partner Center catalog ("Product resources",
+ * https://learn.microsoft.com/partner-center/developer/product-resources): the Azure plan (vector 10), two
  * new-commerce license offers taken from the published cart samples (vectors 11, 12), so that
- * those payloads are accepted. Prices and titles of the license offers are [U] (the samples only
- * show ids and one price).
+ * those payloads are accepted, and a few Microsoft 365 offers (`licenseOffers.ts`). Prices and
+ * titles of the two sample offers are [U] (the samples only show ids and one price).
  */
+
+/** A service plan of a license SKU ("License resources": ServicePlan). */
+export interface LicenseServicePlan {
+  id: string;
+  serviceName: string;
+  displayName: string;
+}
+
+/**
+ * The Entra ID SKU a license offer's seats appear under in the customer's subscribed SKUs
+ * ("License resources": ProductSku, https://learn.microsoft.com/partner-center/developer/license-resources).
+ */
+export interface LicenseSku {
+  id: string;
+  name: string;
+  skuPartNumber: string;
+  servicePlans: LicenseServicePlan[];
+}
 export interface CatalogOffer {
   productId: string;
   skuId: string;
@@ -29,6 +48,8 @@ export interface CatalogOffer {
   monthlyPrice?: number;
   offerName: string;
   unitType: string;
+  /** License offers: the SKU their seats count for. */
+  licenseSku?: LicenseSku;
 }
 
 /** The Azure plan catalog item id (`product:sku:availability`). */
@@ -76,6 +97,7 @@ function licenseOffer(
   availabilityId: string,
   title: string,
   monthlyPrice: number,
+  licenseSkuId: string,
 ): CatalogOffer {
   return {
     productId,
@@ -102,6 +124,13 @@ function licenseOffer(
     monthlyPrice,
     offerName: title,
     unitType: "Licenses",
+    // [U] the samples name no SKU: an emulator SKU id and part number.
+    licenseSku: {
+      id: licenseSkuId,
+      name: title,
+      skuPartNumber: `NCE_${productId}_${skuId}`,
+      servicePlans: [],
+    },
   };
 }
 
@@ -109,8 +138,23 @@ function licenseOffer(
 export const CATALOG: CatalogOffer[] = [
   AZURE_PLAN,
   // Vector 11 (cart request) and vector 12 (cart response, 30.4 per month on a P1Y term).
-  licenseOffer("CFQ7TTC0LFLZ", "0002", "CFQ7TTC0K4TS", "New-commerce license offer CFQ7TTC0LFLZ", 22),
-  licenseOffer("CFQ7TTC0LF8S", "0001", "CFQ7TTC0VZW5", "New-commerce license offer CFQ7TTC0LF8S", 30.4),
+  licenseOffer(
+    "CFQ7TTC0LFLZ",
+    "0002",
+    "CFQ7TTC0K4TS",
+    "New-commerce license offer CFQ7TTC0LFLZ",
+    22,
+    "7c3c5b1e-4f0a-4a39-9a1e-2b51c7f0a002",
+  ),
+  licenseOffer(
+    "CFQ7TTC0LF8S",
+    "0001",
+    "CFQ7TTC0VZW5",
+    "New-commerce license offer CFQ7TTC0LF8S",
+    30.4,
+    "7c3c5b1e-4f0a-4a39-9a1e-2b51c7f0a001",
+  ),
+  ...MICROSOFT_365_OFFERS,
 ];
 
 export function findProduct(productId: string): CatalogOffer[] {
@@ -212,7 +256,7 @@ export function availabilityView(offer: CatalogOffer, country: string, prefix = 
   if (offer.kind === "license") {
     view.terms = offer.termDurations.map((d) => ({
       duration: d,
-      description: d === "P1M" ? "One-Month" : "One-Year",
+      description: d === "P1M" ? "One-Month" : d === "P3Y" ? "Three-Year" : "One-Year",
     }));
   }
   view.links = { self: link(`${base}?country=${country}`) };

@@ -12,6 +12,7 @@ import { pcErrorBody } from "./pcError";
 import { productRoutes } from "./products";
 import { relationshipRequestRoutes } from "./relationshipRequests";
 import { subscriptionRoutes } from "./subscriptions";
+import { userLicenseRoutes } from "./userLicenses";
 
 /**
  * The emulated Partner Center REST API (`/v1/...`, "Partner Center REST APIs",
@@ -34,6 +35,7 @@ export const partnerCenterModule: ServiceModule = {
     ...subscriptionRoutes,
     ...azureEntitlementRoutes,
     ...customerUserRoutes,
+    ...userLicenseRoutes,
     ...directoryRoleRoutes,
     ...applicationConsentRoutes,
   ],

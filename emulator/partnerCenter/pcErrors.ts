@@ -321,6 +321,64 @@ export const pcErrors = {
   cannotReactivate: (why: string) =>
     new PcError(400, 900337, `The Azure entitlement cannot be reactivated: ${why}`),
 
+  // ---- new-commerce license subscriptions ----------------------------------------------------
+  /** [C] 400 / 900117 (error-codes.md), a cancellation after the window closed. */
+  cancellationWindowPassed: (days: number) =>
+    new PcError(
+      400,
+      900117,
+      `You have passed your ${days}-day cancellation window. We are unable to cancel your purchase`,
+    ),
+  /** [C] 400 / 900257 (error-codes.md), a seat decrease beyond the seats still in their window. */
+  seatReductionWindowPassed: (days: number) =>
+    new PcError(
+      400,
+      900257,
+      `You have passed your ${days}-day window for reducing seats for this subscription.`,
+    ),
+  /** [C] 400 / 2001 (error-codes.md). */
+  quantityWhileSuspended: () =>
+    new PcError(
+      400,
+      2001,
+      "Subscription quantity can't be increased or decreased while subscription is being suspended",
+    ),
+  /** [C] 400 / 800093 (error-codes.md), auto-renew turned on for a subscription that is not active. */
+  notAutoRenewable: () => new PcError(400, 800093, "The subscription isn't eligible to be auto-renewed"),
+  /** [C] 400 / 900270 (error-codes.md), e.g. annual billing on a one-month term. */
+  billingCycleLongerThanTerm: () =>
+    new PcError(400, 900270, "The billing cycle cannot be longer than the term."),
+  /** [C] 404 / 2072 (error-codes.md), the indirect provider's own id given as the reseller on record. */
+  providerAsPartnerOnRecord: () =>
+    new PcError(404, 2072, "PartnerID of Indirect Provider isn't valid as Partner On Record"),
+
+  // ---- licenses ----------------------------------------------------------------------------
+  /** [C] 400 / 60012 with the published body ("Assign licenses to a user", vector 05). */
+  licenseQuotaExceeded: (customerId: string, skuId: string) =>
+    new PcError(
+      400,
+      60012,
+      "We are sorry, it looks like you have run out of licenses. Buy more licenses, and then try again.",
+      [
+        `LicenseQuotaExceededException : Subscription with Account ${customerId} and SKU ${skuId} does not have any available licenses left.`,
+      ],
+    ),
+  /** [U] 400 / 2000: Entra ID assigns licenses only to users with a usage location. */
+  usageLocationRequired: (userId: string) =>
+    new PcError(
+      400,
+      2000,
+      `License assignment cannot be done for user ${userId} with invalid usage location. Set the user's usageLocation first.`,
+    ),
+  /** [U] 400 / 2000: a SKU the customer's tenant does not subscribe to. */
+  skuNotSubscribed: (skuId: string) =>
+    new PcError(400, 2000, `The license ${skuId} does not correspond to a SKU the customer subscribes to.`),
+  /** [U] 400 / 2000: removing a license the user does not hold. */
+  licenseNotAssigned: (skuId: string) =>
+    new PcError(400, 2000, `The user does not have the license ${skuId}, so it cannot be removed.`),
+  /** [U] 400 / 2000: an empty or contradictory LicenseUpdate. */
+  invalidLicenseUpdate: (why: string) => new PcError(400, 2000, `Invalid license update: ${why}`),
+
   // ---- users / roles -------------------------------------------------------------------------
   /** [C] 404 / 60002 "User object ID isn't found". */
   userNotFound: (id: string) => new PcError(404, 60002, `User object ID isn't found: ${id}`),

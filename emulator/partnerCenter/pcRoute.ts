@@ -1,6 +1,7 @@
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { findReplay, type ReplayHooks, recordReplay, requestFingerprint } from "./idempotency";
 import { isGuid, prop } from "./jsonBody";
+import { settleLicenseTerms } from "./licenseTerms";
 import { type AuthRequirement, authorizeCaller, type PcCaller } from "./pcCaller";
 import { PcError, throttledResponse } from "./pcError";
 import { pcErrors } from "./pcErrors";
@@ -35,7 +36,8 @@ export interface PcRouteOptions {
  * 1. caller verification (token, audience, partner, App+User-only, MFA, admin agent);
  * 2. the request ids: an `MS-RequestId` or `MS-CorrelationId` that is not a GUID is refused (see
  *    {@link checkRequestIds});
- * 3. time-based housekeeping (orders whose provisioning time has come are fulfilled);
+ * 3. time-based housekeeping (orders whose provisioning time has come are fulfilled; license
+ *    subscription terms renew or expire and seat windows close, `licenseTerms.ts`);
  * 4. rate limits (when enforced);
  * 5. `MS-RequestId` replay of a POST already answered;
  * 6. the handler; a thrown {@link PcError} becomes the Partner Center error body;
@@ -67,6 +69,7 @@ function runPipeline(
     const caller = authorizeCaller(req, emu, options.auth);
     checkRequestIds(req);
     settleProvisioning(emu);
+    settleLicenseTerms(emu);
     if (options.rate) {
       const key =
         options.rate === "consent"

@@ -20,6 +20,8 @@ export interface PcSections {
   customerUserExtras: Record<string, CustomerUserExtras>;
   /** When each stored idempotent answer was recorded (MS-RequestId -> ISO time), for expiry. */
   idempotencyTimes: Record<string, string>;
+  /** Licenses assigned to customer users: `${customerId}/${userId}` -> SKU ids (lower case). */
+  licenseAssignments: Record<string, string[]>;
 }
 
 export interface CartRecord {
@@ -99,5 +101,6 @@ export function pcSections(state: EmulatorState): PcSections & PartnerCenterStat
   pc.applicationConsents ??= {};
   pc.customerUserExtras ??= {};
   pc.idempotencyTimes ??= {};
+  pc.licenseAssignments ??= {};
   return pc as PcSections & PartnerCenterState;
 }

@@ -43,6 +43,7 @@ export function readPurchaseItem(
     billingCycle?: string;
     termDuration?: string;
     friendlyName?: string;
+    partnerIdOnRecord?: string;
   },
   lineItemNumber: number,
   fallbackBillingCycle?: string,
@@ -63,7 +64,13 @@ export function readPurchaseItem(
         `termDuration ${input.termDuration} is not available for ${catalogItemId(offer)} (${offer.termDurations.join(", ")}).`,
       );
     }
-    if (billingCycle === "annual" && termDuration === "P1M") throw pcErrors.billingCycleInvalid(cycleText);
+    // "The billing cycle cannot be longer than the term" (400 / 900270, error-codes.md).
+    const longest: Record<string, string[]> = {
+      P1M: ["monthly"],
+      P1Y: ["monthly", "annual"],
+      P3Y: ["monthly", "annual", "triennial"],
+    };
+    if (!(longest[termDuration] ?? []).includes(billingCycle)) throw pcErrors.billingCycleLongerThanTerm();
   } else {
     termDuration = undefined;
   }
@@ -76,6 +83,7 @@ export function readPurchaseItem(
   };
   if (termDuration !== undefined) item.termDuration = termDuration;
   if (input.friendlyName !== undefined) item.friendlyName = input.friendlyName;
+  if (input.partnerIdOnRecord !== undefined) item.partnerIdOnRecord = input.partnerIdOnRecord;
   return item;
 }
 
@@ -95,6 +103,20 @@ export function requirePartnerAttestation(body: JsonObject): void {
     throw pcErrors.partnerAttestationMissing();
 }
 
+/**
+ * The reseller of record of a cart line item: the `transaction_reseller` entry of `participants`
+ * ("Create a cart", https://learn.microsoft.com/partner-center/developer/create-a-cart: the indirect
+ * reseller's PartnerID, never the indirect provider's).
+ */
+export function partnerOnRecord(raw: JsonObject): string | undefined {
+  const participants = raw.participants ?? raw.Participants;
+  if (!Array.isArray(participants)) return undefined;
+  for (const p of participants) {
+    if (strProp(p, "key")?.toLowerCase() === "transaction_reseller") return strProp(p, "value");
+  }
+  return undefined;
+}
+
 /** Reads a `CartLineItem` / order `lineItems[]` entry (case-insensitive keys). */
 export function purchaseInput(raw: JsonObject, idKey: "catalogItemId" | "offerId") {
   const id = strProp(raw, idKey) ?? strProp(raw, idKey === "offerId" ? "catalogItemId" : "offerId");
@@ -105,6 +127,7 @@ export function purchaseInput(raw: JsonObject, idKey: "catalogItemId" | "offerId
     billingCycle: strProp(raw, "billingCycle"),
     termDuration: strProp(raw, "termDuration"),
     friendlyName: strProp(raw, "friendlyName"),
+    partnerIdOnRecord: partnerOnRecord(raw),
   };
 }
 
@@ -123,6 +146,9 @@ export function checkPurchase(
 ): void {
   if (!caller.partner.mpaAccepted) throw pcErrors.mpaNotAccepted();
   if (!hasCustomerAgreement(emu.state, customer.id)) throw pcErrors.mcaNotAccepted();
+  for (const item of items) {
+    if (item.partnerIdOnRecord !== undefined) checkPartnerOnRecord(emu, caller, item.partnerIdOnRecord);
+  }
   const sandbox = emu.state.settings.sandbox;
   const pc = pcSections(emu.state);
   const pending = Object.values(pc.orders).filter((o) => o.provisionAt !== undefined);
@@ -176,6 +202,24 @@ export function checkPurchase(
   } else if (caller.partner.kind !== "indirectProvider" && customerPlanCount + newPlans > 1) {
     throw pcErrors.azurePlanExists(plansOfCustomer[0]?.id ?? "(being provisioned)");
   }
+}
+
+/**
+ * A reseller of record on a line item: only an indirect provider names one (400 / 800016 otherwise),
+ * never itself (404 / 2072), and it must be a known indirect reseller (404 / 800015, 400 / 800016),
+ * error-codes.md. [U] the emulator's partners stand for the reseller relationships.
+ */
+function checkPartnerOnRecord(emu: EmulatorCore, caller: PcCaller, partnerId: string): void {
+  if (caller.partner.kind !== "indirectProvider") throw pcErrors.notIndirectReseller(partnerId);
+  const wanted = partnerId.toLowerCase();
+  if (caller.partner.mpnId.toLowerCase() === wanted || caller.partnerTenantId === wanted) {
+    throw pcErrors.providerAsPartnerOnRecord();
+  }
+  const reseller = Object.values(emu.state.partnerCenter.partners).find(
+    (p) => p.tenantId.toLowerCase() === wanted || p.mpnId.toLowerCase() === wanted,
+  );
+  if (!reseller) throw pcErrors.partnerIdNotFound(partnerId);
+  if (reseller.kind !== "indirectReseller") throw pcErrors.notIndirectReseller(partnerId);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { EmulatorCore } from "../common/types";
 import { type CatalogOffer, catalogItemId } from "./catalog";
 import { subscriptionEtag } from "./etags";
 import type { JsonObject } from "./jsonBody";
+import { startLicenseTerm } from "./licenseTerms";
 import { type OrderLineItemSpec, pcSections, type SubscriptionRecord } from "./pcState";
 import { attributes, link } from "./resourceLinks";
 
@@ -37,7 +38,7 @@ export function createSubscriptionRecord(
     hasPurchasableAddons: false,
     creationDate: now.toISOString(),
     effectiveStartDate: start,
-    commitmentEndDate: azure ? "9999-12-31T00:00:00Z" : termEnd(now, item.termDuration ?? "P1M"),
+    commitmentEndDate: "9999-12-31T00:00:00Z",
     status: "active",
     autoRenewEnabled: !azure,
     isTrial: false,
@@ -58,10 +59,7 @@ export function createSubscriptionRecord(
     actionTaken: false,
     orderId: input.orderId,
   };
-  if (!azure) {
-    resource.termDuration = item.termDuration ?? "P1M";
-    resource.renewalTermDuration = item.termDuration ?? "P1M";
-  }
+  if (!azure) startLicenseTerm(resource, now, item.termDuration ?? "P1M");
   const record: SubscriptionRecord = {
     id,
     customerId: input.customerId,
@@ -71,15 +69,6 @@ export function createSubscriptionRecord(
   };
   pcSections(emu.state).subscriptions[id] = record;
   return record;
-}
-
-function termEnd(start: Date, term: string): string {
-  const d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
-  if (term === "P1Y") d.setUTCFullYear(d.getUTCFullYear() + 1);
-  else if (term === "P3Y") d.setUTCFullYear(d.getUTCFullYear() + 3);
-  else d.setUTCMonth(d.getUTCMonth() + 1);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return `${d.toISOString().slice(0, 10)}T00:00:00Z`;
 }
 
 export function currentEtag(s: SubscriptionRecord): string {

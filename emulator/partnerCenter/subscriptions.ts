@@ -5,6 +5,7 @@ import { collection, queryParam } from "./collections";
 import { requireCustomer } from "./customerAccess";
 import { parseIfMatch } from "./etags";
 import { boolProp, hasProp, numProp, objProp, requireBody, strProp } from "./jsonBody";
+import { isLicenseSubscription, patchLicenseSubscription } from "./licenseTerms";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { pcSections, type SubscriptionRecord } from "./pcState";
@@ -12,11 +13,11 @@ import { SANDBOX_LIMITS } from "./purchases";
 import { currentEtag, subscriptionView } from "./subscriptionRecords";
 
 /**
- * Subscriptions ("Subscription resources",
- * https://learn.microsoft.com/partner-center/developer/subscription-resources; vector 13): list
- * (optionally by `order_id`), get, PATCH (friendly name, status `suspended`/`active`, quantity,
- * auto-renew) with the etag check (`If-Match`, stale: 400 / 2055), and the App+User-only
- * provisioning status.
+ * Subscriptions ("Subscription resources", https://learn.microsoft.com/partner-center/developer/subscription-resources;
+ * vector 13): list (optionally by `order_id`), get, PATCH
+ * (friendly name, status `suspended`/`active`, quantity, auto-renew; for new-commerce license
+ * subscriptions also `deleted` = cancel, with the window rules of `licenseTerms.ts`) with the etag
+ * check (`If-Match`, stale: 400 / 2055), and the App+User-only provisioning status.
  */
 export const subscriptionRoutes: Route[] = [
   pcRoute(
@@ -109,6 +110,18 @@ function patchSubscription(ctx: PcContext) {
     }
   }
 
+  const friendlyName = strProp(body, "friendlyName");
+  if (friendlyName !== undefined && (friendlyName.trim() === "" || friendlyName.length > 50)) {
+    throw pcErrors.invalidProperty("friendlyName must be 1 to 50 characters.");
+  }
+  if (isLicenseSubscription(s)) {
+    // Window rules, cancellation, suspension and auto-renew of new-commerce seats (licenseTerms.ts).
+    patchLicenseSubscription(ctx.emu, s, body);
+    if (friendlyName !== undefined) r.friendlyName = friendlyName;
+    s.version += 1;
+    return { status: 200, body: subscriptionView(s) };
+  }
+
   const statusText = strProp(body, "status");
   let status = r.status as string;
   if (statusText !== undefined && statusText.toLowerCase() !== status) {
@@ -124,13 +137,7 @@ function patchSubscription(ctx: PcContext) {
     status = wanted;
   }
 
-  const friendlyName = strProp(body, "friendlyName");
-  if (friendlyName !== undefined) {
-    if (friendlyName.trim() === "" || friendlyName.length > 50) {
-      throw pcErrors.invalidProperty("friendlyName must be 1 to 50 characters.");
-    }
-    r.friendlyName = friendlyName;
-  }
+  if (friendlyName !== undefined) r.friendlyName = friendlyName;
   if (quantity !== undefined) r.quantity = quantity;
   const autoRenew = boolProp(body, "autoRenewEnabled");
   if (!azure && hasProp(body, "autoRenewEnabled") && autoRenew !== undefined) r.autoRenewEnabled = autoRenew;

@@ -1,9 +1,10 @@
 // pulumi-csp quickstart: one CSP customer, declared as one CustomerTenant.
 //
 // The customer tenant with its Microsoft Customer Agreement, an Azure plan (billable) with one
-// extra Azure subscription (billable), a GDAP relationship the customer approves at its approval
-// link, two users with directory roles, the partner app's consent with an application
-// registration and a delegated permission grant, and an RBAC assignment on the extra subscription.
+// extra Azure subscription (billable), Microsoft 365 seats (billable), a GDAP relationship the
+// customer approves at its approval link, two users with directory roles (one of them licensed),
+// the partner app's consent with an application registration and a delegated permission grant,
+// and an RBAC assignment on the extra subscription.
 //
 // Partner Center lets the admin agent running this program manage the customer's users, their
 // directory roles and consents only through GDAP roles in the customer: the relationship asks for
@@ -60,6 +61,20 @@ const contoso = new CustomerTenant("contoso", {
       roleAssignments: [{ role: "Contributor", principal: { user: "alice" } }],
     },
   ],
+  // Seats: billed for the whole term. More seats later are a purchase too (the preview says so);
+  // fewer seats or removing it are possible only within seven days of buying (or of a renewal):
+  // after that the preview refuses a decrease, and removing it turns auto-renew off (see the
+  // deletionBehavior output).
+  licenses: [
+    {
+      key: "m365",
+      offer: "Microsoft 365 Business Premium",
+      quantity: 5,
+      termDuration: "P1Y",
+      billingCycle: "monthly",
+      acknowledgePurchase: true,
+    },
+  ],
   ...(adminAgentsGroupId ? { partnerAccess: [{ key: "partner", adminAgentsGroupId }] } : {}),
   users: [
     {
@@ -70,6 +85,7 @@ const contoso = new CustomerTenant("contoso", {
       lastName: "Wilber",
       usageLocation: "US",
       roles: ["User Administrator"],
+      licenses: ["Microsoft 365 Business Premium"],
     },
     {
       key: "bob",
@@ -118,3 +134,4 @@ export const applicationIds = contoso.applicationIds;
 export const gdapStatus = contoso.gdap.apply((g) => g?.status);
 export const gdapApprovalLink = contoso.gdap.apply((g) => g?.approvalLink);
 export const deletionBehavior = contoso.deletionBehavior;
+export const seatsOnDelete = contoso.licenseSubscriptions.m365!.deletionBehavior;

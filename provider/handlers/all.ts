@@ -4,6 +4,7 @@ import "./customer";
 import "./customerAgreement";
 import "./azurePlan";
 import "./azureSubscription";
+import "./licenseSubscription";
 import "./customerUser";
 import "./applicationRegistration";
 import "./applicationConsent";

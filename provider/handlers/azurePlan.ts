@@ -2,10 +2,6 @@ import { z } from "zod";
 import type { CspApi } from "../clients/cspApi";
 import {
   AZURE_PLAN_CATALOG_ITEM,
-  cartRequestBody,
-  checkoutCart,
-  createCart,
-  getCart,
   getOrder,
   getSubscription,
   isAzurePlanSubscription,
@@ -21,28 +17,21 @@ import {
 } from "../clients/partnerCenter/commerce";
 import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
-import { CspError, hasServiceCode, isCspError, isLostResponse } from "../errors";
+import { CspError, hasServiceCode } from "../errors";
 import { shown } from "../purchaseMarker";
 import { cancelThroughArm } from "./commerce/azureSubscriptionLifecycle";
+import {
+  type CartPurchase,
+  cartWasOrdered,
+  orderThroughCart,
+  subscriptionOfOrder,
+  waitForOrderSubscription,
+} from "./commerce/cartCheckout";
 import { afterPurchase, conflict, refusal } from "./commerce/errors";
-import {
-  accountFailures,
-  accountField,
-  accountName,
-  customerIdField,
-  immutableFailures,
-} from "./commerce/fields";
+import { accountFailures, accountField, customerIdField, immutableFailures } from "./commerce/fields";
 import { assertActiveReseller, resellerFailures } from "./commerce/indirectResellers";
-import { pollUntil } from "./commerce/polling";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import {
-  canonicalJson,
-  checkCannotRun,
-  deterministicUuid,
-  partialCreate,
-  stripUndefined,
-  validateInputs,
-} from "./common";
+import { checkCannotRun, partialCreate, stripUndefined, validateInputs } from "./common";
 import { registerHandler } from "./registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -215,34 +204,12 @@ async function verifyCatalogItem(
 
 // --- provisioning -------------------------------------------------------------------------------
 
-function planOfOrder(order: PcOrder, catalogItemId: string): string | undefined {
-  const wanted = catalogItemId.toLowerCase();
-  const line =
-    order.lineItems?.find((l) => (l.offerId ?? "").toLowerCase() === wanted) ?? order.lineItems?.[0];
-  return line?.subscriptionId || undefined;
-}
-
 function orderIsForPlan(order: PcOrder, catalogItemId: string): boolean {
   const wanted = catalogItemId.toLowerCase();
   const status = (order.status ?? "").toLowerCase();
   return (
     status !== "cancelled" && (order.lineItems ?? []).some((l) => (l.offerId ?? "").toLowerCase() === wanted)
   );
-}
-
-/** Waits (bounded) until the order names its subscription. */
-async function waitForSubscriptionId(
-  api: CspApi,
-  customerId: string,
-  order: PcOrder,
-  catalogItemId: string,
-): Promise<string | undefined> {
-  const immediate = planOfOrder(order, catalogItemId);
-  if (immediate) return immediate;
-  return pollUntil(async () => {
-    const current = await getOrder(api.partnerCenter, customerId, order.id);
-    return current ? planOfOrder(current, catalogItemId) : undefined;
-  });
 }
 
 function pickAzureSubscription(entitlements: PcAzureEntitlement[], previous?: string): string | undefined {
@@ -434,49 +401,37 @@ function rank(s: PcSubscription): number {
 }
 
 /**
- * The plan's cart and its `MS-RequestId`. Keys are derived from the whole body that is sent (the
- * line items and the partner attestation, see `cartRequestBody`), so the same request replays and
- * another one (a renamed plan after a run stopped between cart and checkout) is new, never a reused
- * id (400 / 800002 in the emulator [U]). The checkout key follows the cart: the same cart replays
- * its checkout.
+ * The plan's cart (commerce/cartCheckout.ts derives its `MS-RequestId` from it): a renamed plan
+ * after a run stopped between cart and checkout is a new request, never a reused id.
  */
-function cartRequest(inputs: AzurePlanInputs, catalogItemId: string) {
-  const lineItems = [
-    stripUndefined({
-      id: 0,
-      catalogItemId,
-      quantity: 1,
-      billingCycle: "one_time",
-      friendlyName: inputs.friendlyName,
-      // The reseller of record: "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart)
-      // names it in the line item's participants with the key transaction_reseller.
-      participants: inputs.partnerIdOnRecord
-        ? [{ key: "transaction_reseller", value: inputs.partnerIdOnRecord }]
-        : undefined,
-    }),
-  ];
-  // The Pulumi project is part of the key (the engine gives it to the provider host as
-  // PULUMI_PROJECT), so another program declaring the same plan, e.g. one that adopts the customer,
-  // does not pass for its buyer (see boughtByThisProgram). Stacks of one project share it [U]: the
-  // engine does not tell the provider its stack.
-  const key = deterministicUuid(
-    "azure-plan-cart",
-    accountName(inputs.account),
-    inputs.customerId.toLowerCase(),
-    canonicalJson(cartRequestBody(lineItems)),
-    process.env.PULUMI_PROJECT ?? "",
-  );
-  return { lineItems, key };
+function cartPurchase(inputs: AzurePlanInputs, catalogItemId: string): CartPurchase {
+  return {
+    customerId: inputs.customerId,
+    account: inputs.account,
+    lineItems: [
+      stripUndefined({
+        id: 0,
+        catalogItemId,
+        quantity: 1,
+        billingCycle: "one_time",
+        friendlyName: inputs.friendlyName,
+        // The reseller of record: "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart)
+        // names it in the line item's participants with the key transaction_reseller.
+        participants: inputs.partnerIdOnRecord
+          ? [{ key: "transaction_reseller", value: inputs.partnerIdOnRecord }]
+          : undefined,
+      }),
+    ],
+    cartNamespace: "azure-plan-cart",
+    checkoutNamespace: "azure-plan-checkout",
+    what: "the Azure plan",
+  };
 }
 
 /**
  * Whether the customer's existing plan (or order) was bought by this program: a run that bought it
  * and died before the engine recorded it leaves the plan behind, and the re-run must record it as
- * bought (its delete then cancels and suspends what it bought), not adopted. The cart POST with
- * this program's key replays the cart that run created, and that cart, read again, is `Ordered`.
- * When Partner Center does not know the key (a plan bought otherwise, or after it forgot the key
- * [U]), the POST makes a new, empty-handed cart, which is no purchase and expires unused; the plan
- * is then adopted.
+ * bought (its delete then cancels and suspends what it bought), not adopted (see `cartWasOrdered`).
  */
 async function boughtByThisProgram(
   api: CspApi,
@@ -486,83 +441,28 @@ async function boughtByThisProgram(
 ): Promise<boolean> {
   // A stack that may not buy did not buy it, and asks nothing (no cart).
   if (!config.allowPurchases) return false;
-  const request = cartRequest(inputs, catalogItemId);
-  const cart = await createCart(api.partnerCenter, inputs.customerId, request.lineItems, request.key);
-  const now = await getCart(api.partnerCenter, inputs.customerId, cart.id);
-  return (now?.status ?? "").toLowerCase() === "ordered";
+  return cartWasOrdered(api, cartPurchase(inputs, catalogItemId));
 }
 
-/** Cart + checkout with deterministic request ids; the purchase itself. */
+/** Cart + checkout with deterministic request ids; the purchase itself (commerce/cartCheckout.ts). */
 async function orderPlan(
   api: CspApi,
   inputs: AzurePlanInputs,
   catalogItemId: string,
   ctx: HandlerContext,
 ): Promise<PcOrder> {
-  const pc = api.partnerCenter;
-  const account = accountName(inputs.account);
-  const customerId = inputs.customerId.toLowerCase();
-  const request = cartRequest(inputs, catalogItemId);
-  const cart = await createCart(pc, inputs.customerId, request.lineItems, request.key);
-  const lineError = cart.lineItems?.find((l) => l.error)?.error;
-  if (lineError) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "partnerCenter",
-      summary: `the Azure plan cart for customer ${inputs.customerId} has an error: ${lineError.errorDescription ?? "unknown"}`,
-      ...(lineError.errorCode !== undefined ? { serviceCode: String(lineError.errorCode) } : {}),
-      hint: "fix the cause named by Partner Center (agreement, catalog item, customer profile) and run again",
-    });
-  }
   ctx.log(`AzurePlan: ordering an Azure plan (${catalogItemId}) for customer ${inputs.customerId}`);
-  let result: Awaited<ReturnType<typeof checkoutCart>>;
-  try {
-    result = await checkoutCart(
-      pc,
-      inputs.customerId,
-      cart.id,
-      deterministicUuid("azure-plan-checkout", account, customerId, cart.id.toLowerCase()),
-    );
-  } catch (e) {
-    // Lost answer or "cart already submitted" (an earlier run checked it out): look for the order.
-    if (isLostResponse(e) || hasServiceCode(e, "800065")) {
-      const existing = await findExisting(api, inputs.customerId, catalogItemId);
-      if (existing.order) return existing.order;
-      if (existing.plan)
-        return {
-          id: existing.plan.orderId ?? "",
-          lineItems: [{ offerId: catalogItemId, subscriptionId: existing.plan.id }],
-        };
-      if (isCspError(e) && hasServiceCode(e, "800065")) {
-        throw conflict(
-          "partnerCenter",
-          `the Azure plan cart ${cart.id} of customer ${inputs.customerId} was already checked out by an earlier run, but its order is not visible yet`,
-          "nothing was bought twice; Partner Center can take up to 15 minutes to list a new order: run `pulumi up` again in a few minutes",
-        );
-      }
+  return orderThroughCart(api, cartPurchase(inputs, catalogItemId), async () => {
+    const existing = await findExisting(api, inputs.customerId, catalogItemId);
+    if (existing.order) return existing.order;
+    if (existing.plan) {
+      return {
+        id: existing.plan.orderId ?? "",
+        lineItems: [{ offerId: catalogItemId, subscriptionId: existing.plan.id }],
+      };
     }
-    throw e;
-  }
-  const orderError = result.orderErrors?.[0];
-  if (orderError) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "partnerCenter",
-      summary: `checkout of the Azure plan for customer ${inputs.customerId} failed: ${orderError.description ?? "order error"}`,
-      ...(orderError.code !== undefined ? { serviceCode: String(orderError.code) } : {}),
-      hint: "fix the cause named by Partner Center and run again (nothing was ordered for this order group)",
-    });
-  }
-  const order = result.orders?.[0];
-  if (!order) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "partnerCenter",
-      summary: `checkout of the Azure plan for customer ${inputs.customerId} returned no order`,
-      hint: "run `pulumi up` again: the checkout is replayed with the same request id, nothing is bought twice",
-    });
-  }
-  return order;
+    return undefined;
+  });
 }
 
 /** From an order to the provisioned plan, or the partial-create error carrying the order id. */
@@ -574,7 +474,7 @@ async function completeOrder(
   config: CspConfig,
 ): Promise<PcSubscription> {
   const catalogItemId = catalogItemOf(inputs);
-  const subscriptionId = await waitForSubscriptionId(api, inputs.customerId, order, catalogItemId);
+  const subscriptionId = await waitForOrderSubscription(api, inputs.customerId, order, catalogItemId);
   const sub = subscriptionId
     ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
     : undefined;
@@ -752,7 +652,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         );
         return { id: "" };
       }
-      subscriptionId = planOfOrder(order, catalogItemOf(inputs));
+      subscriptionId = subscriptionOfOrder(order, catalogItemOf(inputs));
       if (!subscriptionId)
         return {
           id,

@@ -1,11 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { getCustomer } from "../clients/partnerCenter/customers";
-import {
-  addRoleMember,
-  listUserDirectoryRoles,
-  removeRoleMember,
-} from "../clients/partnerCenter/directoryRoles";
+import { listUserDirectoryRoles } from "../clients/partnerCenter/directoryRoles";
+import { listSubscribedSkus, listUserLicenseSkuIds } from "../clients/partnerCenter/licenses";
 import {
   createCustomerUser,
   deleteCustomerUser,
@@ -21,15 +17,22 @@ import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, partialCreate, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./countryCodes";
-import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { isConflict, isNotFound } from "./identity/errors";
+import { checkDomain } from "./identity/customerDomains";
+import { rolesAsDeclared } from "./identity/directoryRoleCatalog";
+import { isConflict } from "./identity/errors";
 import { gdapHinted, withGdapHints } from "./identity/gdapAccessHint";
 import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
-import { setChanges } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
+import {
+  licensesAsDeclared,
+  licensesField,
+  reconcileLicenses,
+  verifyLicenses,
+} from "./identity/userLicenses";
 import { userPrincipalNameProblem } from "./identity/userPrincipalName";
+import { reconcileRoles } from "./identity/userRoles";
 import { registerHandler } from "./registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
@@ -46,6 +49,8 @@ import { isUnknown } from "./types";
  *   the secret output `password`. Removing the input later keeps the current password.
  * - `roles` (names such as "Helpdesk Administrator", or template ids) are reconciled as a set
  *   through directory role members.
+ * - `licenses` (SKU names, part numbers or ids) are reconciled as a set through license updates,
+ *   each new one needing a free seat, verified before any write (`identity/userLicenses.ts`).
  * - Create is safe to retry: a user with the same UPN that is active (e.g. created by a run whose
  *   response was lost) is adopted, a soft-deleted one is restored; either way it is then set to
  *   the declared properties and password.
@@ -67,6 +72,8 @@ export interface CustomerUserInputs {
   password?: string;
   forceChangePassword?: boolean;
   roles?: string[];
+  /** Licenses by SKU name, part number or id, reconciled as a set; not managed when absent. */
+  licenses?: string[];
 }
 
 export interface CustomerUserOutputs extends CustomerUserInputs {
@@ -78,6 +85,8 @@ export interface CustomerUserOutputs extends CustomerUserInputs {
   roles: string[];
   /** Role template ids the user holds. */
   roleIds: string[];
+  /** SKU ids of the licenses the user holds (when `licenses` is declared). */
+  licenseSkuIds?: string[];
   /** Partner Center `state` (`active`). */
   state: string;
 }
@@ -116,6 +125,7 @@ const schema = z
       .optional(),
     forceChangePassword: z.boolean().optional(),
     roles: z.array(z.string().trim().min(1, "must not be empty")).optional(),
+    licenses: licensesField,
   })
   .strict();
 
@@ -127,12 +137,19 @@ const UPDATABLE: (keyof CustomerUserInputs & string)[] = [
   "password",
   "forceChangePassword",
   "roles",
+  "licenses",
 ];
 
 async function check(olds: Partial<CustomerUserInputs>, news: CustomerUserInputs, ctx: HandlerContext) {
   const result = validateWithSecretSafety(news);
   const failures: CheckFailure[] = [...(result.failures ?? [])];
   failures.push(...roleFailures(news.roles));
+  if (Array.isArray(news.licenses) && news.licenses.length > 0 && !news.usageLocation) {
+    // Entra ID assigns licenses only to users with a usage location.
+    const reason =
+      "usageLocation: is required to assign licenses (Microsoft licenses a user only with a usage location)";
+    for (const f of failures) if (f.property === "usageLocation") f.reason = reason;
+  }
   failures.push(...accountFailures(news.account, ctx.config));
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
@@ -169,38 +186,6 @@ function validateWithSecretSafety(news: CustomerUserInputs): CheckResult<Custome
   };
 }
 
-async function checkDomain(
-  inputs: CustomerUserInputs,
-  ctx: HandlerContext,
-): Promise<CheckFailure | undefined> {
-  const customer = await getCustomer(ctx.api(inputs.account).partnerCenter, inputs.customerId);
-  if (!customer) {
-    return {
-      property: "customerId",
-      reason: `customerId: customer ${inputs.customerId} was not found for this partner account; check the id (the customer's tenant id) and the account`,
-    };
-  }
-  const domains = customerDomains(customer);
-  const domain = inputs.userPrincipalName.split("@")[1]!.toLowerCase();
-  if (domains.length > 0 && !domains.includes(domain)) {
-    return {
-      property: "userPrincipalName",
-      reason: `userPrincipalName: the domain "${domain}" is not a domain of customer ${inputs.customerId} (its domains: ${domains.join(", ")})`,
-    };
-  }
-  return undefined;
-}
-
-function customerDomains(customer: {
-  companyProfile?: { domain?: string };
-  customDomains?: string[];
-}): string[] {
-  const all = [customer.companyProfile?.domain, ...(customer.customDomains ?? [])]
-    .filter((d): d is string => typeof d === "string" && d.length > 0)
-    .map((d) => d.toLowerCase());
-  return [...new Set(all)];
-}
-
 async function diff(_id: string, olds: Props, news: CustomerUserInputs) {
   const unknown = unknownKeys(news, ["account", "customerId", "userPrincipalName", ...UPDATABLE]);
   const replaces: string[] = (["account", "customerId"] as const).filter(
@@ -223,6 +208,7 @@ function comparableOlds(olds: Props): Partial<CustomerUserInputs> {
     ...olds,
     roles: normaliseRoleIds(olds.roles ?? []),
     forceChangePassword: olds.forceChangePassword ?? true,
+    ...(olds.licenses ? { licenses: normaliseLicenses(olds.licenses) } : {}),
   };
 }
 
@@ -233,7 +219,12 @@ function comparableNews(olds: Props, news: CustomerUserInputs): CustomerUserInpu
     password: news.password ?? olds.password,
     roles: Array.isArray(news.roles) ? normaliseRoleIds(news.roles) : [],
     forceChangePassword: news.forceChangePassword ?? true,
+    ...(Array.isArray(news.licenses) ? { licenses: normaliseLicenses(news.licenses) } : {}),
   };
+}
+
+function normaliseLicenses(licenses: readonly string[]): string[] {
+  return [...new Set(licenses.map((l) => l.toLowerCase()))].sort();
 }
 
 function normaliseRoleIds(roles: readonly string[]): string[] {
@@ -245,12 +236,26 @@ async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
   const password = inputs.password ?? generatePassword();
   const forceChangePassword = inputs.forceChangePassword ?? true;
   const desiredRoleIds = normaliseRoleIds(inputs.roles ?? []);
+  const upn = inputs.userPrincipalName;
+  // Seats are verified before any write (a user taken over may hold some licenses already).
+  const skus = inputs.licenses
+    ? await verifyLicenses(pc, inputs.customerId, inputs.licenses, {
+        upn,
+        id: (await findActiveUser(pc, inputs.customerId, upn))?.id,
+      })
+    : undefined;
 
   const user = await createOrRecover(pc, inputs, password, forceChangePassword, ctx);
   const base = outputs(inputs, user, password, forceChangePassword, []);
   try {
     const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds);
-    return { id: user.id, outs: outputs(inputs, user, password, forceChangePassword, roleIds) };
+    const licenseSkuIds = inputs.licenses
+      ? await reconcileLicenses(pc, inputs.customerId, { id: user.id, upn }, inputs.licenses, skus)
+      : undefined;
+    return {
+      id: user.id,
+      outs: outputs(inputs, user, password, forceChangePassword, roleIds, licenseSkuIds),
+    };
   } catch (e) {
     throw partialCreate(await gdapHinted(e, ctx, inputs.account, inputs.customerId), user.id, base);
   }
@@ -371,44 +376,13 @@ async function findDeletedUser(
   return users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
 }
 
-/** Adds missing and removes extra role memberships; returns the resulting template ids. */
-async function reconcileRoles(
-  pc: ServiceClient,
-  customerId: string,
-  user: PcCustomerUser,
-  desiredIds: string[],
-): Promise<string[]> {
-  const current = (await listUserDirectoryRoles(pc, customerId, user.id)).map((r) => r.id.toLowerCase());
-  const { toAdd, toRemove } = setChanges(desiredIds, current);
-  for (const roleId of toAdd) {
-    try {
-      await addRoleMember(pc, customerId, roleId, {
-        id: user.id,
-        displayName: user.displayName,
-        userPrincipalName: user.userPrincipalName,
-      });
-    } catch (e) {
-      // Already a member (a retried add, or a concurrent change): the goal is reached.
-      if (!isConflict(e)) throw withRoleContext(e, roleId);
-    }
-  }
-  for (const roleId of toRemove) await removeRoleMember(pc, customerId, roleId, user.id);
-  return [...desiredIds].sort();
-}
-
-function withRoleContext(e: unknown, roleId: string): unknown {
-  if (isNotFound(e) && e instanceof Error) {
-    e.message += ` (directory role ${directoryRoleName(roleId) ?? roleId} is not available in the customer tenant)`;
-  }
-  return e;
-}
-
 function outputs(
   inputs: CustomerUserInputs,
   user: PcCustomerUser,
   password: string,
   forceChangePassword: boolean,
   roleIds: string[],
+  licenseSkuIds?: string[],
 ): CustomerUserOutputs {
   return stripUndefined({
     ...inputs,
@@ -418,6 +392,7 @@ function outputs(
     forceChangePassword,
     roles: inputs.roles ?? [],
     roleIds,
+    licenseSkuIds,
     state: user.state ?? "active",
   });
 }
@@ -430,6 +405,13 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     .map((r) => r.id.toLowerCase())
     .sort();
   const roles = rolesAsDeclared(props.roles ?? [], roleIds);
+  // Licenses are read only when the program manages them.
+  let licensed: { licenses: string[]; licenseSkuIds: string[] } | undefined;
+  if (props.licenses) {
+    const licenseSkuIds = await listUserLicenseSkuIds(pc, props.customerId, id);
+    const skus = await listSubscribedSkus(pc, props.customerId);
+    licensed = { licenses: licensesAsDeclared(skus, props.licenses, licenseSkuIds), licenseSkuIds };
+  }
   const observed = stripUndefined({
     userPrincipalName: user.userPrincipalName,
     firstName: user.firstName ?? undefined,
@@ -442,6 +424,7 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     ...observed,
     roles,
     roleIds,
+    ...licensed,
     state: user.state ?? "active",
   });
   // The inputs a refresh records are stored by the engine as they are: a dynamic provider cannot
@@ -454,6 +437,7 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     ...observed,
     forceChangePassword: props.forceChangePassword === false ? false : undefined,
     roles,
+    licenses: licensed?.licenses,
   });
   return { id, props: outs, inputs };
 }
@@ -462,6 +446,11 @@ async function update(id: string, olds: Props, news: CustomerUserInputs, ctx: Ha
   const pc = ctx.api(news.account).partnerCenter;
   const forceChangePassword = news.forceChangePassword ?? true;
   const password = news.password ?? olds.password ?? generatePassword();
+  const upn = olds.userPrincipalName;
+  // Seats are verified before any write of the update.
+  const skus = news.licenses
+    ? await verifyLicenses(pc, news.customerId, news.licenses, { id, upn })
+    : undefined;
   const patch = stripUndefined({
     firstName: news.firstName !== olds.firstName ? news.firstName : undefined,
     lastName: news.lastName !== olds.lastName ? news.lastName : undefined,
@@ -478,7 +467,12 @@ async function update(id: string, olds: Props, news: CustomerUserInputs, ctx: Ha
     user = { ...user, ...updated, id };
   }
   const roleIds = await reconcileRoles(pc, news.customerId, user, normaliseRoleIds(news.roles ?? []));
-  return { outs: outputs(news, { ...user, state: "active" }, password, forceChangePassword, roleIds) };
+  const licenseSkuIds = news.licenses
+    ? await reconcileLicenses(pc, news.customerId, { id, upn }, news.licenses, skus)
+    : undefined;
+  return {
+    outs: outputs(news, { ...user, state: "active" }, password, forceChangePassword, roleIds, licenseSkuIds),
+  };
 }
 
 async function remove(id: string, props: Props, ctx: HandlerContext) {

@@ -27,6 +27,12 @@ export interface ResourceHandler<I extends object = Record<string, unknown>, O e
    * reviewer of a preview (see purchaseMarker.ts); undefined when it buys nothing.
    */
   purchase?(inputs: I): string | undefined;
+  /**
+   * Billable types whose updates can buy (seats added to a license subscription): what an update
+   * from the stored inputs `olds` to the checked inputs `news` buys, in one sentence; undefined when
+   * it buys nothing. Shown like `purchase` (purchaseMarker.ts).
+   */
+  purchaseOnUpdate?(olds: Partial<I>, news: I): string | undefined;
 }
 
 export interface CheckFailure {

@@ -28,6 +28,14 @@ export interface CustomerUserArgs {
    * id, reconciled as a set (roles not listed are removed).
    */
   roles?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Licenses, by SKU name ("Microsoft 365 Business Premium"), part number (`SPB`) or SKU id,
+   * reconciled as a set (licenses not listed are removed; without this input the user's licenses
+   * are left alone). Each license the user does not hold yet needs a free seat, verified before any
+   * change; pass a LicenseSubscription output (e.g. `offerName`) or use `dependsOn` so the seats are
+   * bought first. Needs `usageLocation`.
+   */
+  licenses?: pulumi.Input<pulumi.Input<string>[]>;
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
@@ -49,6 +57,10 @@ export class CustomerUser extends CspResource {
   declare public readonly roles: pulumi.Output<string[]>;
   /** Role template ids the user holds. */
   declare public readonly roleIds: pulumi.Output<string[]>;
+  /** Licenses as declared (when declared). */
+  declare public readonly licenses: pulumi.Output<string[] | undefined>;
+  /** SKU ids of the licenses the user holds (when `licenses` is declared). */
+  declare public readonly licenseSkuIds: pulumi.Output<string[] | undefined>;
   /** Partner Center user state (`active`). */
   declare public readonly state: pulumi.Output<string>;
 
@@ -62,6 +74,8 @@ export class CustomerUser extends CspResource {
         password: args.password,
         roles: args.roles,
         roleIds: undefined,
+        licenses: args.licenses,
+        licenseSkuIds: undefined,
         state: undefined,
       },
       opts,

@@ -15,5 +15,6 @@ export { CustomerAgreement, type CustomerAgreementArgs } from "./customerAgreeme
 export { CustomerUser, type CustomerUserArgs } from "./customerUser";
 export { GdapAccessAssignment, type GdapAccessAssignmentArgs } from "./gdapAccessAssignment";
 export { GdapRelationship, type GdapRelationshipArgs } from "./gdapRelationship";
+export { LicenseSubscription, type LicenseSubscriptionArgs } from "./licenseSubscription";
 export { PermissionGrant, type PermissionGrantArgs } from "./permissionGrant";
 export { RoleAssignment, type RoleAssignmentArgs } from "./roleAssignment";

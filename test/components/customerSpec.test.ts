@@ -111,6 +111,40 @@ describe("parseCustomerSpec", () => {
     );
   });
 
+  it("reads license seats and a user's licenses, and refuses an unknown offer, a billing cycle longer than the term and a missing acknowledgement", () => {
+    const withSeats = `${CONTOSO}    licenses: [Microsoft 365 Business Premium]
+licenses:
+  - key: premium
+    offer: Microsoft 365 Business Premium
+    quantity: 5
+    termDuration: P1Y
+    acknowledgePurchase: true
+`;
+    const spec = parseCustomerSpec(withSeats, "c.yaml");
+    expect(spec.licenses?.map((l) => [l.key, l.offer, l.quantity])).toEqual([
+      ["premium", "Microsoft 365 Business Premium", 5],
+    ]);
+    expect(spec.users?.[0]?.licenses).toEqual(["Microsoft 365 Business Premium"]);
+    const bad = withSeats.replace(
+      "    offer: Microsoft 365 Business Premium\n    quantity: 5\n    termDuration: P1Y\n    acknowledgePurchase: true\n",
+      "    offer: Microsoft 365 Platinum\n    quantity: 5\n    termDuration: P1Y\n",
+    );
+    const e = errorOf(() => parseCustomerSpec(bad, "c.yaml"));
+    expect(e.issues).toEqual([
+      'c.yaml: licenses[0].offer: must be one of Microsoft 365 Business Basic, Microsoft 365 Business Standard, Microsoft 365 Business Premium, Microsoft 365 E3, Office 365 E3 (or give productId and skuId) (got "Microsoft 365 Platinum")',
+      "c.yaml: licenses[0].acknowledgePurchase: must be true: a license subscription is a billable purchase; acknowledge it explicitly (it shows up in code review) (got missing)",
+    ]);
+    const cycle = errorOf(() =>
+      parseCustomerSpec(
+        withSeats.replace("termDuration: P1Y", "termDuration: P1M\n    billingCycle: annual"),
+        "c.yaml",
+      ),
+    );
+    expect(cycle.issues).toEqual([
+      'c.yaml: licenses[0].billingCycle: cannot be longer than the term: a P1M term is billed monthly (got "annual")',
+    ]);
+  });
+
   it("refuses a userName Entra ID would refuse, at load time", () => {
     for (const name of ["al/ice", "al..ice", "alice.", "a%b"]) {
       const e = errorOf(() =>

@@ -308,6 +308,44 @@ describe("CustomerTenant children", () => {
     expect(deps(`contoso-gdap-access-${SECURITY_GROUP}`)).toEqual(["contoso-gdap"]);
   });
 
+  it("declares the license subscriptions after the agreement, and users with licenses after them", async () => {
+    const spec: CustomerSpec = {
+      ...fullSpec(),
+      licenses: [
+        {
+          key: "premium",
+          offer: "Microsoft 365 Business Premium",
+          quantity: 5,
+          termDuration: "P1Y",
+          autoRenew: false,
+          acknowledgePurchase: true,
+        },
+      ],
+    };
+    spec.users![0] = { ...spec.users![0]!, licenses: ["Microsoft 365 Business Premium"] };
+    const { resources, inputs } = await declare(spec);
+    expect(resources.get("contoso-license-premium")).toMatchObject({
+      type: "pulumi-nodejs:dynamic/csp:LicenseSubscription",
+      parent: "contoso",
+      dependsOn: ["contoso-agreement"],
+    });
+    expect(inputs("contoso-license-premium")).toMatchObject({
+      customerId: CUSTOMER_ID,
+      acknowledgePurchase: true,
+      offer: "Microsoft 365 Business Premium",
+      quantity: 5,
+      termDuration: "P1Y",
+      autoRenew: false,
+    });
+    expect(resources.get("contoso-user-alice")?.dependsOn).toEqual([
+      "contoso-customer",
+      "contoso-license-premium",
+    ]);
+    expect(inputs("contoso-user-alice")).toMatchObject({ licenses: ["Microsoft 365 Business Premium"] });
+    // A user without licenses does not wait for the seats.
+    expect(resources.get("contoso-user-bob")?.dependsOn).toEqual(["contoso-customer"]);
+  });
+
   it("passes the spec's values and the other children's outputs as inputs", async () => {
     const { inputs } = await declare(fullSpec());
     expect(inputs("contoso-customer")).toMatchObject({

@@ -81,9 +81,14 @@ describe("npm run demo", () => {
     expect(run.stdout).toContain(`engine ${toolchain.pulumi} (v3.248.0)`);
     // A plain `pulumi preview` shows each purchase as a warning on its own row.
     const [preview, rest] = run.stdout.split("== pulumi up ==");
-    expect(purchaseRows(preview).map((l) => l.trim().split(/\s+/)[1])).toEqual([
+    expect(
+      purchaseRows(preview)
+        .map((l) => l.trim().split(/\s+/)[1])
+        .sort(),
+    ).toEqual([
       "pulumi-nodejs:dynamic/csp:AzurePlan",
       "pulumi-nodejs:dynamic/csp:AzureSubscription",
+      "pulumi-nodejs:dynamic/csp:LicenseSubscription",
     ]);
     expect(rest).toMatch(/pulumi-nodejs:dynamic\/csp:Customer\s+contoso-customer\s+created/);
     // The first up stops at the GDAP access assignment with the approval link; the demo approves as
@@ -159,7 +164,7 @@ describe("npm run demo", () => {
 });
 
 describe("purchases in a real pulumi preview --diff and --json", () => {
-  it("carry billablePurchase on the creates of the Azure plan and subscription, and nowhere else", async () => {
+  it("carry billablePurchase on the creates of the Azure plan and subscription and the seats, and nowhere else", async () => {
     const emu = await startEmulator({ sandbox: true });
     try {
       const stateDir = path.join(scratch, "marker");
@@ -175,10 +180,17 @@ describe("purchases in a real pulumi preview --diff and --json", () => {
       expect(
         diff.stdout.match(/billablePurchase\s*: "\[BILLABLE PURCHASE\] Azure (plan|subscription)/g),
       ).toHaveLength(2);
-      expect(diff.resources.filter((r) => r.billable).map((r) => r.displayType)).toEqual([
-        "csp:AzurePlan",
-        "csp:AzureSubscription",
-      ]);
+      expect(
+        diff.stdout.match(
+          /billablePurchase\s*: "\[BILLABLE PURCHASE\] 5 seats of Microsoft 365 Business Premium/g,
+        ),
+      ).toHaveLength(1);
+      expect(
+        diff.resources
+          .filter((r) => r.billable)
+          .map((r) => r.displayType)
+          .sort(),
+      ).toEqual(["csp:AzurePlan", "csp:AzureSubscription", "csp:LicenseSubscription"]);
 
       const ws = prepareWorkspace(quickstart, stateDir, "dev");
       // The emulator runs in this process: the CLI must not block the event loop (no spawnSync).
@@ -195,7 +207,8 @@ describe("purchases in a real pulumi preview --diff and --json", () => {
         steps: { op: string; urn: string; newState?: { inputs?: Record<string, unknown> } }[];
       };
       const marked = doc.steps.filter((s) => typeof s.newState?.inputs?.billablePurchase === "string");
-      expect(marked.map((s) => `${s.op} ${s.urn.split("::").pop()}`)).toEqual([
+      expect(marked.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort()).toEqual([
+        "create contoso-license-m365",
         "create contoso-plan",
         "create contoso-sub-dev",
       ]);

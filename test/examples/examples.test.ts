@@ -103,6 +103,7 @@ describe("the quickstart example", () => {
     "csp:CustomerAgreement contoso-agreement",
     "csp:AzurePlan contoso-plan",
     "csp:AzureSubscription contoso-sub-dev",
+    "csp:LicenseSubscription contoso-license-m365",
     "csp:GdapRelationship contoso-gdap",
   ];
   const created = () => [...first, ...waiting()];
@@ -115,7 +116,7 @@ describe("the quickstart example", () => {
       config: { gdapSecurityGroupId: emu.seed.gdapAdminsGroupId },
     });
 
-  it("previews the whole customer without writing, with both purchases marked and the approval the access assignment waits for", async () => {
+  it("previews the whole customer without writing, with the three purchases marked and the approval the access assignment waits for", async () => {
     const seq = await lastSeq();
     const preview = ok(await quickstart("preview"));
     expect(operations(preview)).toEqual(
@@ -128,7 +129,7 @@ describe("the quickstart example", () => {
         .filter((r) => r.billable)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["contoso-plan", "contoso-sub-dev"]);
+    ).toEqual(["contoso-license-m365", "contoso-plan", "contoso-sub-dev"]);
     expect(preview.warnings.some((w) => w.startsWith("waits for the customer's approval"))).toBe(true);
     expect(await writesSince(seq)).toBe(0);
   });
@@ -183,6 +184,9 @@ describe("the quickstart example", () => {
       bob: "bob@contosodemo.onmicrosoft.com",
     });
     expect(Object.keys(out.applicationIds)).toEqual(["portal"]);
+    expect((up.outputs as { seatsOnDelete: string }).seatsOnDelete).toMatch(
+      /^cancel: deleting this resource cancels the subscription while Partner Center allows it/,
+    );
     expect(out.gdapApprovalLink).toMatch(/^https:\/\/admin\.microsoft\.com\/.+granularAdminRelationships\//);
 
     const after = await emu.admin.state();

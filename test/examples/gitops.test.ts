@@ -170,6 +170,7 @@ describe("the gitops example", () => {
         "create csp:CustomerAgreement contoso-agreement",
         "create csp:AzurePlan contoso-plan",
         "create csp:AzureSubscription contoso-sub-prod",
+        "create csp:LicenseSubscription contoso-license-m365",
         "create csp:CustomerUser contoso-user-alice",
         "create csp:RoleAssignment contoso-rbac-plan-partner-partner",
         "create csp:RoleAssignment contoso-rbac-prod-partner-partner",
@@ -183,7 +184,7 @@ describe("the gitops example", () => {
         .filter((r) => r.billable)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["contoso-plan", "contoso-sub-prod"]);
+    ).toEqual(["contoso-license-m365", "contoso-plan", "contoso-sub-prod"]);
     contoso = (result.outputs.customers as Record<string, CustomerOutputs>).contoso!;
     expect(contoso.domain).toBe("contosogitops.onmicrosoft.com");
     expect(Object.keys(contoso.subscriptionIds).sort()).toEqual(["plan", "prod"]);
@@ -321,6 +322,42 @@ describe("the gitops example", () => {
     expect(comment).toContain(
       `- **buys** csp:AzureSubscription \`contoso-sub-test\`: Azure subscription "Contoso Test" (DevTest) for customer ${contoso.customerId}, billed by usage`,
     );
+  });
+
+  it("lists added seats as a purchase, and after the seven-day window fails the preview of a seat decrease with the date and what is possible", async () => {
+    const seatsOf = async () => {
+      const pc = (await emu.admin.state()).partnerCenter as Record<string, unknown>;
+      const subs = Object.values(
+        (pc.subscriptions ?? {}) as Record<string, { customerId: string; resource: Record<string, unknown> }>,
+      );
+      return subs.find((s) => s.customerId === contoso.customerId && s.resource.billingType === "license")
+        ?.resource.quantity;
+    };
+    customerFile("contoso.yaml", contosoText.replace("quantity: 3", "quantity: 5"));
+    const more = await previewJson();
+    expect(changes(planned(more))).toEqual(["update csp:LicenseSubscription contoso-license-m365"]);
+    expect(previewComment(more)).toContain(
+      `- **buys more** csp:LicenseSubscription \`contoso-license-m365\`: adds 2 seats (3 -> 5) of Microsoft 365 Business Premium for customer ${contoso.customerId}`,
+    );
+    await up();
+    expect(await seatsOf()).toBe(5);
+    contosoText = contosoText.replace("quantity: 3", "quantity: 5");
+
+    await emu.admin.advanceTime(8 * 24 * 3600 * 1000);
+    customerFile("contoso.yaml", contosoText.replace("quantity: 5", "quantity: 4"));
+    const seq = await lastSeq();
+    const fewer = await previewJson();
+    customerFile("contoso.yaml", contosoText);
+    expect(fewer.exitCode).not.toBe(0);
+    const comment = previewComment(fewer);
+    expect(comment).toContain("## Customers: preview failed");
+    expect(comment).toMatch(
+      /cannot decrease license subscription \S+ from 5 to 4 seats: Partner Center removes seats only within seven days of adding them/,
+    );
+    expect(comment).toMatch(/set autoRenew: false so the subscription ends with its term/);
+    // A GET may close the seat window in the emulator's state (time-based housekeeping): only write calls count.
+    expect((await writesSince(seq)).filter((w) => !w.startsWith("GET "))).toEqual([]);
+    expect(await seatsOf()).toBe(5);
   });
 
   it("fails the preview with file, path and rule when a customer file is invalid, and the comment says it failed", async () => {

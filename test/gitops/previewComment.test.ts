@@ -129,6 +129,27 @@ describe("previewComment", () => {
     );
   });
 
+  it("lists seats added to a license subscription among the purchases, and a decrease only as an update", () => {
+    const seats = (from: number, to: number, marker?: string) => ({
+      op: "update",
+      urn: `${URN}LicenseSubscription::contoso-license-m365`,
+      oldState: { inputs: { quantity: from } },
+      newState: { inputs: { quantity: to, ...(marker ? { billablePurchase: marker } : {}) } },
+    });
+    const more = previewComment({
+      preview: {
+        steps: [seats(5, 8, "[BILLABLE PURCHASE] adds 3 seats (5 -> 8) of Microsoft 365 Business Premium")],
+      },
+      exitCode: 0,
+    });
+    expect(more).toContain(
+      "### :warning: Purchases (billable)\n\n- **buys more** csp:LicenseSubscription `contoso-license-m365`: adds 3 seats (5 -> 8) of Microsoft 365 Business Premium",
+    );
+    expect(more).toContain("- csp:LicenseSubscription `contoso-license-m365`: `quantity`");
+    const fewer = previewComment({ preview: { steps: [seats(8, 5)] }, exitCode: 0 });
+    expect(fewer).not.toContain("Purchases");
+  });
+
   it("says so when nothing changes", () => {
     const same = { steps: [CLI_PREVIEW.steps[0]], diagnostics: [], changeSummary: { same: 1 } };
     expect(previewComment({ preview: same, exitCode: 0 })).toBe("## Customers: preview\n\nNo changes.\n");

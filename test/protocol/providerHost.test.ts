@@ -42,7 +42,8 @@ describe("pulumi-csp's provider modules in the real dynamic-provider host", () =
 
   it("every registered type loads and answers check with failures that name a property", async () => {
     const types = registeredCspTypes(root);
-    expect(types.length).toBeGreaterThanOrEqual(11);
+    expect(types.length).toBeGreaterThanOrEqual(12);
+    expect(types).toContain("LicenseSubscription");
     for (const type of types) {
       const result = await previewOf(type);
       expect(result.ok, type).toBe(false);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomerUser } from "../../provider/clients/partnerCenter/users";
 import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import { customerHandler } from "../../provider/handlers/customer";
+import { customerUserHandler } from "../../provider/handlers/customerUser";
 import { gdapAccessAssignmentHandler } from "../../provider/handlers/gdapAccessAssignment";
 import { gdapRelationshipHandler } from "../../provider/handlers/gdapRelationship";
 import { permissionGrantHandler } from "../../provider/handlers/permissionGrant";
@@ -240,6 +241,21 @@ describe("bad input that needs the service's objects is refused by create before
           ctx,
         ),
       message: /adopt.customerId 5d9e1f4a-2b3c-4d5e-8f60-718293a4b5c6 is not a customer/,
+    },
+    {
+      name: "CustomerUser licenses: a SKU the customer does not subscribe to",
+      create: () =>
+        customerUserHandler.create(
+          {
+            customerId: world.customerId,
+            userPrincipalName: `unlicensed@${world.domain}`,
+            displayName: "Unlicensed",
+            usageLocation: "US",
+            licenses: ["Microsoft 365 Business Premium"],
+          },
+          ctx,
+        ),
+      message: /licenses\[0\]: "Microsoft 365 Business Premium" is not a license customer .* subscribes to/,
     },
     {
       name: "GdapAccessAssignment relationshipId: a relationship the customer has not approved",

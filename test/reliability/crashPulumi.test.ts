@@ -124,8 +124,12 @@ describe("the census the crash checks rely on", () => {
       ...customer,
       id: "00000000-0000-4000-8000-000000000001",
     };
-    const subs = world.partnerCenter.subscriptions as Record<string, { id: string }>;
-    const [plan] = Object.values(subs);
+    const subs = world.partnerCenter.subscriptions as Record<
+      string,
+      { id: string; resource: { offerId?: string } }
+    >;
+    // The Azure plan (the quickstart buys seats too).
+    const plan = Object.values(subs).find((s) => (s.resource.offerId ?? "").startsWith("DZH318Z0BPS6"))!;
     subs.second = { ...plan, id: "00000000-0000-4000-8000-000000000002" };
     const tenant = world.directory[customer.id];
     const alice = Object.values(tenant.users).find((u) => u.userPrincipalName.startsWith("alice@"));

@@ -3,13 +3,15 @@ import { FAULT_ROWS } from "./support/faultTable";
 
 /**
  * Fault matrix, commerce resources: every create, update and delete write of Customer,
- * CustomerAgreement, AzurePlan and AzureSubscription under every injected fault (see
+ * CustomerAgreement, AzurePlan, AzureSubscription and LicenseSubscription under every injected fault (see
  * `support/faultKit.ts` for the kinds and `support/faultRunner.ts` for what each cell asserts).
  * CustomerAgreement delete sends no request (an acceptance cannot be withdrawn), so it has no row.
  */
 defineFaultMatrix(
   "commerce",
   FAULT_ROWS.filter((r) =>
-    ["Customer", "CustomerAgreement", "AzurePlan", "AzureSubscription"].includes(r.resource),
+    ["Customer", "CustomerAgreement", "AzurePlan", "AzureSubscription", "LicenseSubscription"].includes(
+      r.resource,
+    ),
   ),
 );

@@ -10,6 +10,9 @@ import { FAULT_ROWS } from "./support/faultTable";
 defineFaultMatrix(
   "identity",
   FAULT_ROWS.filter(
-    (r) => !["Customer", "CustomerAgreement", "AzurePlan", "AzureSubscription"].includes(r.resource),
+    (r) =>
+      !["Customer", "CustomerAgreement", "AzurePlan", "AzureSubscription", "LicenseSubscription"].includes(
+        r.resource,
+      ),
   ),
 );

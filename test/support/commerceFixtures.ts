@@ -1,4 +1,5 @@
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
+import { checkoutCart, createCart } from "../../provider/clients/partnerCenter/commerce";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
 import type { HandlerContext } from "../../provider/handlers/types";
 
@@ -50,4 +51,38 @@ export async function newCustomerWithAgreement(ctx: HandlerContext, account?: st
     crypto.randomUUID(),
   );
   return customerId;
+}
+
+/** Microsoft 365 Business Premium in the emulator's catalog, and its SKU. */
+export const BUSINESS_PREMIUM = "CFQ7TTC0LCHC:0002:CFQ7TTC0N8SL";
+export const BUSINESS_PREMIUM_SKU = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
+
+/** Confirms the customer's acceptance of the Microsoft Customer Agreement. */
+export async function confirmAgreement(ctx: HandlerContext, customerId: string): Promise<void> {
+  await createCustomerAgreement(
+    ctx.api().partnerCenter,
+    customerId,
+    {
+      primaryContact: { firstName: "Fix", lastName: "Ture", email: "owner@fixture.example" },
+      templateId: "117a77b0-9360-443b-8795-c6dedc750cf9",
+      dateAgreed: new Date().toISOString(),
+    },
+    crypto.randomUUID(),
+  );
+}
+
+/** Buys seats of a license offer (a customer that accepted the MCA) through cart + checkout; returns the subscription id. */
+export async function buySeats(
+  ctx: HandlerContext,
+  customerId: string,
+  quantity: number,
+  catalogItemId = BUSINESS_PREMIUM,
+): Promise<string> {
+  const pc = ctx.api().partnerCenter;
+  const line = { id: 0, catalogItemId, quantity, termDuration: "P1M", billingCycle: "monthly" };
+  const cart = await createCart(pc, customerId, [line], crypto.randomUUID());
+  const result = await checkoutCart(pc, customerId, cart.id, crypto.randomUUID());
+  const id = result.orders?.[0]?.lineItems?.[0]?.subscriptionId;
+  if (!id) throw new Error(`no subscription after buying ${quantity} seats of ${catalogItemId}`);
+  return id;
 }

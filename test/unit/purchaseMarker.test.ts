@@ -99,6 +99,23 @@ describe("the purchase marker", () => {
     ).toBe('Azure subscription "Contoso Production" (Production) for customer c-1, billed by usage');
   });
 
+  it("is added to an update that buys, through the host wrapper, with the changed properties", async () => {
+    const h = hosted({
+      ...billable([]),
+      purchaseOnUpdate: (olds, news) =>
+        Number(news.seats) > Number(olds.seats)
+          ? `adds ${Number(news.seats) - Number(olds.seats)} seats`
+          : undefined,
+    });
+    const more = await h.check({ seats: 2, __provider: "p" }, { seats: 5, __provider: "p" }, ctx);
+    expect(more.inputs?.[PURCHASE_KEY]).toBe(`${PURCHASE_PREFIX} adds 3 seats`);
+    expect(more.inputs?.[CHANGES_KEY]).toBe("updates seats");
+    const fewer = await h.check({ seats: 5 }, { seats: 2 }, ctx);
+    expect(fewer.inputs).not.toHaveProperty(PURCHASE_KEY);
+    const same = await h.check({ seats: 5 }, { seats: 5 }, ctx);
+    expect(same.inputs).not.toHaveProperty(PURCHASE_KEY);
+  });
+
   it("names the properties an update changes, and nothing when none change or on a create", async () => {
     const h = hosted(billable([]));
     const olds = { name: "a", size: 1, [PURCHASE_KEY]: "[BILLABLE PURCHASE] x", __provider: "p" };

@@ -40,6 +40,31 @@ export interface PcAvailability {
   skuId?: string;
   catalogItemId?: string;
   country?: string;
+  isPurchasable?: boolean;
+  /** License-based offers: the terms it can be bought for ("Product resources": Term). */
+  terms?: { duration?: string; description?: string }[];
+}
+
+/**
+ * The availabilities of a SKU for a customer: `GET /v1/customers/{c}/products/{p}/skus/{s}/availabilities`
+ * ("Get a list of availabilities for a SKU (by customer)",
+ * https://learn.microsoft.com/partner-center/developer/get-a-list-of-availabilities-for-a-sku-by-customer);
+ * empty when the product or SKU is unknown (404).
+ */
+export async function listAvailabilities(
+  pc: ServiceClient,
+  customerId: string,
+  productId: string,
+  skuId: string,
+  country: string,
+): Promise<PcAvailability[]> {
+  const res = await pc.send<{ items?: PcAvailability[] }>({
+    method: "GET",
+    path: `${customerBase(customerId)}/products/${encodeURIComponent(productId)}/skus/${encodeURIComponent(skuId)}/availabilities`,
+    query: { country },
+    okStatuses: [404],
+  });
+  return res.status === 404 ? [] : (res.body?.items ?? []);
 }
 
 /**
@@ -83,6 +108,7 @@ export interface PcCartLineItem {
 
 export interface PcCart {
   id: string;
+  creationTimestamp?: string;
   status?: string;
   lineItems?: PcCartLineItem[];
   expirationTimestamp?: string;
@@ -142,11 +168,13 @@ export async function createCart(
   customerId: string,
   lineItems: PcCartLineItem[],
   idempotencyKey: string,
+  /** Cart-level fields besides the line items, e.g. `PartnerOnRecordAttestationAccepted` ("Create a cart"). */
+  cartFields: Record<string, unknown> = {},
 ): Promise<PcCart> {
   const res = await pc.send<PcCart>({
     method: "POST",
     path: `${customerBase(customerId)}/carts`,
-    body: cartRequestBody(lineItems),
+    body: { ...cartRequestBody(lineItems), ...cartFields },
     idempotencyKey,
   });
   return res.body;
@@ -256,9 +284,28 @@ export async function getSubscription(
 }
 
 /**
+ * The subscription and the service's time of the answer (its HTTP `Date` header; the local clock
+ * when there is none), for decisions Partner Center makes by its own clock (cancellation windows).
+ */
+export async function getSubscriptionAndTime(
+  pc: ServiceClient,
+  customerId: string,
+  subscriptionId: string,
+): Promise<{ subscription?: PcSubscription; serviceTime: Date }> {
+  const res = await pc.send<PcSubscription>({
+    method: "GET",
+    path: `${customerBase(customerId)}/subscriptions/${encodeURIComponent(subscriptionId)}`,
+    okStatuses: [404],
+  });
+  const date = Date.parse(res.headers["date"] ?? "");
+  const serviceTime = Number.isFinite(date) ? new Date(date) : new Date();
+  return res.status === 404 ? { serviceTime } : { subscription: res.body, serviceTime };
+}
+
+/**
  * `PATCH /v1/customers/{c}/subscriptions/{s}` with the FULL subscription in the body and
- * `If-Match` ("Update a subscription by ID", "Suspend a subscription"); a stale ETag is 400 code
- * 2055 ("Partner Center REST error codes").
+ * `If-Match` ("Update a subscription", https://learn.microsoft.com/partner-center/developer/update-a-subscription-by-id;
+ * the same PATCH changes the quantity, auto-renew or, with status `deleted`, cancels); a stale ETag is 400 code 2055.
  */
 export async function patchSubscription(
   pc: ServiceClient,

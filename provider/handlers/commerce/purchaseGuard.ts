@@ -6,18 +6,19 @@ import { isUnknown } from "../types";
  * The purchase acknowledgement: how a billable purchase becomes reviewable before it happens.
  *
  * Two switches, both checked in `check` (so `pulumi preview` already fails, before any call):
- * 1. Every billable resource (AzurePlan, AzureSubscription) has a REQUIRED input
+ * 1. Every billable resource (AzurePlan, AzureSubscription, LicenseSubscription) has a REQUIRED input
  *    `acknowledgePurchase: true`. The literal sits in the program next to the resource, so a code
  *    review sees every purchase; leaving it out, or `false`, fails the check.
  * 2. The stack setting `csp:allowPurchases` (environment `CSP_ALLOW_PURCHASES`). When it is
  *    `false`, no NEW purchase is accepted at all, even when acknowledged: a stack can be locked so
- *    that `pulumi up` only updates or adopts what exists. Existing purchases still update.
+ *    that `pulumi up` only updates or adopts what exists. Existing purchases still update, except
+ *    that adding seats to a LicenseSubscription is a purchase too (refused the same way).
  *
  * `create` repeats both checks before it orders anything (defence in depth: check might have run
  * with inputs that were not known yet).
  */
 export function purchaseFailures(
-  resourceType: "AzurePlan" | "AzureSubscription",
+  resourceType: "AzurePlan" | "AzureSubscription" | "LicenseSubscription",
   what: string,
   acknowledged: unknown,
   isNewPurchase: boolean,

@@ -9,6 +9,7 @@ import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdapAcce
 import { gdapRelationshipHandler } from "../../../provider/handlers/gdapRelationship";
 import { permissionGrantHandler } from "../../../provider/handlers/permissionGrant";
 import { roleAssignmentHandler } from "../../../provider/handlers/roleAssignment";
+import { licenseBadInputs } from "./badInputLicenses";
 import { type AnyHandler, erase, type Json } from "./faultKit";
 
 /**
@@ -77,19 +78,19 @@ function withValue(base: Json, path: Path, value: unknown): Json {
   return copy;
 }
 
-const long = (n: number) => "x".repeat(n);
-const NOT_A_GUID = "not-a-guid";
-const UNKNOWN_GUID = "5d9e1f4a-2b3c-4d5e-8f60-718293a4b5c6";
+export const long = (n: number) => "x".repeat(n);
+export const NOT_A_GUID = "not-a-guid";
+export const UNKNOWN_GUID = "5d9e1f4a-2b3c-4d5e-8f60-718293a4b5c6";
 
-type Row = [path: Path, value: unknown, label: string, rule: RegExp, property?: string];
-type Extra = Omit<BadCase, "resource" | "handler" | "field"> & { field?: string };
+export type Row = [path: Path, value: unknown, label: string, rule: RegExp, property?: string];
+export type Extra = Omit<BadCase, "resource" | "handler" | "field"> & { field?: string };
 
 /**
  * The cases of one resource: rows change one value of `base` (the failure names the dotted path
  * unless `property` says otherwise); extras are whole cases (several values, or a change of an
  * existing resource).
  */
-function resource(
+export function resource(
   name: string,
   handler: AnyHandler,
   base: Json,
@@ -700,5 +701,6 @@ export function badInputTable(w: World): ResourceCases[] {
         },
       ],
     ),
+    ...licenseBadInputs(w),
   ];
 }

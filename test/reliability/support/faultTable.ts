@@ -25,6 +25,7 @@ import {
   type TestGdapAccess,
 } from "../../support/identityFixtures";
 import { type AnyHandler, erase, type FaultLane, type Json } from "./faultKit";
+import { licenseRows } from "./faultTableLicenses";
 
 /**
  * The fault matrix table: one row per write of every create, update and delete of every
@@ -111,11 +112,11 @@ function uniqueName(label: string): string {
   return `${label}${Date.now().toString(36)}${unique}`;
 }
 
-function count(what: string, found: number, wanted: number): ObjectCount {
+export function count(what: string, found: number, wanted: number): ObjectCount {
   return { what, found, wanted };
 }
 
-function same(what: string, actual: unknown, expected: unknown): Finding[] {
+export function same(what: string, actual: unknown, expected: unknown): Finding[] {
   return JSON.stringify(actual) === JSON.stringify(expected)
     ? []
     : [`${what}: the emulator holds ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`];
@@ -123,7 +124,7 @@ function same(what: string, actual: unknown, expected: unknown): Finding[] {
 
 // --- reading the emulator's state ------------------------------------------------------------------
 
-function pcSection<T>(s: EmulatorState, name: string): Record<string, T> {
+export function pcSection<T>(s: EmulatorState, name: string): Record<string, T> {
   return ((s.partnerCenter as Record<string, unknown>)[name] ?? {}) as Record<string, T>;
 }
 
@@ -148,7 +149,7 @@ function azurePlans(s: EmulatorState, customerId: string): PcSubscriptionRecord[
   );
 }
 
-function ordersOf(s: EmulatorState, customerId: string) {
+export function ordersOf(s: EmulatorState, customerId: string) {
   return Object.values(pcSection<{ customerId: string }>(s, "orders")).filter(
     (o) => o.customerId === customerId,
   );
@@ -158,7 +159,7 @@ function azureSubscriptionsOf(s: EmulatorState, customerId: string) {
   return Object.values(s.azure.subscriptions).filter((x) => x.customerId === customerId);
 }
 
-function tenant(s: EmulatorState, id: string) {
+export function tenant(s: EmulatorState, id: string) {
   const t = s.directory[id];
   if (!t) throw new Error(`the emulator has no tenant ${id}`);
   return t;
@@ -203,12 +204,12 @@ function roleIdsOfResource(resource: Record<string, unknown>): string[] {
 
 // --- setup ----------------------------------------------------------------------------------------
 
-async function create(handler: AnyHandler, inputs: Json, ctx: HandlerContext): Promise<Held> {
+export async function create(handler: AnyHandler, inputs: Json, ctx: HandlerContext): Promise<Held> {
   const { id, inputs: checkedInputs, state } = await createResource(handler, inputs, ctx);
   return { id, inputs: checkedInputs, state: state as Json };
 }
 
-async function checkedInputs(
+export async function checkedInputs(
   handler: AnyHandler,
   olds: Json,
   news: Json,
@@ -242,7 +243,7 @@ function agreementInputs(customerId: string, email: string): Json {
   return { customerId, primaryContact: { firstName: "Ada", lastName: "Lovelace", email } };
 }
 
-function userInputs(customerId: string, domain: string, displayName: string, roles?: string[]): Json {
+export function userInputs(customerId: string, domain: string, displayName: string, roles?: string[]): Json {
   return {
     customerId,
     userPrincipalName: `fault.user@${domain}`,
@@ -308,7 +309,7 @@ function onePlan(s: EmulatorState, customerId: string, result: Held): Finding[] 
   ];
 }
 
-function oneUser(s: EmulatorState, customerId: string, upn: string, result: Held, state = "active") {
+export function oneUser(s: EmulatorState, customerId: string, upn: string, result: Held, state = "active") {
   const users = Object.values(tenant(s, customerId).users).filter((u) => u.userPrincipalName === upn);
   return {
     users,
@@ -1451,6 +1452,7 @@ export const FAULT_ROWS: readonly FaultRow[] = [
   ...agreementRows,
   ...planRows,
   ...subscriptionRows,
+  ...licenseRows(),
   ...userRows,
   ...applicationRows,
   ...consentRows,

@@ -1,0 +1,44 @@
+import {
+  addRoleMember,
+  listUserDirectoryRoles,
+  removeRoleMember,
+} from "../../clients/partnerCenter/directoryRoles";
+import type { PcCustomerUser } from "../../clients/partnerCenter/users";
+import type { ServiceClient } from "../../http/types";
+import { directoryRoleName } from "./directoryRoleCatalog";
+import { isConflict, isNotFound } from "./errors";
+import { setChanges } from "./sets";
+
+/** The directory roles of a CustomerUser, reconciled as a set through directory role members. */
+
+/** Adds missing and removes extra role memberships; returns the resulting template ids. */
+export async function reconcileRoles(
+  pc: ServiceClient,
+  customerId: string,
+  user: PcCustomerUser,
+  desiredIds: string[],
+): Promise<string[]> {
+  const current = (await listUserDirectoryRoles(pc, customerId, user.id)).map((r) => r.id.toLowerCase());
+  const { toAdd, toRemove } = setChanges(desiredIds, current);
+  for (const roleId of toAdd) {
+    try {
+      await addRoleMember(pc, customerId, roleId, {
+        id: user.id,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+      });
+    } catch (e) {
+      // Already a member (a retried add, or a concurrent change): the goal is reached.
+      if (!isConflict(e)) throw withRoleContext(e, roleId);
+    }
+  }
+  for (const roleId of toRemove) await removeRoleMember(pc, customerId, roleId, user.id);
+  return [...desiredIds].sort();
+}
+
+function withRoleContext(e: unknown, roleId: string): unknown {
+  if (isNotFound(e) && e instanceof Error) {
+    e.message += ` (directory role ${directoryRoleName(roleId) ?? roleId} is not available in the customer tenant)`;
+  }
+  return e;
+}
