@@ -132,6 +132,11 @@ function readParticipants(
     );
   }
   if (resellers.length === 0) return { participants };
+  // The provider naming itself: the reseller's PartnerID is wanted, never the provider's (2072).
+  const named = resellers[0]!.value.toLowerCase();
+  if (named === ctx.caller.partnerTenantId || named === ctx.caller.partner.mpnId.toLowerCase()) {
+    throw pcErrors.providerAsPartnerOnRecord();
+  }
   return { participants, partnerIdOnRecord: requireActiveReseller(ctx, resellers[0]!.value).mpnId };
 }
 

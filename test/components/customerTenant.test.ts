@@ -337,10 +337,13 @@ describe("CustomerTenant children", () => {
       termDuration: "P1Y",
       autoRenew: false,
     });
-    expect(resources.get("contoso-user-alice")?.dependsOn).toEqual([
+    // Alice waits for the customer, the GDAP access that lets the admin agent manage users, and the seats.
+    const aliceAfter = resources.get("contoso-user-alice")?.dependsOn ?? [];
+    expect(aliceAfter.filter((d) => !d.startsWith("contoso-gdap-access-"))).toEqual([
       "contoso-customer",
       "contoso-license-premium",
     ]);
+    expect(aliceAfter.some((d) => d.startsWith("contoso-gdap-access-"))).toBe(true);
     expect(inputs("contoso-user-alice")).toMatchObject({ licenses: ["Microsoft 365 Business Premium"] });
     // A user without licenses does not wait for the seats.
     expect(resources.get("contoso-user-bob")?.dependsOn).toEqual(["contoso-customer"]);

@@ -111,7 +111,7 @@ describe("npm run demo", () => {
   it("keeps the stack in a Pulumi file backend, each __provider a one-line require under 1 KB", () => {
     const checkpoint = readCheckpoint(demoWorkspace());
     const dynamic = (checkpoint?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(dynamic.length).toBe(14);
+    expect(dynamic.length).toBe(15);
     for (const r of dynamic) {
       const provider = String(r.inputs?.__provider);
       expect(Buffer.byteLength(provider)).toBeLessThan(1024);

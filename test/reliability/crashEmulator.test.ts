@@ -72,8 +72,8 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
     expect(outcome.rerunOk).toBe(true);
     expect(outcome.duplicates).toEqual([]);
     expect(outcome.orphans).toEqual([]);
-    // The quickstart's 12 pulumi-csp resources (no partner access configured), each with its id.
-    expect(outcome.resources).toBe(12);
+    // The quickstart's 13 pulumi-csp resources (no partner access configured), each with its id.
+    expect(outcome.resources).toBe(13);
     expect(outcome.incomplete).toEqual([]);
     expect(outcome.previewChanges).toEqual([]);
   });

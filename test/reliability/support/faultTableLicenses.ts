@@ -182,7 +182,7 @@ function subscriptionRows(): FaultRow[] {
 
 /** A customer with the MCA, two seats of Business Premium, and its domain. */
 async function licensedCustomer(lane: FaultLane): Promise<{ customerId: string; domain: string }> {
-  const c = await createTestCustomer(lane.setup, "fault");
+  const c = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
   await confirmAgreement(lane.setup, c.customerId);
   await buySeats(lane.setup, c.customerId, 2);
   return c;
