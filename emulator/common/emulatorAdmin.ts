@@ -53,7 +53,10 @@ export class EmulatorAdmin {
     return this.call<EmulatorSettings>("GET", "/settings");
   }
 
-  /** Changes some settings (sandbox, replicationDelayMs, enforceRateLimits, latencyMs); returns all. */
+  /**
+   * Changes some settings (sandbox, replicationDelayMs, enforceRateLimits, latencyMs,
+   * partnerCenterProvisioningDelayMs, autoApproveGdap); returns all.
+   */
   async updateSettings(patch: EmulatorSettingsPatch): Promise<EmulatorSettings> {
     return this.call<EmulatorSettings>("PATCH", "/settings", patch);
   }

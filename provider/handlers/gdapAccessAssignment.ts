@@ -91,7 +91,13 @@ async function check(
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
   // An unchanged assignment was checked before it was created: a no-op preview or up costs no call.
+  const known =
+    !isUnknown(news.relationshipId) &&
+    !isUnknown(news.account) &&
+    Array.isArray(news.roles) &&
+    !news.roles.some(isUnknown);
   const unchanged =
+    known &&
     olds.relationshipId === inputs.relationshipId &&
     olds.account === inputs.account &&
     Array.isArray(olds.roles) &&
@@ -99,12 +105,7 @@ async function check(
     !inputs.roles.some(isUnknown) &&
     sameSet(roleIdsOf(olds.roles), roleIdsOf(inputs.roles));
   if (unchanged) return { inputs };
-  if (
-    !isUnknown(news.relationshipId) &&
-    !isUnknown(news.account) &&
-    Array.isArray(news.roles) &&
-    !news.roles.some(isUnknown)
-  ) {
+  if (known) {
     const relationship = await getRelationship(ctx.api(inputs.account).graph, inputs.relationshipId);
     if (!relationship) {
       return {
