@@ -1,39 +1,42 @@
 import { z } from "zod";
 import type { CspApi } from "../clients/cspApi";
 import {
-  AZURE_PLAN_CATALOG_ITEM,
   getOrder,
   getSubscription,
-  isAzurePlanSubscription,
-  isCatalogItemAvailable,
   listAzureEntitlements,
-  listOrders,
   listSubscriptions,
-  type PcAzureEntitlement,
   type PcOrder,
   type PcSubscription,
   parseCatalogItemId,
-  patchSubscription,
 } from "../clients/partnerCenter/commerce";
-import { getCustomer } from "../clients/partnerCenter/customers";
 import type { CspConfig } from "../configTypes";
-import { CspError, hasServiceCode } from "../errors";
+import { CspError } from "../errors";
 import { shown } from "../purchaseMarker";
-import { cancelThroughArm } from "./commerce/azureSubscriptionLifecycle";
 import {
-  type CartPurchase,
-  cartWasOrdered,
-  orderThroughCart,
-  subscriptionOfOrder,
-  waitForOrderSubscription,
-} from "./commerce/cartCheckout";
-import { afterPurchase, conflict, refusal } from "./commerce/errors";
+  catalogItemOf,
+  deletionMode,
+  describeDeletion,
+  describePlan,
+  pendingOutputs,
+  planOutputs,
+  withDeletion,
+} from "./commerce/azurePlanOutputs";
+import {
+  boughtByThisProgram,
+  findExisting,
+  orderPlan,
+  verifyCatalogItem,
+} from "./commerce/azurePlanPurchase";
+import { activeEntitlements, applyPlanSettings, desiredSettings } from "./commerce/azurePlanSettings";
+import { cancelThroughArm } from "./commerce/azureSubscriptionLifecycle";
+import { subscriptionOfOrder, waitForOrderSubscription } from "./commerce/cartCheckout";
+import { afterPurchase, refusal } from "./commerce/errors";
 import { accountFailures, accountField, customerIdField, immutableFailures } from "./commerce/fields";
 import { assertActiveReseller, resellerFailures } from "./commerce/indirectResellers";
 import { purchaseFailures } from "./commerce/purchaseGuard";
-import { checkCannotRun, partialCreate, stripUndefined, validateInputs } from "./common";
+import { checkCannotRun, partialCreate, validateInputs } from "./common";
 import { registerHandler } from "./registry";
-import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
+import type { CheckFailure, ResourceHandler } from "./types";
 import { isUnknown } from "./types";
 
 /**
@@ -98,7 +101,7 @@ export interface AzurePlanOutputs {
   deletionBehavior: string;
 }
 
-type PlanState = Omit<AzurePlanInputs, "status" | "friendlyName"> & AzurePlanOutputs;
+export type PlanState = Omit<AzurePlanInputs, "status" | "friendlyName"> & AzurePlanOutputs;
 
 const IDENTITY_KEYS = ["customerId", "catalogItemId", "partnerIdOnRecord", "account"] as const;
 
@@ -137,227 +140,7 @@ const schema = z.object({
   account: accountField,
 }) as z.ZodType<AzurePlanInputs>;
 
-function catalogItemOf(inputs: Pick<AzurePlanInputs, "catalogItemId">): string {
-  return inputs.catalogItemId ?? AZURE_PLAN_CATALOG_ITEM;
-}
-
-/**
- * What a delete does. An explicit `onDelete` wins; otherwise an integration sandbox cancels the
- * plan's Azure subscriptions and suspends it (so a sandbox stack can be destroyed; not for an
- * adopted plan), and production only suspends, which fails while Azure subscriptions are active
- * (a destroy must not silently cancel a customer's running subscriptions).
- */
-function deletionMode(
-  onDelete: AzurePlanOnDelete | undefined,
-  adopted: boolean,
-  config: CspConfig,
-): AzurePlanOnDelete {
-  if (onDelete) return onDelete;
-  return config.sandbox && !adopted ? "cancelSubscriptionsAndSuspend" : "suspend";
-}
-
-function describeDeletion(mode: AzurePlanOnDelete): string {
-  switch (mode) {
-    case "suspend":
-      return "suspend: deleting this resource suspends the Azure plan (a plan cannot be un-bought; it can be reactivated later); it fails while Azure subscriptions under the plan are active";
-    case "cancelSubscriptionsAndSuspend":
-      return "cancelSubscriptionsAndSuspend: deleting this resource cancels every active Azure subscription under the plan (Azure Resource Manager cancel, which Azure refuses while a subscription holds resources), then suspends the plan (a plan cannot be un-bought)";
-    default:
-      return "leave: deleting this resource only stops managing the Azure plan; it stays active and billable";
-  }
-}
-
-/** The outputs with `deletionBehavior` for the current configuration. */
-function withDeletion(outs: PlanState, config: CspConfig): PlanState {
-  return { ...outs, deletionBehavior: describeDeletion(deletionMode(outs.onDelete, outs.adopted, config)) };
-}
-
-// --- catalog ------------------------------------------------------------------------------------
-
-type CatalogVerdict = { ok: true } | { ok: false; reason: string };
-
-/** Whether the catalog item is offered to the customer in the customer's country (read-only). */
-async function verifyCatalogItem(
-  api: CspApi,
-  customerId: string,
-  catalogItemId: string,
-): Promise<CatalogVerdict> {
-  const item = parseCatalogItemId(catalogItemId);
-  if (!item) return { ok: false, reason: `catalogItemId ${catalogItemId} is not product:sku:availability` };
-  const customer = await getCustomer(api.partnerCenter, customerId);
-  if (!customer) {
-    return {
-      ok: false,
-      reason: `customer ${customerId} is not a customer of partner account "${api.account}"`,
-    };
-  }
-  const country =
-    customer.billingProfile?.defaultAddress?.country ?? customer.companyProfile?.address?.country ?? "US";
-  if (!(await isCatalogItemAvailable(api.partnerCenter, customerId, item, country))) {
-    return {
-      ok: false,
-      reason: `catalog item ${catalogItemId} is not available to customer ${customerId} in ${country} (product ${item.productId}, SKU ${item.skuId}, availability ${item.availabilityId})`,
-    };
-  }
-  return { ok: true };
-}
-
 // --- provisioning -------------------------------------------------------------------------------
-
-function orderIsForPlan(order: PcOrder, catalogItemId: string): boolean {
-  const wanted = catalogItemId.toLowerCase();
-  const status = (order.status ?? "").toLowerCase();
-  return (
-    status !== "cancelled" && (order.lineItems ?? []).some((l) => (l.offerId ?? "").toLowerCase() === wanted)
-  );
-}
-
-function pickAzureSubscription(entitlements: PcAzureEntitlement[], previous?: string): string | undefined {
-  if (previous && entitlements.some((e) => e.id.toLowerCase() === previous.toLowerCase())) return previous;
-  return (entitlements.find((e) => (e.status ?? "").toLowerCase() === "active") ?? entitlements[0])?.id;
-}
-
-function planOutputs(
-  inputs: AzurePlanInputs,
-  sub: PcSubscription,
-  extra: { orderId?: string; azureSubscriptionId?: string; adopted: boolean },
-): PlanState {
-  return stripUndefined({
-    ...inputsWithout(inputs),
-    subscriptionId: sub.id,
-    status: sub.status ?? "active",
-    orderId: sub.orderId ?? extra.orderId,
-    azureSubscriptionId: extra.azureSubscriptionId,
-    friendlyName: sub.friendlyName,
-    catalogItemId: catalogItemOf(inputs),
-    adopted: extra.adopted,
-    deletionBehavior: "",
-  });
-}
-
-/** Outputs of an order whose subscription is not provisioned yet. */
-function pendingOutputs(inputs: AzurePlanInputs, orderId: string, adopted: boolean): PlanState {
-  return stripUndefined({
-    ...inputsWithout(inputs),
-    status: "pending",
-    orderId,
-    catalogItemId: catalogItemOf(inputs),
-    adopted,
-    deletionBehavior: "",
-  });
-}
-
-/** Inputs without the keys that are also outputs (the outputs carry what Partner Center holds). */
-function inputsWithout(inputs: AzurePlanInputs): Omit<AzurePlanInputs, "status" | "friendlyName"> {
-  const { status: _status, friendlyName: _friendlyName, ...rest } = inputs;
-  const out: Record<string, unknown> = { ...rest };
-  for (const k of ["subscriptionId", "orderId", "azureSubscriptionId", "adopted", "deletionBehavior"])
-    delete out[k];
-  return out as Omit<AzurePlanInputs, "status" | "friendlyName">;
-}
-
-/** The plan's subscription plus its first Azure subscription, as outputs. */
-async function describePlan(
-  api: CspApi,
-  inputs: AzurePlanInputs,
-  sub: PcSubscription,
-  extra: { orderId?: string; previousAzureSubscriptionId?: string; adopted: boolean },
-): Promise<PlanState> {
-  const entitlements = await listAzureEntitlements(api.partnerCenter, inputs.customerId, sub.id);
-  const azureSubscriptionId = pickAzureSubscription(entitlements, extra.previousAzureSubscriptionId);
-  return planOutputs(inputs, sub, {
-    adopted: extra.adopted,
-    ...(extra.orderId ? { orderId: extra.orderId } : {}),
-    ...(azureSubscriptionId ? { azureSubscriptionId } : {}),
-  });
-}
-
-function activeEntitlements(entitlements: PcAzureEntitlement[]): PcAzureEntitlement[] {
-  return entitlements.filter((e) => (e.status ?? "").toLowerCase() === "active");
-}
-
-/**
- * Applies `friendlyName` / `status` with a PATCH of the full subscription (GET for the ETag,
- * If-Match, one more round on a stale ETag 2055). Suspending is refused while Azure
- * subscriptions under the plan are active (Partner Center allows suspending an Azure plan only
- * without active usage assets, "Create an Azure plan", managing the plan).
- */
-/** "the Azure subscription X (the plan's own, created by its checkout) is" / "2 Azure subscriptions (X, Y) are". */
-function activeList(active: { id: string }[], ownId: string | undefined): string {
-  const names = active.map((e) =>
-    ownId && e.id.toLowerCase() === ownId.toLowerCase()
-      ? `${e.id} (the plan's own first subscription, created by its checkout, not an AzureSubscription resource)`
-      : e.id,
-  );
-  return active.length === 1
-    ? `the Azure subscription ${names[0]} is`
-    : `${active.length} Azure subscriptions (${names.join(", ")}) are`;
-}
-
-async function applyPlanSettings(
-  api: CspApi,
-  customerId: string,
-  subscriptionId: string,
-  desired: { friendlyName?: string; status?: AzurePlanStatus },
-  ctx: HandlerContext,
-  /** Set when the suspension is the plan's delete: what the plan's checkout created, and the delete's advice. */
-  deleting?: { ownAzureSubscriptionId?: string },
-): Promise<PcSubscription> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await getSubscription(api.partnerCenter, customerId, subscriptionId);
-    if (!current) {
-      throw refusal(
-        `the Azure plan subscription ${subscriptionId} of customer ${customerId} no longer exists`,
-        "run `pulumi refresh` to drop it from the stack",
-        "CSP_API_ERROR",
-      );
-    }
-    const renamed = desired.friendlyName !== undefined && desired.friendlyName !== current.friendlyName;
-    const status = (current.status ?? "").toLowerCase();
-    const restatus = desired.status !== undefined && desired.status !== status;
-    if (!renamed && !restatus) return current;
-    if (restatus && desired.status === "suspended") {
-      const active = activeEntitlements(
-        await listAzureEntitlements(api.partnerCenter, customerId, subscriptionId),
-      );
-      if (active.length > 0) {
-        throw conflict(
-          "partnerCenter",
-          `cannot suspend the Azure plan ${subscriptionId} of customer ${customerId}: ${activeList(active, deleting?.ownAzureSubscriptionId)} active under it, and Partner Center suspends an Azure plan only when none is`,
-          deleting
-            ? 'to cancel them with the plan (their workloads stop), declare the plan again with onDelete: "cancelSubscriptionsAndSuspend", run `pulumi up` so the stack records it, then remove the plan; to keep the plan and what runs under it, declare it with onDelete: "leave" the same way (it stays billable); or cancel the subscriptions in the Azure portal or Partner Center first'
-            : "cancel them first (remove their AzureSubscription resources, or cancel them in the Azure portal or Partner Center), then suspend the plan",
-        );
-      }
-    }
-    const body: PcSubscription = {
-      ...current,
-      ...(renamed ? { friendlyName: desired.friendlyName } : {}),
-      ...(restatus ? { status: desired.status } : {}),
-    };
-    try {
-      const updated = await patchSubscription(api.partnerCenter, customerId, body);
-      if (restatus) {
-        ctx.log(
-          desired.status === "suspended"
-            ? `AzurePlan ${subscriptionId}: suspended (customer ${customerId})`
-            : `AzurePlan ${subscriptionId}: reactivated (status active; customer ${customerId})`,
-        );
-      }
-      return { ...body, ...updated };
-    } catch (e) {
-      if (attempt === 0 && hasServiceCode(e, "2055")) continue;
-      throw e;
-    }
-  }
-}
-
-function desiredSettings(inputs: AzurePlanInputs): { friendlyName?: string; status: AzurePlanStatus } {
-  return {
-    ...(inputs.friendlyName !== undefined ? { friendlyName: inputs.friendlyName } : {}),
-    status: inputs.status ?? "active",
-  };
-}
 
 /** Refuses a NEW purchase without acknowledgement, or when the stack forbids purchases. */
 function assertPurchaseAllowed(inputs: AzurePlanInputs, config: CspConfig): void {
@@ -374,95 +157,6 @@ function assertPurchaseAllowed(inputs: AzurePlanInputs, config: CspConfig): void
       "see acknowledgePurchase and csp:allowPurchases in the README",
     );
   }
-}
-
-/** Finds the customer's existing Azure plan, or an order for one (never buy twice). */
-async function findExisting(
-  api: CspApi,
-  customerId: string,
-  catalogItemId: string,
-): Promise<{ plan?: PcSubscription; order?: PcOrder }> {
-  const plans = (await listSubscriptions(api.partnerCenter, customerId)).filter(
-    (s) => isAzurePlanSubscription(s, catalogItemId) && (s.status ?? "").toLowerCase() !== "deleted",
-  );
-  if (plans.length > 0) {
-    plans.sort((a, b) => rank(a) - rank(b));
-    return { plan: plans[0]! };
-  }
-  const orders = (await listOrders(api.partnerCenter, customerId)).filter((o) =>
-    orderIsForPlan(o, catalogItemId),
-  );
-  return orders.length > 0 ? { order: orders[0]! } : {};
-}
-
-function rank(s: PcSubscription): number {
-  const status = (s.status ?? "").toLowerCase();
-  return status === "active" ? 0 : status === "suspended" ? 1 : 2;
-}
-
-/**
- * The plan's cart (commerce/cartCheckout.ts derives its `MS-RequestId` from it): a renamed plan
- * after a run stopped between cart and checkout is a new request, never a reused id.
- */
-function cartPurchase(inputs: AzurePlanInputs, catalogItemId: string): CartPurchase {
-  return {
-    customerId: inputs.customerId,
-    account: inputs.account,
-    lineItems: [
-      stripUndefined({
-        id: 0,
-        catalogItemId,
-        quantity: 1,
-        billingCycle: "one_time",
-        friendlyName: inputs.friendlyName,
-        // The reseller of record: "Create a cart" (https://learn.microsoft.com/partner-center/developer/create-a-cart)
-        // names it in the line item's participants with the key transaction_reseller.
-        participants: inputs.partnerIdOnRecord
-          ? [{ key: "transaction_reseller", value: inputs.partnerIdOnRecord }]
-          : undefined,
-      }),
-    ],
-    cartNamespace: "azure-plan-cart",
-    checkoutNamespace: "azure-plan-checkout",
-    what: "the Azure plan",
-  };
-}
-
-/**
- * Whether the customer's existing plan (or order) was bought by this program: a run that bought it
- * and died before the engine recorded it leaves the plan behind, and the re-run must record it as
- * bought (its delete then cancels and suspends what it bought), not adopted (see `cartWasOrdered`).
- */
-async function boughtByThisProgram(
-  api: CspApi,
-  inputs: AzurePlanInputs,
-  catalogItemId: string,
-  config: CspConfig,
-): Promise<boolean> {
-  // A stack that may not buy did not buy it, and asks nothing (no cart).
-  if (!config.allowPurchases) return false;
-  return cartWasOrdered(api, cartPurchase(inputs, catalogItemId));
-}
-
-/** Cart + checkout with deterministic request ids; the purchase itself (commerce/cartCheckout.ts). */
-async function orderPlan(
-  api: CspApi,
-  inputs: AzurePlanInputs,
-  catalogItemId: string,
-  ctx: HandlerContext,
-): Promise<PcOrder> {
-  ctx.log(`AzurePlan: ordering an Azure plan (${catalogItemId}) for customer ${inputs.customerId}`);
-  return orderThroughCart(api, cartPurchase(inputs, catalogItemId), async () => {
-    const existing = await findExisting(api, inputs.customerId, catalogItemId);
-    if (existing.order) return existing.order;
-    if (existing.plan) {
-      return {
-        id: existing.plan.orderId ?? "",
-        lineItems: [{ offerId: catalogItemId, subscriptionId: existing.plan.id }],
-      };
-    }
-    return undefined;
-  });
 }
 
 /** From an order to the provisioned plan, or the partial-create error carrying the order id. */
