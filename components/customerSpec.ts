@@ -5,9 +5,11 @@ import {
   ACCOUNT,
   acknowledgePurchase,
   COUNTRY,
+  DEFAULT_PARTNER_APP_GRAPH_SCOPES,
   DOMAIN_PREFIX,
   EMAIL,
   flag,
+  GRAPH_APP_ID,
   guid,
   ISO_DURATION,
   itemKey,
@@ -15,6 +17,7 @@ import {
   list,
   obj,
   oneOf,
+  PLAN_SUBSCRIPTION_KEY,
   pattern,
   permissionNames,
   roleNames,
@@ -36,23 +39,11 @@ import { licenseRules, licenseSubscriptionSchema, userLicenses } from "./custome
  * rest at preview (domain availability, role names, country rules).
  */
 
-/** Microsoft Graph's application id, the default resource of consents and permission grants. */
-export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-
-/**
- * Graph application permissions the partner app needs in a customer tenant so that the identity
- * resources can act there app-only (application registrations, service principals, app role
- * assignments, delegated grants): the default grant of `partnerAppConsent`.
- */
-export const DEFAULT_PARTNER_APP_GRAPH_SCOPES: readonly string[] = [
-  "Application.ReadWrite.All",
-  "AppRoleAssignment.ReadWrite.All",
-  "DelegatedPermissionGrant.ReadWrite.All",
-  "Directory.Read.All",
-];
-
-/** The subscription key that names the Azure plan's own (first) Azure subscription. */
-export const PLAN_SUBSCRIPTION_KEY = "plan";
+export {
+  DEFAULT_PARTNER_APP_GRAPH_SCOPES,
+  GRAPH_APP_ID,
+  PLAN_SUBSCRIPTION_KEY,
+} from "./customerSpecFields";
 
 // --- sections -------------------------------------------------------------------------------
 

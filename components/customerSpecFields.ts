@@ -87,3 +87,23 @@ export const permissionNames = (description: string) =>
 
 export const roleNames = (description: string) =>
   list(text(128, "Directory role name (e.g. Helpdesk Administrator) or role template id."), description);
+
+// --- well-known ids ------------------------------------------------------------------------------
+
+/** Microsoft Graph's application id, the default resource of consents and permission grants. */
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/**
+ * Graph application permissions the partner app needs in a customer tenant so that the identity
+ * resources can act there app-only (application registrations, service principals, app role
+ * assignments, delegated grants): the default grant of `partnerAppConsent`.
+ */
+export const DEFAULT_PARTNER_APP_GRAPH_SCOPES: readonly string[] = [
+  "Application.ReadWrite.All",
+  "AppRoleAssignment.ReadWrite.All",
+  "DelegatedPermissionGrant.ReadWrite.All",
+  "Directory.Read.All",
+];
+
+/** The subscription key that names the Azure plan's own (first) Azure subscription. */
+export const PLAN_SUBSCRIPTION_KEY = "plan";
