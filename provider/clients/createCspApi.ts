@@ -9,6 +9,7 @@ import { createServiceClient, type ServiceClientOptions } from "../http/serviceC
 import { createFileTraceSink, type TraceSink } from "../http/traceSink";
 import type { ApiRequest, ServiceClient } from "../http/types";
 import type { CspApi } from "./cspApi";
+import { createProcessMemo } from "./processMemo";
 
 /** Test and embedding seams of {@link createCspApi}; production code passes none. */
 export interface CspApiOptions {
@@ -142,5 +143,6 @@ export function createCspApi(
     partnerCenter: lazyClient("partnerCenter"),
     graph: lazyClient("graph"),
     arm: lazyClient("arm"),
+    memo: createProcessMemo(),
   };
 }

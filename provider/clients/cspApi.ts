@@ -1,4 +1,5 @@
 import type { ServiceClient } from "../http/types";
+import type { ProcessMemo } from "./processMemo";
 
 /**
  * Everything a handler needs to talk to Microsoft for one partner account.
@@ -14,4 +15,6 @@ export interface CspApi {
   readonly partnerCenter: ServiceClient;
   readonly graph: ServiceClient;
   readonly arm: ServiceClient;
+  /** What this process has already read for this account (see processMemo.ts). */
+  readonly memo: ProcessMemo;
 }
