@@ -1,7 +1,7 @@
 import { createCspApi } from "./clients/createCspApi";
 import type { CspApi } from "./clients/cspApi";
 import { resolveConfig } from "./config";
-import type { HandlerContext } from "./handlers/types";
+import { type HandlerContext, systemClock } from "./handlers/types";
 
 /**
  * Builds the per-process handler context: configuration from the environment and the stack
@@ -26,5 +26,6 @@ export async function createHandlerContext(
     log(message: string) {
       process.stderr.write(`pulumi-csp: ${message}\n`);
     },
+    clock: systemClock,
   };
 }

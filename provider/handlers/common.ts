@@ -10,24 +10,34 @@ import { UNKNOWN } from "./types";
  */
 
 /**
- * Validates `news` with a zod schema. Every issue becomes a failure naming the property path and
- * the rule, e.g. `billingProfile.defaultAddress.country: must be an ISO 3166-1 alpha-2 code ("USA")`.
+ * Validates `news` with a zod schema: the one way handlers turn inputs into checked inputs. The
+ * checked inputs' type is the schema's output type (`z.output<typeof schema>`), so a handler's
+ * input type is derived from its schema, never declared beside it. Every issue becomes a failure
+ * naming the property path, the rule and the value (see {@link refusal}), e.g.
+ * `billingProfile.defaultAddress.country: must be an ISO 3166-1 alpha-2 code (got "USA")`.
  * Values not known yet (preview) are accepted as they are.
  */
-export function validateInputs<I extends object>(schema: z.ZodType<I>, news: unknown): CheckResult<I> {
+export function validateInputs<S extends z.ZodType>(schema: S, news: unknown): CheckResult<z.output<S>> {
   const parsed = schema.safeParse(news);
-  if (parsed.success) return { inputs: stripUndefined(parsed.data) as I };
+  if (parsed.success) return { inputs: stripUndefined(parsed.data) as z.output<S> };
   const failures: CheckFailure[] = [];
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String);
     if (getPath(news, path) === UNKNOWN) continue;
-    const property = path.join(".") || "(inputs)";
-    const value = getPath(news, path);
-    const shown = value === undefined ? "missing" : JSON.stringify(value);
-    failures.push({ property, reason: `${property}: ${issue.message} (got ${truncate(shown, 80)})` });
+    failures.push(refusal(path.join(".") || "(inputs)", issue.message, getPath(news, path)));
   }
-  if (failures.length === 0) return { inputs: news as I };
+  if (failures.length === 0) return { inputs: news as z.output<S> };
   return { failures };
+}
+
+/**
+ * The one shape of a check failure: the field, the rule it breaks, the value it has
+ * (`customerId: must be a GUID (got "abc")`; `missing` when absent). Rules beyond the schema
+ * (cross-field rules, changes a service refuses after create) use it too.
+ */
+export function refusal(property: string, rule: string, value: unknown): CheckFailure {
+  const shown = value === undefined ? "missing" : JSON.stringify(value);
+  return { property, reason: `${property}: ${rule} (got ${truncate(shown, 80)})` };
 }
 
 function getPath(value: unknown, path: string[]): unknown {

@@ -78,7 +78,21 @@ export interface HandlerContext {
   api(account?: string): CspApi;
   /** Progress/diagnostic message for the user (goes to the host's stderr, never contains secrets). */
   log(message: string): void;
+  /** The only source of time for handlers: tests pass one that records waits or moves by hand. */
+  clock: Clock;
 }
+
+/** Time as handlers see it (dates written to services, waits between polls and retries). */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Wall-clock time and real waits. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** The engine's sentinel for an input whose value is not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

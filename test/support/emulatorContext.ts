@@ -45,6 +45,7 @@ export async function startEmulatorContext(options: StartEmulatorOptions = {}): 
       log: (message: string) => {
         logs.push(message);
       },
+      clock: base.clock,
     };
   };
   const ctx = await contextWith();

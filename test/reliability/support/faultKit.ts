@@ -2,7 +2,7 @@ import type { EmulatorAdmin, FaultAction, RequestLogEntry } from "../../../emula
 import { type CspApiOptions, createCspApi } from "../../../provider/clients/createCspApi";
 import type { CspApi } from "../../../provider/clients/cspApi";
 import { resolveConfig } from "../../../provider/config";
-import type { HandlerContext, ResourceHandler } from "../../../provider/handlers/types";
+import { type HandlerContext, type ResourceHandler, systemClock } from "../../../provider/handlers/types";
 import { createDispatcher } from "../../../provider/http/dispatcher";
 import { sleep } from "../../../provider/http/sleep";
 import { type EmulatorContext, startEmulatorContext } from "../../support/emulatorContext";
@@ -150,6 +150,7 @@ export async function startFaultLane(): Promise<FaultLane> {
       log: (message: string) => {
         t.logs.push(message);
       },
+      clock: systemClock,
     };
   };
   const lane: FaultLane = {
