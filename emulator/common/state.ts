@@ -13,7 +13,7 @@ export interface EmulatorState {
   settings: EmulatorSettings;
   /** Directory tenants by tenant id (partner tenants and customer tenants). */
   directory: Record<string, DirectoryTenant>;
-  /** Owned by identity/: refresh tokens, authorization codes. */
+  /** Owned by login/ (the service named `identity` in the request log): refresh tokens, authorization codes. */
   identity: IdentityState;
   /** Owned by partnerCenter/. */
   partnerCenter: PartnerCenterState;
