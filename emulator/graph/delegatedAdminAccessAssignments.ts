@@ -206,7 +206,7 @@ function remove(req: EmuRequest, emu: EmulatorCore) {
 }
 
 /** Routes of GDAP access assignments. */
-export const gdapAccessAssignmentRoutes: Route[] = [
+export const delegatedAdminAccessAssignmentRoutes: Route[] = [
   graphRoute("POST", `${GDAP_BASE}/:id/accessAssignments`, create),
   graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments`, list),
   graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, get),

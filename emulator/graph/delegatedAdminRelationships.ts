@@ -373,7 +373,7 @@ function getOperation(req: EmuRequest, emu: EmulatorCore) {
 }
 
 /** Routes of GDAP relationships, their requests and operations. */
-export const gdapRelationshipRoutes: Route[] = [
+export const delegatedAdminRelationshipRoutes: Route[] = [
   graphRoute("POST", GDAP_BASE, create),
   graphRoute("GET", GDAP_BASE, list),
   graphRoute("GET", `${GDAP_BASE}/:id`, get),
