@@ -1,9 +1,9 @@
+import { errorCode } from "../common/errorCode";
 import type { ServiceModule } from "../common/types";
 import { applicationRoutes } from "./applications";
 import { appRoleAssignmentRoutes } from "./appRoleAssignments";
 import { delegatedAdminAccessAssignmentRoutes } from "./delegatedAdminAccessAssignments";
 import { delegatedAdminRelationshipRoutes } from "./delegatedAdminRelationships";
-import { errorCode } from "./errorCode";
 import { graphErrorResponse } from "./graphError";
 import { groupRoutes } from "./groups";
 import { oauth2PermissionGrantRoutes } from "./oauth2PermissionGrants";
