@@ -4,7 +4,7 @@ import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "./types";
  * An error a route handler throws: the route of its API answers it in that API's error envelope
  * (ARM `{error:{code,message}}`, Graph `{error:{code,message,innerError}}`). Each API lists the
  * errors it answers in one catalogue (arm/armErrors.ts, graph/graphErrors.ts,
- * partnerCenter/pcErrors.ts, login/loginErrors.ts).
+ * partnerCenter/pcErrors.ts).
  */
 export class ServiceError extends Error {
   constructor(
