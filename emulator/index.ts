@@ -12,12 +12,12 @@ import { clientCertificatePem, loadTlsMaterial } from "./common/tls";
 import { TokenSigner } from "./common/tokenSigner";
 import { graphModule } from "./graph/index";
 import {
-  createIdentityModule,
+  createLoginModule,
   generateSeedAccount,
   type SeedAccount,
   seededSecurityGroupIds,
   seedWorld,
-} from "./identity/index";
+} from "./login/index";
 import { partnerCenterModule } from "./partnerCenter/index";
 
 export type {
@@ -30,7 +30,7 @@ export type {
 } from "./common/adminTypes";
 export { EmulatorAdmin } from "./common/emulatorAdmin";
 export type { EmulatorSettings, EmulatorState } from "./common/state";
-export type { SeedAccount } from "./identity/index";
+export type { SeedAccount } from "./login/index";
 
 /** Options of {@link startEmulator}. */
 export interface StartEmulatorOptions {
@@ -218,7 +218,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const runtime = new EmulatorRuntime(state, store, signer, freshState);
   let info: Record<string, unknown> = {};
   const server = new EmulatorServer(runtime, [
-    createIdentityModule({ signer }),
+    createLoginModule({ signer }),
     partnerCenterModule,
     graphModule,
     armModule,

@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { readCheckpoint } from "../automation/checkpoint";
 import { runProgram } from "../automation/runProgram";
 import { packageRoot, pulumiToolchain } from "../automation/toolchain";
-import { seededSecurityGroupIds } from "../emulator/identity/index";
 import { startEmulator } from "../emulator/index";
+import { seededSecurityGroupIds } from "../emulator/login/index";
 import {
   type CrashOutcome,
   type CrashTarget,

@@ -1,8 +1,9 @@
+import { isObject } from "../common/json";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { addAzureEntitlement } from "../partnerCenter/azurePlans";
-import { type ArmCaller, requireArmCaller, requirePartnerAdminAgent } from "./armCaller";
-import { ArmError } from "./armError";
-import { armBody, armOk, armRoute, isObject, propCI } from "./armRoute";
+import { type ArmCaller, requirePartnerAdminAgent } from "./armCaller";
+import { armErrors } from "./armErrors";
+import { armBody, armOk, armRoute, propCI } from "./armRoute";
 
 /**
  * `Microsoft.Subscription/aliases` for CSP ("Programmatically create Azure subscriptions for a
@@ -68,16 +69,6 @@ function normaliseBillingScope(scope: string): string {
   return scope.replace(/^\/providers\/Microsoft\.Billing/i, "").toLowerCase();
 }
 
-function callerPartner(
-  req: EmuRequest,
-  emu: EmulatorCore,
-  action: string,
-  scope: string,
-): { caller: ArmCaller; tid: string } {
-  const caller = requireArmCaller(req);
-  return { caller, tid: requirePartnerAdminAgent(emu, caller, action, scope) };
-}
-
 /** The caller's alias (lower-cased name), advanced from Accepted to Succeeded when read again. */
 function findAlias(emu: EmulatorCore, tid: string, name: string): AliasRecord | undefined {
   const a = emu.state.azure.aliases[name.toLowerCase()] as AliasRecord | undefined;
@@ -89,24 +80,23 @@ function findAlias(emu: EmulatorCore, tid: string, name: string): AliasRecord | 
   return a;
 }
 
-function put(req: EmuRequest, emu: EmulatorCore) {
+function put(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
   const name = req.params.alias;
-  const { caller, tid } = callerPartner(
-    req,
+  const tid = requirePartnerAdminAgent(
     emu,
+    caller,
     "Microsoft.Subscription/aliases/write",
     `${ALIASES}/${name}`,
   );
   const body = armBody(req);
   const props = propCI(body, "properties");
-  if (!isObject(props))
-    throw new ArmError(400, "InvalidRequestContent", "The request content must contain 'properties'.");
+  if (!isObject(props)) throw armErrors.invalidContent("The request content must contain 'properties'.");
   const billingScope = propCI(props, "billingScope");
   const displayName = propCI(props, "displayName");
   const workloadIn = propCI(props, "workload") ?? "Production";
   const resellerId = propCI(props, "resellerId");
   if (typeof billingScope !== "string" || billingScope === "") {
-    throw new ArmError(400, "InvalidBillingScope", "properties.billingScope is required.");
+    throw armErrors.invalidBillingScope("properties.billingScope is required.");
   }
   const stored = emu.state.azure.aliases[name.toLowerCase()] as AliasRecord | undefined;
   if (stored) {
@@ -115,52 +105,41 @@ function put(req: EmuRequest, emu: EmulatorCore) {
       normaliseBillingScope(stored.billingScope) !== normaliseBillingScope(billingScope)
     ) {
       // [U] code for reusing an alias name with another billing scope.
-      throw new ArmError(
-        409,
-        "AliasAlreadyExists",
-        `The alias '${name}' already exists for another billing scope.`,
-      );
+      throw armErrors.aliasExists(name);
     }
     // Idempotent by alias name: same alias, same subscription (safe to retry after a lost answer).
     return armOk(req, 200, aliasView(findAlias(emu, tid, name)!));
   }
   if (typeof displayName !== "string" || displayName.trim() === "" || displayName.length > 64) {
-    throw new ArmError(
-      400,
-      "InvalidSubscriptionName",
+    throw armErrors.invalidSubscriptionName(
       "properties.displayName must be a non-empty name of at most 64 characters.",
     );
   }
   const workload = typeof workloadIn === "string" ? workloadIn.toLowerCase() : "";
   if (workload !== "production" && workload !== "devtest") {
-    throw new ArmError(400, "InvalidWorkload", "properties.workload must be 'Production' or 'DevTest'.");
+    throw armErrors.invalidWorkload();
   }
   const m = /^(?:\/providers\/Microsoft\.Billing)?\/billingAccounts\/([^/]+)\/customers\/([^/]+)$/i.exec(
     billingScope,
   );
   if (!m) {
-    throw new ArmError(
-      400,
-      "InvalidBillingScope",
+    throw armErrors.invalidBillingScope(
       `The billing scope '${billingScope}' is not valid; a CSP partner uses /providers/Microsoft.Billing/billingAccounts/{billingAccountName}/customers/{customerId}.`,
     );
   }
   const partner = emu.state.partnerCenter.partners[tid];
   if (m[1].toLowerCase() !== partner.billingAccountName.toLowerCase()) {
-    throw new ArmError(
-      403,
-      "AuthorizationFailed",
-      `The client '${caller.name}' with object id '${caller.claims.oid}' does not have authorization to perform action 'Microsoft.Subscription/aliases/write' over scope '${billingScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    throw armErrors.authorizationFailed(
+      caller.name,
+      caller.claims.oid,
+      "Microsoft.Subscription/aliases/write",
+      billingScope,
     );
   }
   const customerId = m[2].toLowerCase();
   const customer = emu.state.partnerCenter.customers[customerId];
   if (!customer || customer.partnerTenantId !== tid) {
-    throw new ArmError(
-      400,
-      "InvalidBillingScope",
-      `Customer '${m[2]}' is not a customer of billing account '${m[1]}'.`,
-    );
+    throw armErrors.invalidBillingScope(`Customer '${m[2]}' is not a customer of billing account '${m[1]}'.`);
   }
   const now = emu.now();
   const result = addAzureEntitlement(
@@ -176,18 +155,14 @@ function put(req: EmuRequest, emu: EmulatorCore) {
   if ("error" in result) {
     if (result.error === "noActivePlan") {
       // [U] code: the customer has no active Azure plan to bill the subscription to.
-      throw new ArmError(
-        400,
-        "InvalidBillingScope",
+      throw armErrors.invalidBillingScope(
         `Customer '${customerId}' has no active Azure plan; purchase an Azure plan in Partner Center first.`,
       );
     }
     // [U] code: sandbox (integration) accounts allow 3 Azure subscriptions per Azure plan ("Test
     // and debug with integration sandbox",
     // https://learn.microsoft.com/partner-center/developer/test-and-debug).
-    throw new ArmError(
-      400,
-      "SubscriptionQuotaExceeded",
+    throw armErrors.quotaExceeded(
       "The Azure plan already has the maximum number of Azure subscriptions allowed for an integration sandbox account (3).",
     );
   }
@@ -208,20 +183,20 @@ function put(req: EmuRequest, emu: EmulatorCore) {
   return armOk(req, 201, aliasView(alias), { "retry-after": "8" });
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const { tid } = callerPartner(
-    req,
+function get(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const tid = requirePartnerAdminAgent(
     emu,
+    caller,
     "Microsoft.Subscription/aliases/read",
     `${ALIASES}/${req.params.alias}`,
   );
   const a = findAlias(emu, tid, req.params.alias);
-  if (!a) throw new ArmError(404, "NotFound", `The alias '${req.params.alias}' was not found.`);
+  if (!a) throw armErrors.aliasNotFound(req.params.alias);
   return armOk(req, 200, aliasView(a));
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const { tid } = callerPartner(req, emu, "Microsoft.Subscription/aliases/read", ALIASES);
+function list(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const tid = requirePartnerAdminAgent(emu, caller, "Microsoft.Subscription/aliases/read", ALIASES);
   const value = Object.values(emu.state.azure.aliases)
     .map((a) => a as AliasRecord)
     .filter((a) => a.partnerTenantId === tid)
@@ -229,10 +204,10 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return armOk(req, 200, { value });
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const { tid } = callerPartner(
-    req,
+function remove(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const tid = requirePartnerAdminAgent(
     emu,
+    caller,
     "Microsoft.Subscription/aliases/delete",
     `${ALIASES}/${req.params.alias}`,
   );
@@ -245,8 +220,8 @@ function remove(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of subscription aliases. */
 export const aliasRoutes: Route[] = [
-  armRoute("GET", ALIASES, list),
-  armRoute("PUT", `${ALIASES}/:alias`, put),
-  armRoute("GET", `${ALIASES}/:alias`, get),
-  armRoute("DELETE", `${ALIASES}/:alias`, remove),
+  armRoute("GET", ALIASES, "armToken", list),
+  armRoute("PUT", `${ALIASES}/:alias`, "armToken", put),
+  armRoute("GET", `${ALIASES}/:alias`, "armToken", get),
+  armRoute("DELETE", `${ALIASES}/:alias`, "armToken", remove),
 ];

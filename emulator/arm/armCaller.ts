@@ -2,7 +2,7 @@ import type { AzureSubscriptionRecord } from "../common/state";
 import type { AccessTokenClaims, EmulatorCore, EmuRequest } from "../common/types";
 import { ARM_APP_ID } from "../graph/firstParty";
 import { settleCancellation } from "../partnerCenter/azurePlans";
-import { ArmError } from "./armError";
+import { armErrors } from "./armErrors";
 import { findBuiltInRole, OWNER_ROLE_ID, roleAllows } from "./builtInRoles";
 
 /** The verified caller of an ARM request. */
@@ -24,28 +24,11 @@ const ARM_AUDIENCES = new Set([
 export function requireArmCaller(req: EmuRequest): ArmCaller {
   if (!req.auth) {
     if (req.authError) {
-      const expired = /expired/i.test(req.authError);
-      throw new ArmError(
-        401,
-        expired ? "ExpiredAuthenticationToken" : "InvalidAuthenticationToken",
-        expired
-          ? "The access token expiry UTC time is earlier than current UTC time."
-          : `The access token is invalid. ${req.authError}`,
-      );
+      throw /expired/i.test(req.authError) ? armErrors.tokenExpired() : armErrors.tokenInvalid(req.authError);
     }
-    throw new ArmError(
-      401,
-      "AuthenticationFailed",
-      "Authentication failed. The 'Authorization' header is missing.",
-    );
+    throw armErrors.tokenMissing();
   }
-  if (!ARM_AUDIENCES.has(req.auth.aud)) {
-    throw new ArmError(
-      401,
-      "InvalidAuthenticationTokenAudience",
-      `The access token has been obtained for wrong audience or resource '${req.auth.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
-    );
-  }
+  if (!ARM_AUDIENCES.has(req.auth.aud)) throw armErrors.wrongAudience(req.auth.aud);
   return { claims: req.auth, name: req.auth.upn ?? req.auth.oid };
 }
 
@@ -68,18 +51,10 @@ export function subscriptionFor(
   const found = emu.state.azure.subscriptions[subscriptionId.toLowerCase()];
   const sub = found ? settleCancellation(found, emu.now()) : undefined;
   if (!sub || sub.state === "Deleted") {
-    throw new ArmError(
-      404,
-      "SubscriptionNotFound",
-      `The subscription '${subscriptionId}' could not be found.`,
-    );
+    throw armErrors.subscriptionNotFound(subscriptionId);
   }
   if (caller.claims.tid.toLowerCase() !== sub.tenantId.toLowerCase()) {
-    throw new ArmError(
-      401,
-      "InvalidAuthenticationTokenTenant",
-      `The access token is from the wrong issuer 'https://sts.windows.net/${caller.claims.tid}/'. It must match the tenant 'https://sts.windows.net/${sub.tenantId}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${sub.tenantId}' to get the token.`,
-    );
+    throw armErrors.wrongTenant(caller.claims.tid, sub.tenantId);
   }
   return sub;
 }
@@ -113,11 +88,7 @@ export function isAdminOnBehalfOf(
  */
 export function requireWritable(sub: AzureSubscriptionRecord): void {
   if (sub.state === "Enabled" || sub.state === "Warned" || sub.state === "PastDue") return;
-  throw new ArmError(
-    409,
-    "ReadOnlyDisabledSubscription",
-    `The subscription '${sub.subscriptionId}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.`,
-  );
+  throw armErrors.subscriptionReadOnly(sub.subscriptionId);
 }
 
 /** Whether `scope` equals `ancestor` or lies below it (case-insensitive, by path segment). */
@@ -166,11 +137,7 @@ export function requireAction(
     const role = findBuiltInRole(id);
     if (role && roleAllows(role, action)) return;
   }
-  throw new ArmError(
-    403,
-    "AuthorizationFailed",
-    `The client '${caller.name}' with object id '${caller.claims.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-  );
+  throw armErrors.authorizationFailed(caller.name, caller.claims.oid, action, scope);
 }
 
 /**
@@ -187,11 +154,7 @@ export function requirePartnerAdminAgent(
   const partner = emu.state.partnerCenter.partners[tid];
   const user = emu.state.directory[tid]?.users[caller.claims.oid];
   if (!partner || caller.claims.idtyp !== "user" || !user?.adminAgent) {
-    throw new ArmError(
-      403,
-      "AuthorizationFailed",
-      `The client '${caller.name}' with object id '${caller.claims.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-    );
+    throw armErrors.authorizationFailed(caller.name, caller.claims.oid, action, scope);
   }
   return tid;
 }

@@ -1,13 +1,10 @@
+import { ServiceError } from "../common/serviceRoute";
 import type { EmuRequest, EmuResponse } from "../common/types";
 
-/** An ARM error raised inside a handler; {@link armRoute} turns it into the ARM envelope. */
-export class ArmError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** An ARM error raised inside a handler (listed in armErrors.ts); the ARM route answers it. */
+export class ArmError extends ServiceError {
+  constructor(status: number, code: string, message: string) {
+    super(status, code, message);
     this.name = "ArmError";
   }
 }

@@ -1,42 +1,57 @@
+import { isObject } from "../common/json";
+import { okAnswer, type ServiceShape, serviceRoute } from "../common/serviceRoute";
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
+import { type ArmCaller, requireArmCaller } from "./armCaller";
 import { ArmError, armErrorResponse, armHeaders } from "./armError";
+import { armErrors } from "./armErrors";
 
 /**
- * An ARM route: requires `api-version` (400 `MissingApiVersionParameter` when absent, as ARM
- * answers before anything else) and turns a thrown {@link ArmError} into the ARM envelope.
+ * Who may call an ARM route: `armToken`, a valid token for Azure Resource Manager (role-based
+ * access is then checked per resource by the handler, `requireAction`); `none` for a route that
+ * verifies the token itself after its own routing (the resource-scope catch-all answers 501 for
+ * what it does not model before looking at the token).
  */
+export type ArmAuth = "armToken" | "none";
+
+/**
+ * The ARM route shape: `api-version` is required (400 `MissingApiVersionParameter` when absent, as
+ * ARM answers before anything else), then the declared auth, then the handler; a thrown
+ * {@link ArmError} becomes the ARM envelope.
+ */
+const armShape: ServiceShape<ArmAuth, ArmCaller | undefined> = {
+  precheck(req) {
+    const version = req.query.get("api-version");
+    if (version === null || version === "") throw armErrors.missingApiVersion();
+    if (!/^\d{4}-\d{2}-\d{2}(-preview|-beta|-alpha|-privatepreview)?$/i.test(version)) {
+      throw armErrors.invalidApiVersion(version);
+    }
+  },
+  authorize: (req, _emu, auth) => (auth === "armToken" ? requireArmCaller(req) : undefined),
+  errorAnswer: (e, req) =>
+    e instanceof ArmError ? armErrorResponse(req, e.status, e.code, e.message) : undefined,
+};
+
+/** An ARM route whose handler gets the verified caller. */
 export function armRoute(
   method: Route["method"],
   path: string,
+  auth: "armToken",
+  handler: (req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) => EmuResponse,
+): Route;
+/** An ARM route that verifies the token itself. */
+export function armRoute(
+  method: Route["method"],
+  path: string,
+  auth: "none",
   handler: (req: EmuRequest, emu: EmulatorCore) => EmuResponse,
+): Route;
+export function armRoute(
+  method: Route["method"],
+  path: string,
+  auth: ArmAuth,
+  handler: (req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) => EmuResponse,
 ): Route {
-  return {
-    method,
-    path,
-    handler: (req, emu) => {
-      try {
-        const version = req.query.get("api-version");
-        if (version === null || version === "") {
-          throw new ArmError(
-            400,
-            "MissingApiVersionParameter",
-            "The api-version query parameter (?api-version=) is required for all requests.",
-          );
-        }
-        if (!/^\d{4}-\d{2}-\d{2}(-preview|-beta|-alpha|-privatepreview)?$/i.test(version)) {
-          throw new ArmError(
-            400,
-            "InvalidApiVersionParameter",
-            `The api-version '${version}' is invalid. The supported versions are in the format 'yyyy-mm-dd' or 'yyyy-mm-dd-preview'.`,
-          );
-        }
-        return handler(req, emu);
-      } catch (e) {
-        if (e instanceof ArmError) return armErrorResponse(req, e.status, e.code, e.message);
-        throw e;
-      }
-    },
-  };
+  return serviceRoute(armShape, method, path, auth, (req, emu, caller) => handler(req, emu, caller!));
 }
 
 /** A successful ARM answer with the request-id headers. */
@@ -46,14 +61,7 @@ export function armOk(
   body?: unknown,
   headers?: Record<string, string>,
 ): EmuResponse {
-  const res: EmuResponse = { status, headers: { ...armHeaders(req), ...headers } };
-  if (body !== undefined) res.body = body;
-  return res;
-}
-
-/** Whether a value is a plain JSON object. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return okAnswer(armHeaders(req), status, body, headers);
 }
 
 /** Property of an object by case-insensitive name (ARM accepts `DisplayName` for `displayName`, vector 24). */
@@ -64,17 +72,6 @@ export function propCI(obj: Record<string, unknown>, name: string): unknown {
 
 /** The JSON object body; 400 `InvalidRequestContent` when missing or not an object. */
 export function armBody(req: EmuRequest): Record<string, unknown> {
-  if (!isObject(req.body)) {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "The request content was invalid and could not be deserialized.",
-    );
-  }
+  if (!isObject(req.body)) throw armErrors.invalidContent();
   return req.body;
-}
-
-/** Canonical GUID check. */
-export function isGuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

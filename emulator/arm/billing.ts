@@ -1,8 +1,9 @@
 import type { CustomerRecord, EmulatorState, PartnerRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { findActiveAzurePlan } from "../partnerCenter/azurePlans";
-import { requireArmCaller, requirePartnerAdminAgent } from "./armCaller";
-import { ArmError } from "./armError";
+import type { ArmCaller } from "./armCaller";
+import { requirePartnerAdminAgent } from "./armCaller";
+import { armErrors } from "./armErrors";
 import { armOk, armRoute } from "./armRoute";
 
 /**
@@ -60,22 +61,17 @@ export function billingCustomerView(
 }
 
 /** The caller's partner record (admin agent of a partner tenant with an accepted MPA). */
-function partnerOf(req: EmuRequest, emu: EmulatorCore, scope: string): PartnerRecord | undefined {
-  const caller = requireArmCaller(req);
+function partnerOf(emu: EmulatorCore, caller: ArmCaller, scope: string): PartnerRecord | undefined {
   const tid = requirePartnerAdminAgent(emu, caller, "Microsoft.Billing/billingAccounts/read", scope);
   const p = emu.state.partnerCenter.partners[tid];
   return p?.mpaAccepted ? p : undefined;
 }
 
-function accountFor(req: EmuRequest, emu: EmulatorCore): PartnerRecord {
+function accountFor(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller): PartnerRecord {
   const name = req.params.ba;
-  const p = partnerOf(req, emu, `${BA}/${name}`);
+  const p = partnerOf(emu, caller, `${BA}/${name}`);
   if (!p || p.billingAccountName.toLowerCase() !== name.toLowerCase()) {
-    throw new ArmError(
-      404,
-      "BillingAccountNotFound",
-      `Billing account '${name}' was not found or you do not have access to it.`,
-    );
+    throw armErrors.billingAccountNotFound(name);
   }
   return p;
 }
@@ -87,33 +83,29 @@ export function billingCustomersOf(state: EmulatorState, partnerTenantId: string
   );
 }
 
-function listAccounts(req: EmuRequest, emu: EmulatorCore) {
-  const p = partnerOf(req, emu, BA);
+function listAccounts(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const p = partnerOf(emu, caller, BA);
   return armOk(req, 200, { value: p ? [billingAccountView(p)] : [] });
 }
 
-function getAccount(req: EmuRequest, emu: EmulatorCore) {
-  return armOk(req, 200, billingAccountView(accountFor(req, emu)));
+function getAccount(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  return armOk(req, 200, billingAccountView(accountFor(req, emu, caller)));
 }
 
-function listCustomers(req: EmuRequest, emu: EmulatorCore) {
-  const p = accountFor(req, emu);
+function listCustomers(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const p = accountFor(req, emu, caller);
   const expand = /resellers/i.test(req.query.get("$expand") ?? "");
   const value = billingCustomersOf(emu.state, p.tenantId).map((c) => billingCustomerView(p, c, expand));
   return armOk(req, 200, { value });
 }
 
-function getCustomer(req: EmuRequest, emu: EmulatorCore) {
-  const p = accountFor(req, emu);
+function getCustomer(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const p = accountFor(req, emu, caller);
   const c = billingCustomersOf(emu.state, p.tenantId).find(
     (x) => x.id.toLowerCase() === req.params.customerId.toLowerCase(),
   );
   if (!c) {
-    throw new ArmError(
-      404,
-      "CustomerNotFound",
-      `Customer '${req.params.customerId}' with an Azure plan was not found in billing account '${p.billingAccountName}'.`,
-    );
+    throw armErrors.billingCustomerNotFound(req.params.customerId, p.billingAccountName);
   }
   const expand = /resellers/i.test(req.query.get("$expand") ?? "");
   return armOk(req, 200, billingCustomerView(p, c, expand));
@@ -121,8 +113,8 @@ function getCustomer(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of billing accounts and billing-account customers. */
 export const billingRoutes: Route[] = [
-  armRoute("GET", BA, listAccounts),
-  armRoute("GET", `${BA}/:ba`, getAccount),
-  armRoute("GET", `${BA}/:ba/customers`, listCustomers),
-  armRoute("GET", `${BA}/:ba/customers/:customerId`, getCustomer),
+  armRoute("GET", BA, "armToken", listAccounts),
+  armRoute("GET", `${BA}/:ba`, "armToken", getAccount),
+  armRoute("GET", `${BA}/:ba/customers`, "armToken", listCustomers),
+  armRoute("GET", `${BA}/:ba/customers/:customerId`, "armToken", getCustomer),
 ];

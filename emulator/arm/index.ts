@@ -1,5 +1,5 @@
+import { errorCode } from "../common/errorCode";
 import type { ServiceModule } from "../common/types";
-import { errorCode } from "../graph/errorCode";
 import { aliasRoutes } from "./aliases";
 import { armErrorResponse } from "./armError";
 import { billingRoutes } from "./billing";

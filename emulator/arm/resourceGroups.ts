@@ -1,8 +1,10 @@
+import { isObject } from "../common/json";
 import type { AzureSubscriptionRecord, ResourceGroupRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { requireAction, requireArmCaller, requireWritable, subscriptionFor } from "./armCaller";
-import { ArmError } from "./armError";
-import { armBody, armOk, armRoute, isObject, propCI } from "./armRoute";
+import type { ArmCaller } from "./armCaller";
+import { requireAction, requireWritable, subscriptionFor } from "./armCaller";
+import { armErrors } from "./armErrors";
+import { armBody, armOk, armRoute, propCI } from "./armRoute";
 
 /**
  * Resource groups ("Resource Groups - Create Or Update / Get / Delete / List", api-version
@@ -29,33 +31,24 @@ function view(sub: AzureSubscriptionRecord, rg: ResourceGroupRecord): Record<str
   };
 }
 
-function notFound(name: string): ArmError {
-  return new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
-}
-
-function resolve(req: EmuRequest, emu: EmulatorCore, action: string) {
-  const caller = requireArmCaller(req);
+function resolve(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller, action: string) {
   const sub = subscriptionFor(emu, caller, req.params.sub);
   requireAction(emu, caller, sub, scopeOf(sub, req.params.rg), action);
   return sub;
 }
 
 /** Create (201) or update (200); `location` is required, a name is 1-90 of `-_.()`, letters, digits, not ending in `.`. */
-function put(req: EmuRequest, emu: EmulatorCore) {
-  const sub = resolve(req, emu, "Microsoft.Resources/subscriptions/resourceGroups/write");
+function put(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = resolve(req, emu, caller, "Microsoft.Resources/subscriptions/resourceGroups/write");
   requireWritable(sub);
   const name = req.params.rg;
   if (!NAME.test(name) || name.endsWith(".")) {
-    throw new ArmError(
-      400,
-      "InvalidResourceGroup",
-      `The provided resource group name '${name}' has these invalid characters or length.`,
-    );
+    throw armErrors.invalidResourceGroup(name);
   }
   const body = armBody(req);
   const location = propCI(body, "location");
   if (typeof location !== "string" || location.trim() === "") {
-    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+    throw armErrors.locationRequired();
   }
   const tags = propCI(body, "tags");
   sub.resourceGroups ??= {};
@@ -71,23 +64,23 @@ function put(req: EmuRequest, emu: EmulatorCore) {
   return armOk(req, existing ? 200 : 201, view(sub, record));
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const sub = resolve(req, emu, "Microsoft.Resources/subscriptions/resourceGroups/read");
+function get(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = resolve(req, emu, caller, "Microsoft.Resources/subscriptions/resourceGroups/read");
   const rg = sub.resourceGroups?.[req.params.rg.toLowerCase()];
-  if (!rg) throw notFound(req.params.rg);
+  if (!rg) throw armErrors.resourceGroupNotFound(req.params.rg);
   return armOk(req, 200, view(sub, rg));
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const sub = resolve(req, emu, "Microsoft.Resources/subscriptions/resourceGroups/read");
+function list(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = resolve(req, emu, caller, "Microsoft.Resources/subscriptions/resourceGroups/read");
   return armOk(req, 200, { value: Object.values(sub.resourceGroups ?? {}).map((rg) => view(sub, rg)) });
 }
 
 /** [U] The service answers 202 and deletes in the background; the emulator deletes at once and answers 200. */
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const sub = resolve(req, emu, "Microsoft.Resources/subscriptions/resourceGroups/delete");
+function remove(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = resolve(req, emu, caller, "Microsoft.Resources/subscriptions/resourceGroups/delete");
   const key = req.params.rg.toLowerCase();
-  if (!sub.resourceGroups?.[key]) throw notFound(req.params.rg);
+  if (!sub.resourceGroups?.[key]) throw armErrors.resourceGroupNotFound(req.params.rg);
   delete sub.resourceGroups[key];
   emu.markDirty();
   return armOk(req, 200);
@@ -97,8 +90,8 @@ const BASE = "/subscriptions/:sub/resourcegroups";
 
 /** Routes of resource groups. */
 export const resourceGroupRoutes: Route[] = [
-  armRoute("GET", BASE, list),
-  armRoute("PUT", `${BASE}/:rg`, put),
-  armRoute("GET", `${BASE}/:rg`, get),
-  armRoute("DELETE", `${BASE}/:rg`, remove),
+  armRoute("GET", BASE, "armToken", list),
+  armRoute("PUT", `${BASE}/:rg`, "armToken", put),
+  armRoute("GET", `${BASE}/:rg`, "armToken", get),
+  armRoute("DELETE", `${BASE}/:rg`, "armToken", remove),
 ];

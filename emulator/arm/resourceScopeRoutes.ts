@@ -1,4 +1,5 @@
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
+import { requireArmCaller } from "./armCaller";
 import { armErrorResponse } from "./armError";
 import { armRoute } from "./armRoute";
 import { roleAssignmentHandlers } from "./roleAssignments";
@@ -31,6 +32,7 @@ function dispatch(req: EmuRequest, emu: EmulatorCore): EmuResponse {
       `${req.method} ${req.path} is not implemented by the emulator`,
     );
   }
+  const caller = requireArmCaller(req);
   req.params.resource = m[1];
   const kind = m[2].toLowerCase();
   const name = m[3];
@@ -38,11 +40,13 @@ function dispatch(req: EmuRequest, emu: EmulatorCore): EmuResponse {
   if (kind === "roledefinitions") {
     if (req.method !== "GET")
       return armErrorResponse(req, 501, "NotImplemented", "Custom role definitions are not modelled.");
-    return name === undefined ? roleDefinitionHandlers.list(req, emu) : roleDefinitionHandlers.get(req, emu);
+    return name === undefined
+      ? roleDefinitionHandlers.list(req, emu, caller)
+      : roleDefinitionHandlers.get(req, emu, caller);
   }
   if (name === undefined) {
     return req.method === "GET"
-      ? roleAssignmentHandlers.list(req, emu)
+      ? roleAssignmentHandlers.list(req, emu, caller)
       : armErrorResponse(
           req,
           501,
@@ -50,14 +54,14 @@ function dispatch(req: EmuRequest, emu: EmulatorCore): EmuResponse {
           `${req.method} ${req.path} is not implemented by the emulator`,
         );
   }
-  if (req.method === "PUT") return roleAssignmentHandlers.put(req, emu);
-  if (req.method === "DELETE") return roleAssignmentHandlers.remove(req, emu);
-  return roleAssignmentHandlers.get(req, emu);
+  if (req.method === "PUT") return roleAssignmentHandlers.put(req, emu, caller);
+  if (req.method === "DELETE") return roleAssignmentHandlers.remove(req, emu, caller);
+  return roleAssignmentHandlers.get(req, emu, caller);
 }
 
 const PREFIX = "/subscriptions/:sub/resourceGroups/:rg/providers/*rest";
 
 /** Catch-all routes for resource scopes (listed after every specific ARM route). */
 export const resourceScopeRoutes: Route[] = (["GET", "PUT", "DELETE"] as const).map((method) =>
-  armRoute(method, PREFIX, dispatch),
+  armRoute(method, PREFIX, "none", dispatch),
 );

@@ -1,16 +1,10 @@
 import { findPrincipal } from "../common/directory";
+import { isGuid, isObject } from "../common/json";
 import type { AzureSubscriptionRecord, RoleAssignmentRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import {
-  type ArmCaller,
-  requireAction,
-  requireArmCaller,
-  requireWritable,
-  scopeWithin,
-  subscriptionFor,
-} from "./armCaller";
-import { ArmError } from "./armError";
-import { armBody, armOk, armRoute, isGuid, isObject, propCI } from "./armRoute";
+import { type ArmCaller, requireAction, requireWritable, scopeWithin, subscriptionFor } from "./armCaller";
+import { armErrors } from "./armErrors";
+import { armBody, armOk, armRoute, propCI } from "./armRoute";
 import { findBuiltInRole } from "./builtInRoles";
 
 /**
@@ -60,20 +54,6 @@ export function roleAssignmentView(a: RoleAssignmentRecord): Record<string, unkn
   };
 }
 
-/**
- * The PrincipalNotFound text live ARM answers with ([U] on Learn: the cause and the principalType
- * remedy are in "Troubleshoot Azure RBAC",
- * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting; the wording is from
- * live answers quoted in public issues, e.g. Azure/avdaccelerator#99).
- */
-function principalNotFound(principalId: string, tenantId: string): ArmError {
-  return new ArmError(
-    400,
-    "PrincipalNotFound",
-    `Principal ${principalId} does not exist in the directory ${tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
-  );
-}
-
 interface ParsedBody {
   roleGuid: string;
   principalId: string;
@@ -85,23 +65,15 @@ function parseBody(req: EmuRequest): ParsedBody {
   const body = armBody(req);
   const props = propCI(body, "properties");
   if (!isObject(props)) {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      "The request content must contain a 'properties' object.",
-    );
+    throw armErrors.invalidContent("The request content must contain a 'properties' object.");
   }
   const roleDefinitionId = propCI(props, "roleDefinitionId");
   const principalId = propCI(props, "principalId");
   if (typeof roleDefinitionId !== "string" || roleDefinitionId === "") {
-    throw new ArmError(400, "InvalidRequestContent", "The 'roleDefinitionId' property is required.");
+    throw armErrors.invalidContent("The 'roleDefinitionId' property is required.");
   }
   if (typeof principalId !== "string" || !isGuid(principalId)) {
-    throw new ArmError(
-      400,
-      "InvalidPrincipalId",
-      "A valid principal ID must be provided for role assignment.",
-    );
+    throw armErrors.invalidPrincipalId();
   }
   const principalType = propCI(props, "principalType");
   if (
@@ -109,15 +81,11 @@ function parseBody(req: EmuRequest): ParsedBody {
     principalType !== null &&
     (typeof principalType !== "string" || !PRINCIPAL_TYPES.has(principalType))
   ) {
-    throw new ArmError(
-      400,
-      "InvalidRequestContent",
-      `The principalType '${String(principalType)}' is not valid.`,
-    );
+    throw armErrors.invalidContent(`The principalType '${String(principalType)}' is not valid.`);
   }
   const condition = propCI(props, "condition");
   if (condition !== undefined && condition !== null) {
-    throw new ArmError(501, "NotImplemented", "Role assignment conditions are not modelled by the emulator.");
+    throw armErrors.notModelled("Role assignment conditions are not modelled by the emulator.");
   }
   const description = propCI(props, "description");
   const roleGuid = roleDefinitionId
@@ -131,27 +99,18 @@ function parseBody(req: EmuRequest): ParsedBody {
   return parsed;
 }
 
-function put(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
+function put(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
   const sub = subscriptionFor(emu, caller, req.params.sub);
   const scope = scopeOf(req, sub);
   requireAction(emu, caller, sub, scope, "Microsoft.Authorization/roleAssignments/write");
   requireWritable(sub);
   const name = req.params.name;
   if (!isGuid(name)) {
-    throw new ArmError(
-      400,
-      "InvalidRoleAssignmentId",
-      `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
-    );
+    throw armErrors.invalidRoleAssignmentId(name);
   }
   const body = parseBody(req);
   if (!findBuiltInRole(body.roleGuid)) {
-    throw new ArmError(
-      400,
-      "RoleDefinitionDoesNotExist",
-      `The specified role definition with ID '${body.roleGuid}' does not exist.`,
-    );
+    throw armErrors.roleDefinitionNotFound(400, body.roleGuid);
   }
   const now = emu.now();
   // Principal lookup in the subscription's directory, skipped when principalType is given ("Assign
@@ -166,29 +125,21 @@ function put(req: EmuRequest, emu: EmulatorCore) {
     const replicated =
       principal !== undefined &&
       now.getTime() - Date.parse(principal.createdDateTime) >= emu.state.settings.replicationDelayMs;
-    if (!principal || !replicated) throw principalNotFound(body.principalId, sub.tenantId);
+    if (!principal || !replicated) throw armErrors.principalNotFound(body.principalId, sub.tenantId);
     principalType = principal.type;
   } else if (
     principal &&
     principal.type !== principalType &&
     !(principalType === "ForeignGroup" && principal.type === "Group")
   ) {
-    throw new ArmError(
-      400,
-      "UnmatchedPrincipalType",
-      `The PrincipalId '${body.principalId}' has type '${principal.type}', which is different from specified PrincipalType '${principalType}'.`,
-    );
+    throw armErrors.unmatchedPrincipalType(body.principalId, principal.type, principalType);
   }
   const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
   const key = id.toLowerCase();
   const existing = emu.state.azure.roleAssignments[key];
   if (existing) {
     if (existing.roleDefinitionId !== body.roleGuid || existing.principalId !== body.principalId) {
-      throw new ArmError(
-        409,
-        "RoleAssignmentUpdateNotPermitted",
-        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
-      );
+      throw armErrors.roleAssignmentUpdateNotPermitted();
     }
     if (body.description !== undefined && body.description !== existing.description) {
       existing.description = body.description;
@@ -203,7 +154,7 @@ function put(req: EmuRequest, emu: EmulatorCore) {
       a.roleDefinitionId === body.roleGuid &&
       a.principalId === body.principalId,
   );
-  if (duplicate) throw new ArmError(409, "RoleAssignmentExists", "The role assignment already exists.");
+  if (duplicate) throw armErrors.roleAssignmentExists();
   const record: RoleAssignmentRecord = {
     id,
     name: name.toLowerCase(),
@@ -224,27 +175,22 @@ function put(req: EmuRequest, emu: EmulatorCore) {
 function readAccess(
   req: EmuRequest,
   emu: EmulatorCore,
+  caller: ArmCaller,
 ): { caller: ArmCaller; sub: AzureSubscriptionRecord; scope: string } {
-  const caller = requireArmCaller(req);
   const sub = subscriptionFor(emu, caller, req.params.sub);
   const scope = scopeOf(req, sub);
   requireAction(emu, caller, sub, scope, "Microsoft.Authorization/roleAssignments/read");
   return { caller, sub, scope };
 }
 
-function notFound(name: string): ArmError {
-  return new ArmError(404, "RoleAssignmentNotFound", `The role assignment '${name}' is not found.`);
-}
-
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const { scope } = readAccess(req, emu);
+function get(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const { scope } = readAccess(req, emu, caller);
   const a = emu.state.azure.roleAssignments[`${scope}/${RA}/${req.params.name}`.toLowerCase()];
-  if (!a) throw notFound(req.params.name);
+  if (!a) throw armErrors.roleAssignmentNotFound(req.params.name);
   return armOk(req, 200, roleAssignmentView(a));
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
   const sub = subscriptionFor(emu, caller, req.params.sub);
   const scope = scopeOf(req, sub);
   requireAction(emu, caller, sub, scope, "Microsoft.Authorization/roleAssignments/delete");
@@ -273,13 +219,13 @@ function parseListFilter(filter: string | null): ListFilter {
     if (/^atScope\(\)$/i.test(c)) out.atScope = true;
     else if (byPrincipal) out.principalId = byPrincipal[1].toLowerCase();
     else if (assignedTo) out.assignedTo = assignedTo[1].toLowerCase();
-    else throw new ArmError(400, "UnsupportedQuery", `The filter '${filter}' is not supported.`);
+    else throw armErrors.unsupportedFilter("UnsupportedQuery", filter);
   }
   return out;
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const { sub, scope } = readAccess(req, emu);
+function list(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const { sub, scope } = readAccess(req, emu, caller);
   const f = parseListFilter(req.query.get("$filter"));
   let principals: Set<string> | undefined;
   if (f.principalId) principals = new Set([f.principalId]);
@@ -305,8 +251,8 @@ export const roleAssignmentRoutes: Route[] = [
   "/subscriptions/:sub",
   "/subscriptions/:sub/resourceGroups/:rg",
 ].flatMap((prefix) => [
-  armRoute("GET", `${prefix}/${RA}`, list),
-  armRoute("PUT", `${prefix}/${RA}/:name`, put),
-  armRoute("GET", `${prefix}/${RA}/:name`, get),
-  armRoute("DELETE", `${prefix}/${RA}/:name`, remove),
+  armRoute("GET", `${prefix}/${RA}`, "armToken", list),
+  armRoute("PUT", `${prefix}/${RA}/:name`, "armToken", put),
+  armRoute("GET", `${prefix}/${RA}/:name`, "armToken", get),
+  armRoute("DELETE", `${prefix}/${RA}/:name`, "armToken", remove),
 ]);

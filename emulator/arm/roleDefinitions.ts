@@ -1,6 +1,7 @@
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { requireAction, requireArmCaller, subscriptionFor } from "./armCaller";
-import { ArmError } from "./armError";
+import type { ArmCaller } from "./armCaller";
+import { requireAction, subscriptionFor } from "./armCaller";
+import { armErrors } from "./armErrors";
 import { armOk, armRoute } from "./armRoute";
 import { BUILT_IN_ROLES, type BuiltInRole, findBuiltInRole } from "./builtInRoles";
 
@@ -38,8 +39,7 @@ export function roleDefinitionView(role: BuiltInRole, idScope: string): Record<s
 }
 
 /** Resolves the scope of the request and checks read access; returns the id scope for role definition ids. */
-function readScope(req: EmuRequest, emu: EmulatorCore): string {
-  const caller = requireArmCaller(req);
+function readScope(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller): string {
   const subId = req.params.sub;
   if (subId === undefined) return "";
   const sub = subscriptionFor(emu, caller, subId);
@@ -62,7 +62,7 @@ function parseFilter(filter: string | null): { roleName?: string; type?: string 
     const c = clause.trim();
     if (/^atScopeAndBelow\(\)$/i.test(c)) continue;
     const m = /^(roleName|type)\s+eq\s+'((?:[^']|'')*)'$/i.exec(c);
-    if (!m) throw new ArmError(400, "InvalidFilterInQueryString", `The filter '${filter}' is not supported.`);
+    if (!m) throw armErrors.unsupportedFilter("InvalidFilterInQueryString", filter);
     const value = m[2].replace(/''/g, "'");
     if (m[1].toLowerCase() === "rolename") out.roleName = value;
     else out.type = value;
@@ -70,8 +70,8 @@ function parseFilter(filter: string | null): { roleName?: string; type?: string 
   return out;
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const idScope = readScope(req, emu);
+function list(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const idScope = readScope(req, emu, caller);
   const f = parseFilter(req.query.get("$filter"));
   const value = BUILT_IN_ROLES.filter(
     (r) =>
@@ -81,15 +81,11 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return armOk(req, 200, { value });
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const idScope = readScope(req, emu);
+function get(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const idScope = readScope(req, emu, caller);
   const role = findBuiltInRole(req.params.roleId);
   if (!role) {
-    throw new ArmError(
-      404,
-      "RoleDefinitionDoesNotExist",
-      `The specified role definition with ID '${req.params.roleId}' does not exist.`,
-    );
+    throw armErrors.roleDefinitionNotFound(404, req.params.roleId);
   }
   return armOk(req, 200, roleDefinitionView(role, idScope));
 }
@@ -103,6 +99,6 @@ export const roleDefinitionRoutes: Route[] = [
   "/subscriptions/:sub",
   "/subscriptions/:sub/resourceGroups/:rg",
 ].flatMap((prefix) => [
-  armRoute("GET", `${prefix}/${RD}`, list),
-  armRoute("GET", `${prefix}/${RD}/:roleId`, get),
+  armRoute("GET", `${prefix}/${RD}`, "armToken", list),
+  armRoute("GET", `${prefix}/${RD}/:roleId`, "armToken", get),
 ]);

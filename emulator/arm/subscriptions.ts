@@ -6,14 +6,9 @@ import {
   enableRefusal,
   settleCancellation,
 } from "../partnerCenter/azurePlans";
-import {
-  effectiveRoleIds,
-  requireAction,
-  requireArmCaller,
-  requireWritable,
-  subscriptionFor,
-} from "./armCaller";
-import { ArmError } from "./armError";
+import type { ArmCaller } from "./armCaller";
+import { effectiveRoleIds, requireAction, requireWritable, subscriptionFor } from "./armCaller";
+import { armErrors } from "./armErrors";
 import { armBody, armOk, armRoute, propCI } from "./armRoute";
 import { findBuiltInRole, OWNER_ROLE_ID, roleAllows } from "./builtInRoles";
 
@@ -44,21 +39,30 @@ export function subscriptionView(s: AzureSubscriptionRecord): Record<string, unk
   };
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
+/** The addressed subscription, once the caller may perform `action` on it (404, 401, 403 otherwise). */
+function permittedSubscription(
+  req: EmuRequest,
+  emu: EmulatorCore,
+  caller: ArmCaller,
+  action: string,
+): AzureSubscriptionRecord {
   const sub = subscriptionFor(emu, caller, req.params.sub);
-  requireAction(
-    emu,
-    caller,
-    sub,
-    `/subscriptions/${sub.subscriptionId}`,
-    "Microsoft.Resources/subscriptions/read",
-  );
+  requireAction(emu, caller, sub, `/subscriptions/${sub.subscriptionId}`, action);
+  return sub;
+}
+
+/** The answer of a Microsoft.Subscription action: 200 `{subscriptionId}`, after marking the change. */
+function actionDone(req: EmuRequest, emu: EmulatorCore, sub: AzureSubscriptionRecord, changed: boolean) {
+  if (changed) emu.markDirty();
+  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+}
+
+function get(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = permittedSubscription(req, emu, caller, "Microsoft.Resources/subscriptions/read");
   return armOk(req, 200, subscriptionView(sub));
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
+function list(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
   const tid = caller.claims.tid.toLowerCase();
   const value = Object.values(emu.state.azure.subscriptions)
     .map((s) => settleCancellation(s, emu.now()))
@@ -91,32 +95,20 @@ function list(req: EmuRequest, emu: EmulatorCore) {
  * Azure/azure-sdk-for-python#10814, absent from the 2021-10-01 description; the provider never
  * sends it].
  */
-function cancel(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
-  const sub = subscriptionFor(emu, caller, req.params.sub);
-  const scope = `/subscriptions/${sub.subscriptionId}`;
-  requireAction(emu, caller, sub, scope, "Microsoft.Subscription/cancel/action");
-  if (!effectiveRoleIds(emu, caller, sub, scope).has(OWNER_ROLE_ID)) {
-    throw new ArmError(
-      403,
-      "AuthorizationFailed",
-      `The client '${caller.name}' with object id '${caller.claims.oid}' cannot cancel subscription '${sub.subscriptionId}': only subscription owners can perform this operation.`,
-    );
+function cancel(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = permittedSubscription(req, emu, caller, "Microsoft.Subscription/cancel/action");
+  if (!effectiveRoleIds(emu, caller, sub, `/subscriptions/${sub.subscriptionId}`).has(OWNER_ROLE_ID)) {
+    throw armErrors.ownersOnlyCancel(caller.name, caller.claims.oid, sub.subscriptionId);
   }
   requireWritable(sub);
   const ignoreResourceCheck = [...req.query.entries()].some(
     ([k, v]) => k.toLowerCase() === "ignoreresourcecheck" && v.toLowerCase() === "true",
   );
   if (Object.keys(sub.resourceGroups ?? {}).length > 0 && !ignoreResourceCheck) {
-    throw new ArmError(
-      400,
-      "ResourcesExistingOnSubscription",
-      "There are existing resources associated with subscription. Delete them before cancelling the subscription",
-    );
+    throw armErrors.resourcesExist();
   }
   cancelAzureSubscription(sub, emu.now());
-  emu.markDirty();
-  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+  return actionDone(req, emu, sub, true);
 }
 
 /**
@@ -126,72 +118,44 @@ function cancel(req: EmuRequest, emu: EmulatorCore) {
  * as an alias PUT's: 400 `InvalidBillingScope` when the Azure plan is not active, 400
  * `SubscriptionQuotaExceeded` over a sandbox plan's limit.
  */
-function enable(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
-  const sub = subscriptionFor(emu, caller, req.params.sub);
-  requireAction(
-    emu,
-    caller,
-    sub,
-    `/subscriptions/${sub.subscriptionId}`,
-    "Microsoft.Subscription/enable/action",
-  );
-  if (sub.state === "Enabled") return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+function enable(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = permittedSubscription(req, emu, caller, "Microsoft.Subscription/enable/action");
+  if (sub.state === "Enabled") return actionDone(req, emu, sub, false);
   const refused = enableRefusal(emu.state, sub);
-  if (refused?.kind === "planNotActive") {
-    throw new ArmError(
-      400,
-      "InvalidBillingScope",
-      `The subscription '${sub.subscriptionId}' cannot be enabled: ${refused.text}`,
-    );
-  }
   if (refused) {
-    throw new ArmError(
-      400,
-      "SubscriptionQuotaExceeded",
-      `The subscription '${sub.subscriptionId}' cannot be enabled: ${refused.text}`,
-    );
+    const why = `The subscription '${sub.subscriptionId}' cannot be enabled: ${refused.text}`;
+    throw refused.kind === "planNotActive"
+      ? armErrors.invalidBillingScope(why)
+      : armErrors.quotaExceeded(why);
   }
   enableAzureSubscription(sub);
-  emu.markDirty();
-  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+  return actionDone(req, emu, sub, true);
 }
 
 /**
  * `POST …/Microsoft.Subscription/rename` body `{subscriptionName}` ("Subscription - Rename":
  * https://learn.microsoft.com/rest/api/subscription/subscription/rename); refused while disabled.
  */
-function rename(req: EmuRequest, emu: EmulatorCore) {
-  const caller = requireArmCaller(req);
-  const sub = subscriptionFor(emu, caller, req.params.sub);
-  requireAction(
-    emu,
-    caller,
-    sub,
-    `/subscriptions/${sub.subscriptionId}`,
-    "Microsoft.Subscription/rename/action",
-  );
+function rename(req: EmuRequest, emu: EmulatorCore, caller: ArmCaller) {
+  const sub = permittedSubscription(req, emu, caller, "Microsoft.Subscription/rename/action");
   requireWritable(sub);
   const newName = propCI(armBody(req), "subscriptionName");
   if (typeof newName !== "string" || newName.trim() === "" || newName.length > 64) {
-    throw new ArmError(
-      400,
-      "InvalidSubscriptionName",
+    throw armErrors.invalidSubscriptionName(
       "subscriptionName must be a non-empty name of at most 64 characters.",
     );
   }
   sub.displayName = newName;
-  emu.markDirty();
-  return armOk(req, 200, { subscriptionId: sub.subscriptionId });
+  return actionDone(req, emu, sub, true);
 }
 
 const SUB_ACTIONS = "/subscriptions/:sub/providers/Microsoft.Subscription";
 
 /** Routes of subscriptions and their Microsoft.Subscription actions. */
 export const subscriptionRoutes: Route[] = [
-  armRoute("GET", "/subscriptions", list),
-  armRoute("GET", "/subscriptions/:sub", get),
-  armRoute("POST", `${SUB_ACTIONS}/cancel`, cancel),
-  armRoute("POST", `${SUB_ACTIONS}/enable`, enable),
-  armRoute("POST", `${SUB_ACTIONS}/rename`, rename),
+  armRoute("GET", "/subscriptions", "armToken", list),
+  armRoute("GET", "/subscriptions/:sub", "armToken", get),
+  armRoute("POST", `${SUB_ACTIONS}/cancel`, "armToken", cancel),
+  armRoute("POST", `${SUB_ACTIONS}/enable`, "armToken", enable),
+  armRoute("POST", `${SUB_ACTIONS}/rename`, "armToken", rename),
 ];

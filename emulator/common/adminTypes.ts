@@ -17,7 +17,10 @@ export interface RequestLogEntry {
   status: number;
   durationMs: number;
   requestId: string;
-  /** Whether the request changed the emulator's state. */
+  /**
+   * Whether the request changed the emulator's state. Never set on a GET or HEAD: a read that
+   * settles a time-driven change (an order fulfilled, a GDAP relationship expired) stays a read.
+   */
   write: boolean;
   /** Set when an injected fault shaped this exchange: `status`, `latency`, `reset` or `commitThenDrop`. */
   fault?: FaultAction["type"];

@@ -223,7 +223,10 @@ export class EmulatorServer {
         (this.runtime.state.settings.latencyMs ?? 0) + (fault?.type === "latency" ? fault.ms : 0);
       if (latency > 0) await sleep(latency);
     }
-    const log = (status: number, write: boolean) => {
+    // A read is never logged as a write, though it may settle what time changed (an order
+    // fulfilled, a GDAP relationship expired) and so persist the state.
+    const isRead = method === "GET" || method === "HEAD";
+    const log = (status: number, changed: boolean) => {
       if (service === "admin") return;
       this.runtime.log.add({
         time,
@@ -234,7 +237,7 @@ export class EmulatorServer {
         status,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
         requestId,
-        write,
+        write: changed && !isRead,
         ...(fault ? { fault: fault.type } : {}),
       });
     };

@@ -13,7 +13,7 @@ export interface EmulatorState {
   settings: EmulatorSettings;
   /** Directory tenants by tenant id (partner tenants and customer tenants). */
   directory: Record<string, DirectoryTenant>;
-  /** Owned by identity/: refresh tokens, authorization codes. */
+  /** Owned by login/ (the service named `identity` in the request log): refresh tokens, authorization codes. */
   identity: IdentityState;
   /** Owned by partnerCenter/. */
   partnerCenter: PartnerCenterState;
@@ -41,7 +41,7 @@ export interface EmulatorSettings {
   partnerCenterProvisioningDelayMs?: number;
   /**
    * GDAP: a relationship locked for approval is approved at once, as by a customer who opens the
-   * approval link immediately (graph/gdapRelationships.ts). Off by default: a relationship then waits
+   * approval link immediately (graph/delegatedAdminRelationships.ts). Off by default: a relationship then waits
    * for the admin API's approval, as production waits for the customer. For tests of what follows
    * the approval; the GDAP authorisation itself is unchanged.
    */

@@ -2,7 +2,7 @@ import type { EmulatorState } from "./state";
 
 /**
  * Contract between the emulator's server (common/) and its API modules
- * (identity/, partnerCenter/, graph/, arm/). A module is a list of routes; the server parses the
+ * (login/, partnerCenter/, graph/, arm/). A module is a list of routes; the server parses the
  * request, verifies the bearer token, applies faults and latency, dispatches, logs, and persists
  * the state after any request that changed it.
  */

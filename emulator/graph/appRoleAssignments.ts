@@ -1,8 +1,8 @@
 import { findPrincipal, grantId } from "../common/directory";
 import type { AppRoleAssignmentRecord, DirectoryServicePrincipal, DirectoryTenant } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, resourceNotFound } from "./graphError";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf } from "./odata";
 
@@ -37,7 +37,7 @@ type Side = "appRoleAssignedTo" | "appRoleAssignments";
 
 function findSp(tenant: DirectoryTenant, id: string): DirectoryServicePrincipal {
   const sp = tenant.servicePrincipals[id];
-  if (!sp) throw resourceNotFound(id);
+  if (!sp) throw graphErrors.resourceNotFound(id);
   return sp;
 }
 
@@ -53,8 +53,7 @@ function context(req: EmuRequest, side: Side, entity: boolean): string {
 }
 
 function createOn(side: Side) {
-  return (req: EmuRequest, emu: EmulatorCore) => {
-    const caller = authorize(req, emu, PERMISSIONS.appRoleAssignmentsWrite);
+  return (req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) => {
     const t = caller.tenant;
     const sp = findSp(t, req.params.id);
     const body = jsonBody(req);
@@ -62,18 +61,23 @@ function createOn(side: Side) {
     const resourceId = reqString(body, "resourceId", "appRoleAssignment");
     const appRoleId = reqString(body, "appRoleId", "appRoleAssignment");
     if (side === "appRoleAssignedTo" && resourceId !== sp.id) {
-      throw badRequest("The resourceId in the request body must match the service principal in the URL.");
+      throw graphErrors.badRequest(
+        "The resourceId in the request body must match the service principal in the URL.",
+      );
     }
     if (side === "appRoleAssignments" && principalId !== sp.id) {
-      throw badRequest("The principalId in the request body must match the service principal in the URL.");
+      throw graphErrors.badRequest(
+        "The principalId in the request body must match the service principal in the URL.",
+      );
     }
     const resource = t.servicePrincipals[resourceId];
-    if (!resource) throw badRequest(`Invalid value specified for property 'resourceId': '${resourceId}'.`);
+    if (!resource)
+      throw graphErrors.badRequest(`Invalid value specified for property 'resourceId': '${resourceId}'.`);
     const principal = findPrincipal(t, principalId);
-    if (!principal) throw resourceNotFound(principalId);
+    if (!principal) throw graphErrors.resourceNotFound(principalId);
     const roleKnown = resource.appRoles.some((r) => r.id.toLowerCase() === appRoleId.toLowerCase());
     if (!roleKnown && !(appRoleId === DEFAULT_APP_ROLE_ID && resource.appRoles.length === 0)) {
-      throw badRequest("Permission being assigned was not found on application");
+      throw graphErrors.badRequest("Permission being assigned was not found on application");
     }
     const exists = Object.values(t.appRoleAssignments).some(
       (a) =>
@@ -81,7 +85,7 @@ function createOn(side: Side) {
         a.resourceId === resourceId &&
         a.appRoleId.toLowerCase() === appRoleId.toLowerCase(),
     );
-    if (exists) throw badRequest("Permission being assigned already exists on the object");
+    if (exists) throw graphErrors.badRequest("Permission being assigned already exists on the object");
     const record: AppRoleAssignmentRecord = {
       id: grantId(),
       appRoleId,
@@ -102,8 +106,7 @@ function createOn(side: Side) {
 }
 
 function listOn(side: Side) {
-  return (req: EmuRequest, emu: EmulatorCore) => {
-    const caller = authorize(req, emu, PERMISSIONS.appRoleAssignmentsRead);
+  return (req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) => {
     findSp(caller.tenant, req.params.id);
     const clauses = filterFor(req, ["principalId", "resourceId", "appRoleId", "principalType"]);
     const items = assignmentsOf(caller.tenant, req.params.id, side)
@@ -116,21 +119,19 @@ function listOn(side: Side) {
 function findOn(req: EmuRequest, tenant: DirectoryTenant, side: Side): AppRoleAssignmentRecord {
   findSp(tenant, req.params.id);
   const a = assignmentsOf(tenant, req.params.id, side).find((x) => x.id === req.params.assignmentId);
-  if (!a) throw resourceNotFound(req.params.assignmentId);
+  if (!a) throw graphErrors.resourceNotFound(req.params.assignmentId);
   return a;
 }
 
 function getOn(side: Side) {
-  return (req: EmuRequest, emu: EmulatorCore) => {
-    const caller = authorize(req, emu, PERMISSIONS.appRoleAssignmentsRead);
+  return (req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) => {
     const a = findOn(req, caller.tenant, side);
     return graphOk(req, 200, { "@odata.context": context(req, side, true), ...appRoleAssignmentView(a) });
   };
 }
 
 function deleteOn(side: Side) {
-  return (req: EmuRequest, emu: EmulatorCore) => {
-    const caller = authorize(req, emu, PERMISSIONS.appRoleAssignmentsWrite);
+  return (req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) => {
     const a = findOn(req, caller.tenant, side);
     delete caller.tenant.appRoleAssignments[a.id];
     emu.markDirty();
@@ -142,8 +143,18 @@ function deleteOn(side: Side) {
 export const appRoleAssignmentRoutes: Route[] = (
   ["appRoleAssignedTo", "appRoleAssignments"] as const
 ).flatMap((side) => [
-  graphRoute("POST", `/v1.0/servicePrincipals/:id/${side}`, createOn(side)),
-  graphRoute("GET", `/v1.0/servicePrincipals/:id/${side}`, listOn(side)),
-  graphRoute("GET", `/v1.0/servicePrincipals/:id/${side}/:assignmentId`, getOn(side)),
-  graphRoute("DELETE", `/v1.0/servicePrincipals/:id/${side}/:assignmentId`, deleteOn(side)),
+  graphRoute("POST", `/v1.0/servicePrincipals/:id/${side}`, "appRoleAssignmentsWrite", createOn(side)),
+  graphRoute("GET", `/v1.0/servicePrincipals/:id/${side}`, "appRoleAssignmentsRead", listOn(side)),
+  graphRoute(
+    "GET",
+    `/v1.0/servicePrincipals/:id/${side}/:assignmentId`,
+    "appRoleAssignmentsRead",
+    getOn(side),
+  ),
+  graphRoute(
+    "DELETE",
+    `/v1.0/servicePrincipals/:id/${side}/:assignmentId`,
+    "appRoleAssignmentsWrite",
+    deleteOn(side),
+  ),
 ]);

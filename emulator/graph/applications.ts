@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hashSecret } from "../common/hashSecret";
+import { isObject } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, GraphError, resourceNotFound } from "./graphError";
-import { graphOk, graphRoute, isObject, jsonBody, optString, reqString } from "./graphRoute";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
@@ -114,14 +115,14 @@ function mergeWithDefault(key: string, value: unknown): unknown {
 
 function validateRequiredResourceAccess(value: unknown): void {
   if (!Array.isArray(value))
-    throw badRequest("Invalid value specified for property 'requiredResourceAccess'.");
+    throw graphErrors.badRequest("Invalid value specified for property 'requiredResourceAccess'.");
   for (const r of value) {
     if (!isObject(r) || typeof r.resourceAppId !== "string" || !Array.isArray(r.resourceAccess)) {
-      throw badRequest("Invalid value specified for property 'requiredResourceAccess'.");
+      throw graphErrors.badRequest("Invalid value specified for property 'requiredResourceAccess'.");
     }
     for (const a of r.resourceAccess) {
       if (!isObject(a) || typeof a.id !== "string" || (a.type !== "Scope" && a.type !== "Role")) {
-        throw badRequest(
+        throw graphErrors.badRequest(
           "Invalid value specified for property 'resourceAccess' of resource 'RequiredResourceAccess'.",
         );
       }
@@ -131,7 +132,7 @@ function validateRequiredResourceAccess(value: unknown): void {
 
 function validateStringArray(key: string, value: unknown): void {
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw badRequest(`Invalid value specified for property '${key}'.`);
+    throw graphErrors.badRequest(`Invalid value specified for property '${key}'.`);
   }
 }
 
@@ -142,11 +143,13 @@ function applyBody(app: DirectoryApplication, body: Record<string, unknown>, cre
     if (key === "displayName") {
       const name = optString(body, key);
       if (name === undefined || name === "")
-        throw badRequest("Invalid value specified for property 'displayName'.");
+        throw graphErrors.badRequest("Invalid value specified for property 'displayName'.");
       app.displayName = name;
     } else if (key === "signInAudience") {
       if (typeof value !== "string" || !SIGN_IN_AUDIENCES.has(value)) {
-        throw badRequest(`Invalid value specified for property 'signInAudience' of resource 'Application'.`);
+        throw graphErrors.badRequest(
+          `Invalid value specified for property 'signInAudience' of resource 'Application'.`,
+        );
       }
       app.signInAudience = value;
     } else if (key === "passwordCredentials") {
@@ -155,16 +158,18 @@ function applyBody(app: DirectoryApplication, body: Record<string, unknown>, cre
       // (https://learn.microsoft.com/graph/api/application-post-applications) said so; the current
       // page no longer states it. Chosen: refuse, as before.
       if (!Array.isArray(value) || value.length > 0 || !creating) {
-        throw badRequest("Password credentials cannot be set on an application directly; use addPassword.");
+        throw graphErrors.badRequest(
+          "Password credentials cannot be set on an application directly; use addPassword.",
+        );
       }
     } else if (READ_ONLY.has(key)) {
-      throw badRequest(`Property '${key}' is read-only and cannot be set.`);
+      throw graphErrors.badRequest(`Property '${key}' is read-only and cannot be set.`);
     } else if (WRITABLE.has(key)) {
       if (key === "requiredResourceAccess") validateRequiredResourceAccess(value);
       if (key === "tags" || key === "identifierUris") validateStringArray(key, value);
       app.properties[key] = mergeWithDefault(key, value);
     } else {
-      throw badRequest(`Invalid property '${key}'.`);
+      throw graphErrors.badRequest(`Invalid property '${key}'.`);
     }
   }
 }
@@ -202,16 +207,15 @@ function findApplication(req: EmuRequest, tenant: DirectoryTenant): DirectoryApp
   const { id, appId } = req.params;
   if (id !== undefined) {
     const app = tenant.applications[id];
-    if (!app) throw resourceNotFound(id);
+    if (!app) throw graphErrors.resourceNotFound(id);
     return app;
   }
   const found = Object.values(tenant.applications).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
-  if (!found) throw resourceNotFound(appId);
+  if (!found) throw graphErrors.resourceNotFound(appId);
   return found;
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const displayName = reqString(body, "displayName", "application");
   const now = emu.now().toISOString();
@@ -249,8 +253,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   return graphOk(req, 200, {
     "@odata.context": contextUrl(req, "applications/$entity"),
@@ -258,8 +261,7 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"]);
   const items = Object.values(caller.tenant.applications)
     .map((a) => applicationView(caller.tenant, a))
@@ -267,8 +269,7 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "applications"), items));
 }
 
-function update(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   const body = jsonBody(req);
   // Validate on a copy so that a rejected PATCH changes nothing.
@@ -279,8 +280,7 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 204);
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   delete caller.tenant.applications[app.id];
   // Deleting an application also deletes its service principal in the home tenant.
@@ -303,16 +303,17 @@ function newSecret(): string {
 function parseDate(value: unknown, key: string): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const d = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) throw badRequest(`Invalid value specified for property '${key}'.`);
+  if (Number.isNaN(d.getTime()))
+    throw graphErrors.badRequest(`Invalid value specified for property '${key}'.`);
   return d;
 }
 
-function addPassword(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+function addPassword(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   const body = req.body === undefined ? {} : jsonBody(req);
   const cred = body.passwordCredential === undefined ? {} : body.passwordCredential;
-  if (!isObject(cred)) throw badRequest("Invalid value specified for property 'passwordCredential'.");
+  if (!isObject(cred))
+    throw graphErrors.badRequest("Invalid value specified for property 'passwordCredential'.");
   const start = parseDate(cred.startDateTime, "startDateTime") ?? emu.now();
   // Default lifetime two years ("startDateTime + 2 years": "application: addPassword",
   // https://learn.microsoft.com/graph/api/application-addpassword).
@@ -320,7 +321,7 @@ function addPassword(req: EmuRequest, emu: EmulatorCore) {
   defaultEnd.setUTCFullYear(defaultEnd.getUTCFullYear() + 2);
   const end = parseDate(cred.endDateTime, "endDateTime") ?? defaultEnd;
   if (end.getTime() <= start.getTime())
-    throw badRequest("The endDateTime must be later than the startDateTime.");
+    throw graphErrors.badRequest("The endDateTime must be later than the startDateTime.");
   const displayName = typeof cred.displayName === "string" ? cred.displayName : undefined;
   const secret = newSecret();
   const record: PasswordCredentialRecord = {
@@ -340,15 +341,13 @@ function addPassword(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function removePassword(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsWrite);
+function removePassword(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   const keyId = optString(jsonBody(req), "keyId");
-  if (keyId === undefined) throw badRequest("Property 'keyId' is required.");
+  if (keyId === undefined) throw graphErrors.badRequest("Property 'keyId' is required.");
   const idx = app.passwordCredentials.findIndex((p) => p.keyId.toLowerCase() === keyId.toLowerCase());
   // [U] status/code for an unknown keyId: 400 Request_BadRequest assumed.
-  if (idx < 0)
-    throw new GraphError(400, "Request_BadRequest", `No password credential found with keyId '${keyId}'.`);
+  if (idx < 0) throw graphErrors.badRequest(`No password credential found with keyId '${keyId}'.`);
   app.passwordCredentials.splice(idx, 1);
   emu.markDirty();
   return graphOk(req, 204);
@@ -356,16 +355,21 @@ function removePassword(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of the `applications` entity set (both `/applications/{id}` and `/applications(appId='…')`). */
 export const applicationRoutes: Route[] = [
-  graphRoute("POST", "/v1.0/applications", create),
-  graphRoute("GET", "/v1.0/applications", list),
-  graphRoute("GET", "/v1.0/applications/:id", get),
-  graphRoute("PATCH", "/v1.0/applications/:id", update),
-  graphRoute("DELETE", "/v1.0/applications/:id", remove),
-  graphRoute("POST", "/v1.0/applications/:id/addPassword", addPassword),
-  graphRoute("POST", "/v1.0/applications/:id/removePassword", removePassword),
-  graphRoute("GET", "/v1.0/applications(appId=':appId')", get),
-  graphRoute("PATCH", "/v1.0/applications(appId=':appId')", update),
-  graphRoute("DELETE", "/v1.0/applications(appId=':appId')", remove),
-  graphRoute("POST", "/v1.0/applications(appId=':appId')/addPassword", addPassword),
-  graphRoute("POST", "/v1.0/applications(appId=':appId')/removePassword", removePassword),
+  graphRoute("POST", "/v1.0/applications", "applicationsWrite", create),
+  graphRoute("GET", "/v1.0/applications", "applicationsRead", list),
+  graphRoute("GET", "/v1.0/applications/:id", "applicationsRead", get),
+  graphRoute("PATCH", "/v1.0/applications/:id", "applicationsWrite", update),
+  graphRoute("DELETE", "/v1.0/applications/:id", "applicationsWrite", remove),
+  graphRoute("POST", "/v1.0/applications/:id/addPassword", "applicationsWrite", addPassword),
+  graphRoute("POST", "/v1.0/applications/:id/removePassword", "applicationsWrite", removePassword),
+  graphRoute("GET", "/v1.0/applications(appId=':appId')", "applicationsRead", get),
+  graphRoute("PATCH", "/v1.0/applications(appId=':appId')", "applicationsWrite", update),
+  graphRoute("DELETE", "/v1.0/applications(appId=':appId')", "applicationsWrite", remove),
+  graphRoute("POST", "/v1.0/applications(appId=':appId')/addPassword", "applicationsWrite", addPassword),
+  graphRoute(
+    "POST",
+    "/v1.0/applications(appId=':appId')/removePassword",
+    "applicationsWrite",
+    removePassword,
+  ),
 ];

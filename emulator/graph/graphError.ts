@@ -1,18 +1,14 @@
+import { ServiceError } from "../common/serviceRoute";
 import type { EmuRequest, EmuResponse } from "../common/types";
 
 /**
- * A Graph error raised inside a handler; {@link withGraphErrors} turns it into the Graph error
- * envelope ("Microsoft Graph error responses and resource types",
+ * A Graph error raised inside a handler (listed in graphErrors.ts); the Graph route answers it in
+ * the Graph error envelope ("Microsoft Graph error responses and resource types",
  * https://learn.microsoft.com/graph/errors; vector 22).
  */
-export class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
+export class GraphError extends ServiceError {
+  constructor(status: number, code: string, message: string, headers?: Record<string, string>) {
+    super(status, code, message, headers);
     this.name = "GraphError";
   }
 }
@@ -61,22 +57,4 @@ export function graphErrorResponse(
       },
     },
   };
-}
-
-/**
- * 404 of a directory object, with the message the live service uses ([U] not on Learn; the text is
- * from live answers quoted in public issues, e.g.
- * microsoftgraph/microsoft-graph-docs-contrib#6431).
- */
-export function resourceNotFound(id: string): GraphError {
-  return new GraphError(
-    404,
-    "Request_ResourceNotFound",
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  );
-}
-
-/** 400 `Request_BadRequest` for invalid directory requests. */
-export function badRequest(message: string): GraphError {
-  return new GraphError(400, "Request_BadRequest", message);
 }

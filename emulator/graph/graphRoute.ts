@@ -1,25 +1,29 @@
-import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
+import { okAnswer, type ServiceHandler, type ServiceShape, serviceRoute } from "../common/serviceRoute";
+import type { EmuRequest, EmuResponse, Route } from "../common/types";
+import { callerFor, type GraphAuth, type GraphCaller } from "./graphCaller";
 import { GraphError, graphErrorResponse, graphHeaders } from "./graphError";
+import { graphErrors } from "./graphErrors";
 
-/** A Graph route whose handler may throw {@link GraphError}; the error becomes the Graph envelope. */
+/**
+ * The Graph route shape: the declared auth (token, permission, and for GDAP the partner and admin
+ * agent), then the handler; a thrown {@link GraphError} becomes the Graph error envelope.
+ */
+const graphShape: ServiceShape<GraphAuth, GraphCaller> = {
+  authorize: callerFor,
+  errorAnswer: (e, req, emu) =>
+    e instanceof GraphError
+      ? graphErrorResponse(req, e.status, e.code, e.message, emu.now(), e.headers)
+      : undefined,
+};
+
+/** A Graph route: who may call it (`auth`, a rule of PERMISSIONS) and its handler, given the caller. */
 export function graphRoute(
   method: Route["method"],
   path: string,
-  handler: (req: EmuRequest, emu: EmulatorCore) => EmuResponse,
+  auth: GraphAuth,
+  handler: ServiceHandler<GraphCaller>,
 ): Route {
-  return {
-    method,
-    path,
-    handler: (req, emu) => {
-      try {
-        return handler(req, emu);
-      } catch (e) {
-        if (e instanceof GraphError)
-          return graphErrorResponse(req, e.status, e.code, e.message, emu.now(), e.headers);
-        throw e;
-      }
-    },
-  };
+  return serviceRoute(graphShape, method, path, auth, handler);
 }
 
 /** A successful Graph answer with the request-id headers. */
@@ -29,19 +33,17 @@ export function graphOk(
   body?: unknown,
   headers?: Record<string, string>,
 ): EmuResponse {
-  const res: EmuResponse = { status, headers: { ...graphHeaders(req), ...headers } };
-  if (body !== undefined) res.body = body;
-  return res;
+  return okAnswer(graphHeaders(req), status, body, headers);
 }
 
 /** The JSON object body of a request, or 400 when it is missing or not an object. */
 export function jsonBody(req: EmuRequest): Record<string, unknown> {
   const b = req.body;
   if (b === undefined || b === null) {
-    throw new GraphError(400, "BadRequest", "Empty Payload. JSON content expected.");
+    throw graphErrors.emptyPayload();
   }
   if (typeof b !== "object" || Array.isArray(b)) {
-    throw new GraphError(400, "BadRequest", "Invalid request body: a JSON object is expected.");
+    throw graphErrors.bodyNotAnObject();
   }
   return b as Record<string, unknown>;
 }
@@ -51,7 +53,7 @@ export function optString(body: Record<string, unknown>, key: string): string | 
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "string") {
-    throw new GraphError(400, "Request_BadRequest", `Invalid value specified for property '${key}'.`);
+    throw graphErrors.badRequest(`Invalid value specified for property '${key}'.`);
   }
   return v;
 }
@@ -60,16 +62,9 @@ export function optString(body: Record<string, unknown>, key: string): string | 
 export function reqString(body: Record<string, unknown>, key: string, entity: string): string {
   const v = optString(body, key);
   if (v === undefined || v === "") {
-    throw new GraphError(
-      400,
-      "Request_BadRequest",
-      `Property '${key}' is required when creating the '${entity}' object.`,
-    );
+    throw graphErrors.badRequest(`Property '${key}' is required when creating the '${entity}' object.`);
   }
   return v;
 }
 
-/** Whether a value is a plain JSON object. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export { isObject } from "../common/json";

@@ -1,8 +1,8 @@
 import { addGroup, addGroupMember, findPrincipal } from "../common/directory";
 import type { DirectoryGroup, DirectoryTenant } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, resourceNotFound } from "./graphError";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 import { servicePrincipalView } from "./servicePrincipals";
@@ -35,18 +35,17 @@ export function groupView(g: DirectoryGroup): Record<string, unknown> {
 
 function findGroup(tenant: DirectoryTenant, id: string): DirectoryGroup {
   const g = tenant.groups[id];
-  if (!g) throw resourceNotFound(id);
+  if (!g) throw graphErrors.resourceNotFound(id);
   return g;
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsWrite);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const displayName = reqString(body, "displayName", "group");
   reqString(body, "mailNickname", "group");
   if (body.securityEnabled !== true || body.mailEnabled === true) {
     // The emulator models security groups only (what GDAP and RBAC need).
-    throw badRequest(
+    throw graphErrors.badRequest(
       "Only security groups (securityEnabled true, mailEnabled false) are supported by the emulator.",
     );
   }
@@ -55,8 +54,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 201, { "@odata.context": contextUrl(req, "groups/$entity"), ...groupView(g) });
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsRead);
+function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
   return graphOk(req, 200, {
     "@odata.context": contextUrl(req, "groups/$entity"),
@@ -64,8 +62,7 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsRead);
+function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, ["displayName", "id", "securityEnabled", "mailEnabled", "mailNickname"]);
   const items = Object.values(caller.tenant.groups)
     .map(groupView)
@@ -73,16 +70,14 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "groups"), items));
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsWrite);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
   delete caller.tenant.groups[g.id];
   emu.markDirty();
   return graphOk(req, 204);
 }
 
-function members(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsRead);
+function members(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
   const t = caller.tenant;
   const items: Record<string, unknown>[] = [];
@@ -100,8 +95,7 @@ function members(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "directoryObjects"), items));
 }
 
-function addMember(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsWrite);
+function addMember(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
   const ref = reqString(jsonBody(req), "@odata.id", "reference");
   const memberId =
@@ -109,9 +103,9 @@ function addMember(req: EmuRequest, emu: EmulatorCore) {
       .split("/")
       .pop()
       ?.replace(/^directoryObjects\(|'|\)$/g, "") ?? "";
-  if (!findPrincipal(caller.tenant, memberId)) throw resourceNotFound(memberId);
+  if (!findPrincipal(caller.tenant, memberId)) throw graphErrors.resourceNotFound(memberId);
   if (g.memberIds.includes(memberId)) {
-    throw badRequest(
+    throw graphErrors.badRequest(
       "One or more added object references already exist for the following modified properties: 'members'.",
     );
   }
@@ -120,11 +114,10 @@ function addMember(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 204);
 }
 
-function removeMember(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.groupsWrite);
+function removeMember(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
   const idx = g.memberIds.indexOf(req.params.memberId);
-  if (idx < 0) throw resourceNotFound(req.params.memberId);
+  if (idx < 0) throw graphErrors.resourceNotFound(req.params.memberId);
   g.memberIds.splice(idx, 1);
   emu.markDirty();
   return graphOk(req, 204);
@@ -132,11 +125,11 @@ function removeMember(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of the `groups` entity set. */
 export const groupRoutes: Route[] = [
-  graphRoute("GET", "/v1.0/groups", list),
-  graphRoute("POST", "/v1.0/groups", create),
-  graphRoute("GET", "/v1.0/groups/:id", get),
-  graphRoute("DELETE", "/v1.0/groups/:id", remove),
-  graphRoute("GET", "/v1.0/groups/:id/members", members),
-  graphRoute("POST", "/v1.0/groups/:id/members/$ref", addMember),
-  graphRoute("DELETE", "/v1.0/groups/:id/members/:memberId/$ref", removeMember),
+  graphRoute("GET", "/v1.0/groups", "groupsRead", list),
+  graphRoute("POST", "/v1.0/groups", "groupsWrite", create),
+  graphRoute("GET", "/v1.0/groups/:id", "groupsRead", get),
+  graphRoute("DELETE", "/v1.0/groups/:id", "groupsWrite", remove),
+  graphRoute("GET", "/v1.0/groups/:id/members", "groupsRead", members),
+  graphRoute("POST", "/v1.0/groups/:id/members/$ref", "groupsWrite", addMember),
+  graphRoute("DELETE", "/v1.0/groups/:id/members/:memberId/$ref", "groupsWrite", removeMember),
 ];

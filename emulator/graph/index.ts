@@ -1,9 +1,9 @@
+import { errorCode } from "../common/errorCode";
 import type { ServiceModule } from "../common/types";
 import { applicationRoutes } from "./applications";
 import { appRoleAssignmentRoutes } from "./appRoleAssignments";
-import { errorCode } from "./errorCode";
-import { gdapAccessAssignmentRoutes } from "./gdapAccessAssignments";
-import { gdapRelationshipRoutes } from "./gdapRelationships";
+import { delegatedAdminAccessAssignmentRoutes } from "./delegatedAdminAccessAssignments";
+import { delegatedAdminRelationshipRoutes } from "./delegatedAdminRelationships";
 import { graphErrorResponse } from "./graphError";
 import { groupRoutes } from "./groups";
 import { oauth2PermissionGrantRoutes } from "./oauth2PermissionGrants";
@@ -29,8 +29,8 @@ export const graphModule: ServiceModule = {
     ...userRoutes,
     ...groupRoutes,
     ...oauth2PermissionGrantRoutes,
-    ...gdapAccessAssignmentRoutes,
-    ...gdapRelationshipRoutes,
+    ...delegatedAdminAccessAssignmentRoutes,
+    ...delegatedAdminRelationshipRoutes,
   ],
   errorResponse(status, code, message, req) {
     const compact = errorCode(code);

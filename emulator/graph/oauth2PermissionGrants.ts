@@ -1,8 +1,8 @@
 import { grantId } from "../common/directory";
 import type { DirectoryTenant, OAuth2PermissionGrantRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, GraphError, resourceNotFound } from "./graphError";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 
@@ -27,12 +27,11 @@ export function grantView(g: OAuth2PermissionGrantRecord): Record<string, unknow
 
 function findGrant(tenant: DirectoryTenant, id: string): OAuth2PermissionGrantRecord {
   const g = tenant.oauth2PermissionGrants[id];
-  if (!g) throw resourceNotFound(id);
+  if (!g) throw graphErrors.resourceNotFound(id);
   return g;
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.grantsWrite);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const t = caller.tenant;
   const clientId = reqString(body, "clientId", "oAuth2PermissionGrant");
@@ -43,20 +42,20 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   // of first-party scopes is a subset [U whether the live service validates them].
   const scope = optString(body, "scope") ?? "";
   if (consentType !== "AllPrincipals" && consentType !== "Principal") {
-    throw badRequest(
+    throw graphErrors.badRequest(
       "Invalid value specified for property 'consentType' of resource 'OAuth2PermissionGrant'.",
     );
   }
   if (consentType === "AllPrincipals" && principalId !== null) {
-    throw badRequest("principalId must be null when consentType is AllPrincipals.");
+    throw graphErrors.badRequest("principalId must be null when consentType is AllPrincipals.");
   }
   if (consentType === "Principal" && (principalId === null || !t.users[principalId])) {
-    throw badRequest("principalId must reference a user when consentType is Principal.");
+    throw graphErrors.badRequest("principalId must reference a user when consentType is Principal.");
   }
   if (!t.servicePrincipals[clientId])
-    throw badRequest(`Invalid value specified for property 'clientId': '${clientId}'.`);
+    throw graphErrors.badRequest(`Invalid value specified for property 'clientId': '${clientId}'.`);
   if (!t.servicePrincipals[resourceId]) {
-    throw badRequest(`Invalid value specified for property 'resourceId': '${resourceId}'.`);
+    throw graphErrors.badRequest(`Invalid value specified for property 'resourceId': '${resourceId}'.`);
   }
   const duplicate = Object.values(t.oauth2PermissionGrants).some(
     (g) =>
@@ -66,7 +65,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
       g.principalId === principalId,
   );
   if (duplicate) {
-    throw new GraphError(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.");
+    throw graphErrors.sameKeyValue("Permission entry already exists.");
   }
   const grant: OAuth2PermissionGrantRecord = {
     id: grantId(),
@@ -84,8 +83,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.grantsRead);
+function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const g = findGrant(caller.tenant, req.params.id);
   return graphOk(req, 200, {
     "@odata.context": contextUrl(req, "oauth2PermissionGrants/$entity"),
@@ -93,8 +91,7 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.grantsRead);
+function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, ["clientId", "resourceId", "consentType", "principalId", "id"]);
   const items = Object.values(caller.tenant.oauth2PermissionGrants)
     .map(grantView)
@@ -102,12 +99,12 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "oauth2PermissionGrants"), items));
 }
 
-function update(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.grantsWrite);
+function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const g = findGrant(caller.tenant, req.params.id);
   const body = jsonBody(req);
   for (const key of Object.keys(body)) {
-    if (key !== "scope") throw badRequest(`Property '${key}' cannot be updated; only 'scope' can.`);
+    if (key !== "scope")
+      throw graphErrors.badRequest(`Property '${key}' cannot be updated; only 'scope' can.`);
   }
   const scope = optString(body, "scope");
   if (scope !== undefined) g.scope = scope;
@@ -115,8 +112,7 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 204);
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.grantsWrite);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const g = findGrant(caller.tenant, req.params.id);
   delete caller.tenant.oauth2PermissionGrants[g.id];
   emu.markDirty();
@@ -125,9 +121,9 @@ function remove(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of the `oauth2PermissionGrants` entity set. */
 export const oauth2PermissionGrantRoutes: Route[] = [
-  graphRoute("POST", "/v1.0/oauth2PermissionGrants", create),
-  graphRoute("GET", "/v1.0/oauth2PermissionGrants", list),
-  graphRoute("GET", "/v1.0/oauth2PermissionGrants/:id", get),
-  graphRoute("PATCH", "/v1.0/oauth2PermissionGrants/:id", update),
-  graphRoute("DELETE", "/v1.0/oauth2PermissionGrants/:id", remove),
+  graphRoute("POST", "/v1.0/oauth2PermissionGrants", "grantsWrite", create),
+  graphRoute("GET", "/v1.0/oauth2PermissionGrants", "grantsRead", list),
+  graphRoute("GET", "/v1.0/oauth2PermissionGrants/:id", "grantsRead", get),
+  graphRoute("PATCH", "/v1.0/oauth2PermissionGrants/:id", "grantsWrite", update),
+  graphRoute("DELETE", "/v1.0/oauth2PermissionGrants/:id", "grantsWrite", remove),
 ];

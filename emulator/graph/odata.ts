@@ -1,5 +1,6 @@
 import type { EmuRequest } from "../common/types";
-import { GraphError } from "./graphError";
+import type { GraphError } from "./graphError";
+import { graphErrors } from "./graphErrors";
 
 /**
  * The OData query subset the emulator understands on Graph collections: `$filter` with `eq`
@@ -17,11 +18,7 @@ export type FilterClause =
   | { kind: "any"; path: string[]; value: Literal };
 
 function unsupported(filter: string): GraphError {
-  return new GraphError(
-    400,
-    "Request_UnsupportedQuery",
-    `Unsupported or invalid query filter clause specified: '${filter}'.`,
-  );
+  return graphErrors.unsupportedQuery(filter);
 }
 
 function parseLiteral(text: string, whole: string): Literal {
@@ -133,11 +130,7 @@ function decodeSkipToken(token: string): number {
   } catch {
     // fall through
   }
-  throw new GraphError(
-    400,
-    "Request_BadRequest",
-    "The specified page token value has expired or is invalid.",
-  );
+  throw graphErrors.badRequest("The specified page token value has expired or is invalid.");
 }
 
 function selectFields(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
@@ -185,9 +178,7 @@ export function pageOf(
   if (topText !== null) {
     const n = Number(topText);
     if (!Number.isInteger(n) || n < 1 || n > maxTop) {
-      throw new GraphError(
-        400,
-        "Request_BadRequest",
+      throw graphErrors.badRequest(
         `Invalid page size specified: '${topText}'. Must be between 1 and ${maxTop} inclusive.`,
       );
     }

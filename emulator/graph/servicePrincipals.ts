@@ -1,3 +1,4 @@
+import { isObject } from "../common/json";
 import type {
   DirectoryApplication,
   DirectoryServicePrincipal,
@@ -6,9 +7,9 @@ import type {
 } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { findFirstPartyApp, MICROSOFT_SERVICES_TENANT_ID } from "./firstParty";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, GraphError, resourceNotFound } from "./graphError";
-import { graphOk, graphRoute, isObject, jsonBody, reqString } from "./graphRoute";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
@@ -143,13 +144,13 @@ function findServicePrincipal(req: EmuRequest, tenant: DirectoryTenant): Directo
   const { id, appId } = req.params;
   if (id !== undefined) {
     const sp = tenant.servicePrincipals[id];
-    if (!sp) throw resourceNotFound(id);
+    if (!sp) throw graphErrors.resourceNotFound(id);
     return sp;
   }
   const sp = Object.values(tenant.servicePrincipals).find(
     (s) => s.appId.toLowerCase() === appId.toLowerCase(),
   );
-  if (!sp) throw resourceNotFound(appId);
+  if (!sp) throw graphErrors.resourceNotFound(appId);
   return sp;
 }
 
@@ -163,30 +164,27 @@ function applySettable(
     if (key.startsWith("@odata.") || (creating && key === "appId")) continue;
     if (!WRITABLE.has(key)) {
       if (key === "appId" || key === "id" || key === "appOwnerOrganizationId") {
-        throw badRequest(`Property '${key}' is read-only and cannot be set.`);
+        throw graphErrors.badRequest(`Property '${key}' is read-only and cannot be set.`);
       }
-      throw badRequest(`Invalid property '${key}'.`);
+      throw graphErrors.badRequest(`Invalid property '${key}'.`);
     }
     sp.properties[key] = value;
   }
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const appId = reqString(body, "appId", "servicePrincipal");
   const tenant = caller.tenant;
   if (Object.values(tenant.servicePrincipals).some((s) => s.appId.toLowerCase() === appId.toLowerCase())) {
     // [U] code and status for a duplicate service principal: 409 Request_MultipleObjectsWithSameKeyValue assumed.
-    throw new GraphError(
-      409,
-      "Request_MultipleObjectsWithSameKeyValue",
+    throw graphErrors.sameKeyValue(
       `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
     );
   }
   const resolved = resolveApplication(emu.state, tenant, appId);
   if (!resolved) {
-    throw badRequest(
+    throw graphErrors.badRequest(
       `The appId '${appId}' of the service principal does not reference a valid application object.`,
     );
   }
@@ -218,8 +216,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const sp = findServicePrincipal(req, caller.tenant);
   return graphOk(req, 200, {
     "@odata.context": contextUrl(req, "servicePrincipals/$entity"),
@@ -227,8 +224,7 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.applicationsRead);
+function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, [
     "appId",
     "displayName",
@@ -243,8 +239,7 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "servicePrincipals"), items));
 }
 
-function update(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const sp = findServicePrincipal(req, caller.tenant);
   const draft = structuredClone(sp);
   applySettable(draft, jsonBody(req), false);
@@ -253,8 +248,7 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 204);
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.servicePrincipalsWrite);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const sp = findServicePrincipal(req, caller.tenant);
   removeServicePrincipal(caller.tenant, sp.id);
   emu.markDirty();
@@ -263,12 +257,12 @@ function remove(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of the `servicePrincipals` entity set. */
 export const servicePrincipalRoutes: Route[] = [
-  graphRoute("POST", "/v1.0/servicePrincipals", create),
-  graphRoute("GET", "/v1.0/servicePrincipals", list),
-  graphRoute("GET", "/v1.0/servicePrincipals/:id", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals/:id", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals/:id", remove),
-  graphRoute("GET", "/v1.0/servicePrincipals(appId=':appId')", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals(appId=':appId')", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals(appId=':appId')", remove),
+  graphRoute("POST", "/v1.0/servicePrincipals", "servicePrincipalsWrite", create),
+  graphRoute("GET", "/v1.0/servicePrincipals", "applicationsRead", list),
+  graphRoute("GET", "/v1.0/servicePrincipals/:id", "applicationsRead", get),
+  graphRoute("PATCH", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", update),
+  graphRoute("DELETE", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", remove),
+  graphRoute("GET", "/v1.0/servicePrincipals(appId=':appId')", "applicationsRead", get),
+  graphRoute("PATCH", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", update),
+  graphRoute("DELETE", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", remove),
 ];

@@ -1,10 +1,11 @@
 import { addUser, findUserByUpn } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
+import { isObject } from "../common/json";
 import type { DirectoryTenant, DirectoryUser } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { authorize, PERMISSIONS } from "./graphCaller";
-import { badRequest, resourceNotFound } from "./graphError";
-import { graphOk, graphRoute, isObject, jsonBody, reqString } from "./graphRoute";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
 import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
 
 /**
@@ -42,19 +43,17 @@ function userFullView(u: DirectoryUser): Record<string, unknown> {
 
 function findUser(tenant: DirectoryTenant, idOrUpn: string): DirectoryUser {
   const u = tenant.users[idOrUpn] ?? (idOrUpn.includes("@") ? findUserByUpn(tenant, idOrUpn) : undefined);
-  if (u?.state !== "active") throw resourceNotFound(idOrUpn);
+  if (u?.state !== "active") throw graphErrors.resourceNotFound(idOrUpn);
   return u;
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.usersRead);
+function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const u = findUser(caller.tenant, req.params.id);
   const view = req.query.get("$select") ? selectOne(req, userFullView(u)) : userView(u);
   return graphOk(req, 200, { "@odata.context": contextUrl(req, "users/$entity"), ...view });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.usersRead);
+function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, [
     "userPrincipalName",
     "displayName",
@@ -71,27 +70,28 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   return graphOk(req, 200, pageOf(req, contextUrl(req, "users"), items));
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = authorize(req, emu, PERMISSIONS.usersWrite);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const upn = reqString(body, "userPrincipalName", "user");
   const displayName = reqString(body, "displayName", "user");
   reqString(body, "mailNickname", "user");
   if (typeof body.accountEnabled !== "boolean") {
-    throw badRequest("Property 'accountEnabled' is required when creating the 'user' object.");
+    throw graphErrors.badRequest("Property 'accountEnabled' is required when creating the 'user' object.");
   }
   const profile = body.passwordProfile;
   if (!isObject(profile) || typeof profile.password !== "string" || profile.password.length === 0) {
-    throw badRequest("Property 'passwordProfile' is required when creating the 'user' object.");
+    throw graphErrors.badRequest("Property 'passwordProfile' is required when creating the 'user' object.");
   }
   const domain = upn.split("@")[1]?.toLowerCase();
   if (!domain || !caller.tenant.domains.includes(domain)) {
-    throw badRequest(
+    throw graphErrors.badRequest(
       "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.",
     );
   }
   if (findUserByUpn(caller.tenant, upn)) {
-    throw badRequest("Another object with the same value for property userPrincipalName already exists.");
+    throw graphErrors.badRequest(
+      "Another object with the same value for property userPrincipalName already exists.",
+    );
   }
   const user = addUser(
     caller.tenant,
@@ -114,7 +114,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
 
 /** Routes of the `users` entity set. */
 export const userRoutes: Route[] = [
-  graphRoute("GET", "/v1.0/users", list),
-  graphRoute("POST", "/v1.0/users", create),
-  graphRoute("GET", "/v1.0/users/:id", get),
+  graphRoute("GET", "/v1.0/users", "usersRead", list),
+  graphRoute("POST", "/v1.0/users", "usersWrite", create),
+  graphRoute("GET", "/v1.0/users/:id", "usersRead", get),
 ];

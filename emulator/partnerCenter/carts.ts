@@ -1,7 +1,6 @@
 import type { Route } from "../common/types";
 import { requireCustomer } from "./customerAccess";
 import { arrProp, isObject, type JsonObject, objProp, requireBody, strProp } from "./jsonBody";
-import { requireActiveReseller } from "./partnerRelationships";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type CartRecord, pcSections } from "./pcState";
@@ -14,6 +13,7 @@ import {
   purchaseInput,
   readPurchaseItem,
   requirePartnerAttestation,
+  resellerOfRecord,
 } from "./purchases";
 import { attributes, link } from "./resourceLinks";
 
@@ -132,12 +132,7 @@ function readParticipants(
     );
   }
   if (resellers.length === 0) return { participants };
-  // The provider naming itself: the reseller's PartnerID is wanted, never the provider's (2072).
-  const named = resellers[0]!.value.toLowerCase();
-  if (named === ctx.caller.partnerTenantId || named === ctx.caller.partner.mpnId.toLowerCase()) {
-    throw pcErrors.providerAsPartnerOnRecord();
-  }
-  return { participants, partnerIdOnRecord: requireActiveReseller(ctx, resellers[0]!.value).mpnId };
+  return { participants, partnerIdOnRecord: resellerOfRecord(ctx, resellers[0]!.value) };
 }
 
 /** Order group of an item: items sharing a billing cycle are ordered together. */

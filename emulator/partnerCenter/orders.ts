@@ -2,7 +2,6 @@ import type { Route } from "../common/types";
 import { collection } from "./collections";
 import { requireCustomer } from "./customerAccess";
 import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./jsonBody";
-import { requireActiveReseller } from "./partnerRelationships";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type OrderRecord, pcSections } from "./pcState";
@@ -13,6 +12,7 @@ import {
   purchaseInput,
   readPurchaseItem,
   requirePartnerAttestation,
+  resellerOfRecord,
 } from "./purchases";
 
 /**
@@ -40,9 +40,8 @@ export const orderRoutes: Route[] = [
       if (number !== index)
         throw pcErrors.invalidProperty("Line Item number should be from 0 to number of line items count");
       const item = readPurchaseItem(purchaseInput(entry, "offerId"), index, billingCycle);
-      // The reseller of record must be an active indirect reseller of the caller (800015 / 800016).
       const onRecord = strProp(entry, "partnerIdOnRecord");
-      if (onRecord) item.partnerIdOnRecord = requireActiveReseller(ctx, onRecord).mpnId;
+      if (onRecord) item.partnerIdOnRecord = resellerOfRecord(ctx, onRecord);
       return item;
     });
     checkPurchase(ctx.emu, ctx.caller, customer, items);

@@ -4,8 +4,10 @@ import { hasCustomerAgreement } from "./agreements";
 import { isAzurePlan } from "./azurePlans";
 import { type CatalogOffer, catalogItemId, normalizeBillingCycle, resolveCatalogItem } from "./catalog";
 import { boolProp, type JsonObject, numProp, strProp } from "./jsonBody";
+import { requireActiveReseller } from "./partnerRelationships";
 import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";
+import type { PcContext } from "./pcRoute";
 import { type OrderLineItemSpec, type OrderRecord, pcSections } from "./pcState";
 import { fulfillOrder, provisioningDelayMs } from "./provisioning";
 import { attributes, link } from "./resourceLinks";
@@ -146,9 +148,6 @@ export function checkPurchase(
 ): void {
   if (!caller.partner.mpaAccepted) throw pcErrors.mpaNotAccepted();
   if (!hasCustomerAgreement(emu.state, customer.id)) throw pcErrors.mcaNotAccepted();
-  for (const item of items) {
-    if (item.partnerIdOnRecord !== undefined) checkPartnerOnRecord(emu, caller, item.partnerIdOnRecord);
-  }
   const sandbox = emu.state.settings.sandbox;
   const pc = pcSections(emu.state);
   const pending = Object.values(pc.orders).filter((o) => o.provisionAt !== undefined);
@@ -205,21 +204,18 @@ export function checkPurchase(
 }
 
 /**
- * A reseller of record on a line item: only an indirect provider names one (400 / 800016 otherwise),
- * never itself (404 / 2072), and it must be a known indirect reseller (404 / 800015, 400 / 800016),
- * error-codes.md. [U] the emulator's partners stand for the reseller relationships.
+ * The reseller of record a line item names (cart `participants` `transaction_reseller`, order
+ * `partnerIdOnRecord`), as its MPN id. The provider's own id is refused (404 / 2072, "Partner
+ * Center REST error codes", https://learn.microsoft.com/partner-center/developer/error-codes);
+ * otherwise it must be an active indirect reseller of the caller, the one rule of
+ * {@link requireActiveReseller} (404 / 800015, 400 / 800016).
  */
-function checkPartnerOnRecord(emu: EmulatorCore, caller: PcCaller, partnerId: string): void {
-  if (caller.partner.kind !== "indirectProvider") throw pcErrors.notIndirectReseller(partnerId);
-  const wanted = partnerId.toLowerCase();
-  if (caller.partner.mpnId.toLowerCase() === wanted || caller.partnerTenantId === wanted) {
+export function resellerOfRecord(ctx: PcContext, partnerId: string): string {
+  const named = partnerId.trim().toLowerCase();
+  if (named === ctx.caller.partnerTenantId || named === ctx.caller.partner.mpnId.toLowerCase()) {
     throw pcErrors.providerAsPartnerOnRecord();
   }
-  const reseller = Object.values(emu.state.partnerCenter.partners).find(
-    (p) => p.tenantId.toLowerCase() === wanted || p.mpnId.toLowerCase() === wanted,
-  );
-  if (!reseller) throw pcErrors.partnerIdNotFound(partnerId);
-  if (reseller.kind !== "indirectReseller") throw pcErrors.notIndirectReseller(partnerId);
+  return requireActiveReseller(ctx, partnerId).mpnId;
 }
 
 /**

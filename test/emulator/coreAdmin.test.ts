@@ -164,6 +164,41 @@ describe("admin API", () => {
     expect(await emu.admin.requestLog({ sinceSeq: all[1].seq })).toEqual([all[2]]);
   });
 
+  it("logs a read that settles a time-driven change as a read: a GDAP relationship past its end is read, not written", async () => {
+    const gdapToken = async () =>
+      tokenRequest(
+        emu,
+        emu.seed.partnerTenantId,
+        userForm(emu, "https://graph.microsoft.com/DelegatedAdminRelationship.ReadWrite.All"),
+      );
+    const headers = { authorization: `Bearer ${(await gdapToken()).body.access_token}` };
+    const base = "/graph/v1.0/tenantRelationships/delegatedAdminRelationships";
+    const created = await ask(emu, {
+      path: base,
+      headers,
+      json: {
+        displayName: "log-read",
+        duration: "P1D",
+        customer: { tenantId: "4f1c2b3a-5d6e-4f70-8a9b-0c1d2e3f4a5b" },
+        accessDetails: { unifiedRoles: [{ roleDefinitionId: "fe930be7-5e62-47db-91af-98c3a49a38b1" }] },
+      },
+    });
+    const id = String(created.body.id);
+    await ask(emu, { path: `${base}/${id}/requests`, headers, json: { action: "lockForApproval" } });
+    await emu.admin.approveGdapRelationship(id);
+    await emu.admin.advanceTime(2 * 24 * 3600 * 1000);
+    headers.authorization = `Bearer ${(await gdapToken()).body.access_token}`;
+    const seq = (await emu.admin.requestLog()).at(-1)?.seq ?? 0;
+
+    const read = await ask(emu, { path: `${base}/${id}`, headers });
+    expect([read.status, read.body.status]).toEqual([200, "expired"]);
+    expect((await emu.admin.requestLog({ sinceSeq: seq })).map((e) => [e.method, e.write])).toEqual([
+      ["GET", false],
+    ]);
+    expect(await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
+    expect((await emu.admin.state()).gdap[id].resource.status).toBe("expired");
+  });
+
   it("changes settings, refuses unknown ones, and moves the clock forward", async () => {
     expect(await emu.admin.updateSettings({ sandbox: false, replicationDelayMs: 5000 })).toMatchObject({
       sandbox: false,

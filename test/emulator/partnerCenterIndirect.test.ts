@@ -188,7 +188,7 @@ describe("Partner Center purchases with an indirect reseller of record", () => {
     expect(kit.state.partnerCenter.orders ?? {}).toEqual({});
   });
 
-  it("takes partnerIdOnRecord on a direct order line item, and refuses an unknown one (800015)", () => {
+  it("takes partnerIdOnRecord on a direct order line item, and refuses an unknown one (800015) and the provider itself (2072)", () => {
     const { provider, reseller } = indirectWorld();
     const customerId = providerCustomer(provider);
     const order = (partnerIdOnRecord: string) =>
@@ -202,6 +202,9 @@ describe("Partner Center purchases with an indirect reseller of record", () => {
     const unknown = order("9999999");
     expect(unknown.status).toBe(404);
     expect(at(unknown.body, "code")).toBe(800015);
+    // The provider's own id is refused as a cart refuses it: 2072, not "not a reseller".
+    const itself = order(partnerOf(provider).mpnId);
+    expect([itself.status, at(itself.body, "code")]).toEqual([404, 2072]);
     const res = order(partnerOf(reseller).mpnId);
     expect(res.status).toBe(201);
     expect(at(res.body, "lineItems.0.partnerIdOnRecord")).toBe(partnerOf(reseller).mpnId);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededSecurityGroupIds } from "../../emulator/identity/index";
+import { seededSecurityGroupIds } from "../../emulator/login/index";
 import { killEmulatorDuringUp } from "../../reliability/emulatorKill";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 

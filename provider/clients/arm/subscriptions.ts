@@ -1,4 +1,5 @@
-import type { AuthTarget, ServiceClient } from "../../http/types";
+import { armOnBehalfOf, armPartnerAgent } from "../../auth/actingIdentity";
+import type { ServiceClient } from "../../http/types";
 import { listArm } from "../paging";
 
 /**
@@ -19,8 +20,6 @@ export const SUBSCRIPTION_API_VERSION = "2021-10-01";
 /** `GET /subscriptions/{id}` (Microsoft.Resources). */
 export const RESOURCES_SUBSCRIPTION_API_VERSION = "2022-12-01";
 
-const PARTNER_USER: AuthTarget = { mode: "user" };
-
 export interface ArmBillingAccount {
   id?: string;
   name: string;
@@ -39,7 +38,7 @@ export async function listBillingAccounts(arm: ServiceClient): Promise<ArmBillin
     method: "GET",
     path: "/providers/Microsoft.Billing/billingAccounts",
     query: { "api-version": BILLING_API_VERSION },
-    auth: PARTNER_USER,
+    auth: armPartnerAgent(),
   });
 }
 
@@ -58,7 +57,7 @@ export async function listBillingCustomers(
     method: "GET",
     path: `/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(billingAccountName)}/customers`,
     query: { "api-version": BILLING_API_VERSION },
-    auth: PARTNER_USER,
+    auth: armPartnerAgent(),
   });
 }
 
@@ -92,7 +91,7 @@ export async function getAlias(arm: ServiceClient, aliasName: string): Promise<A
     method: "GET",
     path: aliasPath(aliasName),
     query: { "api-version": ALIAS_API_VERSION },
-    auth: PARTNER_USER,
+    auth: armPartnerAgent(),
     okStatuses: [404],
   });
   return res.status === 404 ? undefined : res.body;
@@ -116,7 +115,7 @@ export async function putAlias(
     path: aliasPath(aliasName),
     query: { "api-version": ALIAS_API_VERSION },
     body: { properties },
-    auth: PARTNER_USER,
+    auth: armPartnerAgent(),
   });
   return res.body;
 }
@@ -138,7 +137,7 @@ export async function getArmSubscription(
     method: "GET",
     path: `/subscriptions/${encodeURIComponent(subscriptionId)}`,
     query: { "api-version": RESOURCES_SUBSCRIPTION_API_VERSION },
-    auth: { mode: "user", tenantId: customerTenantId },
+    auth: armOnBehalfOf(customerTenantId),
     okStatuses: [404],
   });
   return res.status === 404 ? undefined : res.body;
@@ -159,7 +158,7 @@ export async function renameSubscription(
     path: `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Subscription/rename`,
     query: { "api-version": SUBSCRIPTION_API_VERSION },
     body: { subscriptionName: displayName },
-    auth: { mode: "user", tenantId: customerTenantId },
+    auth: armOnBehalfOf(customerTenantId),
     // Renaming to the same name twice has the same effect.
     idempotent: true,
   });
@@ -189,7 +188,7 @@ export async function cancelArmSubscription(
     method: "POST",
     path: subscriptionActionPath(subscriptionId, "cancel"),
     query: { "api-version": SUBSCRIPTION_API_VERSION },
-    auth: { mode: "user", tenantId: customerTenantId },
+    auth: armOnBehalfOf(customerTenantId),
     idempotent: true,
   });
 }
@@ -213,7 +212,7 @@ export async function enableArmSubscription(
     method: "POST",
     path: subscriptionActionPath(subscriptionId, "enable"),
     query: { "api-version": SUBSCRIPTION_API_VERSION },
-    auth: { mode: "user", tenantId: customerTenantId },
+    auth: armOnBehalfOf(customerTenantId),
     // Enabling an enabled subscription changes nothing.
     idempotent: true,
   });

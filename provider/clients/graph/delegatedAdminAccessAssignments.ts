@@ -1,4 +1,4 @@
-import { gdapUser } from "../../handlers/identity/identities";
+import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listGraph } from "../paging";
 import { type GdapUnifiedRole, relationshipPath } from "./delegatedAdminRelationships";

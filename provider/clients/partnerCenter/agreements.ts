@@ -1,3 +1,4 @@
+import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
@@ -8,7 +9,7 @@ import { listPartnerCenter } from "../paging";
  * Every call here is App+User only (the Prerequisites of that page and of "Get agreement metadata
  * for the Microsoft Customer Agreement",
  * https://learn.microsoft.com/partner-center/developer/get-customer-agreement-metadata), so each
- * request asks for `auth: { mode: "user" }`.
+ * request takes `partnerCenterUser()` (provider/auth/actingIdentity.ts).
  */
 
 export const MCA_AGREEMENT_TYPE = "MicrosoftCustomerAgreement";
@@ -44,7 +45,7 @@ export async function listAgreementMetadata(pc: ServiceClient): Promise<PcAgreem
     method: "GET",
     path: "/v1/agreements",
     query: { agreementType: MCA_AGREEMENT_TYPE },
-    auth: { mode: "user" },
+    auth: partnerCenterUser(),
   });
 }
 
@@ -67,7 +68,7 @@ export async function listCustomerAgreements(pc: ServiceClient, customerId: stri
     method: "GET",
     path: `/v1/customers/${encodeURIComponent(customerId)}/agreements`,
     query: { agreementType: MCA_AGREEMENT_TYPE },
-    auth: { mode: "user" },
+    auth: partnerCenterUser(),
   });
 }
 
@@ -87,7 +88,7 @@ export async function createCustomerAgreement(
     path: `/v1/customers/${encodeURIComponent(customerId)}/agreements`,
     body: { ...agreement, type: MCA_AGREEMENT_TYPE },
     idempotencyKey,
-    auth: { mode: "user" },
+    auth: partnerCenterUser(),
   });
   return res.body;
 }

@@ -1,3 +1,4 @@
+import { customerCreation, partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
@@ -140,7 +141,7 @@ export async function createCustomer(
     path: CUSTOMERS,
     body,
     idempotencyKey,
-    auth: body.associatedPartnerId ? { mode: "user" } : { mode: "app" },
+    auth: customerCreation(Boolean(body.associatedPartnerId)),
   });
   return res.body;
 }
@@ -229,7 +230,7 @@ export async function removeResellerRelationship(pc: ServiceClient, customerId: 
     method: "PATCH",
     path: customerPath(customerId),
     body: { relationshipToPartner: "none", attributes: { objectType: "Customer" } },
-    auth: { mode: "user" },
+    auth: partnerCenterUser(),
     idempotent: true,
   });
   return res.body;

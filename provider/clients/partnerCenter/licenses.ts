@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { partnerCenterUser } from "../../handlers/identity/identities";
+import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 

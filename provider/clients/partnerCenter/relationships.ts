@@ -1,3 +1,4 @@
+import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 
@@ -31,6 +32,6 @@ export async function listIndirectResellers(pc: ServiceClient): Promise<PcPartne
     method: "GET",
     path: "/v1/relationships",
     query: { relationship_type: "IsIndirectCloudSolutionProviderOf" },
-    auth: { mode: "user" },
+    auth: partnerCenterUser(),
   });
 }

@@ -1,4 +1,4 @@
-import { partnerCenterUser } from "../../handlers/identity/identities";
+import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { listPartnerCenter } from "../paging";
 

@@ -1,3 +1,4 @@
+import { isObject } from "../common/json";
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { approveRelationship } from "./gdapAdmin";
@@ -6,8 +7,6 @@ import {
   checkIfMatch,
   findRelationship,
   GDAP_BASE,
-  gdapBadRequest,
-  gdapCaller,
   parseUnifiedRoles,
   relationshipView,
 } from "./gdapCommon";
@@ -18,8 +17,9 @@ import {
   refreshRelationship,
   roleIdsOf,
 } from "./gdapModel";
-import { GraphError } from "./graphError";
-import { graphOk, graphRoute, isObject, jsonBody } from "./graphRoute";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute, jsonBody } from "./graphRoute";
 import { addIsoDuration, isZeroDuration, parseIsoDuration } from "./isoDuration";
 import { filterFor, matchesFilter, pageOf } from "./odata";
 
@@ -52,9 +52,10 @@ function validateDisplayName(
   name: unknown,
   selfId?: string,
 ): string {
-  if (typeof name !== "string" || name.trim() === "") throw gdapBadRequest("displayName is required.");
+  if (typeof name !== "string" || name.trim() === "")
+    throw graphErrors.gdapBadRequest("displayName is required.");
   if (name.length > MAX_DISPLAY_NAME) {
-    throw gdapBadRequest(`displayName must be at most ${MAX_DISPLAY_NAME} characters long.`);
+    throw graphErrors.gdapBadRequest(`displayName must be at most ${MAX_DISPLAY_NAME} characters long.`);
   }
   const taken = Object.values(emu.state.gdap).some(
     (r) =>
@@ -63,7 +64,7 @@ function validateDisplayName(
       String(r.resource.displayName).toLowerCase() === name.toLowerCase(),
   );
   if (taken) {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `A delegated admin relationship named '${name}' already exists; displayName must be unique across the partner's relationships.`,
     );
   }
@@ -73,7 +74,7 @@ function validateDisplayName(
 function validateDuration(value: unknown, from: Date): string {
   const d = typeof value === "string" ? parseIsoDuration(value) : undefined;
   if (!d || typeof value !== "string")
-    throw gdapBadRequest("duration must be an ISO 8601 duration between P1D and P2Y.");
+    throw graphErrors.gdapBadRequest("duration must be an ISO 8601 duration between P1D and P2Y.");
   const end = addIsoDuration(from, d).getTime();
   const min = addIsoDuration(from, {
     years: 0,
@@ -94,18 +95,20 @@ function validateDuration(value: unknown, from: Date): string {
     seconds: 0,
   }).getTime();
   if (end < min || end > max)
-    throw gdapBadRequest(`duration '${value}' is outside the allowed range P1D to P2Y.`);
+    throw graphErrors.gdapBadRequest(`duration '${value}' is outside the allowed range P1D to P2Y.`);
   return value;
 }
 
 function validateAutoExtend(value: unknown, roleIds: string[]): string {
   if (value === undefined || value === null) return "PT0S";
   if (typeof value !== "string" || !AUTO_EXTEND_VALUES.has(value)) {
-    throw gdapBadRequest("autoExtendDuration must be PT0S, P0D or P180D.");
+    throw graphErrors.gdapBadRequest("autoExtendDuration must be PT0S, P0D or P180D.");
   }
   const d = parseIsoDuration(value)!;
   if (!isZeroDuration(d) && roleIds.includes(GLOBAL_ADMINISTRATOR_ROLE_ID)) {
-    throw gdapBadRequest("Relationships that include the Global Administrator role cannot be auto-extended.");
+    throw graphErrors.gdapBadRequest(
+      "Relationships that include the Global Administrator role cannot be auto-extended.",
+    );
   }
   return value;
 }
@@ -113,7 +116,7 @@ function validateAutoExtend(value: unknown, roleIds: string[]): string {
 function parseCustomer(emu: EmulatorCore, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value) || typeof value.tenantId !== "string" || !/^[0-9a-f-]{36}$/i.test(value.tenantId)) {
-    throw gdapBadRequest("customer.tenantId must be a tenant GUID.");
+    throw graphErrors.gdapBadRequest("customer.tenantId must be a tenant GUID.");
   }
   const tenantId = value.tenantId.toLowerCase();
   const known = emu.state.directory[tenantId];
@@ -122,8 +125,7 @@ function parseCustomer(emu: EmulatorCore, value: unknown): Record<string, unknow
   return { tenantId, displayName };
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const body = jsonBody(req);
   const now = emu.now();
   const partnerTenantId = caller.tenant.id;
@@ -168,8 +170,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function get(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   return graphOk(req, 200, {
     "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"),
@@ -177,8 +178,7 @@ function get(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const clauses = filterFor(req, [
     "status",
     "displayName",
@@ -201,8 +201,7 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function update(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   checkIfMatch(req, rec.etag);
   const body = jsonBody(req);
@@ -211,13 +210,16 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   if (r.status === "active") {
     // Only autoExtendDuration can change once active (Graph "Update delegatedAdminRelationship").
     if (keys.some((k) => k !== "autoExtendDuration")) {
-      throw gdapBadRequest("Only autoExtendDuration can be updated while the relationship is active.");
+      throw graphErrors.gdapBadRequest(
+        "Only autoExtendDuration can be updated while the relationship is active.",
+      );
     }
   } else if (r.status !== "created") {
-    throw gdapBadRequest(`The relationship cannot be updated in status '${String(r.status)}'.`);
+    throw graphErrors.gdapBadRequest(`The relationship cannot be updated in status '${String(r.status)}'.`);
   }
   for (const k of keys) {
-    if (!UPDATABLE_WHEN_CREATED.has(k)) throw gdapBadRequest(`Property '${k}' cannot be updated.`);
+    if (!UPDATABLE_WHEN_CREATED.has(k))
+      throw graphErrors.gdapBadRequest(`Property '${k}' cannot be updated.`);
   }
   const now = emu.now();
   const next = structuredClone(r);
@@ -250,12 +252,11 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   });
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   checkIfMatch(req, rec.etag);
   if (rec.resource.status !== "created") {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `Only relationships in status 'created' can be deleted; this one is '${String(rec.resource.status)}'. Terminate an active relationship instead.`,
     );
   }
@@ -268,8 +269,7 @@ function requestView(request: Record<string, unknown>): Record<string, unknown> 
   return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest", ...request };
 }
 
-function postRequest(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function postRequest(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const action = jsonBody(req).action;
   const r = rec.resource;
@@ -277,18 +277,20 @@ function postRequest(req: EmuRequest, emu: EmulatorCore) {
   const stamp = gdapTime(now);
   if (action === "lockForApproval") {
     if (r.status !== "created") {
-      throw gdapBadRequest(
+      throw graphErrors.gdapBadRequest(
         `lockForApproval needs a relationship in status 'created'; it is '${String(r.status)}'.`,
       );
     }
     r.status = "approvalPending";
   } else if (action === "terminate") {
     if (r.status !== "active") {
-      throw gdapBadRequest(`terminate needs a relationship in status 'active'; it is '${String(r.status)}'.`);
+      throw graphErrors.gdapBadRequest(
+        `terminate needs a relationship in status 'active'; it is '${String(r.status)}'.`,
+      );
     }
     r.status = "terminationRequested";
   } else {
-    throw gdapBadRequest("action must be 'lockForApproval' or 'terminate'.");
+    throw graphErrors.gdapBadRequest("action must be 'lockForApproval' or 'terminate'.");
   }
   r.lastModifiedDateTime = stamp;
   rec.etag = newGdapEtag();
@@ -316,8 +318,7 @@ function postRequest(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function listRequests(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function listRequests(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const items = Object.values(rec.requests)
     .filter((x) => "action" in x)
@@ -329,12 +330,11 @@ function listRequests(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function getRequest(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function getRequest(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const request = rec.requests[req.params.requestId];
   if (!request || !("action" in request)) {
-    throw new GraphError(404, "notFound", `The request '${req.params.requestId}' was not found.`);
+    throw graphErrors.gdapNotFound(`The request '${req.params.requestId}' was not found.`);
   }
   return graphOk(req, 200, {
     "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/requests/$entity`),
@@ -346,8 +346,7 @@ function operationView(op: Record<string, unknown>): Record<string, unknown> {
   return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipOperation", ...op };
 }
 
-function listOperations(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function listOperations(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const items = Object.values(rec.requests)
     .filter((x) => "operationType" in x)
@@ -359,12 +358,11 @@ function listOperations(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function getOperation(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function getOperation(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const op = rec.requests[req.params.operationId];
   if (!op || !("operationType" in op)) {
-    throw new GraphError(404, "notFound", `The operation '${req.params.operationId}' was not found.`);
+    throw graphErrors.gdapNotFound(`The operation '${req.params.operationId}' was not found.`);
   }
   return graphOk(req, 200, {
     "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/operations/$entity`),
@@ -373,17 +371,17 @@ function getOperation(req: EmuRequest, emu: EmulatorCore) {
 }
 
 /** Routes of GDAP relationships, their requests and operations. */
-export const gdapRelationshipRoutes: Route[] = [
-  graphRoute("POST", GDAP_BASE, create),
-  graphRoute("GET", GDAP_BASE, list),
-  graphRoute("GET", `${GDAP_BASE}/:id`, get),
-  graphRoute("PATCH", `${GDAP_BASE}/:id`, update),
-  graphRoute("DELETE", `${GDAP_BASE}/:id`, remove),
-  graphRoute("POST", `${GDAP_BASE}/:id/requests`, postRequest),
-  graphRoute("GET", `${GDAP_BASE}/:id/requests`, listRequests),
-  graphRoute("GET", `${GDAP_BASE}/:id/requests/:requestId`, getRequest),
-  graphRoute("GET", `${GDAP_BASE}/:id/operations`, listOperations),
-  graphRoute("GET", `${GDAP_BASE}/:id/operations/:operationId`, getOperation),
+export const delegatedAdminRelationshipRoutes: Route[] = [
+  graphRoute("POST", GDAP_BASE, "gdapWrite", create),
+  graphRoute("GET", GDAP_BASE, "gdapRead", list),
+  graphRoute("GET", `${GDAP_BASE}/:id`, "gdapRead", get),
+  graphRoute("PATCH", `${GDAP_BASE}/:id`, "gdapWrite", update),
+  graphRoute("DELETE", `${GDAP_BASE}/:id`, "gdapWrite", remove),
+  graphRoute("POST", `${GDAP_BASE}/:id/requests`, "gdapWrite", postRequest),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests`, "gdapRead", listRequests),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests/:requestId`, "gdapRead", getRequest),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations`, "gdapRead", listOperations),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations/:operationId`, "gdapRead", getOperation),
 ];
 
 /** Refreshes all relationships (used by the admin API before snapshots; exported for tests). */

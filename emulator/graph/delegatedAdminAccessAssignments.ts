@@ -1,17 +1,11 @@
+import { isObject } from "../common/json";
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import {
-  accessDetailsOf,
-  checkIfMatch,
-  findRelationship,
-  GDAP_BASE,
-  gdapBadRequest,
-  gdapCaller,
-  parseUnifiedRoles,
-} from "./gdapCommon";
+import { accessDetailsOf, checkIfMatch, findRelationship, GDAP_BASE, parseUnifiedRoles } from "./gdapCommon";
 import { gdapTime, newGdapEtag, roleIdsOf } from "./gdapModel";
-import { GraphError } from "./graphError";
-import { graphOk, graphRoute, isObject, jsonBody } from "./graphRoute";
+import type { GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute, jsonBody } from "./graphRoute";
 import { filterFor, matchesFilter, pageOf } from "./odata";
 
 /**
@@ -42,7 +36,7 @@ function checkRolesWithin(rec: GdapRelationshipRecord, roleIds: string[]): void 
   const allowed = new Set(roleIdsOf(rec.resource));
   const extra = roleIds.filter((r) => !allowed.has(r));
   if (extra.length > 0) {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `The roles ${extra.join(", ")} are not part of the relationship's accessDetails; an access assignment can only use roles of its relationship.`,
     );
   }
@@ -50,29 +44,28 @@ function checkRolesWithin(rec: GdapRelationshipRecord, roleIds: string[]): void 
 
 function findAssignment(rec: GdapRelationshipRecord, id: string): Assignment {
   const a = rec.accessAssignments[id];
-  if (!a) throw new GraphError(404, "notFound", `The access assignment '${id}' was not found.`);
+  if (!a) throw graphErrors.gdapNotFound(`The access assignment '${id}' was not found.`);
   return a;
 }
 
-function create(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   if (rec.resource.status !== "active") {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `Access assignments can only be created on an active relationship; this relationship is '${String(rec.resource.status)}'. The customer must approve it first.`,
     );
   }
   const body = jsonBody(req);
   const container = body.accessContainer;
   if (!isObject(container) || typeof container.accessContainerId !== "string") {
-    throw gdapBadRequest("accessContainer.accessContainerId is required.");
+    throw graphErrors.gdapBadRequest("accessContainer.accessContainerId is required.");
   }
   if (container.accessContainerType !== undefined && container.accessContainerType !== "securityGroup") {
-    throw gdapBadRequest("accessContainer.accessContainerType must be 'securityGroup'.");
+    throw graphErrors.gdapBadRequest("accessContainer.accessContainerType must be 'securityGroup'.");
   }
   const groupId = container.accessContainerId.toLowerCase();
   if (!caller.tenant.groups[groupId]) {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `The access container '${container.accessContainerId}' is not a security group of the partner tenant.`,
     );
   }
@@ -86,7 +79,7 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   });
   if (duplicate) {
     // [U] code/status for a second assignment of the same group in one relationship.
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `The security group '${groupId}' already has an access assignment in this relationship.`,
     );
   }
@@ -113,15 +106,13 @@ function create(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function get(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function get(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const a = findAssignment(rec, req.params.assignmentId);
   return graphOk(req, 200, { "@odata.context": ctx(req, "accessAssignments/$entity"), ...assignmentView(a) });
 }
 
-function list(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, false);
+function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const clauses = filterFor(req, ["status", "id", "accessContainer/accessContainerId"]);
   const items = Object.values(rec.accessAssignments)
@@ -134,21 +125,22 @@ function list(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function update(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const a = findAssignment(rec, req.params.assignmentId);
   checkIfMatch(req, a.etag);
   const body = jsonBody(req);
   for (const k of Object.keys(body)) {
     if (k !== "accessDetails" && !k.startsWith("@odata."))
-      throw gdapBadRequest(`Property '${k}' cannot be updated.`);
+      throw graphErrors.gdapBadRequest(`Property '${k}' cannot be updated.`);
   }
   if (a.resource.status !== "active" && a.resource.status !== "pending") {
-    throw gdapBadRequest(`The access assignment cannot be updated in status '${String(a.resource.status)}'.`);
+    throw graphErrors.gdapBadRequest(
+      `The access assignment cannot be updated in status '${String(a.resource.status)}'.`,
+    );
   }
   if (rec.resource.status !== "active") {
-    throw gdapBadRequest(
+    throw graphErrors.gdapBadRequest(
       `The relationship is '${String(rec.resource.status)}'; access assignments can only change while it is active.`,
     );
   }
@@ -190,13 +182,12 @@ function update(req: EmuRequest, emu: EmulatorCore) {
   );
 }
 
-function remove(req: EmuRequest, emu: EmulatorCore) {
-  const caller = gdapCaller(req, emu, true);
+function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const a = findAssignment(rec, req.params.assignmentId);
   checkIfMatch(req, a.etag);
   if (a.resource.status === "deleted" || a.resource.status === "deleting") {
-    throw gdapBadRequest("The access assignment is already deleted.");
+    throw graphErrors.gdapBadRequest("The access assignment is already deleted.");
   }
   a.resource.status = "deleting";
   a.resource.lastModifiedDateTime = gdapTime(emu.now());
@@ -206,10 +197,10 @@ function remove(req: EmuRequest, emu: EmulatorCore) {
 }
 
 /** Routes of GDAP access assignments. */
-export const gdapAccessAssignmentRoutes: Route[] = [
-  graphRoute("POST", `${GDAP_BASE}/:id/accessAssignments`, create),
-  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments`, list),
-  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, get),
-  graphRoute("PATCH", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, update),
-  graphRoute("DELETE", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, remove),
+export const delegatedAdminAccessAssignmentRoutes: Route[] = [
+  graphRoute("POST", `${GDAP_BASE}/:id/accessAssignments`, "gdapWrite", create),
+  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments`, "gdapRead", list),
+  graphRoute("GET", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, "gdapRead", get),
+  graphRoute("PATCH", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, "gdapWrite", update),
+  graphRoute("DELETE", `${GDAP_BASE}/:id/accessAssignments/:assignmentId`, "gdapWrite", remove),
 ];

@@ -15,16 +15,18 @@ export {
 } from "./seedWorld";
 
 /** Dependencies of the Entra ID module that are not part of the route-handler core. */
-export interface IdentityModuleOptions {
+export interface LoginModuleOptions {
   /** Signs id tokens and publishes the key set. */
   signer: TokenSigner;
 }
 
 /**
- * Entra ID at the root of the emulator's origin: discovery documents, keys, the v2 (and v1) token
- * endpoint, and the authorize / admin-consent endpoints that redirect back at once.
+ * The Microsoft identity platform's sign-in endpoints (login.microsoftonline.com) at the root of
+ * the emulator's origin: discovery documents, keys, the v2 (and v1) token endpoint, and the
+ * authorize / admin-consent endpoints that redirect back at once. The request log and fault
+ * targeting name this service `identity`.
  */
-export function createIdentityModule({ signer }: IdentityModuleOptions): ServiceModule {
+export function createLoginModule({ signer }: LoginModuleOptions): ServiceModule {
   const keys = (): EmuResponse => ({ status: 200, body: { keys: [signer.jwk()] } });
   return {
     service: "identity",
