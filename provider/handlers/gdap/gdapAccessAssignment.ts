@@ -7,25 +7,25 @@ import {
   getAccessAssignment,
   listAccessAssignments,
   updateAccessAssignment,
-} from "../clients/graph/delegatedAdminAccessAssignments";
+} from "../../clients/graph/delegatedAdminAccessAssignments";
 import {
   approvalLink,
   type GdapRelationship,
   getRelationship,
   relationshipRoleIds,
-} from "../clients/graph/delegatedAdminRelationships";
-import { CspError, isLostResponse } from "../errors";
-import type { ServiceClient } from "../http/types";
-import { accountFailures } from "./commerce/fields";
-import { containsUnknown, stripUndefined, validateInputs } from "./common";
-import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { isConflict, isPreconditionFailed, validationError } from "./identity/errors";
-import { roleFailures, roleIdsOf } from "./identity/roleInputs";
-import { account, guid } from "./identity/schemas";
-import { sameSet } from "./identity/sets";
-import { registerHandler } from "./registry";
-import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
-import { isUnknown } from "./types";
+} from "../../clients/graph/delegatedAdminRelationships";
+import { CspError, isLostResponse } from "../../errors";
+import type { ServiceClient } from "../../http/types";
+import { accountFailures } from "../commerce/fields";
+import { containsUnknown, stripUndefined, validateInputs } from "../common";
+import { directoryRoleName, rolesAsDeclared } from "../identity/directoryRoleCatalog";
+import { isConflict, isPreconditionFailed, validationError } from "../identity/errors";
+import { roleFailures, roleIdsOf } from "../identity/roleInputs";
+import { account, guid } from "../identity/schemas";
+import { sameSet } from "../identity/sets";
+import { registerHandler } from "../registry";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
+import { isUnknown } from "../types";
 
 /**
  * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph

@@ -9,23 +9,23 @@ import {
   postRelationshipRequest,
   relationshipRoleIds,
   updateRelationship,
-} from "../clients/graph/delegatedAdminRelationships";
-import { CspError, isCspError, isLostResponse } from "../errors";
-import type { ServiceClient } from "../http/types";
-import { accountFailures } from "./commerce/fields";
-import { containsUnknown, partialCreate, stripUndefined, validateInputs } from "./common";
+} from "../../clients/graph/delegatedAdminRelationships";
+import { CspError, isCspError, isLostResponse } from "../../errors";
+import type { ServiceClient } from "../../http/types";
+import { accountFailures } from "../commerce/fields";
+import { containsUnknown, partialCreate, stripUndefined, validateInputs } from "../common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
   rolesAsDeclared,
-} from "./identity/directoryRoleCatalog";
-import { isPreconditionFailed } from "./identity/errors";
-import { daysToDuration, durationDays } from "./identity/isoDuration";
-import { roleFailures, roleIdsOf } from "./identity/roleInputs";
-import { account, guid, text } from "./identity/schemas";
-import { sameSet } from "./identity/sets";
-import { registerHandler } from "./registry";
-import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
+} from "../identity/directoryRoleCatalog";
+import { isPreconditionFailed } from "../identity/errors";
+import { roleFailures, roleIdsOf } from "../identity/roleInputs";
+import { account, guid, text } from "../identity/schemas";
+import { sameSet } from "../identity/sets";
+import { registerHandler } from "../registry";
+import type { DiffResult, HandlerContext, ResourceHandler } from "../types";
+import { daysToDuration, durationDays } from "./isoDuration";
 
 /**
  * GdapRelationship: a granular delegated admin relationship with a customer (Graph
