@@ -11,7 +11,7 @@ import type { CustomerSpec } from "./customerSpec";
  * Partner Center lets the admin agent running the program manage a customer's users, their
  * directory roles and application consents only with a role the operation's Microsoft Learn page
  * names, held in that customer through an access assignment of an active GDAP relationship (see
- * provider/handlers/identity/gdapAccessHint.ts for the table):
+ * provider/handlers/gdap/gdapAccessHint.ts for the table):
  * - users: User Administrator ("Create user accounts for a customer", "Delete a user account for a
  *   customer": https://learn.microsoft.com/partner-center/developer/delete-user-accounts-for-a-customer);
  * - their directory roles: Privileged Role Administrator ("Set user roles for a customer",

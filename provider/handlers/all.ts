@@ -10,5 +10,5 @@ import "./applicationRegistration";
 import "./applicationConsent";
 import "./permissionGrant";
 import "./roleAssignment";
-import "./gdapRelationship";
-import "./gdapAccessAssignment";
+import "./gdap/gdapRelationship";
+import "./gdap/gdapAccessAssignment";

@@ -17,10 +17,10 @@ import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { changedKeys, partialCreate, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./countryCodes";
+import { gdapHinted, withGdapHints } from "./gdap/gdapAccessHint";
 import { checkDomain } from "./identity/customerDomains";
 import { rolesAsDeclared } from "./identity/directoryRoleCatalog";
 import { isConflict } from "./identity/errors";
-import { gdapHinted, withGdapHints } from "./identity/gdapAccessHint";
 import { generatePassword, passwordProblem } from "./identity/passwords";
 import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
@@ -58,7 +58,7 @@ import { isUnknown } from "./types";
  * - Delete is Partner Center's soft delete: restorable for 30 days.
  * - Partner Center needs GDAP roles in the customer for all of it (User Administrator; Privileged
  *   Role Administrator for directory roles); a refusal says which role is missing and through which
- *   relationship or group to get it (identity/gdapAccessHint.ts).
+ *   relationship or group to get it (gdap/gdapAccessHint.ts).
  */
 
 export interface CustomerUserInputs {

@@ -1,4 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { gdapAccessAssignmentSchema } from "../handlers/gdap/gdapAccessAssignment";
+import type { ArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link GdapAccessAssignment}. */
@@ -12,6 +14,12 @@ export interface GdapAccessAssignmentArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** The Args and the handler's input schema agree (compile-time). */
+export const gdapAccessAssignmentArgsMatch: ArgsMatch<
+  GdapAccessAssignmentArgs,
+  typeof gdapAccessAssignmentSchema
+> = true;
 
 /**
  * Gives a partner security group roles of an active GDAP relationship. A preview warns on its row

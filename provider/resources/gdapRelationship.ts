@@ -1,4 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { gdapRelationshipSchema } from "../handlers/gdap/gdapRelationship";
+import type { ArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link GdapRelationship}. */
@@ -20,6 +22,9 @@ export interface GdapRelationshipArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** The Args and the handler's input schema agree (compile-time). */
+export const gdapRelationshipArgsMatch: ArgsMatch<GdapRelationshipArgs, typeof gdapRelationshipSchema> = true;
 
 /**
  * A GDAP relationship with a customer. Create locks it for approval; the customer's Global

@@ -5,11 +5,11 @@ import {
   getRelationship,
   updateRelationship,
 } from "../../provider/clients/graph/delegatedAdminRelationships";
-import { gdapAccessAssignmentHandler as access } from "../../provider/handlers/gdapAccessAssignment";
+import { gdapAccessAssignmentHandler as access } from "../../provider/handlers/gdap/gdapAccessAssignment";
 import {
   type GdapRelationshipInputs,
   gdapRelationshipHandler as relationship,
-} from "../../provider/handlers/gdapRelationship";
+} from "../../provider/handlers/gdap/gdapRelationship";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";

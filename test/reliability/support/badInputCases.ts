@@ -5,8 +5,8 @@ import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscr
 import { customerHandler } from "../../../provider/handlers/customer";
 import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
-import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdapAccessAssignment";
-import { gdapRelationshipHandler } from "../../../provider/handlers/gdapRelationship";
+import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdap/gdapAccessAssignment";
+import { gdapRelationshipHandler } from "../../../provider/handlers/gdap/gdapRelationship";
 import { permissionGrantHandler } from "../../../provider/handlers/permissionGrant";
 import { roleAssignmentHandler } from "../../../provider/handlers/roleAssignment";
 import { licenseBadInputs } from "./badInputLicenses";

@@ -7,25 +7,25 @@ import {
   getAccessAssignment,
   listAccessAssignments,
   updateAccessAssignment,
-} from "../clients/graph/delegatedAdminAccessAssignments";
+} from "../../clients/graph/delegatedAdminAccessAssignments";
 import {
   approvalLink,
   type GdapRelationship,
-  getRelationship,
   relationshipRoleIds,
-} from "../clients/graph/delegatedAdminRelationships";
-import { CspError, isLostResponse } from "../errors";
-import type { ServiceClient } from "../http/types";
-import { accountFailures } from "./commerce/fields";
-import { containsUnknown, stripUndefined, validateInputs } from "./common";
-import { directoryRoleName, rolesAsDeclared } from "./identity/directoryRoleCatalog";
-import { isConflict, isPreconditionFailed, validationError } from "./identity/errors";
-import { roleFailures, roleIdsOf } from "./identity/roleInputs";
-import { account, guid } from "./identity/schemas";
-import { sameSet } from "./identity/sets";
-import { registerHandler } from "./registry";
-import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
-import { isUnknown } from "./types";
+} from "../../clients/graph/delegatedAdminRelationships";
+import { CspError, isCspError, isLostResponse } from "../../errors";
+import type { ServiceClient } from "../../http/types";
+import { accountFailures } from "../commerce/fields";
+import { containsUnknown, refusal, stripUndefined, validateInputs } from "../common";
+import { directoryRoleName, rolesAsDeclared } from "../identity/directoryRoleCatalog";
+import { isConflict, isPreconditionFailed, validationError } from "../identity/errors";
+import { roleFailures, roleIdsOf } from "../identity/roleInputs";
+import { account, guid } from "../identity/schemas";
+import { sameSet } from "../identity/sets";
+import { registerHandler } from "../registry";
+import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "../types";
+import { isUnknown } from "../types";
+import { relationshipNow } from "./relationshipMemo";
 
 /**
  * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph
@@ -40,16 +40,29 @@ import { isUnknown } from "./types";
  *   changes replace it. Delete uses If-Match.
  * - Safe to retry: one assignment per security group and relationship; create finds an existing
  *   one for the group (lost response, earlier run) and aligns its roles.
+ * - Calls: check reads the relationship (roles, status) and hands it to create or update in the
+ *   same process (relationshipMemo.ts); create lists the group's assignments, then POSTs; update
+ *   reads the assignment for its ETag, then PATCHes; delete reads, then DELETEs with If-Match.
  */
 
-export interface GdapAccessAssignmentInputs {
-  account?: string;
-  relationshipId: string;
-  /** Security group in the partner tenant whose members get the roles. */
-  securityGroupId: string;
-  /** Role names or template ids; a subset of the relationship's roles. */
-  roles: string[];
-}
+export const gdapAccessAssignmentSchema = z
+  .object({
+    account,
+    relationshipId: z
+      .string()
+      .trim()
+      .regex(
+        /^[0-9a-fA-F-]{36}(-[0-9a-fA-F-]{36})?$/,
+        "must be a GDAP relationship id (GdapRelationship.relationshipId)",
+      ),
+    /** Security group in the partner tenant whose members get the roles. */
+    securityGroupId: guid,
+    /** Role names or template ids; a subset of the relationship's roles. */
+    roles: z.array(z.string().trim().min(1, "must not be empty")).min(1, "must list at least one role"),
+  })
+  .strict();
+
+export type GdapAccessAssignmentInputs = z.output<typeof gdapAccessAssignmentSchema>;
 
 export interface GdapAccessAssignmentOutputs extends GdapAccessAssignmentInputs {
   accessAssignmentId: string;
@@ -60,29 +73,14 @@ export interface GdapAccessAssignmentOutputs extends GdapAccessAssignmentInputs 
 
 type Props = GdapAccessAssignmentInputs & GdapAccessAssignmentOutputs;
 
-const schema = z
-  .object({
-    account,
-    relationshipId: z
-      .string()
-      .trim()
-      .regex(
-        /^[0-9a-fA-F-]{36}(-[0-9a-fA-F-]{36})?$/,
-        "must be a GDAP relationship id (GdapRelationship.relationshipId)",
-      ),
-    securityGroupId: guid,
-    roles: z.array(z.string().trim().min(1, "must not be empty")).min(1, "must list at least one role"),
-  })
-  .strict();
-
 const GONE = new Set(["deleted", "deleting"]);
 
 async function check(
   olds: Partial<GdapAccessAssignmentInputs>,
   news: GdapAccessAssignmentInputs,
   ctx: HandlerContext,
-) {
-  const result = validateInputs(schema as unknown as z.ZodType<GdapAccessAssignmentInputs>, news);
+): Promise<CheckResult<GdapAccessAssignmentInputs>> {
+  const result = validateInputs(gdapAccessAssignmentSchema, news);
   const failures: CheckFailure[] = [
     ...(result.failures ?? []),
     ...roleFailures(news.roles),
@@ -106,19 +104,21 @@ async function check(
     sameSet(roleIdsOf(olds.roles), roleIdsOf(inputs.roles));
   if (unchanged) return { inputs };
   if (known) {
-    const relationship = await getRelationship(ctx.api(inputs.account).graph, inputs.relationshipId);
+    // What this reads, create and update (next in this process) take from the memo.
+    const relationship = await relationshipNow(ctx, inputs.account, inputs.relationshipId);
     if (!relationship) {
       return {
         failures: [
-          {
-            property: "relationshipId",
-            reason: `relationshipId: GDAP relationship ${inputs.relationshipId} was not found for this partner account`,
-          },
+          refusal(
+            "relationshipId",
+            "must name an existing GDAP relationship (GdapRelationship.relationshipId): it was not found for this partner account",
+            inputs.relationshipId,
+          ),
         ],
       };
     }
     const outside = outsideRelationship(inputs.roles, relationship);
-    if (outside.length > 0) return { failures: [subsetFailure(outside, relationship)] };
+    if (outside.length > 0) return { failures: [subsetFailure(inputs.roles, outside, relationship)] };
     if (relationship.status !== "active" && !ENDED.has(relationship.status)) {
       return {
         inputs,
@@ -153,16 +153,18 @@ function outsideRelationship(roles: readonly string[], relationship: GdapRelatio
   return roleIdsOf(roles).filter((id) => !held.has(id));
 }
 
-function subsetFailure(outside: string[], relationship: GdapRelationship): CheckFailure {
+function subsetFailure(
+  roles: readonly string[],
+  outside: string[],
+  relationship: GdapRelationship,
+): CheckFailure {
   const names = outside.map((id) => directoryRoleName(id) ?? id);
-  return {
-    property: "roles",
-    reason: `roles: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} not among the roles of GDAP relationship "${relationship.displayName}" (${relationshipRoleIds(
-      relationship,
-    )
-      .map((id) => directoryRoleName(id) ?? id)
-      .join(", ")}); an access assignment can only use roles the customer approved`,
-  };
+  const held = relationshipRoleIds(relationship).map((id) => directoryRoleName(id) ?? id);
+  return refusal(
+    "roles",
+    `${names.join(", ")} ${names.length === 1 ? "is" : "are"} not among the roles of GDAP relationship "${relationship.displayName}" (${held.join(", ")}); an access assignment can only use roles the customer approved`,
+    roles,
+  );
 }
 
 async function diff(_id: string, olds: Props, news: GdapAccessAssignmentInputs) {
@@ -183,9 +185,16 @@ async function diff(_id: string, olds: Props, news: GdapAccessAssignmentInputs) 
   };
 }
 
-/** The relationship, which must be active; otherwise an error saying what the user must do. */
-async function activeRelationship(graph: ServiceClient, relationshipId: string): Promise<GdapRelationship> {
-  const r = await getRelationship(graph, relationshipId);
+/**
+ * The relationship, which must be active (as check read it moments ago in this process, or read
+ * now); otherwise an error saying what the user must do.
+ */
+async function activeRelationship(
+  ctx: HandlerContext,
+  account: string | undefined,
+  relationshipId: string,
+): Promise<GdapRelationship> {
+  const r = await relationshipNow(ctx, account, relationshipId);
   if (!r) {
     throw validationError(
       `GDAP relationship ${relationshipId} was not found`,
@@ -211,17 +220,30 @@ async function activeRelationship(graph: ServiceClient, relationshipId: string):
   );
 }
 
-async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
-  const graph = ctx.api(inputs.account).graph;
-  const relationship = await activeRelationship(graph, inputs.relationshipId);
-  const outside = outsideRelationship(inputs.roles, relationship);
+/** Fails when the declared roles are not all among the relationship's. */
+function requireSubset(roles: readonly string[], relationship: GdapRelationship): void {
+  const outside = outsideRelationship(roles, relationship);
   if (outside.length > 0) {
     throw validationError(
-      subsetFailure(outside, relationship).reason,
+      subsetFailure(roles, outside, relationship).reason,
       "remove those roles from this access assignment",
       "graph",
     );
   }
+}
+
+/**
+ * Looks for the group's assignment before the POST. [U] Neither "Create accessAssignments"
+ * (https://learn.microsoft.com/graph/api/delegatedadminrelationship-post-accessassignments) nor
+ * the resource type's page says that the service refuses a second assignment of one security group
+ * in one relationship, so a POST alone could duplicate the assignment an earlier run made (a crash
+ * before the state was saved) or one made outside Pulumi: this list stays until a documented
+ * refusal allows writing first. After a lost answer or a refusal, the list runs again.
+ */
+async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
+  const graph = ctx.api(inputs.account).graph;
+  const relationship = await activeRelationship(ctx, inputs.account, inputs.relationshipId);
+  requireSubset(inputs.roles, relationship);
   const roleIds = roleIdsOf(inputs.roles);
   let assignment = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
   if (assignment) {
@@ -238,13 +260,17 @@ async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
         roleIds,
       );
     } catch (e) {
-      if (!isLostResponse(e) && !isConflict(e)) throw e;
+      if (!isLostResponse(e) && !isConflict(e) && !isBadRequest(e)) throw e;
       const found = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
       if (!found) throw e;
       assignment = await alignRoles(graph, inputs.relationshipId, found, roleIds);
     }
   }
   return { id: assignment.id, outs: outputs(inputs, assignment, roleIds) };
+}
+
+function isBadRequest(e: unknown): boolean {
+  return isCspError(e) && e.status === 400;
 }
 
 async function findForGroup(
@@ -258,6 +284,10 @@ async function findForGroup(
   );
 }
 
+/**
+ * Gives the assignment these roles: one PATCH with its ETag when they differ; the assignment as
+ * it is then (its status is the one read before the PATCH, which changes only the roles).
+ */
 async function alignRoles(
   graph: ServiceClient,
   relationshipId: string,
@@ -277,7 +307,7 @@ async function alignRoles(
       await updateAccessAssignment(graph, relationshipId, now.id, etagOf(now), roleIds);
     }
   }
-  return (await getAccessAssignment(graph, relationshipId, assignment.id)) ?? assignment;
+  return assignment;
 }
 
 function etagOf(a: GdapAccessAssignment): string {
@@ -325,17 +355,9 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
 
 async function update(id: string, _olds: Props, news: GdapAccessAssignmentInputs, ctx: HandlerContext) {
   const graph = ctx.api(news.account).graph;
-  const relationship = await getRelationship(graph, news.relationshipId);
-  if (relationship) {
-    const outside = outsideRelationship(news.roles, relationship);
-    if (outside.length > 0) {
-      throw validationError(
-        subsetFailure(outside, relationship).reason,
-        "remove those roles from this access assignment",
-        "graph",
-      );
-    }
-  }
+  // check read the relationship moments ago in this process (the roles changed).
+  const relationship = await relationshipNow(ctx, news.account, news.relationshipId);
+  if (relationship) requireSubset(news.roles, relationship);
   const current = await getAccessAssignment(graph, news.relationshipId, id);
   if (!current || GONE.has(current.status)) {
     throw new CspError({
