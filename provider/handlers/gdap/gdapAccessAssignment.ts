@@ -25,7 +25,7 @@ import { sameSet } from "../identity/sets";
 import { registerHandler } from "../registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
-import { relationshipNow } from "./relationshipMemo";
+import { firstAssignmentHere, relationshipNow } from "./relationshipMemo";
 
 /**
  * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph
@@ -238,14 +238,18 @@ function requireSubset(roles: readonly string[], relationship: GdapRelationship)
  * the resource type's page says that the service refuses a second assignment of one security group
  * in one relationship, so a POST alone could duplicate the assignment an earlier run made (a crash
  * before the state was saved) or one made outside Pulumi: this list stays until a documented
- * refusal allows writing first. After a lost answer or a refusal, the list runs again.
+ * refusal allows writing first. After a lost answer or a refusal, the list runs again. The one
+ * exception: the first assignment of a group in a relationship this process created itself
+ * (relationshipMemo.ts, `firstAssignmentHere`) cannot have a twin, so it is POSTed at once.
  */
 async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
   const graph = ctx.api(inputs.account).graph;
   const relationship = await activeRelationship(ctx, inputs.account, inputs.relationshipId);
   requireSubset(inputs.roles, relationship);
   const roleIds = roleIdsOf(inputs.roles);
-  let assignment = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
+  let assignment = firstAssignmentHere(ctx, inputs.account, inputs.relationshipId, inputs.securityGroupId)
+    ? undefined
+    : await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
   if (assignment) {
     ctx.log(
       `GDAP access assignment for group ${inputs.securityGroupId} already exists (${assignment.id}); adopting it`,

@@ -26,7 +26,7 @@ import { sameSet } from "../identity/sets";
 import { registerHandler } from "../registry";
 import type { CheckResult, DiffResult, HandlerContext, ResourceHandler } from "../types";
 import { daysToDuration, durationDays } from "./isoDuration";
-import { forgetRelationship, rememberRelationship } from "./relationshipMemo";
+import { forgetRelationship, rememberMadeHere, rememberRelationship } from "./relationshipMemo";
 
 /**
  * GdapRelationship: a granular delegated admin relationship with a customer (Graph
@@ -213,7 +213,9 @@ async function postOrAdopt(
     autoExtendDuration: (inputs.autoExtendDuration ?? "PT0S").toUpperCase(),
   };
   try {
-    return await createRelationship(graph, body);
+    const made = await createRelationship(graph, body);
+    rememberMadeHere(ctx, inputs.account, made.id);
+    return made;
   } catch (e) {
     if (!isLostResponse(e) && !isRefused(e)) throw e;
     const found = await findLive(graph, inputs, e);
