@@ -1,4 +1,4 @@
-import type { BenchResult, PhaseResult, SizeResult } from "./runBench";
+import type { BenchResult, PhaseResult, SizeResult } from "./benchTypes";
 
 /** Renders the benchmark's figures as the text tables `npm run bench` prints. */
 export function formatReport(r: BenchResult): string {

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiToolchain } from "../../automation/toolchain";
-import type { BenchResult, PhaseResult } from "../../bench/runBench";
+import type { BenchResult, PhaseResult } from "../../bench/benchTypes";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
@@ -18,10 +18,14 @@ import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 const root = path.join(__dirname, "..", "..");
 const BENCH_SOURCES = [
   "benchProgram",
+  "benchTypes",
   "benchWorkspace",
+  "engineInfo",
+  "growth",
   "loopbackRate",
   "main",
   "minimums",
+  "phaseRun",
   "processSampler",
   "report",
   "requestStats",
@@ -30,6 +34,8 @@ const BENCH_SOURCES = [
   "stateFigures",
   "tenantSpec",
 ].map((f) => `bench/${f}.ts`);
+/** bench/ files `npm run bench` does not load (the fleet bench has its own command). */
+const NOT_BENCH_SOURCES = ["fleetBench", "fleetFigures"].map((f) => `bench/${f}.ts`);
 
 let outDir: string;
 let result: BenchResult;
@@ -90,6 +96,15 @@ function phase(name: PhaseResult["phase"]): PhaseResult {
 const STEPS = 16;
 
 describe("npm run bench (one customer)", () => {
+  it("checks the build against every source of the bench", () => {
+    const all = fs
+      .readdirSync(path.join(root, "bench"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `bench/${f}`)
+      .filter((f) => !NOT_BENCH_SOURCES.includes(f));
+    expect([...BENCH_SOURCES].sort()).toEqual(all.sort());
+  });
+
   it("runs every phase and the peer on the real engine, exits 0 and prints the tables", () => {
     expect(exitCode).toBe(0);
     expect(result.version).toBe(2);
