@@ -1,4 +1,5 @@
 import type { Command } from "../automation/runSummary";
+import type { CALL_BUDGET } from "./callBudget";
 import type { LoopbackFigures } from "./loopbackRate";
 import type {
   BenchResourceType,
@@ -144,6 +145,12 @@ export interface PhaseResult {
     minimumPerResource: number;
     /** API calls / minimum (null when the minimum is 0 and calls were made: infinitely many). */
     ratio: number | null;
+    /** API calls by the resource type whose handler sends them (bench/endpointTypes.ts). */
+    byType: Partial<Record<BenchResourceType, number>>;
+    /** Documented minimum API calls by type (minimums.ts × the resources the phase touches). */
+    minimumByType: Partial<Record<BenchResourceType, number>>;
+    /** API endpoints bench/endpointTypes.ts maps to no type (the bench test wants none). */
+    unmappedEndpoints: string[];
   };
   tokens: {
     requests: number;
@@ -171,12 +178,36 @@ export interface PhaseResult {
     ratio: number;
     /** (wall − floor) per dynamic resource, ms: what each resource costs beyond the fixed floor. */
     perResourceOverFloorMs: number;
+    /** Where the wall time went. */
+    split: TimeSplit;
   };
   state: StateFigures;
   processes: CommandProcesses;
   /** CPU time of the benchmark's own process during the phase (the in-process emulator and the Automation API client), ms. */
   benchCpuMs: number;
   trace: TraceFigures;
+}
+
+/**
+ * Where a phase's wall time went: on the wire (at least one request at the emulator), or not
+ * (the engine, the program, the provider host's own work, the checkpoint writes); the CPU of each
+ * process is in `processes`.
+ */
+export interface TimeSplit {
+  /** Time at least one request was at the emulator (latency included), ms. */
+  inFlightMs: number;
+  /** wall − in flight: time no request was at the emulator, ms. */
+  noRequestMs: number;
+  /** The engine's steps (stack and components included). */
+  steps: number;
+  /** (wall − floor) / steps, ms. */
+  perStepOverFloorMs: number;
+  /** Least time the provider's own Partner Center throttle needs for the phase's calls, ms. */
+  clientThrottleMs: number;
+  /** Writes of the whole checkpoint the file backend made (bench/checkpointWatch.ts). */
+  checkpointWrites: number;
+  /** Bytes the CLI processes wrote (`wchar`: the checkpoint copies, the event log, output). */
+  cliWriteBytes: number;
 }
 
 /** The sequential script's figures at one size. */
@@ -239,6 +270,8 @@ export interface BenchResult {
   };
   tenant: { resourcesPerTenant: Record<string, number>; dependencies: typeof TENANT_DEPENDENCIES };
   minimums: { perOperation: typeof MINIMUM_CALLS; perProcess: typeof PER_PROCESS_CALLS };
+  /** API calls and token requests per customer per phase at N = 1 (bench/callBudget.ts). */
+  budget: typeof CALL_BUDGET;
   /** The engine floor per command (empty program); absent with floorRuns 0 (floors count as 0). */
   floor: FloorFigures[];
   loopback?: LoopbackFigures;

@@ -13,9 +13,12 @@ import {
   type PhaseSpec,
 } from "./benchTypes";
 import type { BenchWorkspace } from "./benchWorkspace";
+import { CheckpointWatch } from "./checkpointWatch";
+import { callsByType } from "./endpointTypes";
 import {
   type BenchResourceType,
   criticalPathCalls,
+  MINIMUM_CALLS,
   minimumCallsPerTenant,
   perProcessCalls,
   sequentialCallsPerTenant,
@@ -70,9 +73,12 @@ async function measuredRun(
   processes: CommandProcesses;
   benchCpuMs: number;
   stack: StackWorkspace;
+  checkpointWrites: number;
 }> {
   const stack = prepareWorkspace(run.ws.dir, stackDir, STACK);
   const sampler = new ProcessSampler(stack);
+  const checkpoints = new CheckpointWatch(stack);
+  checkpoints.start();
   const children = childrenCpuMs();
   const cpu = process.cpuUsage();
   sampler.start();
@@ -87,6 +93,7 @@ async function measuredRun(
   });
   const wallMs = Date.now() - t;
   const sampled = sampler.stop();
+  const checkpointWrites = checkpoints.stop();
   const used = process.cpuUsage(cpu);
   const childrenAfter = childrenCpuMs();
   const processes: CommandProcesses = { ...sampled };
@@ -97,6 +104,7 @@ async function measuredRun(
     processes,
     benchCpuMs: Math.round((used.user + used.system) / 1000),
     stack,
+    checkpointWrites,
   };
 }
 
@@ -138,6 +146,7 @@ export function setFloor(p: PhaseResult, floorMs: number): void {
   t.lowerBoundMs = floorMs + t.apiBoundMs;
   t.ratio = t.lowerBoundMs > 0 ? round(t.wallMs / t.lowerBoundMs, 2) : 0;
   t.perResourceOverFloorMs = p.resources ? round((t.wallMs - floorMs) / p.resources, 1) : 0;
+  t.split.perStepOverFloorMs = t.split.steps ? round((t.wallMs - floorMs) / t.split.steps, 1) : 0;
 }
 
 /** One phase; its floor is set once the floor's last round is in ({@link setFloor}). */
@@ -164,6 +173,12 @@ export async function runPhase(run: RunContext, phase: PhaseSpec, customers: num
   );
   const apiBoundMs = Math.max(chainMs, slotMs);
   const distinct = traced.distinctTokens;
+  const { byType, unmapped } = callsByType(requests.endpoints);
+  const minimumByType: Partial<Record<BenchResourceType, number>> = {};
+  for (const [type, n] of Object.entries(touched) as [BenchResourceType, number][]) {
+    minimumByType[type] = customers * n * MINIMUM_CALLS[type][phase.op].calls;
+  }
+  const steps = Object.values(result.counts).reduce((a, b) => a + b, 0);
   return {
     phase: phase.name,
     command: phase.command,
@@ -179,6 +194,9 @@ export async function runPhase(run: RunContext, phase: PhaseSpec, customers: num
       minimum,
       minimumPerResource: resources ? round(minimum / resources, 2) : 0,
       ratio: ratio(requests.apiCalls, minimum),
+      byType,
+      minimumByType,
+      unmappedEndpoints: unmapped,
     },
     tokens: {
       requests: requests.byService.identity,
@@ -198,6 +216,15 @@ export async function runPhase(run: RunContext, phase: PhaseSpec, customers: num
       lowerBoundMs: apiBoundMs,
       ratio: apiBoundMs > 0 ? round(wallMs / apiBoundMs, 2) : 0,
       perResourceOverFloorMs: resources ? round(wallMs / resources, 1) : 0,
+      split: {
+        inFlightMs: requests.inFlightMs,
+        noRequestMs: Math.max(0, wallMs - requests.inFlightMs),
+        steps,
+        perStepOverFloorMs: steps ? round(wallMs / steps, 1) : 0,
+        clientThrottleMs: requests.clientThrottleMs,
+        checkpointWrites: m.checkpointWrites,
+        cliWriteBytes: m.processes.cli?.writeBytes ?? 0,
+      },
     },
     state: stateFigures(m.stack),
     processes: m.processes,

@@ -4,6 +4,7 @@ import { startEmulator } from "../emulator/index";
 import type { BenchOptions, BenchResult, FloorFigures, SizeResult } from "./benchTypes";
 import { FLOOR_COMMANDS, PHASES } from "./benchTypes";
 import { BenchWorkspace } from "./benchWorkspace";
+import { CALL_BUDGET } from "./callBudget";
 import { engineInfo } from "./engineInfo";
 import { growthRows } from "./growth";
 import { type LoopbackFigures, measureLoopback } from "./loopbackRate";
@@ -126,6 +127,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       },
       tenant: { resourcesPerTenant: { ...RESOURCES_PER_TENANT }, dependencies: TENANT_DEPENDENCIES },
       minimums: { perOperation: MINIMUM_CALLS, perProcess: PER_PROCESS_CALLS },
+      budget: CALL_BUDGET,
       floor,
       ...(loopback ? { loopback } : {}),
       peakRequestsPerSecond,

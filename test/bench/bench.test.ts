@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiToolchain } from "../../automation/toolchain";
 import type { BenchResult, PhaseResult } from "../../bench/benchTypes";
+import { CALL_BUDGET } from "../../bench/callBudget";
+import { callsByType } from "../../bench/endpointTypes";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
@@ -17,10 +19,15 @@ import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 const root = path.join(__dirname, "..", "..");
 const BENCH_SOURCES = [
+  "benchDoc",
   "benchProgram",
   "benchTypes",
   "benchWorkspace",
+  "callBudget",
+  "checkpointWatch",
+  "endpointTypes",
   "engineInfo",
+  "figureTables",
   "growth",
   "loopbackRate",
   "main",
@@ -38,6 +45,7 @@ const BENCH_SOURCES = [
 const NOT_BENCH_SOURCES = ["fleetBench", "fleetFigures"].map((f) => `bench/${f}.ts`);
 
 let outDir: string;
+let doc: string;
 let result: BenchResult;
 let stdout = "";
 let exitCode: number | null = null;
@@ -51,6 +59,7 @@ beforeAll(async () => {
   ]);
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-bench-test-"));
   const out = path.join(outDir, "results.json");
+  doc = path.join(outDir, "performance.md");
   const child = spawn(
     process.execPath,
     [
@@ -64,6 +73,8 @@ beforeAll(async () => {
       "--no-loopback",
       "--out",
       out,
+      "--doc",
+      doc,
       "--quiet",
     ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
@@ -223,5 +234,70 @@ describe("npm run bench (one customer)", () => {
       "1": create.calls.requests.apiCalls,
     });
     expect(result.loopback).toBeUndefined(); // --no-loopback: the emulator's rate is not the engine's
+  });
+
+  it("spends exactly the call budget per customer in every phase (bench/callBudget.ts)", () => {
+    for (const p of result.sizes[0]!.phases) {
+      const breakdown = JSON.stringify(
+        { byType: p.calls.byType, endpoints: p.calls.requests.endpoints },
+        null,
+        2,
+      );
+      expect(
+        { apiCalls: p.calls.requests.apiCalls, tokenRequests: p.tokens.requests },
+        `${p.phase} against its budget; its calls by type and endpoint:\n${breakdown}`,
+      ).toEqual({
+        apiCalls: CALL_BUDGET[p.phase].apiCalls,
+        tokenRequests: CALL_BUDGET[p.phase].tokenRequests,
+      });
+    }
+  });
+
+  it("attributes every API call of the run to a resource type (bench/endpointTypes.ts)", () => {
+    for (const p of result.sizes[0]!.phases) {
+      expect(p.calls.unmappedEndpoints, p.phase).toEqual([]);
+      const attributed = Object.values(p.calls.byType).reduce((a, b) => a + (b ?? 0), 0);
+      expect(attributed, p.phase).toBe(p.calls.requests.apiCalls);
+    }
+    expect(callsByType(result.sizes[0]!.peer!.requests.endpoints).unmapped).toEqual([]);
+    // Each of the tenant's eleven types makes calls on create.
+    expect(Object.keys(phase("create").calls.byType).sort()).toEqual(
+      Object.keys(result.tenant.resourcesPerTenant).sort(),
+    );
+  });
+
+  it("says where the time went: requests in flight, the engine's steps, the checkpoint writes", () => {
+    for (const p of result.sizes[0]!.phases) {
+      const split = p.time.split;
+      expect(split.inFlightMs + split.noRequestMs).toBeGreaterThanOrEqual(p.time.wallMs);
+      expect(split.steps).toBe(STEPS);
+      expect(split.clientThrottleMs).toBe(p.calls.requests.clientThrottleMs);
+    }
+    expect(phase("preview").time.split.inFlightMs).toBe(0);
+    expect(phase("create").time.split.inFlightMs).toBeGreaterThan(0);
+    // The file backend writes the whole checkpoint at least once per step that changes the state.
+    expect(phase("create").time.split.checkpointWrites).toBeGreaterThanOrEqual(STEPS);
+    expect(phase("preview").time.split.checkpointWrites).toBe(0);
+    expect(phase("create").time.split.cliWriteBytes).toBeGreaterThan(phase("create").state.bytes);
+  });
+
+  it("writes the figures as a Markdown document with the engine, the machine and the tables", () => {
+    const text = fs.readFileSync(doc, "utf8");
+    expect(text).toContain(
+      `- **Engine:** ${result.engine.engine}, language host ${result.engine.languageHost}`,
+    );
+    expect(text).toContain("- **Machine:** ");
+    for (const heading of [
+      "## Engine floor",
+      "## Phases: calls, tokens and time against the minimum and the bound",
+      "## Against the sequential script (create only)",
+      "## Where the time goes",
+      "## API calls per customer by type and phase at N = 1",
+      "## Calls per customer by endpoint at N = 1",
+    ]) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain(`| 1 | create | ${phase("create").calls.perResource.api.toFixed(2)} (`);
+    expect(text).not.toContain("UNMAPPED");
   });
 });
