@@ -269,12 +269,14 @@ describe("npm run bench (one customer)", () => {
   it("says where the time went: requests in flight, the engine's steps, the checkpoint writes", () => {
     for (const p of result.sizes[0]!.phases) {
       const split = p.time.split;
-      expect(split.inFlightMs + split.noRequestMs).toBeGreaterThanOrEqual(p.time.wallMs);
+      expect(split.inFlightMs).toBeLessThanOrEqual(p.time.wallMs);
       expect(split.steps).toBe(STEPS);
       expect(split.clientThrottleMs).toBe(p.calls.requests.clientThrottleMs);
     }
     expect(phase("preview").time.split.inFlightMs).toBe(0);
-    expect(phase("create").time.split.inFlightMs).toBeGreaterThan(0);
+    // The tenant's longest chain of calls that wait for one another is on the wire one after another.
+    const create = phase("create");
+    expect(create.time.split.inFlightMs).toBeGreaterThanOrEqual(create.time.chainMs);
     // The file backend writes the whole checkpoint at least once per step that changes the state.
     expect(phase("create").time.split.checkpointWrites).toBeGreaterThanOrEqual(STEPS);
     expect(phase("preview").time.split.checkpointWrites).toBe(0);
