@@ -54,7 +54,7 @@ export function benchDoc(r: BenchResult, command: string): string {
   if (largest && largest.customers > 0) {
     section(
       out,
-      `API calls per customer by type and phase at N = ${largest.customers} (documented minimum); * = some of these endpoints other types' handlers call too`,
+      `API calls per customer by type and phase at N = ${largest.customers} (documented minimum); * = shares an endpoint with another type, whose calls count under one of them (bench/endpointTypes.ts)`,
       typesTable(largest),
     );
     section(out, `Calls per customer by endpoint at N = ${largest.customers}`, endpointsTable(largest));

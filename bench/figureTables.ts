@@ -103,8 +103,8 @@ export function peerTable(r: BenchResult): FigureTable {
 
 /**
  * API calls per customer by resource type and phase at one size, each next to its documented
- * minimum (calls / minimum); `*` marks types some of whose calls other types' handlers send too
- * (bench/endpointTypes.ts).
+ * minimum; `*` marks types that share an endpoint with another type's handler, whose calls all
+ * count under one of them (bench/endpointTypes.ts): their figures are approximate.
  */
 export function typesTable(size: SizeResult): FigureTable {
   const phases = size.phases.filter((p) => p.ok && p.calls.byType);
@@ -113,7 +113,9 @@ export function typesTable(size: SizeResult): FigureTable {
     for (const t of Object.keys(p.calls.minimumByType ?? {})) types.add(t as BenchResourceType);
     for (const t of Object.keys(p.calls.byType)) types.add(t as BenchResourceType);
   }
-  const shared = new Set(ENDPOINT_TYPES.filter((e) => e.sharedWith?.length).map((e) => e.type));
+  const shared = new Set(
+    ENDPOINT_TYPES.filter((e) => e.sharedWith?.length).flatMap((e) => [e.type, ...(e.sharedWith ?? [])]),
+  );
   return {
     header: ["type", ...phases.map((p) => `${p.phase} (min)`)],
     rows: [...types].map((t) => [

@@ -178,7 +178,7 @@ export function formatReport(r: BenchResult): string {
   const largest = r.sizes.at(-1);
   if (largest && largest.customers > 0) {
     out.push(
-      `API calls per customer by type and phase at N = ${largest.customers} (documented minimum); * = some of these endpoints other types' handlers call too`,
+      `API calls per customer by type and phase at N = ${largest.customers} (documented minimum); * = shares an endpoint with another type, whose calls count under one of them (bench/endpointTypes.ts)`,
     );
     out.push(table(...tableArgs(typesTable(largest))));
     const budget = budgetLines(r);
