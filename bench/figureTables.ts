@@ -187,21 +187,44 @@ export function timeTable(r: BenchResult): FigureTable {
   };
 }
 
-/** Checkpoint size after create and update, per size. */
+/**
+ * Checkpoint size after create and update, per size, and what a dynamic resource's entry is made
+ * of (compact JSON bytes per resource, bench/stateFigures.ts).
+ */
 export function stateTable(r: BenchResult): FigureTable {
   return {
-    header: ["N", "phase", "checkpoint KB", "bytes / resource", "__provider bytes / resource", "backend KB"],
+    header: [
+      "N",
+      "phase",
+      "checkpoint KB",
+      "bytes / resource",
+      "__provider",
+      "inputs",
+      "outputs (repeating an input)",
+      "source positions",
+      "dependencies",
+      "other",
+      "backend KB",
+    ],
     rows: r.sizes.flatMap((size) =>
       size.phases
         .filter((p: PhaseResult) => p.phase === "create" || p.phase === "update")
-        .map((p) => [
-          String(size.customers),
-          p.phase,
-          (p.state.bytes / 1024).toFixed(0),
-          String(p.state.bytesPerResource),
-          String(p.state.providerBytesPerResource),
-          (p.state.backendBytes / 1024).toFixed(0),
-        ]),
+        .map((p) => {
+          const b = p.state.breakdown;
+          return [
+            String(size.customers),
+            p.phase,
+            (p.state.bytes / 1024).toFixed(0),
+            String(p.state.bytesPerResource),
+            String(p.state.providerBytesPerResource),
+            b ? String(b.inputs) : "–",
+            b ? `${b.outputs} (${b.outputsRepeatingInputs})` : "–",
+            b ? String(b.sourcePositions) : "–",
+            b ? String(b.dependencies) : "–",
+            b ? String(b.other) : "–",
+            (p.state.backendBytes / 1024).toFixed(0),
+          ];
+        }),
     ),
   };
 }

@@ -208,6 +208,16 @@ describe("npm run bench (one customer)", () => {
     expect(create.state.providerBytesPerResource).toBeGreaterThan(0);
     expect(create.state.providerBytesPerResource).toBeLessThan(1000);
     expect(create.state.backendBytes).toBeGreaterThanOrEqual(create.state.bytes);
+    // What an entry is made of (compact JSON): the parts add up to less than the indented file's share.
+    const b = create.state.breakdown;
+    for (const part of [b.inputs, b.outputs, b.sourcePositions, b.dependencies, b.other]) {
+      expect(part).toBeGreaterThan(0);
+    }
+    expect(b.outputsRepeatingInputs).toBeGreaterThanOrEqual(create.state.providerBytesPerResource / 2);
+    expect(b.outputsRepeatingInputs).toBeLessThan(b.outputs);
+    expect(b.inputs + b.outputs + b.sourcePositions + b.dependencies + b.other).toBeLessThan(
+      create.state.bytesPerResource,
+    );
     expect(create.processes.cli?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(create.processes.program?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(create.processes.providerHost?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
