@@ -34,8 +34,8 @@ import {
 import { runSecretsScenario } from "./secretsRun";
 
 /**
- * Reliability figures for the README (issue 8), on the real engine (the project's Pulumi CLI,
- * v3.248.0, file backend, through the Automation API):
+ * Reliability figures (docs/reliability.md, linked from the README), on the real engine (the
+ * project's Pulumi CLI, v3.248.0, file backend, through the Automation API):
  *
  * - crash: the full sweep: at every provider write of the quickstart `pulumi up`, the `pulumi` CLI
  *   and, separately, the dynamic-provider host SIGKILLed with the write in flight and just
