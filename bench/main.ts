@@ -4,6 +4,8 @@
 // empty program) and a sequential-script peer. Prints tables on stdout, writes JSON.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "../automation/toolchain";
+import { writeBenchDoc } from "./benchDoc";
 import { formatReport } from "./report";
 import { type BenchOptions, runBench } from "./runBench";
 
@@ -17,6 +19,9 @@ const USAGE = `usage: npm run bench -- [options]
   --skip-checkpoints  PULUMI_SKIP_CHECKPOINTS=true: the file backend writes the checkpoint at the end only
   --floor-runs K      rounds of the engine floor (empty program preview/up/refresh/destroy; default 3, 0 skips)
   --out FILE          JSON results (default .bench/results.json)
+  --doc FILE          write the figures' tables as Markdown to FILE; the default run (no option that
+                      changes what is measured) writes docs/performance.md when every phase passed
+  --no-doc            write no Markdown document
   --no-peer           skip the sequential-script peer
   --no-loopback       skip the emulator's loopback rate
   --no-rate-limits    do not enforce Partner Center's documented rate limits in the emulator
@@ -26,7 +31,16 @@ const USAGE = `usage: npm run bench -- [options]
 interface CliOptions extends BenchOptions {
   out: string;
   quiet: boolean;
+  /** Where the Markdown figures go: a path, `default` (docs/performance.md if the run is the default one and passes), or none. */
+  doc: string | "default" | undefined;
 }
+
+/** Options that do not change what the default run measures, and those of them that take a value. */
+const NEUTRAL = new Set(["--out", "--quiet", "--keep", "--doc"]);
+const NEUTRAL_WITH_VALUE = new Set(["--out", "--doc"]);
+
+/** The document the default run refreshes. */
+export const DEFAULT_DOC = path.join(packageRoot(), "docs", "performance.md");
 
 /** Parses the command line; throws a usage error. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -35,6 +49,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     latencyMs: 50,
     out: path.join(".bench", "results.json"),
     quiet: false,
+    doc: argv.every((a, i) => NEUTRAL.has(a) || NEUTRAL_WITH_VALUE.has(argv[i - 1] ?? ""))
+      ? "default"
+      : undefined,
   };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
@@ -82,6 +99,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--out":
         options.out = value(i++, arg);
         break;
+      case "--doc":
+        options.doc = value(i++, arg);
+        break;
+      case "--no-doc":
+        options.doc = undefined;
+        break;
       case "--no-peer":
         options.peer = false;
         break;
@@ -128,6 +151,12 @@ async function main(): Promise<number> {
   const failed = result.sizes.some(
     (s) => s.phases.some((p) => !p.ok) || (s.peer !== undefined && !s.peer.ok),
   );
+  const doc = options.doc === "default" ? (failed ? undefined : DEFAULT_DOC) : options.doc;
+  if (doc) {
+    const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])];
+    writeBenchDoc(doc, result, command.join(" "));
+    process.stdout.write(`Markdown: ${path.resolve(doc)}\n`);
+  }
   return failed ? 1 : 0;
 }
 

@@ -10,6 +10,11 @@ export interface ProcessFigures {
   peakRssBytes: number;
   /** User + system CPU time of all of them, ms (each as last sampled before it ended). */
   cpuMs: number;
+  /**
+   * Bytes all of them wrote through `write` calls (`wchar` of `/proc/<pid>/io`: files, pipes and
+   * sockets alike; for the CLI chiefly the checkpoint and the engine's event log), as last sampled.
+   */
+  writeBytes: number;
 }
 
 /**
@@ -36,7 +41,10 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * scanned for new ones every `discoverEveryMs`. Linux only; elsewhere the figures stay empty.
  */
 export class ProcessSampler {
-  private readonly seen = new Map<number, { role: RoleKey; last?: { rss: number; cpuMs: number } }>();
+  private readonly seen = new Map<
+    number,
+    { role: RoleKey; last?: { rss: number; cpuMs: number; writeBytes: number } }
+  >();
   private timer: NodeJS.Timeout | undefined;
   private ticks = 0;
 
@@ -59,10 +67,11 @@ export class ProcessSampler {
     const out: EngineProcessFigures = {};
     for (const { role, last } of this.seen.values()) {
       if (!last) continue;
-      const f = out[role] ?? { processes: 0, peakRssBytes: 0, cpuMs: 0 };
+      const f = out[role] ?? { processes: 0, peakRssBytes: 0, cpuMs: 0, writeBytes: 0 };
       f.processes += 1;
       f.peakRssBytes = Math.max(f.peakRssBytes, last.rss);
       f.cpuMs += last.cpuMs;
+      f.writeBytes += last.writeBytes;
       out[role] = f;
     }
     return out;
@@ -83,7 +92,9 @@ export class ProcessSampler {
     }
     for (const [pid, entry] of this.seen) {
       const figures = readProcess(pid);
-      if (figures) entry.last = { rss: figures.peakRssBytes, cpuMs: figures.cpuMs };
+      if (figures) {
+        entry.last = { rss: figures.peakRssBytes, cpuMs: figures.cpuMs, writeBytes: figures.writeBytes };
+      }
     }
   }
 }
@@ -106,8 +117,10 @@ function roleKey(p: WorkspaceProcess): RoleKey | undefined {
   }
 }
 
-/** VmHWM and CPU time of `pid`, or undefined when it is gone (or not on Linux). */
-export function readProcess(pid: number): { pid: number; peakRssBytes: number; cpuMs: number } | undefined {
+/** VmHWM, CPU time and bytes written of `pid`, or undefined when it is gone (or not on Linux). */
+export function readProcess(
+  pid: number,
+): { pid: number; peakRssBytes: number; cpuMs: number; writeBytes: number } | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
@@ -120,9 +133,20 @@ export function readProcess(pid: number): { pid: number; peakRssBytes: number; c
       pid,
       peakRssBytes: Number(hwm[1]) * 1024,
       cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
+      writeBytes: writtenBytes(pid),
     };
   } catch {
     return undefined;
+  }
+}
+
+/** `wchar` of `/proc/<pid>/io` (0 when unreadable). */
+function writtenBytes(pid: number): number {
+  try {
+    const io = fs.readFileSync(`/proc/${pid}/io`, "utf8");
+    return Number(/^wchar:\s+(\d+)/m.exec(io)?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { BenchResult, PhaseResult, SizeResult } from "./runBench";
+import type { BenchResult, PhaseResult, SizeResult } from "./benchTypes";
+import { type FigureTable, timeTable, typesTable } from "./figureTables";
 
 /** Renders the benchmark's figures as the text tables `npm run bench` prints. */
 export function formatReport(r: BenchResult): string {
@@ -170,8 +171,19 @@ export function formatReport(r: BenchResult): string {
   );
   out.push("");
 
+  out.push("Where the time goes (in flight = at least one request at the emulator; steps = the engine's)");
+  out.push(table(...tableArgs(timeTable(r))));
+  out.push("");
+
   const largest = r.sizes.at(-1);
   if (largest && largest.customers > 0) {
+    out.push(
+      `API calls per customer by type and phase at N = ${largest.customers} (documented minimum); * = shares an endpoint with another type, whose calls count under one of them (bench/endpointTypes.ts)`,
+    );
+    out.push(table(...tableArgs(typesTable(largest))));
+    const budget = budgetLines(r);
+    if (budget.length > 0) out.push(...budget);
+    out.push("");
     out.push(`Calls per customer by endpoint at N = ${largest.customers} (token requests: identity)`);
     for (const p of largest.phases) {
       const entries = Object.entries(p.calls.requests.endpoints);
@@ -189,6 +201,29 @@ export function formatReport(r: BenchResult): string {
     );
   }
   return out.join("\n");
+}
+
+function tableArgs(t: FigureTable): [string[], string[][]] {
+  return [t.header, t.rows];
+}
+
+/** Phases whose calls per customer differ from the budget (bench/callBudget.ts), at every size. */
+function budgetLines(r: BenchResult): string[] {
+  const lines: string[] = [];
+  for (const size of r.sizes) {
+    for (const p of size.phases.filter((q) => q.ok)) {
+      const b = r.budget?.[p.phase];
+      if (!b || size.customers === 0) continue;
+      const calls = p.calls.requests.apiCalls / size.customers;
+      const tokens = p.tokens.requests / size.customers;
+      if (size.customers === 1 && (calls !== b.apiCalls || tokens !== b.tokenRequests)) {
+        lines.push(
+          `  NOT THE BUDGET (bench/callBudget.ts) at N = 1: ${p.phase} ${calls} API calls (budget ${b.apiCalls}), ${tokens} token requests (budget ${b.tokenRequests})`,
+        );
+      }
+    }
+  }
+  return lines;
 }
 
 function steps(p: PhaseResult): string {

@@ -24,6 +24,11 @@ export interface RequestFigures {
   endpoints: Record<string, number>;
   /** Most requests that arrived within one second. */
   peakRequestsPerSecond: number;
+  /**
+   * Time at least one request (token requests included) was at the emulator, from the first
+   * arrival to the last answer, overlaps counted once, ms: the phase's time on the wire.
+   */
+  inFlightMs: number;
   /** Mean time the emulator spent on a request beyond the injected latency, ms. */
   meanServiceMs: number;
   /** Partner Center calls per rate-limit family (as the provider's client-side throttle groups them). */
@@ -77,6 +82,7 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
     failedOrDropped,
     endpoints: Object.fromEntries([...endpoints].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     peakRequestsPerSecond: Math.max(0, ...perSecond.values()),
+    inFlightMs: inFlightMs(entries),
     meanServiceMs: entries.length ? round(serviceMs / entries.length, 2) : 0,
     partnerCenterFamilies: Object.fromEntries(families),
     clientThrottleMs: Math.max(
@@ -91,6 +97,24 @@ export function requestFigures(entries: readonly RequestLogEntry[], latencyMs: n
       }),
     ),
   };
+}
+
+/** The union of the requests' [arrival, arrival + duration] intervals, ms. */
+export function inFlightMs(entries: readonly Pick<RequestLogEntry, "time" | "durationMs">[]): number {
+  const spans = entries
+    .map((e) => {
+      const start = Date.parse(e.time);
+      return [start, start + e.durationMs] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return Math.round(total);
 }
 
 /**

@@ -20,13 +20,22 @@ import {
 } from "./crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
 import { killEmulatorDuringUp } from "./emulatorKill";
+import { runFaultFigures } from "./faultFigures";
 import { LOAD_RESOURCES_PER_TENANT, loadFigures, loadStackConfig, writeLoadProject } from "./loadProgram";
 import type { KillMode, KillVictim } from "./pulumiKill";
+import {
+  type CrashFigures,
+  type EmulatorKillFigures,
+  type LoadRunFigures,
+  type ReliabilityFigures,
+  type SecretsFigures,
+  writeReliabilityDoc,
+} from "./reliabilityDoc";
 import { runSecretsScenario } from "./secretsRun";
 
 /**
- * Reliability figures for the README (issue 8), on the real engine (the project's Pulumi CLI,
- * v3.248.0, file backend, through the Automation API):
+ * Reliability figures (docs/reliability.md, linked from the README), on the real engine (the
+ * project's Pulumi CLI, v3.248.0, file backend, through the Automation API):
  *
  * - crash: the full sweep: at every provider write of the quickstart `pulumi up`, the `pulumi` CLI
  *   and, separately, the dynamic-provider host SIGKILLed with the write in flight and just
@@ -40,8 +49,14 @@ import { runSecretsScenario } from "./secretsRun";
  * The test suite runs a deterministic subset of each (see the test files). Prints one JSON
  * document on stdout, progress on stderr.
  *
- *   npm run reliability -- [crash] [load] [secrets] [--customers N] [--victims cli,provider-host]
- *     [--modes inFlight,answered]
+ * - faults: the fault matrix and bad-input suites (vitest), their summary lines read
+ *   (reliability/faultFigures.ts).
+ *
+ *   npm run reliability -- [faults] [crash] [load] [secrets] [--customers N]
+ *     [--victims cli,provider-host] [--modes inFlight,answered] [--doc FILE]
+ *
+ * The run with no argument writes docs/reliability.md (reliability/reliabilityDoc.ts); `--doc`
+ * writes the document of any run to FILE.
  */
 
 const root = packageRoot();
@@ -50,7 +65,7 @@ function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Record<string, unknown>> {
+async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<CrashFigures> {
   // The customer approves the quickstart's GDAP relationship at once: these figures are about crashes.
   const emulator = await startEmulator({ autoApproveGdap: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-crash-sweep-"));
@@ -135,7 +150,7 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Rec
 }
 
 /** The file-backed emulator SIGKILLed after the k-th answered provider write of the quickstart, for every k. */
-async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
+async function emulatorKills(writes: number): Promise<EmulatorKillFigures> {
   const outcomes: { k: number; survived: boolean; midRun: boolean; recovery: string; detail?: unknown }[] =
     [];
   for (let k = 1; k <= writes; k++) {
@@ -193,7 +208,7 @@ async function emulatorKills(writes: number): Promise<Record<string, unknown>> {
   };
 }
 
-async function secrets(): Promise<Record<string, unknown>> {
+async function secrets(): Promise<SecretsFigures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-secrets-figures-"));
   try {
     const r = await runSecretsScenario(dir);
@@ -224,7 +239,7 @@ async function secrets(): Promise<Record<string, unknown>> {
   }
 }
 
-async function load(customers: number): Promise<Record<string, unknown>> {
+async function load(customers: number): Promise<LoadRunFigures> {
   // Production mode: an integration sandbox allows at most 10 Azure plans ("Test and debug with
   // integration sandbox", https://learn.microsoft.com/partner-center/developer/test-and-debug).
   // Customers approve the GDAP relationships at once: these figures are about load.
@@ -268,10 +283,15 @@ async function load(customers: number): Promise<Record<string, unknown>> {
   }
 }
 
-async function main(): Promise<void> {
+/** Parts of the run; all when none is named. */
+const PARTS = ["faults", "crash", "load", "secrets"] as const;
+
+/** The document the default run (every part, default options) refreshes. */
+const DEFAULT_DOC = path.join(root, "docs", "reliability.md");
+
+async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const all = !args.some((a) => ["crash", "load", "secrets"].includes(a));
-  const figures: Record<string, unknown> = {};
+  const all = !args.some((a) => (PARTS as readonly string[]).includes(a));
   const started = Date.now();
   const n = args.indexOf("--customers");
   const customers = n >= 0 ? Number(args[n + 1]) : 50;
@@ -281,9 +301,23 @@ async function main(): Promise<void> {
   };
   const victims = list("--victims", ["cli", "provider-host"]) as KillVictim[];
   const modes = list("--modes", ["inFlight", "answered"]) as KillMode[];
+  const d = args.indexOf("--doc");
+  // The default document only from the default run: every part, no option.
+  const doc = d >= 0 ? args[d + 1] : args.length === 0 ? DEFAULT_DOC : undefined;
   const toolchain = pulumiToolchain();
-  figures.engine = `pulumi ${toolchain.version} (${toolchain.pulumi}), file backend, Automation API`;
+  const figures: ReliabilityFigures = {
+    engine: `pulumi ${toolchain.version} (${toolchain.pulumi}), file backend, Automation API`,
+    startedAt: new Date(started).toISOString(),
+    command: ["npm run reliability", ...(args.length > 0 ? ["--", ...args] : [])].join(" "),
+  };
   say(`engine: ${figures.engine}`);
+  if (all || args.includes("faults")) {
+    say("faults: the fault matrix and bad input (vitest) ...");
+    figures.faults = runFaultFigures(root);
+    say(
+      `faults: ${figures.faults.passed ? "passed" : "FAILED"} in ${Math.round(figures.faults.durationMs / 1000)} s`,
+    );
+  }
   if (all || args.includes("crash")) {
     figures.crash = await crashSweep(victims, modes);
     figures.emulatorKills = await emulatorKills(16);
@@ -292,9 +326,17 @@ async function main(): Promise<void> {
   if (all || args.includes("load")) figures.load = await load(customers);
   figures.durationMs = Date.now() - started;
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  if (doc) {
+    writeReliabilityDoc(doc, figures);
+    say(`Markdown: ${path.resolve(doc)}`);
+  }
+  return figures.faults && !figures.faults.passed ? 1 : 0;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

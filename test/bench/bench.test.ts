@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiToolchain } from "../../automation/toolchain";
-import type { BenchResult, PhaseResult } from "../../bench/runBench";
+import type { BenchResult, PhaseResult } from "../../bench/benchTypes";
+import { CALL_BUDGET } from "../../bench/callBudget";
+import { callsByType } from "../../bench/endpointTypes";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
@@ -17,11 +19,20 @@ import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 const root = path.join(__dirname, "..", "..");
 const BENCH_SOURCES = [
+  "benchDoc",
   "benchProgram",
+  "benchTypes",
   "benchWorkspace",
+  "callBudget",
+  "checkpointWatch",
+  "endpointTypes",
+  "engineInfo",
+  "figureTables",
+  "growth",
   "loopbackRate",
   "main",
   "minimums",
+  "phaseRun",
   "processSampler",
   "report",
   "requestStats",
@@ -30,8 +41,11 @@ const BENCH_SOURCES = [
   "stateFigures",
   "tenantSpec",
 ].map((f) => `bench/${f}.ts`);
+/** bench/ files `npm run bench` does not load (the fleet bench has its own command). */
+const NOT_BENCH_SOURCES = ["fleetBench", "fleetFigures"].map((f) => `bench/${f}.ts`);
 
 let outDir: string;
+let doc: string;
 let result: BenchResult;
 let stdout = "";
 let exitCode: number | null = null;
@@ -45,6 +59,7 @@ beforeAll(async () => {
   ]);
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-bench-test-"));
   const out = path.join(outDir, "results.json");
+  doc = path.join(outDir, "performance.md");
   const child = spawn(
     process.execPath,
     [
@@ -58,6 +73,8 @@ beforeAll(async () => {
       "--no-loopback",
       "--out",
       out,
+      "--doc",
+      doc,
       "--quiet",
     ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
@@ -90,6 +107,15 @@ function phase(name: PhaseResult["phase"]): PhaseResult {
 const STEPS = 16;
 
 describe("npm run bench (one customer)", () => {
+  it("checks the build against every source of the bench", () => {
+    const all = fs
+      .readdirSync(path.join(root, "bench"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `bench/${f}`)
+      .filter((f) => !NOT_BENCH_SOURCES.includes(f));
+    expect([...BENCH_SOURCES].sort()).toEqual(all.sort());
+  });
+
   it("runs every phase and the peer on the real engine, exits 0 and prints the tables", () => {
     expect(exitCode).toBe(0);
     expect(result.version).toBe(2);
@@ -182,6 +208,16 @@ describe("npm run bench (one customer)", () => {
     expect(create.state.providerBytesPerResource).toBeGreaterThan(0);
     expect(create.state.providerBytesPerResource).toBeLessThan(1000);
     expect(create.state.backendBytes).toBeGreaterThanOrEqual(create.state.bytes);
+    // What an entry is made of (compact JSON): the parts add up to less than the indented file's share.
+    const b = create.state.breakdown;
+    for (const part of [b.inputs, b.outputs, b.sourcePositions, b.dependencies, b.other]) {
+      expect(part).toBeGreaterThan(0);
+    }
+    expect(b.outputsRepeatingInputs).toBeGreaterThanOrEqual(create.state.providerBytesPerResource / 2);
+    expect(b.outputsRepeatingInputs).toBeLessThan(b.outputs);
+    expect(b.inputs + b.outputs + b.sourcePositions + b.dependencies + b.other).toBeLessThan(
+      create.state.bytesPerResource,
+    );
     expect(create.processes.cli?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(create.processes.program?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(create.processes.providerHost?.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
@@ -208,5 +244,72 @@ describe("npm run bench (one customer)", () => {
       "1": create.calls.requests.apiCalls,
     });
     expect(result.loopback).toBeUndefined(); // --no-loopback: the emulator's rate is not the engine's
+  });
+
+  it("spends exactly the call budget per customer in every phase (bench/callBudget.ts)", () => {
+    for (const p of result.sizes[0]!.phases) {
+      const breakdown = JSON.stringify(
+        { byType: p.calls.byType, endpoints: p.calls.requests.endpoints },
+        null,
+        2,
+      );
+      expect(
+        { apiCalls: p.calls.requests.apiCalls, tokenRequests: p.tokens.requests },
+        `${p.phase} against its budget; its calls by type and endpoint:\n${breakdown}`,
+      ).toEqual({
+        apiCalls: CALL_BUDGET[p.phase].apiCalls,
+        tokenRequests: CALL_BUDGET[p.phase].tokenRequests,
+      });
+    }
+  });
+
+  it("attributes every API call of the run to a resource type (bench/endpointTypes.ts)", () => {
+    for (const p of result.sizes[0]!.phases) {
+      expect(p.calls.unmappedEndpoints, p.phase).toEqual([]);
+      const attributed = Object.values(p.calls.byType).reduce((a, b) => a + (b ?? 0), 0);
+      expect(attributed, p.phase).toBe(p.calls.requests.apiCalls);
+    }
+    expect(callsByType(result.sizes[0]!.peer!.requests.endpoints).unmapped).toEqual([]);
+    // Each of the tenant's eleven types makes calls on create.
+    expect(Object.keys(phase("create").calls.byType).sort()).toEqual(
+      Object.keys(result.tenant.resourcesPerTenant).sort(),
+    );
+  });
+
+  it("says where the time went: requests in flight, the engine's steps, the checkpoint writes", () => {
+    for (const p of result.sizes[0]!.phases) {
+      const split = p.time.split;
+      expect(split.inFlightMs).toBeLessThanOrEqual(p.time.wallMs);
+      expect(split.steps).toBe(STEPS);
+      expect(split.clientThrottleMs).toBe(p.calls.requests.clientThrottleMs);
+    }
+    expect(phase("preview").time.split.inFlightMs).toBe(0);
+    // The tenant's longest chain of calls that wait for one another is on the wire one after another.
+    const create = phase("create");
+    expect(create.time.split.inFlightMs).toBeGreaterThanOrEqual(create.time.chainMs);
+    // The file backend writes the whole checkpoint at least once per step that changes the state.
+    expect(phase("create").time.split.checkpointWrites).toBeGreaterThanOrEqual(STEPS);
+    expect(phase("preview").time.split.checkpointWrites).toBe(0);
+    expect(phase("create").time.split.cliWriteBytes).toBeGreaterThan(phase("create").state.bytes);
+  });
+
+  it("writes the figures as a Markdown document with the engine, the machine and the tables", () => {
+    const text = fs.readFileSync(doc, "utf8");
+    expect(text).toContain(
+      `- **Engine:** ${result.engine.engine}, language host ${result.engine.languageHost}`,
+    );
+    expect(text).toContain("- **Machine:** ");
+    for (const heading of [
+      "## Engine floor",
+      "## Phases: calls, tokens and time against the minimum and the bound",
+      "## Against the sequential script (create only)",
+      "## Where the time goes",
+      "## API calls per customer by type and phase at N = 1",
+      "## Calls per customer by endpoint at N = 1",
+    ]) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain(`| 1 | create | ${phase("create").calls.perResource.api.toFixed(2)} (`);
+    expect(text).not.toContain("UNMAPPED");
   });
 });
