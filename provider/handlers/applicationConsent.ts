@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { CspApi } from "../clients/cspApi";
 import {
   createApplicationConsent,
   deleteApplicationConsent,
@@ -12,7 +13,9 @@ import { changedKeys, stripUndefined, validateInputs } from "./common";
 import { type ConsentState, readConsentState } from "./identity/consentState";
 import { isConflict } from "./identity/errors";
 import { withGdapHints } from "./identity/gdapAccessHint";
+import { customerTenantApp } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
+import { forgetServicePrincipal } from "./identity/servicePrincipalMemo";
 import { sameSet, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
@@ -180,7 +183,7 @@ async function create(inputs: ApplicationConsentInputs, ctx: HandlerContext) {
   } catch (e) {
     if (!isConflict(e) && !isLostResponse(e)) throw e;
     // "Already exists" or no answer: find out what exists before deciding.
-    const existing = await observeExisting(api.graph, inputs.customerId, applicationId, inputs.grants);
+    const existing = await observeExisting(api, inputs.customerId, applicationId, inputs.grants);
     if (existing.kind === "present" && grantsEqual(existing.grants, inputs.grants)) {
       ctx.log(
         `application consent of ${applicationId} for customer ${inputs.customerId} already exists with these grants; adopting it`,
@@ -244,13 +247,13 @@ async function replaceConsent(
  * consented in that tenant yet). Other errors are thrown.
  */
 async function observeExisting(
-  graph: ServiceClient,
+  api: CspApi,
   customerId: string,
   applicationId: string,
   declared: readonly ConsentGrantInput[],
 ): Promise<ConsentState | { kind: "unknown" }> {
   try {
-    return await readConsentState(graph, customerId, applicationId, declared);
+    return await readConsentState(api, customerId, applicationId, declared);
   } catch (e) {
     if (isRefusedRead(e)) return { kind: "unknown" };
     throw e;
@@ -266,7 +269,7 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
   const api = ctx.api(props.account);
   let state: ConsentState;
   try {
-    state = await readConsentState(api.graph, props.customerId, props.applicationId, props.grants);
+    state = await readConsentState(api, props.customerId, props.applicationId, props.grants);
   } catch (e) {
     ctx.log(
       `application consent ${id}: its state in customer tenant ${props.customerId} could not be read through Microsoft Graph; an error says nothing about the consent, so it is not taken as gone`,
@@ -304,11 +307,15 @@ async function update(_id: string, _olds: Props, news: ApplicationConsentInputs,
     `application consent of ${applicationId} for customer ${news.customerId}: grants or name changed; replacing the consent (Microsoft does not amend consents)`,
   );
   await replaceConsent(api.partnerCenter, news.customerId, applicationId, toWire(applicationId, news));
+  forgetServicePrincipal(api, customerTenantApp(news.customerId), applicationId);
   return { outs: outputs(news, applicationId) };
 }
 
 async function remove(_id: string, props: Props, ctx: HandlerContext) {
-  await deleteApplicationConsent(ctx.api(props.account).partnerCenter, props.customerId, props.applicationId);
+  const api = ctx.api(props.account);
+  await deleteApplicationConsent(api.partnerCenter, props.customerId, props.applicationId);
+  // The consent's principal may go with it: what the process remembered of it is dropped.
+  forgetServicePrincipal(api, customerTenantApp(props.customerId), props.applicationId);
 }
 
 export const applicationConsentHandler: ResourceHandler<ApplicationConsentInputs, ApplicationConsentOutputs> =

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CspApi } from "../clients/cspApi";
 import {
   createApplication,
   deleteApplication,
@@ -12,10 +13,9 @@ import {
 import {
   createServicePrincipal,
   deleteServicePrincipal,
-  findServicePrincipalByAppId,
   type GraphServicePrincipal,
 } from "../clients/graph/servicePrincipals";
-import { CspError, isLostResponse } from "../errors";
+import { CspError, hasServiceCode, isLostResponse } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import {
@@ -38,6 +38,12 @@ import {
 import { isConflict } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid, text } from "./identity/schemas";
+import {
+  forgetServicePrincipal,
+  freshServicePrincipal,
+  rememberServicePrincipal,
+  servicePrincipal,
+} from "./identity/servicePrincipalMemo";
 import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
 import type { HandlerContext, ResourceHandler } from "./types";
@@ -50,7 +56,12 @@ import type { HandlerContext, ResourceHandler } from "./types";
  *
  * Safe to retry: the application carries a marker tag `pulumi-csp:<uuid>` derived from the
  * partner, the tenant and the display name; create looks for it before creating, so a lost
- * response leaves one application. The tag follows renames. Two resources declaring the same
+ * response leaves one application. This is the one look before a write kept here: Graph takes no
+ * idempotency key for `POST /applications` and a second POST makes a second application, so only
+ * the lookup tells a retry after a crash from a first create. (Graph's upsert by `uniqueName`,
+ * "Upsert application", https://learn.microsoft.com/graph/api/application-upsert, would make it
+ * one call; the emulator does not implement it yet.) The service principal is created without
+ * looking first (a new application has none) and a conflict is settled by a lookup. The tag follows renames. Two resources declaring the same
  * display name in the same tenant would share one application: keep names unique per tenant.
  *
  * `passwordCredential` adds a client secret, returned once as the secret output `clientSecret`;
@@ -289,7 +300,9 @@ async function create(inputs: ApplicationRegistrationInputs, ctx: HandlerContext
         ...applicationBody(inputs),
         tags: withMarker(app.tags, marker),
       });
-    const sp = await ensureServicePrincipal(graph, auth, app.appId);
+    const sp = adopted
+      ? await ensureServicePrincipal(api, auth, app.appId)
+      : await createPrincipalOfNewApp(api, auth, app.appId);
     outs = { ...outs, servicePrincipalId: sp.id };
     if (inputs.passwordCredential) {
       const name = inputs.passwordCredential.displayName ?? DEFAULT_CREDENTIAL_NAME;
@@ -353,19 +366,37 @@ function withMarker(tags: readonly string[] | undefined, marker: string): string
   return [...(tags ?? []).filter((t) => !t.startsWith(MARKER_PREFIX)), marker];
 }
 
+/** The application's principal: the one that exists, or a new one. */
 async function ensureServicePrincipal(
-  graph: ServiceClient,
+  api: CspApi,
   auth: AuthTarget,
   appId: string,
 ): Promise<GraphServicePrincipal> {
-  const existing = await findServicePrincipalByAppId(graph, auth, appId);
-  if (existing) return existing;
+  return (await servicePrincipal(api, auth, appId)) ?? createPrincipalOfNewApp(api, auth, appId);
+}
+
+/**
+ * Creates the principal of an application without looking first: an application this create just
+ * made has none. A tenant holds one principal per application ("Create servicePrincipal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals), so a second
+ * create is refused; [U] the page does not name the answer: a 409, or Graph's
+ * `Request_MultipleObjectsWithSameKeyValue`, is taken as "it exists" (a retried create, another
+ * run). That, or a lost answer, is settled by one lookup. The principal is remembered for the
+ * grants of this application that follow in the same process.
+ */
+async function createPrincipalOfNewApp(
+  api: CspApi,
+  auth: AuthTarget,
+  appId: string,
+): Promise<GraphServicePrincipal> {
   try {
-    return await createServicePrincipal(graph, auth, appId);
+    const sp = await createServicePrincipal(api.graph, auth, appId);
+    rememberServicePrincipal(api, auth, sp.appId ? sp : { ...sp, appId });
+    return sp;
   } catch (e) {
-    // Lost answer or a concurrent create: a tenant holds one service principal per application.
-    if (!isLostResponse(e) && !isConflict(e)) throw e;
-    const found = await findServicePrincipalByAppId(graph, auth, appId);
+    if (!isLostResponse(e) && !isConflict(e) && !hasServiceCode(e, "Request_MultipleObjectsWithSameKeyValue"))
+      throw e;
+    const found = await freshServicePrincipal(api, auth, appId);
     if (!found) throw e;
     return found;
   }
@@ -374,9 +405,13 @@ async function ensureServicePrincipal(
 async function read(id: string, props: Props, ctx: HandlerContext) {
   const graph = ctx.api(props.account).graph;
   const auth = authFor(props, ctx);
-  const app = await getApplication(graph, auth, id);
+  // The application and its principal in parallel; the principal from what the process already
+  // read (the grants of this application look it up too).
+  const [app, sp] = await Promise.all([
+    getApplication(graph, auth, id),
+    servicePrincipal(ctx.api(props.account), auth, props.appId),
+  ]);
   if (!app) return {};
-  const sp = await findServicePrincipalByAppId(graph, auth, app.appId);
   const observed: Partial<ApplicationRegistrationInputs> = {
     displayName: app.displayName,
     signInAudience: app.signInAudience ?? props.signInAudience,
@@ -434,7 +469,7 @@ async function update(id: string, olds: Props, news: ApplicationRegistrationInpu
   if (!jsonEqual(a.identifierUris, b.identifierUris)) patch.identifierUris = news.identifierUris ?? [];
   if (Object.keys(patch).length > 0) await updateApplication(graph, auth, id, patch);
 
-  const sp = await ensureServicePrincipal(graph, auth, olds.appId);
+  const sp = await ensureServicePrincipal(api, auth, olds.appId);
   let outs: ApplicationRegistrationOutputs = stripUndefined({
     ...news,
     tenantId,
@@ -451,7 +486,10 @@ async function update(id: string, olds: Props, news: ApplicationRegistrationInpu
 async function remove(id: string, props: Props, ctx: HandlerContext) {
   const graph = ctx.api(props.account).graph;
   const auth = authFor(props, ctx);
-  if (props.servicePrincipalId) await deleteServicePrincipal(graph, auth, props.servicePrincipalId);
+  if (props.servicePrincipalId) {
+    await deleteServicePrincipal(graph, auth, props.servicePrincipalId);
+    forgetServicePrincipal(ctx.api(props.account), auth, props.appId);
+  }
   const deleted = await deleteApplication(graph, auth, id);
   if (deleted) {
     ctx.log(

@@ -15,7 +15,7 @@ import {
 import { hasServiceCode, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { changedKeys, partialCreate, stripUndefined, validateInputs } from "./common";
+import { changedKeys, jsonEqual, partialCreate, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./countryCodes";
 import { checkDomain } from "./identity/customerDomains";
 import { rolesAsDeclared } from "./identity/directoryRoleCatalog";
@@ -245,10 +245,11 @@ async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
       })
     : undefined;
 
-  const user = await createOrRecover(pc, inputs, password, forceChangePassword, ctx);
+  const { user, isNew } = await createOrRecover(pc, inputs, password, forceChangePassword, ctx);
   const base = outputs(inputs, user, password, forceChangePassword, []);
   try {
-    const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds);
+    // A user this create just made holds no directory role: its roles are added without a read.
+    const roleIds = await reconcileRoles(pc, inputs.customerId, user, desiredRoleIds, isNew ? [] : undefined);
     const licenseSkuIds = inputs.licenses
       ? await reconcileLicenses(pc, inputs.customerId, { id: user.id, upn }, inputs.licenses, skus)
       : undefined;
@@ -262,8 +263,16 @@ async function create(inputs: CustomerUserInputs, ctx: HandlerContext) {
 }
 
 /**
- * Creates the user, or takes over the one that already has the UPN: an active user is adopted, a
- * soft-deleted one restored (both then get the declared properties and password).
+ * Creates the user without looking first, or takes over the one that already has the UPN: an
+ * active user is adopted, a soft-deleted one restored (both then get the declared properties and
+ * password; `isNew` is false for them).
+ *
+ * A UPN is unique in a tenant, so a create whose UPN is taken is refused with 409 Conflict
+ * ("Partner Center REST error codes", https://learn.microsoft.com/partner-center/developer/error-codes;
+ * [U] the service codes are not published: 60011 with the deleted user's id in `data` when a
+ * soft-deleted user holds the UPN, another code, 60010, when an active one does). Only then is the
+ * user looked up. That also covers a retry after a crash or a lost answer: the first create's user
+ * answers the conflict and is adopted, so no run makes a second user.
  */
 async function createOrRecover(
   pc: ServiceClient,
@@ -271,20 +280,10 @@ async function createOrRecover(
   password: string,
   forceChangePassword: boolean,
   ctx: HandlerContext,
-): Promise<PcCustomerUser> {
+): Promise<{ user: PcCustomerUser; isNew: boolean }> {
   const upn = inputs.userPrincipalName;
-  const existing = await findActiveUser(pc, inputs.customerId, upn);
-  if (existing) {
-    ctx.log(
-      `customer user ${upn} already exists (id ${existing.id}); adopting it and applying the declared properties`,
-    );
-    return applyDeclared(pc, inputs, existing.id, password, forceChangePassword);
-  }
-  const deleted = await findDeletedUser(pc, inputs.customerId, upn);
-  if (deleted) return restore(pc, inputs, deleted.id, password, forceChangePassword, ctx);
-
   try {
-    return await createCustomerUser(
+    const user = await createCustomerUser(
       pc,
       inputs.customerId,
       {
@@ -297,23 +296,39 @@ async function createOrRecover(
       },
       randomUUID(),
     );
+    return { user, isNew: true };
   } catch (e) {
-    // A soft-deleted user appeared between the lookup and the create (or the list missed it).
-    if (isConflict(e) && hasServiceCode(e, "60011")) {
-      const id = (e as { details?: string[] }).details?.[0];
-      const found = id ? { id } : await findDeletedUser(pc, inputs.customerId, upn);
-      if (found) return restore(pc, inputs, found.id, password, forceChangePassword, ctx);
-    }
-    // The create may have happened without us seeing the answer, or another run created it.
-    if (isLostResponse(e) || isConflict(e)) {
-      const user = await findActiveUser(pc, inputs.customerId, upn);
-      if (user) {
-        ctx.log(`customer user ${upn} exists after an unanswered or conflicting create; continuing with it`);
-        return applyDeclared(pc, inputs, user.id, password, forceChangePassword);
-      }
-    }
-    throw e;
+    if (!isConflict(e) && !isLostResponse(e)) throw e;
+    const user = await recoverTakenUpn(pc, inputs, password, forceChangePassword, ctx, e);
+    return { user, isNew: false };
   }
+}
+
+/** After a conflict or a lost answer: restores the soft-deleted holder of the UPN or adopts the active one. */
+async function recoverTakenUpn(
+  pc: ServiceClient,
+  inputs: CustomerUserInputs,
+  password: string,
+  forceChangePassword: boolean,
+  ctx: HandlerContext,
+  cause: unknown,
+): Promise<PcCustomerUser> {
+  const upn = inputs.userPrincipalName;
+  const deletedId = hasServiceCode(cause, "60011")
+    ? (cause as { details?: string[] }).details?.[0]
+    : undefined;
+  if (deletedId) return restore(pc, inputs, deletedId, password, forceChangePassword, ctx);
+  // The create may have happened without us seeing the answer, or the UPN is another user's.
+  const active = await findActiveUser(pc, inputs.customerId, upn);
+  if (active) {
+    ctx.log(
+      `customer user ${upn} exists after an unanswered or conflicting create (id ${active.id}); adopting it and applying the declared properties`,
+    );
+    return applyDeclared(pc, inputs, active.id, password, forceChangePassword);
+  }
+  const deleted = await findDeletedUser(pc, inputs.customerId, upn);
+  if (deleted) return restore(pc, inputs, deleted.id, password, forceChangePassword, ctx);
+  throw cause;
 }
 
 async function restore(
@@ -447,9 +462,17 @@ async function update(id: string, olds: Props, news: CustomerUserInputs, ctx: Ha
   const forceChangePassword = news.forceChangePassword ?? true;
   const password = news.password ?? olds.password ?? generatePassword();
   const upn = olds.userPrincipalName;
+  // Roles and licenses are reconciled only when their declaration changed: a change of profile
+  // fields costs its PATCH alone. (Drift made outside Pulumi shows in a refresh, which records it
+  // in the olds, so the next update sees the difference.)
+  const rolesChanged = !jsonEqual(normaliseRoleIds(olds.roles ?? []), normaliseRoleIds(news.roles ?? []));
+  const licensesChanged =
+    news.licenses !== undefined &&
+    (olds.licenses === undefined ||
+      !jsonEqual(normaliseLicenses(olds.licenses), normaliseLicenses(news.licenses)));
   // Seats are verified before any write of the update.
-  const skus = news.licenses
-    ? await verifyLicenses(pc, news.customerId, news.licenses, { id, upn })
+  const skus = licensesChanged
+    ? await verifyLicenses(pc, news.customerId, news.licenses!, { id, upn })
     : undefined;
   const patch = stripUndefined({
     firstName: news.firstName !== olds.firstName ? news.firstName : undefined,
@@ -466,10 +489,14 @@ async function update(id: string, olds: Props, news: CustomerUserInputs, ctx: Ha
     const updated = await updateCustomerUser(pc, news.customerId, id, patch);
     user = { ...user, ...updated, id };
   }
-  const roleIds = await reconcileRoles(pc, news.customerId, user, normaliseRoleIds(news.roles ?? []));
-  const licenseSkuIds = news.licenses
-    ? await reconcileLicenses(pc, news.customerId, { id, upn }, news.licenses, skus)
-    : undefined;
+  const roleIds = rolesChanged
+    ? await reconcileRoles(pc, news.customerId, user, normaliseRoleIds(news.roles ?? []))
+    : (olds.roleIds ?? normaliseRoleIds(news.roles ?? []));
+  const licenseSkuIds = licensesChanged
+    ? await reconcileLicenses(pc, news.customerId, { id, upn }, news.licenses!, skus)
+    : news.licenses
+      ? olds.licenseSkuIds
+      : undefined;
   return {
     outs: outputs(news, { ...user, state: "active" }, password, forceChangePassword, roleIds, licenseSkuIds),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CspApi } from "../clients/cspApi";
 import {
   assignAppRole,
   type GraphAppRoleAssignment,
@@ -13,14 +14,15 @@ import {
   grantScopes,
   updateGrantScopes,
 } from "../clients/graph/oauth2PermissionGrants";
-import { findServicePrincipalByAppId, type GraphServicePrincipal } from "../clients/graph/servicePrincipals";
+import type { GraphServicePrincipal } from "../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { stripUndefined, validateInputs } from "./common";
-import { isConflict, validationError } from "./identity/errors";
+import { isConflict, isNotFound, validationError } from "./identity/errors";
 import { graphDirectoryAuth } from "./identity/identities";
 import { account, guid } from "./identity/schemas";
+import { forgetServicePrincipal, servicePrincipal } from "./identity/servicePrincipalMemo";
 import { sameSet, setChanges, uniqueSorted } from "./identity/sets";
 import { unknownKeys } from "./identity/unknowns";
 import { registerHandler } from "./registry";
@@ -39,6 +41,17 @@ import type { HandlerContext, ResourceHandler } from "./types";
  * client holds on that resource (do not also manage the same client/resource pair elsewhere, e.g.
  * through ApplicationConsent of the same app). Runs app-only in a customer `tenantId`, as the
  * admin agent in the partner tenant (see identities.ts).
+ *
+ * Calls: both service principals come from what the process already read
+ * (`identity/servicePrincipalMemo.ts`; the client's is remembered by the ApplicationRegistration
+ * that created it). Create writes without looking first: a tenant holds one `AllPrincipals` grant
+ * per client and resource, and a second POST is refused with a conflict ("Create
+ * oAuth2PermissionGrant", https://learn.microsoft.com/graph/api/oauth2permissiongrant-post; [U] the
+ * page does not name the status: 409, or `Request_MultipleObjectsWithSameKeyValue`, is taken as
+ * "exists"), and a second assignment of an app role is refused with "Permission being assigned
+ * already exists" (400); either, or a lost answer, is settled by reading what exists. Create adds
+ * what is declared and does not look for other grants of the pair: a refresh shows them, and the
+ * next update removes them. Delete addresses the grant by the id in the state.
  */
 
 export interface PermissionGrantInputs {
@@ -121,11 +134,11 @@ function grantId(inputs: PermissionGrantInputs): string {
 }
 
 async function create(inputs: PermissionGrantInputs, ctx: HandlerContext) {
-  return { id: grantId(inputs), outs: await reconcile(inputs, ctx) };
+  return { id: grantId(inputs), outs: await reconcile(inputs, ctx, "create") };
 }
 
 async function update(_id: string, _olds: Props, news: PermissionGrantInputs, ctx: HandlerContext) {
-  return { outs: await reconcile(news, ctx) };
+  return { outs: await reconcile(news, ctx, "update") };
 }
 
 interface Principals {
@@ -133,12 +146,11 @@ interface Principals {
   resource: GraphServicePrincipal;
 }
 
-async function principals(
-  graph: ServiceClient,
-  auth: AuthTarget,
-  inputs: PermissionGrantInputs,
-): Promise<Principals> {
-  const client = await findServicePrincipalByAppId(graph, auth, inputs.clientAppId);
+async function principals(api: CspApi, auth: AuthTarget, inputs: PermissionGrantInputs): Promise<Principals> {
+  const [client, resource] = await Promise.all([
+    servicePrincipal(api, auth, inputs.clientAppId),
+    servicePrincipal(api, auth, inputs.resourceAppId),
+  ]);
   if (!client) {
     throw validationError(
       `client application ${inputs.clientAppId} has no service principal in tenant ${inputs.tenantId}`,
@@ -146,7 +158,6 @@ async function principals(
       "graph",
     );
   }
-  const resource = await findServicePrincipalByAppId(graph, auth, inputs.resourceAppId);
   if (!resource) {
     throw validationError(
       `resource application ${inputs.resourceAppId} has no service principal in tenant ${inputs.tenantId}`,
@@ -189,22 +200,34 @@ function checkScopes(resource: GraphServicePrincipal, names: readonly string[]):
   });
 }
 
+/**
+ * Makes the grant what `inputs` declare. `create`: writes first (nothing of this resource exists
+ * yet); `update`: reads the grant and the app roles of the pair, then changes what differs.
+ */
 async function reconcile(
   inputs: PermissionGrantInputs,
   ctx: HandlerContext,
+  step: "create" | "update",
 ): Promise<PermissionGrantOutputs> {
-  const graph = ctx.api(inputs.account).graph;
-  const auth = graphDirectoryAuth(ctx.api(inputs.account).partnerTenantId, inputs.tenantId);
-  const { client, resource } = await principals(graph, auth, inputs);
+  const api = ctx.api(inputs.account);
+  const graph = api.graph;
+  const auth = graphDirectoryAuth(api.partnerTenantId, inputs.tenantId);
+  const { client, resource } = await principals(api, auth, inputs);
   const scopes = uniqueSorted(inputs.delegatedScopes ?? []);
   const roleNames = uniqueSorted(inputs.appRoles ?? []);
   // Validate in the user's order so failures name the right index.
   checkScopes(resource, inputs.delegatedScopes ?? []);
   const roleIds = resolveAppRoles(resource, inputs.appRoles ?? []);
 
-  const grant = await reconcileDelegated(graph, auth, client.id, resource.id, scopes);
   const desiredRoleIds = uniqueSorted([...roleIds.values()]);
-  await reconcileAppRoles(graph, auth, client.id, resource.id, desiredRoleIds);
+  let grant: GraphOAuth2PermissionGrant | undefined;
+  if (step === "create") {
+    grant = await createDelegated(graph, auth, client.id, resource.id, scopes);
+    for (const roleId of desiredRoleIds) await addAppRole(graph, auth, client.id, resource.id, roleId);
+  } else {
+    grant = await reconcileDelegated(graph, auth, client.id, resource.id, scopes);
+    await reconcileAppRoles(graph, auth, client.id, resource.id, desiredRoleIds);
+  }
   return stripUndefined({
     ...inputs,
     tenantId: inputs.tenantId.toLowerCase(),
@@ -217,6 +240,39 @@ async function reconcile(
     delegatedGrantId: grant?.id,
     appRoleIds: desiredRoleIds,
   });
+}
+
+/** Create: POSTs the grant; "exists" or a lost answer is settled by reading the pair's grant. */
+async function createDelegated(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  scopes: string[],
+): Promise<GraphOAuth2PermissionGrant | undefined> {
+  if (scopes.length === 0) return undefined;
+  try {
+    return await createAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId, scopes);
+  } catch (e) {
+    if (!isLostResponse(e) && !isConflict(e) && !hasServiceCode(e, "Request_MultipleObjectsWithSameKeyValue"))
+      throw e;
+    return alignExisting(graph, auth, clientSpId, resourceSpId, scopes, e);
+  }
+}
+
+/** The pair's existing grant, set to `scopes`; `cause` is thrown when there is none. */
+async function alignExisting(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  scopes: string[],
+  cause: unknown,
+): Promise<GraphOAuth2PermissionGrant> {
+  const found = await findAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId);
+  if (!found) throw cause;
+  if (!sameSet(grantScopes(found), scopes)) await updateGrantScopes(graph, auth, found.id, scopes);
+  return { ...found, scope: scopes.join(" ") };
 }
 
 async function reconcileDelegated(
@@ -240,10 +296,7 @@ async function reconcileDelegated(
   } catch (e) {
     // No answer, or a concurrent create: one AllPrincipals grant per pair; find it and align it.
     if (!isLostResponse(e) && !isConflict(e)) throw e;
-    const found = await findAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId);
-    if (!found) throw e;
-    if (!sameSet(grantScopes(found), scopes)) await updateGrantScopes(graph, auth, found.id, scopes);
-    return { ...found, scope: scopes.join(" ") };
+    return alignExisting(graph, auth, clientSpId, resourceSpId, scopes, e);
   }
 }
 
@@ -259,21 +312,30 @@ async function reconcileAppRoles(
     desiredIds,
     current.map((a) => a.appRoleId),
   );
-  for (const roleId of toAdd) {
-    try {
-      await assignAppRole(graph, auth, resourceSpId, clientSpId, roleId);
-    } catch (e) {
-      // Lost answer or "already exists" (Graph: 400/409 "Permission being assigned already exists"):
-      // only a fresh list tells whether the role is held.
-      if (!isLostResponse(e) && !isConflict(e) && !hasServiceCode(e, "Request_BadRequest")) throw e;
-      const now = await rolesOn(graph, auth, clientSpId, resourceSpId);
-      if (!now.some((a) => a.appRoleId.toLowerCase() === roleId)) throw e;
-    }
-  }
+  for (const roleId of toAdd) await addAppRole(graph, auth, clientSpId, resourceSpId, roleId);
   for (const roleId of toRemove) {
     for (const a of current.filter((x) => x.appRoleId.toLowerCase() === roleId.toLowerCase())) {
       await removeAppRoleAssignment(graph, auth, resourceSpId, a.id);
     }
+  }
+}
+
+/** Assigns one app role; "already exists" or a lost answer is settled by listing the client's roles. */
+async function addAppRole(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  clientSpId: string,
+  resourceSpId: string,
+  roleId: string,
+): Promise<void> {
+  try {
+    await assignAppRole(graph, auth, resourceSpId, clientSpId, roleId);
+  } catch (e) {
+    // Lost answer or "already exists" (Graph: 400/409 "Permission being assigned already exists"):
+    // only a fresh list tells whether the role is held.
+    if (!isLostResponse(e) && !isConflict(e) && !hasServiceCode(e, "Request_BadRequest")) throw e;
+    const now = await rolesOn(graph, auth, clientSpId, resourceSpId);
+    if (!now.some((a) => a.appRoleId.toLowerCase() === roleId.toLowerCase())) throw e;
   }
 }
 
@@ -287,16 +349,47 @@ async function rolesOn(
   return all.filter((a) => a.resourceId.toLowerCase() === resourceSpId.toLowerCase());
 }
 
+/**
+ * What the pair holds now: the `AllPrincipals` grant and the app roles, read in parallel with the
+ * principals the process knows. A principal remembered but gone answers the roles list with 404:
+ * it is then read again, and a pair without principals is gone.
+ */
+async function observe(
+  api: CspApi,
+  auth: AuthTarget,
+  props: Props,
+): Promise<
+  { principals: Principals; grant?: GraphOAuth2PermissionGrant; roles: GraphAppRoleAssignment[] } | undefined
+> {
+  for (let attempt = 0; ; attempt++) {
+    const [client, resource] = await Promise.all([
+      servicePrincipal(api, auth, props.clientAppId),
+      servicePrincipal(api, auth, props.resourceAppId),
+    ]);
+    if (!client || !resource) return undefined;
+    try {
+      const [grant, roles] = await Promise.all([
+        findAllPrincipalsGrant(api.graph, auth, client.id, resource.id),
+        rolesOn(api.graph, auth, client.id, resource.id),
+      ]);
+      return { principals: { client, resource }, ...(grant ? { grant } : {}), roles };
+    } catch (e) {
+      if (!isNotFound(e) || attempt > 0) throw e;
+      forgetServicePrincipal(api, auth, props.clientAppId);
+      forgetServicePrincipal(api, auth, props.resourceAppId);
+    }
+  }
+}
+
 async function read(id: string, props: Props, ctx: HandlerContext) {
-  const graph = ctx.api(props.account).graph;
-  const auth = graphDirectoryAuth(ctx.api(props.account).partnerTenantId, props.tenantId);
-  const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
-  const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
-  if (!client || !resource) return {};
-  const grant = await findAllPrincipalsGrant(graph, auth, client.id, resource.id);
-  const assignments = await rolesOn(graph, auth, client.id, resource.id);
+  const api = ctx.api(props.account);
+  const auth = graphDirectoryAuth(api.partnerTenantId, props.tenantId);
+  const found = await observe(api, auth, props);
+  if (!found) return {};
+  const { client, resource } = found.principals;
+  const grant = found.grant;
   const roleValueById = new Map((resource.appRoles ?? []).map((r) => [r.id.toLowerCase(), r.value]));
-  const appRoleIds = uniqueSorted(assignments.map((a) => a.appRoleId.toLowerCase()));
+  const appRoleIds = uniqueSorted(found.roles.map((a) => a.appRoleId.toLowerCase()));
   const appRoles = uniqueSorted(appRoleIds.map((rid) => roleValueById.get(rid) ?? rid));
   const delegatedScopes = uniqueSorted(grantScopes(grant));
   const outs: PermissionGrantOutputs = stripUndefined({
@@ -320,17 +413,48 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
   return { id, props: outs, inputs };
 }
 
+/**
+ * Removes the grant by the id in the state and the app roles this resource assigned (listed only
+ * when it assigned some). A grant id the service no longer knows, or none in the state, is settled
+ * by reading the pair's grant: the resource owns the pair's delegated grant, whatever its id.
+ */
 async function remove(_id: string, props: Props, ctx: HandlerContext) {
-  const graph = ctx.api(props.account).graph;
-  const auth = graphDirectoryAuth(ctx.api(props.account).partnerTenantId, props.tenantId);
-  const client = await findServicePrincipalByAppId(graph, auth, props.clientAppId);
-  const resource = await findServicePrincipalByAppId(graph, auth, props.resourceAppId);
-  if (!client || !resource) return; // Gone with its service principal.
-  const grant = await findAllPrincipalsGrant(graph, auth, client.id, resource.id);
-  if (grant) await deleteGrant(graph, auth, grant.id);
+  const api = ctx.api(props.account);
+  const graph = api.graph;
+  const auth = graphDirectoryAuth(api.partnerTenantId, props.tenantId);
+  const clientSpId = props.clientServicePrincipalId;
+  const resourceSpId = props.resourceServicePrincipalId;
+  if (!clientSpId || !resourceSpId) return removeByLookup(api, auth, props);
+  const deleted = props.delegatedGrantId ? await deleteGrant(graph, auth, props.delegatedGrantId) : false;
+  if (!deleted) {
+    const grant = await findAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId);
+    if (grant) await deleteGrant(graph, auth, grant.id);
+  }
   const managed = new Set((props.appRoleIds ?? []).map((r) => r.toLowerCase()));
-  for (const a of await rolesOn(graph, auth, client.id, resource.id)) {
-    if (managed.has(a.appRoleId.toLowerCase())) await removeAppRoleAssignment(graph, auth, resource.id, a.id);
+  if (managed.size === 0) return;
+  let held: GraphAppRoleAssignment[];
+  try {
+    held = await rolesOn(graph, auth, clientSpId, resourceSpId);
+  } catch (e) {
+    if (isNotFound(e)) return; // The client's principal is gone, and its assignments with it.
+    throw e;
+  }
+  for (const a of held) {
+    if (managed.has(a.appRoleId.toLowerCase()))
+      await removeAppRoleAssignment(graph, auth, resourceSpId, a.id);
+  }
+}
+
+/** Delete of a state without principal ids: the principals are looked up first. */
+async function removeByLookup(api: CspApi, auth: AuthTarget, props: Props): Promise<void> {
+  const found = await observe(api, auth, props);
+  if (!found) return; // Gone with its service principal.
+  const { resource } = found.principals;
+  if (found.grant) await deleteGrant(api.graph, auth, found.grant.id);
+  const managed = new Set((props.appRoleIds ?? []).map((r) => r.toLowerCase()));
+  for (const a of found.roles) {
+    if (managed.has(a.appRoleId.toLowerCase()))
+      await removeAppRoleAssignment(api.graph, auth, resource.id, a.id);
   }
 }
 

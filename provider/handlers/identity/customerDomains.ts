@@ -2,20 +2,27 @@ import { getCustomer } from "../../clients/partnerCenter/customers";
 import type { CustomerUserInputs } from "../customerUser";
 import type { CheckFailure, HandlerContext } from "../types";
 
-/** The check of a CustomerUser's user principal name: its domain must be one of the customer's domains. */
+/**
+ * The check of a CustomerUser's user principal name: its domain must be one of the customer's
+ * domains ("Get a customer by ID",
+ * https://learn.microsoft.com/partner-center/developer/get-a-customer-by-id: `companyProfile.domain`
+ * and the customer's domains). The domains are read once per process and customer: every user of
+ * a customer is checked against the same answer, and a customer's domains do not change while one
+ * `pulumi` command runs ([U] a domain added in the portal during the run is seen by the next run).
+ * A customer not found is not remembered (it may be created later in the same run).
+ */
 
 export async function checkDomain(
   inputs: CustomerUserInputs,
   ctx: HandlerContext,
 ): Promise<CheckFailure | undefined> {
-  const customer = await getCustomer(ctx.api(inputs.account).partnerCenter, inputs.customerId);
-  if (!customer) {
+  const domains = await customerDomainsOf(ctx, inputs.account, inputs.customerId);
+  if (!domains) {
     return {
       property: "customerId",
       reason: `customerId: customer ${inputs.customerId} was not found for this partner account; check the id (the customer's tenant id) and the account`,
     };
   }
-  const domains = customerDomains(customer);
   const domain = inputs.userPrincipalName.split("@")[1]!.toLowerCase();
   if (domains.length > 0 && !domains.includes(domain)) {
     return {
@@ -24,6 +31,22 @@ export async function checkDomain(
     };
   }
   return undefined;
+}
+
+/** The customer's domains, lower case; `undefined` when Partner Center does not know the customer. */
+async function customerDomainsOf(
+  ctx: HandlerContext,
+  account: string | undefined,
+  customerId: string,
+): Promise<string[] | undefined> {
+  const api = ctx.api(account);
+  const key = `customerDomains:${customerId.toLowerCase()}`;
+  const domains = await api.memo.get(key, async () => {
+    const customer = await getCustomer(api.partnerCenter, customerId);
+    return customer ? customerDomains(customer) : undefined;
+  });
+  if (!domains) api.memo.forget(key);
+  return domains;
 }
 
 function customerDomains(customer: {
