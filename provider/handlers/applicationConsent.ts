@@ -40,21 +40,21 @@ import type { HandlerContext, ResourceHandler } from "./types";
  * when its grants match, replaced otherwise (also when Graph cannot be read there).
  */
 
+/**
+ * One resource of the consent: `enterpriseApplicationId` is the app id of the resource (e.g.
+ * Microsoft Graph `00000003-0000-0000-c000-000000000000`), `scopes` permission names on it (e.g.
+ * `Directory.Read.All`).
+ */
 export interface ConsentGrantInput {
-  /** App id of the resource (e.g. Microsoft Graph `00000003-0000-0000-c000-000000000000`). */
   enterpriseApplicationId: string;
-  /** Permission names on that resource (e.g. `Directory.Read.All`). */
   scopes: string[];
 }
 
-export interface ApplicationConsentInputs {
-  account?: string;
-  customerId: string;
-  /** App id to consent; default: the partner app of the account. */
-  applicationId?: string;
-  displayName: string;
-  grants: ConsentGrantInput[];
-}
+/**
+ * The checked inputs (what {@link applicationConsentSchema} yields); `applicationId` is the app id to consent,
+ * by default the partner app of the account.
+ */
+export type ApplicationConsentInputs = z.output<typeof applicationConsentSchema>;
 
 export interface ApplicationConsentOutputs extends ApplicationConsentInputs {
   applicationId: string;
@@ -64,7 +64,7 @@ type Props = ApplicationConsentInputs & ApplicationConsentOutputs;
 
 const SCOPE = /^[A-Za-z0-9_.-]+$/;
 
-const schema = z
+export const applicationConsentSchema = z
   .object({
     account,
     customerId: guid,
@@ -109,7 +109,7 @@ async function check(
   news: ApplicationConsentInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(schema as unknown as z.ZodType<ApplicationConsentInputs>, news);
+  const result = validateInputs(applicationConsentSchema, news);
   const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
   return failures.length > 0 ? { failures } : result;
 }

@@ -68,28 +68,20 @@ import type { HandlerContext, ResourceHandler } from "./types";
  * it is rotated (new secret added, old removed) only when `rotationKey` changes.
  */
 
-export interface PasswordCredentialInput {
-  /** Shown in the portal next to the secret (default `pulumi-csp`). */
-  displayName?: string;
-  /** Any text; changing it rotates the secret. */
-  rotationKey?: string;
-}
+/**
+ * The checked inputs (what {@link applicationRegistrationSchema} yields). `passwordCredential.displayName` is shown in
+ * the portal next to the secret (default `pulumi-csp`); any change of its `rotationKey` rotates
+ * the secret.
+ */
+export type ApplicationRegistrationInputs = z.output<typeof applicationRegistrationSchema>;
 
-export interface ApplicationRegistrationInputs {
-  account?: string;
-  tenantId?: string;
-  displayName: string;
-  signInAudience?: string;
-  requiredResourceAccess?: GraphRequiredResourceAccess[];
-  redirectUris?: string[];
-  identifierUris?: string[];
-  passwordCredential?: PasswordCredentialInput;
-}
+/** The declared client secret of an application. */
+export type PasswordCredentialInput = NonNullable<ApplicationRegistrationInputs["passwordCredential"]>;
 
 export interface ApplicationRegistrationOutputs extends ApplicationRegistrationInputs {
   /** Tenant holding the application (the partner tenant when `tenantId` was not given). */
   tenantId: string;
-  signInAudience: string;
+  signInAudience: SignInAudience;
   /** Object id of the application (also the resource id). */
   objectId: string;
   /** Application (client) id. */
@@ -113,6 +105,13 @@ const SIGN_IN_AUDIENCES = [
   "PersonalMicrosoftAccount",
 ] as const;
 
+type SignInAudience = (typeof SIGN_IN_AUDIENCES)[number];
+
+/** The audience Graph reports, when it is one this resource declares (else the stored one). */
+function knownAudience(value: string | undefined, fallback: SignInAudience): SignInAudience {
+  return SIGN_IN_AUDIENCES.find((a) => a === value) ?? fallback;
+}
+
 const MARKER_PREFIX = "pulumi-csp:";
 
 const redirectUri = z
@@ -131,7 +130,7 @@ const identifierUri = z
     "must be a URI such as api://<appId or name>, https://<verified domain>/... or urn:...",
   );
 
-const schema = z
+export const applicationRegistrationSchema = z
   .object({
     account,
     tenantId: guid.optional(),
@@ -193,7 +192,7 @@ async function check(
   news: ApplicationRegistrationInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(schema as unknown as z.ZodType<ApplicationRegistrationInputs>, news);
+  const result = validateInputs(applicationRegistrationSchema, news);
   const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
   return failures.length > 0 ? { failures } : result;
 }
@@ -412,9 +411,9 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     servicePrincipal(ctx.api(props.account), auth, props.appId),
   ]);
   if (!app) return {};
-  const observed: Partial<ApplicationRegistrationInputs> = {
+  const observed = {
     displayName: app.displayName,
-    signInAudience: app.signInAudience ?? props.signInAudience,
+    signInAudience: knownAudience(app.signInAudience, props.signInAudience),
     requiredResourceAccess: observedList(props.requiredResourceAccess, app.requiredResourceAccess ?? []),
     redirectUris: observedList(props.redirectUris, app.web?.redirectUris ?? []),
     identifierUris: observedList(props.identifierUris, app.identifierUris ?? []),
@@ -434,7 +433,7 @@ async function read(id: string, props: Props, ctx: HandlerContext) {
     tenantId: props.tenantId,
     ...observed,
     passwordCredential: credentialPresent ? props.passwordCredential : undefined,
-  }) as ApplicationRegistrationInputs;
+  });
   if (!credentialPresent) {
     // The secret was removed outside Pulumi: forget it, so the next update adds a new one.
     outs = withoutCredential(outs);

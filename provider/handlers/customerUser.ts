@@ -15,7 +15,7 @@ import {
 import { hasServiceCode, isLostResponse } from "../errors";
 import type { ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
-import { changedKeys, jsonEqual, partialCreate, stripUndefined, validateInputs } from "./common";
+import { changedKeys, jsonEqual, partialCreate, refusal, stripUndefined, validateInputs } from "./common";
 import { countryProblem } from "./countryCodes";
 import { checkDomain } from "./identity/customerDomains";
 import { rolesAsDeclared } from "./identity/directoryRoleCatalog";
@@ -61,20 +61,11 @@ import { isUnknown } from "./types";
  *   relationship or group to get it (identity/gdapAccessHint.ts).
  */
 
-export interface CustomerUserInputs {
-  account?: string;
-  customerId: string;
-  userPrincipalName: string;
-  firstName?: string;
-  lastName?: string;
-  displayName: string;
-  usageLocation: string;
-  password?: string;
-  forceChangePassword?: boolean;
-  roles?: string[];
-  /** Licenses by SKU name, part number or id, reconciled as a set; not managed when absent. */
-  licenses?: string[];
-}
+/**
+ * The checked inputs (what {@link customerUserSchema} yields: `usageLocation` upper case, strings trimmed).
+ * `licenses`: by SKU name, part number or id, reconciled as a set; not managed when absent.
+ */
+export type CustomerUserInputs = z.output<typeof customerUserSchema>;
 
 export interface CustomerUserOutputs extends CustomerUserInputs {
   /** Object id of the user in the customer tenant. */
@@ -93,7 +84,7 @@ export interface CustomerUserOutputs extends CustomerUserInputs {
 
 type Props = CustomerUserInputs & CustomerUserOutputs;
 
-const schema = z
+export const customerUserSchema = z
   .object({
     account,
     customerId: guid,
@@ -142,14 +133,18 @@ const UPDATABLE: (keyof CustomerUserInputs & string)[] = [
 
 async function check(olds: Partial<CustomerUserInputs>, news: CustomerUserInputs, ctx: HandlerContext) {
   const result = validateWithSecretSafety(news);
-  const failures: CheckFailure[] = [...(result.failures ?? [])];
+  // Entra ID assigns licenses only to users with a usage location: a missing one says so.
+  const licensed = Array.isArray(news.licenses) && news.licenses.length > 0;
+  const failures: CheckFailure[] = (result.failures ?? []).map((f) =>
+    licensed && !news.usageLocation && f.property === "usageLocation"
+      ? refusal(
+          "usageLocation",
+          "is required to assign licenses (Microsoft licenses a user only with a usage location)",
+          news.usageLocation,
+        )
+      : f,
+  );
   failures.push(...roleFailures(news.roles));
-  if (Array.isArray(news.licenses) && news.licenses.length > 0 && !news.usageLocation) {
-    // Entra ID assigns licenses only to users with a usage location.
-    const reason =
-      "usageLocation: is required to assign licenses (Microsoft licenses a user only with a usage location)";
-    for (const f of failures) if (f.property === "usageLocation") f.reason = reason;
-  }
   failures.push(...accountFailures(news.account, ctx.config));
   if (failures.length > 0) return { failures };
   const inputs = result.inputs!;
@@ -175,7 +170,7 @@ async function check(olds: Partial<CustomerUserInputs>, news: CustomerUserInputs
 
 /** zod validation whose failure text never quotes the password value. */
 function validateWithSecretSafety(news: CustomerUserInputs): CheckResult<CustomerUserInputs> {
-  const result = validateInputs(schema as unknown as z.ZodType<CustomerUserInputs>, news);
+  const result = validateInputs(customerUserSchema, news);
   if (!result.failures) return result;
   return {
     failures: result.failures.map((f) =>

@@ -54,17 +54,13 @@ import type { HandlerContext, ResourceHandler } from "./types";
  * next update removes them. Delete addresses the grant by the id in the state.
  */
 
-export interface PermissionGrantInputs {
-  account?: string;
-  /** Tenant where the grant is made (a customer tenant where the partner app is consented). */
-  tenantId: string;
-  /** App id of the client application (its service principal must exist in the tenant). */
-  clientAppId: string;
-  /** App id of the resource, e.g. Microsoft Graph `00000003-0000-0000-c000-000000000000`. */
-  resourceAppId: string;
-  delegatedScopes?: string[];
-  appRoles?: string[];
-}
+/**
+ * The checked inputs (what {@link permissionGrantSchema} yields): `tenantId` is the tenant where the grant is
+ * made (a customer tenant where the partner app is consented); `clientAppId` the app id of the
+ * client application (its service principal must exist in the tenant); `resourceAppId` the app id
+ * of the resource, e.g. Microsoft Graph `00000003-0000-0000-c000-000000000000`.
+ */
+export type PermissionGrantInputs = z.output<typeof permissionGrantSchema>;
 
 export interface PermissionGrantOutputs extends PermissionGrantInputs {
   delegatedScopes: string[];
@@ -84,7 +80,7 @@ const PERMISSION = z
   .trim()
   .regex(/^[A-Za-z0-9_.-]+$/, "must be a permission name such as User.Read.All");
 
-const schema = z
+export const permissionGrantSchema = z
   .object({
     account,
     tenantId: guid,
@@ -104,7 +100,7 @@ async function check(
   news: PermissionGrantInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(schema as unknown as z.ZodType<PermissionGrantInputs>, news);
+  const result = validateInputs(permissionGrantSchema, news);
   const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
   return failures.length > 0 ? { failures } : result;
 }

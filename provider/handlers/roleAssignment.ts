@@ -14,7 +14,7 @@ import { CspError, hasServiceCode, isCspError } from "../errors";
 import type { AuthTarget, ServiceClient } from "../http/types";
 import { accountFailures } from "./commerce/fields";
 import { containsUnknown, deterministicUuid, stripUndefined, validateInputs } from "./common";
-import { sleep as realSleep, validationError } from "./identity/errors";
+import { validationError } from "./identity/errors";
 import { armOnBehalfOf } from "./identity/identities";
 import { account, guid, isGuid } from "./identity/schemas";
 import { registerHandler } from "./registry";
@@ -43,18 +43,8 @@ import type { DiffResult, HandlerContext, ResourceHandler } from "./types";
 
 export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup"] as const;
 
-export interface RoleAssignmentInputs {
-  account?: string;
-  /** Customer tenant owning the subscription (authority of the admin-on-behalf-of token). */
-  tenantId: string;
-  /** `/subscriptions/{id}` or a scope below it (resource group, resource). */
-  scope: string;
-  roleName?: string;
-  roleDefinitionId?: string;
-  principalId: string;
-  principalType: (typeof PRINCIPAL_TYPES)[number];
-  description?: string;
-}
+/** The checked inputs: what {@link roleAssignmentSchema} yields (scope normalised, ids lower case). */
+export type RoleAssignmentInputs = z.output<typeof roleAssignmentSchema>;
 
 export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
   /** Role definition GUID. */
@@ -79,7 +69,7 @@ const ROLE_DEFINITION_ID = new RegExp(
   "i",
 );
 
-const schema = z
+export const roleAssignmentSchema = z
   .object({
     account,
     tenantId: guid,
@@ -118,18 +108,14 @@ const schema = z
     }
   });
 
-/** Tuning of the `PrincipalNotFound` retry (tests pass a recording sleep). */
-export interface RoleAssignmentOptions {
-  /** Waits before each retry of a PUT answered `PrincipalNotFound`; the length bounds the retries. */
-  principalNotFoundDelaysMs: number[];
-  sleep: (ms: number) => Promise<void>;
-}
-
-/** About a minute in total, Microsoft's guidance for replication after creating a principal. */
-export const DEFAULT_ROLE_ASSIGNMENT_OPTIONS: RoleAssignmentOptions = {
-  principalNotFoundDelaysMs: [2_000, 4_000, 8_000, 16_000, 30_000],
-  sleep: realSleep,
-};
+/**
+ * Waits before each retry of a PUT answered `PrincipalNotFound`; the length bounds the retries.
+ * About a minute in total, Microsoft's guidance for replication after creating a principal
+ * ("Troubleshoot Azure RBAC",
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). Waited through
+ * `ctx.clock`, so tests record the waits instead of sleeping.
+ */
+export const PRINCIPAL_NOT_FOUND_DELAYS_MS: readonly number[] = [2_000, 4_000, 8_000, 16_000, 30_000];
 
 /** The assignment name for a (scope, role, principal) triple. */
 export function roleAssignmentName(scope: string, roleGuid: string, principalId: string): string {
@@ -141,16 +127,13 @@ export function roleAssignmentName(scope: string, roleGuid: string, principalId:
   );
 }
 
-/** Builds the handler (the exported default uses {@link DEFAULT_ROLE_ASSIGNMENT_OPTIONS}). */
-export function createRoleAssignmentHandler(
-  options: RoleAssignmentOptions = DEFAULT_ROLE_ASSIGNMENT_OPTIONS,
-): ResourceHandler<RoleAssignmentInputs, RoleAssignmentOutputs> {
+function createRoleAssignmentHandler(): ResourceHandler<RoleAssignmentInputs, RoleAssignmentOutputs> {
   async function check(
     _olds: Partial<RoleAssignmentInputs>,
     news: RoleAssignmentInputs,
     ctx: HandlerContext,
   ) {
-    const result = validateInputs(schema as unknown as z.ZodType<RoleAssignmentInputs>, news);
+    const result = validateInputs(roleAssignmentSchema, news);
     const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
     return failures.length > 0 ? { failures } : result;
   }
@@ -243,12 +226,12 @@ export function createRoleAssignmentHandler(
           }
           throw e;
         }
-        const delay = options.principalNotFoundDelaysMs[attempt];
+        const delay = PRINCIPAL_NOT_FOUND_DELAYS_MS[attempt];
         if (hasServiceCode(e, "PrincipalNotFound") && delay !== undefined) {
           ctx.log(
             `principal ${inputs.principalId} not replicated yet; retrying the role assignment in ${Math.round(delay / 1000)} s`,
           );
-          await options.sleep(delay);
+          await ctx.clock.sleep(delay);
           continue;
         }
         throw e;

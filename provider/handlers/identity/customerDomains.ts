@@ -1,4 +1,5 @@
 import { getCustomer } from "../../clients/partnerCenter/customers";
+import { refusal } from "../common";
 import type { CustomerUserInputs } from "../customerUser";
 import type { CheckFailure, HandlerContext } from "../types";
 
@@ -18,17 +19,19 @@ export async function checkDomain(
 ): Promise<CheckFailure | undefined> {
   const domains = await customerDomainsOf(ctx, inputs.account, inputs.customerId);
   if (!domains) {
-    return {
-      property: "customerId",
-      reason: `customerId: customer ${inputs.customerId} was not found for this partner account; check the id (the customer's tenant id) and the account`,
-    };
+    return refusal(
+      "customerId",
+      "was not found for this partner account; check the id (the customer's tenant id) and the account",
+      inputs.customerId,
+    );
   }
   const domain = inputs.userPrincipalName.split("@")[1]!.toLowerCase();
   if (domains.length > 0 && !domains.includes(domain)) {
-    return {
-      property: "userPrincipalName",
-      reason: `userPrincipalName: the domain "${domain}" is not a domain of customer ${inputs.customerId} (its domains: ${domains.join(", ")})`,
-    };
+    return refusal(
+      "userPrincipalName",
+      `its domain "${domain}" is not a domain of customer ${inputs.customerId} (its domains: ${domains.join(", ")})`,
+      inputs.userPrincipalName,
+    );
   }
   return undefined;
 }
