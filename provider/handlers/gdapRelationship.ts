@@ -18,10 +18,10 @@ import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
   rolesAsDeclared,
-} from "./identity/directoryRoleCatalog";
+} from "./directory/directoryRoleCatalog";
+import { roleFailures, roleIdsOf } from "./directory/roleInputs";
 import { isPreconditionFailed } from "./identity/errors";
 import { daysToDuration, durationDays } from "./identity/isoDuration";
-import { roleFailures, roleIdsOf } from "./identity/roleInputs";
 import { account, guid, text } from "./identity/schemas";
 import { sameSet } from "./identity/sets";
 import { registerHandler } from "./registry";

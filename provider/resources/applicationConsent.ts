@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { applicationConsentSchema } from "../handlers/applicationConsent";
+import type { applicationConsentSchema } from "../handlers/directory/applicationConsent";
 import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 

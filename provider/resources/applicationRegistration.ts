@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { applicationRegistrationSchema } from "../handlers/applicationRegistration";
+import type { applicationRegistrationSchema } from "../handlers/directory/applicationRegistration";
 import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 

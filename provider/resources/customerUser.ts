@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { customerUserSchema } from "../handlers/customerUser";
+import type { customerUserSchema } from "../handlers/directory/customerUser";
 import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 

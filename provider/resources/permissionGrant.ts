@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { permissionGrantSchema } from "../handlers/permissionGrant";
+import type { permissionGrantSchema } from "../handlers/directory/permissionGrant";
 import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 

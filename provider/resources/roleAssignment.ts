@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { roleAssignmentSchema } from "../handlers/roleAssignment";
+import type { roleAssignmentSchema } from "../handlers/rbac/roleAssignment";
 import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 

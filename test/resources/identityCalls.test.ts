@@ -6,11 +6,11 @@ import {
 } from "../../provider/clients/graph/oauth2PermissionGrants";
 import { findServicePrincipalByAppId } from "../../provider/clients/graph/servicePrincipals";
 import { createCustomerUser } from "../../provider/clients/partnerCenter/users";
-import { applicationConsentHandler as consent } from "../../provider/handlers/applicationConsent";
-import { applicationRegistrationHandler as registration } from "../../provider/handlers/applicationRegistration";
-import { customerUserHandler as users } from "../../provider/handlers/customerUser";
+import { applicationConsentHandler as consent } from "../../provider/handlers/directory/applicationConsent";
+import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
+import { customerUserHandler as users } from "../../provider/handlers/directory/customerUser";
+import { permissionGrantHandler as grants } from "../../provider/handlers/directory/permissionGrant";
 import { customerTenantApp } from "../../provider/handlers/identity/identities";
-import { permissionGrantHandler as grants } from "../../provider/handlers/permissionGrant";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource, updateResource } from "../support/handlerSteps";

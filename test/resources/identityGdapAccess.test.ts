@@ -3,8 +3,8 @@ import {
   createRelationship,
   postRelationshipRequest,
 } from "../../provider/clients/graph/delegatedAdminRelationships";
-import { applicationConsentHandler } from "../../provider/handlers/applicationConsent";
-import { customerUserHandler } from "../../provider/handlers/customerUser";
+import { applicationConsentHandler } from "../../provider/handlers/directory/applicationConsent";
+import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import {
   createTestCustomer,

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putRoleAssignment, roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
-import { customerUserHandler } from "../../provider/handlers/customerUser";
+import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { armOnBehalfOf } from "../../provider/handlers/identity/identities";
 import {
   roleAssignmentHandler as handler,
   PRINCIPAL_NOT_FOUND_DELAYS_MS,
   type RoleAssignmentInputs,
   roleAssignmentName,
-} from "../../provider/handlers/roleAssignment";
+} from "../../provider/handlers/rbac/roleAssignment";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";

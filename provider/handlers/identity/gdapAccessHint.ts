@@ -6,8 +6,8 @@ import {
   relationshipRoleIds,
 } from "../../clients/graph/delegatedAdminRelationships";
 import { CspError, isCspError } from "../../errors";
+import { directoryRoleName, resolveDirectoryRole } from "../directory/directoryRoleCatalog";
 import type { HandlerContext, ResourceHandler } from "../types";
-import { directoryRoleName, resolveDirectoryRole } from "./directoryRoleCatalog";
 
 /**
  * What to do when Partner Center refuses an admin agent's call inside a customer tenant for lack of

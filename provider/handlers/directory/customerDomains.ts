@@ -1,7 +1,7 @@
 import { getCustomer } from "../../clients/partnerCenter/customers";
 import { refusal } from "../common";
-import type { CustomerUserInputs } from "../customerUser";
 import type { CheckFailure, HandlerContext } from "../types";
+import type { CustomerUserInputs } from "./customerUser";
 
 /**
  * The check of a CustomerUser's user principal name: its domain must be one of the customer's

@@ -5,9 +5,9 @@ import {
 } from "../../clients/partnerCenter/directoryRoles";
 import type { PcCustomerUser } from "../../clients/partnerCenter/users";
 import type { ServiceClient } from "../../http/types";
+import { isConflict, isNotFound } from "../identity/errors";
+import { setChanges } from "../identity/sets";
 import { directoryRoleName } from "./directoryRoleCatalog";
-import { isConflict, isNotFound } from "./errors";
-import { setChanges } from "./sets";
 
 /** The directory roles of a CustomerUser, reconciled as a set through directory role members. */
 

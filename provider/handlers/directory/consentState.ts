@@ -1,9 +1,9 @@
 import type { CspApi } from "../../clients/cspApi";
 import { listAppRoleAssignments } from "../../clients/graph/appRoleAssignments";
 import { listClientGrants } from "../../clients/graph/oauth2PermissionGrants";
-import { customerTenantApp } from "./identities";
+import { customerTenantApp } from "../identity/identities";
+import { uniqueSorted } from "../identity/sets";
 import { freshServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
-import { uniqueSorted } from "./sets";
 
 /**
  * The state of a Partner Center application consent, read where it materialises: in the customer
