@@ -32,8 +32,8 @@ import { createCustomer } from "../provider/clients/partnerCenter/customers";
 import { addRoleMember } from "../provider/clients/partnerCenter/directoryRoles";
 import { createCustomerUser } from "../provider/clients/partnerCenter/users";
 import { resolveConfig } from "../provider/config";
-import { resolveDirectoryRole } from "../provider/handlers/identity/directoryRoleCatalog";
-import { generatePassword } from "../provider/handlers/identity/passwords";
+import { resolveDirectoryRole } from "../provider/handlers/directory/directoryRoleCatalog";
+import { generatePassword } from "../provider/handlers/directory/passwords";
 import type { TraceEntry } from "../provider/http/traceSink";
 
 /** What the sequential script did. */

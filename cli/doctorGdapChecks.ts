@@ -10,7 +10,7 @@ import {
   relationshipRoleIds,
 } from "../provider/clients/graph/delegatedAdminRelationships";
 import { listGraph } from "../provider/clients/paging";
-import { directoryRoleName, resolveDirectoryRole } from "../provider/handlers/identity/directoryRoleCatalog";
+import { directoryRoleName, resolveDirectoryRole } from "../provider/handlers/directory/directoryRoleCatalog";
 import { type CheckResult, fail, failFrom, pass } from "./doctorChecks";
 
 /** The doctor's GDAP checks: a customer's GDAP relationships, their roles and access assignments. */

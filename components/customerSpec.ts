@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { USER_NAME, USER_NAME_RULE } from "../provider/handlers/identity/userPrincipalName";
+import { USER_NAME, USER_NAME_RULE } from "../provider/handlers/directory/userPrincipalName";
 import { CustomerSpecError } from "./customerSpecError";
 import {
   ACCOUNT,

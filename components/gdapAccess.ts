@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { resolveDirectoryRole } from "../provider/handlers/identity/directoryRoleCatalog";
+import { resolveDirectoryRole } from "../provider/handlers/directory/directoryRoleCatalog";
 import { GdapAccessAssignment, GdapRelationship } from "../provider/resources";
 import { compact } from "./childInputs";
 import type { CustomerSpec } from "./customerSpec";

@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { applicationConsentSchema } from "../handlers/directory/applicationConsent";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** Permissions consented on one resource application. */
@@ -20,6 +23,11 @@ export interface ApplicationConsentArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while ApplicationConsentArgs and the handler's schema describe the same inputs. */
+export type ApplicationConsentArgsMatch = AssertArgsMatch<
+  ArgsMatch<ApplicationConsentArgs, z.input<typeof applicationConsentSchema>>
+>;
 
 /**
  * Partner Center application consent: consents a partner application in a customer tenant (the

@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { applicationRegistrationSchema } from "../handlers/directory/applicationRegistration";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** A permission the application requests on a resource (Graph `requiredResourceAccess`). */
@@ -31,7 +34,9 @@ export interface ApplicationRegistrationArgs {
   /** Display name; keep it unique among the pulumi-csp applications of the tenant (it identifies the application on retries). */
   displayName: pulumi.Input<string>;
   /** `AzureADMyOrg` (default), `AzureADMultipleOrgs`, `AzureADandPersonalMicrosoftAccount` or `PersonalMicrosoftAccount`. */
-  signInAudience?: pulumi.Input<string>;
+  signInAudience?: pulumi.Input<
+    "AzureADMyOrg" | "AzureADMultipleOrgs" | "AzureADandPersonalMicrosoftAccount" | "PersonalMicrosoftAccount"
+  >;
   requiredResourceAccess?: pulumi.Input<pulumi.Input<RequiredResourceAccessArgs>[]>;
   /** Web redirect URIs (https, or http for localhost). */
   redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
@@ -42,6 +47,11 @@ export interface ApplicationRegistrationArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while ApplicationRegistrationArgs and the handler's schema describe the same inputs. */
+export type ApplicationRegistrationArgsMatch = AssertArgsMatch<
+  ArgsMatch<ApplicationRegistrationArgs, z.input<typeof applicationRegistrationSchema>>
+>;
 
 /**
  * A Microsoft Graph application registration with its service principal, in a customer tenant or

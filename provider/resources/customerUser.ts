@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { customerUserSchema } from "../handlers/directory/customerUser";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link CustomerUser}. */
@@ -39,6 +42,11 @@ export interface CustomerUserArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while CustomerUserArgs and the handler's schema describe the same inputs. */
+export type CustomerUserArgsMatch = AssertArgsMatch<
+  ArgsMatch<CustomerUserArgs, z.input<typeof customerUserSchema>>
+>;
 
 /**
  * A user in a customer tenant, managed through Partner Center by the partner's admin agent

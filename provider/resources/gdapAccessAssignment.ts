@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import type { gdapAccessAssignmentSchema } from "../handlers/gdap/gdapAccessAssignment";
-import type { ArgsMatch } from "./argsMatch";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link GdapAccessAssignment}. */
@@ -16,10 +17,9 @@ export interface GdapAccessAssignmentArgs {
 }
 
 /** The Args and the handler's input schema agree (compile-time). */
-export const gdapAccessAssignmentArgsMatch: ArgsMatch<
-  GdapAccessAssignmentArgs,
-  typeof gdapAccessAssignmentSchema
-> = true;
+export type GdapAccessAssignmentArgsMatch = AssertArgsMatch<
+  ArgsMatch<GdapAccessAssignmentArgs, z.input<typeof gdapAccessAssignmentSchema>>
+>;
 
 /**
  * Gives a partner security group roles of an active GDAP relationship. A preview warns on its row

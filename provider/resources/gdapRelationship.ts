@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import type { gdapRelationshipSchema } from "../handlers/gdap/gdapRelationship";
-import type { ArgsMatch } from "./argsMatch";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link GdapRelationship}. */
@@ -24,7 +25,9 @@ export interface GdapRelationshipArgs {
 }
 
 /** The Args and the handler's input schema agree (compile-time). */
-export const gdapRelationshipArgsMatch: ArgsMatch<GdapRelationshipArgs, typeof gdapRelationshipSchema> = true;
+export type GdapRelationshipArgsMatch = AssertArgsMatch<
+  ArgsMatch<GdapRelationshipArgs, z.input<typeof gdapRelationshipSchema>>
+>;
 
 /**
  * A GDAP relationship with a customer. Create locks it for approval; the customer's Global

@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { permissionGrantSchema } from "../handlers/directory/permissionGrant";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link PermissionGrant}. */
@@ -16,6 +19,11 @@ export interface PermissionGrantArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while PermissionGrantArgs and the handler's schema describe the same inputs. */
+export type PermissionGrantArgsMatch = AssertArgsMatch<
+  ArgsMatch<PermissionGrantArgs, z.input<typeof permissionGrantSchema>>
+>;
 
 /**
  * Admin consent inside a tenant through Graph: the tenant-wide delegated grant and the app role

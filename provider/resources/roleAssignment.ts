@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { roleAssignmentSchema } from "../handlers/rbac/roleAssignment";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link RoleAssignment}. */
@@ -22,6 +25,11 @@ export interface RoleAssignmentArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while RoleAssignmentArgs and the handler's schema describe the same inputs. */
+export type RoleAssignmentArgsMatch = AssertArgsMatch<
+  ArgsMatch<RoleAssignmentArgs, z.input<typeof roleAssignmentSchema>>
+>;
 
 /**
  * An Azure RBAC role assignment in a customer subscription, made by the partner's admin agent

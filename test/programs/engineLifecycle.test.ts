@@ -25,7 +25,11 @@ let dir: string;
 const config: Record<string, string> = { domainPrefix: `life${Date.now().toString(36)}` };
 
 beforeAll(async () => {
-  assertBuilt(root, ["provider/host.ts", "provider/providerModule.ts", "provider/handlers/customerUser.ts"]);
+  assertBuilt(root, [
+    "provider/host.ts",
+    "provider/providerModule.ts",
+    "provider/handlers/directory/customerUser.ts",
+  ]);
   emu = await startEmulator({ sandbox: true, autoApproveGdap: true });
   config.gdapGroupId = emu.seed.gdapAdminsGroupId;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-lifecycle-"));

@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getApplication, removeApplicationPassword } from "../../provider/clients/graph/applications";
 import { assignAppRole } from "../../provider/clients/graph/appRoleAssignments";
 import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
-import { applicationConsentHandler as consent } from "../../provider/handlers/applicationConsent";
-import {
-  applicationMarker,
-  applicationRegistrationHandler as registration,
-} from "../../provider/handlers/applicationRegistration";
+import { applicationConsentHandler as consent } from "../../provider/handlers/directory/applicationConsent";
+import { applicationMarker } from "../../provider/handlers/directory/applicationCreate";
+import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
+import { permissionGrantHandler as grant } from "../../provider/handlers/directory/permissionGrant";
 import { customerTenantApp } from "../../provider/handlers/identity/identities";
-import { permissionGrantHandler as grant } from "../../provider/handlers/permissionGrant";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import {

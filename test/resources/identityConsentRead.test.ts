@@ -7,8 +7,8 @@ import {
   deleteServicePrincipal,
   findServicePrincipalByAppId,
 } from "../../provider/clients/graph/servicePrincipals";
-import { applicationConsentHandler as consent } from "../../provider/handlers/applicationConsent";
-import { applicationRegistrationHandler as registration } from "../../provider/handlers/applicationRegistration";
+import { applicationConsentHandler as consent } from "../../provider/handlers/directory/applicationConsent";
+import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
 import { customerTenantApp } from "../../provider/handlers/identity/identities";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";

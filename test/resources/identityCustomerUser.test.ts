@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRoleMember, listUserDirectoryRoles } from "../../provider/clients/partnerCenter/directoryRoles";
 import { getCustomerUser, listDeletedCustomerUsers } from "../../provider/clients/partnerCenter/users";
-import { customerUserHandler as handler } from "../../provider/handlers/customerUser";
-import { passwordProblem } from "../../provider/handlers/identity/passwords";
+import { customerUserHandler as handler } from "../../provider/handlers/directory/customerUser";
+import { passwordProblem } from "../../provider/handlers/directory/passwords";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";

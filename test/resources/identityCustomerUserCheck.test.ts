@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerUserHandler as handler } from "../../provider/handlers/customerUser";
+import { customerUserHandler as handler } from "../../provider/handlers/directory/customerUser";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures } from "../support/handlerSteps";
 import { createTestCustomer } from "../support/identityFixtures";

@@ -3,8 +3,8 @@ import {
   createRelationship,
   postRelationshipRequest,
 } from "../../provider/clients/graph/delegatedAdminRelationships";
-import { applicationConsentHandler } from "../../provider/handlers/applicationConsent";
-import { customerUserHandler } from "../../provider/handlers/customerUser";
+import { applicationConsentHandler } from "../../provider/handlers/directory/applicationConsent";
+import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import {
   createTestCustomer,
@@ -47,13 +47,11 @@ describe("GDAP refusals", () => {
     const seq = await lastSeq();
     const error = await customerUserHandler.create(userInputs(customerId, domain), t.ctx).catch((e) => e);
     expect(error).toMatchObject({ service: "partnerCenter", status: 403, serviceCode: "900308" });
-    // The create first looks for an existing user: a list, which needs a reader role.
+    // The create writes first (a taken UPN answers with a conflict): the POST is what is refused.
     expect(error.message).toMatch(
-      /^Partner Center: GET \S+\/users failed: .*\(HTTP 403, code 900308, request id [^,)]+[,)]/,
+      /^Partner Center: POST \S+\/users failed: .*\(HTTP 403, code 900308, request id [^,)]+[,)]/,
     );
-    expect(error.hint).toContain(
-      "needs one of the GDAP roles Directory Readers, Global Reader, User Administrator",
-    );
+    expect(error.hint).toContain("needs one of the GDAP roles User Administrator, Directory Writers");
     expect(error.hint).toContain("the partner has no GDAP relationship with this customer");
     expect(error.hint).toContain("GdapAccessAssignment");
     expect(await acceptedWrites(seq)).toBe(0);

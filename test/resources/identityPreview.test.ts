@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applicationConsentHandler } from "../../provider/handlers/applicationConsent";
-import { applicationRegistrationHandler } from "../../provider/handlers/applicationRegistration";
-import { customerUserHandler } from "../../provider/handlers/customerUser";
+import { applicationConsentHandler } from "../../provider/handlers/directory/applicationConsent";
+import { applicationRegistrationHandler } from "../../provider/handlers/directory/applicationRegistration";
+import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
+import { permissionGrantHandler } from "../../provider/handlers/directory/permissionGrant";
 import { gdapAccessAssignmentHandler } from "../../provider/handlers/gdap/gdapAccessAssignment";
 import { gdapRelationshipHandler } from "../../provider/handlers/gdap/gdapRelationship";
-import { permissionGrantHandler } from "../../provider/handlers/permissionGrant";
-import { roleAssignmentHandler } from "../../provider/handlers/roleAssignment";
+import { roleAssignmentHandler } from "../../provider/handlers/rbac/roleAssignment";
 import { type ResourceHandler, UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";

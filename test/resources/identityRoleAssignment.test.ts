@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putRoleAssignment, roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
-import { customerUserHandler } from "../../provider/handlers/customerUser";
+import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { armOnBehalfOf } from "../../provider/handlers/identity/identities";
 import {
-  createRoleAssignmentHandler,
   roleAssignmentHandler as handler,
+  PRINCIPAL_NOT_FOUND_DELAYS_MS,
   type RoleAssignmentInputs,
   roleAssignmentName,
-} from "../../provider/handlers/roleAssignment";
+} from "../../provider/handlers/rbac/roleAssignment";
+import type { HandlerContext } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { buyAzurePlan, createTestCustomer, isWriteMethod } from "../support/identityFixtures";
@@ -182,13 +183,17 @@ describe("RoleAssignment", () => {
 
   it("retries PrincipalNotFound with backoff up to its bound", async () => {
     const principalId = await newUser();
+    // Waits go through ctx.clock: a clock that records them instead of sleeping.
     const waits: number[] = [];
-    const patient = createRoleAssignmentHandler({
-      principalNotFoundDelaysMs: [5, 10, 20],
-      sleep: async (ms) => {
-        waits.push(ms);
+    const ctx: HandlerContext = {
+      ...t.ctx,
+      clock: {
+        now: () => new Date(),
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
       },
-    });
+    };
     const principalNotFound = {
       method: "PUT",
       service: "arm" as const,
@@ -212,18 +217,18 @@ describe("RoleAssignment", () => {
       principalId,
       principalType: "User",
     };
-    const created = await createResource(patient, inputs, t.ctx);
-    expect(waits).toEqual([5, 10]);
+    const created = await createResource(handler, inputs, ctx);
+    expect(waits).toEqual(PRINCIPAL_NOT_FOUND_DELAYS_MS.slice(0, 2));
     expect((await assignmentsFor(principalId)).map((a) => a.name)).toEqual([created.state.assignmentName]);
-    await patient.delete(created.id, created.state, t.ctx);
+    await handler.delete(created.id, created.state, ctx);
 
     waits.length = 0;
     await t.emu.admin.addFault({ ...principalNotFound, count: 10 });
     try {
-      await expect(createResource(patient, inputs, t.ctx)).rejects.toMatchObject({
+      await expect(createResource(handler, inputs, ctx)).rejects.toMatchObject({
         serviceCode: "PrincipalNotFound",
       });
-      expect(waits).toEqual([5, 10, 20]);
+      expect(waits).toEqual([...PRINCIPAL_NOT_FOUND_DELAYS_MS]);
     } finally {
       await t.emu.admin.clearFaults();
     }

@@ -4,7 +4,7 @@ import { isCspError } from "../../provider/errors";
 import {
   type CustomerUserInputs,
   customerUserHandler as handler,
-} from "../../provider/handlers/customerUser";
+} from "../../provider/handlers/directory/customerUser";
 import { BUSINESS_PREMIUM_SKU, buySeats, confirmAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";

@@ -16,7 +16,7 @@ import type { ServiceClient } from "../../http/types";
  * A consent cannot be amended and a second POST does not add scopes, so Microsoft's samples DELETE
  * before they POST. The state of a consent is read where it materialises: the application's
  * service principal and its grants in the customer tenant, through Microsoft Graph
- * (`handlers/identity/consentState.ts`).
+ * (`handlers/directory/consentState.ts`).
  */
 
 /** One resource grant: `scope` is a comma-separated list on the wire. */

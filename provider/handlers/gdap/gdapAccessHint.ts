@@ -6,7 +6,7 @@ import {
   relationshipRoleIds,
 } from "../../clients/graph/delegatedAdminRelationships";
 import { CspError, isCspError } from "../../errors";
-import { directoryRoleName, resolveDirectoryRole } from "../identity/directoryRoleCatalog";
+import { directoryRoleName, resolveDirectoryRole } from "../directory/directoryRoleCatalog";
 import type { HandlerContext, ResourceHandler } from "../types";
 
 /**

@@ -18,9 +18,9 @@ import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
   rolesAsDeclared,
-} from "../identity/directoryRoleCatalog";
+} from "../directory/directoryRoleCatalog";
+import { roleFailures, roleIdsOf } from "../directory/roleInputs";
 import { isNotFound, isPreconditionFailed } from "../identity/errors";
-import { roleFailures, roleIdsOf } from "../identity/roleInputs";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet } from "../identity/sets";
 import { registerHandler } from "../registry";

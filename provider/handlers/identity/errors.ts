@@ -28,8 +28,3 @@ export function validationError(
 ): CspError {
   return new CspError({ code: "CSP_VALIDATION", service, summary, hint });
 }
-
-/** Waits `ms` milliseconds (injectable in handlers so tests run without real delays). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

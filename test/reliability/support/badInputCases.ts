@@ -1,14 +1,14 @@
-import { applicationConsentHandler } from "../../../provider/handlers/applicationConsent";
-import { applicationRegistrationHandler } from "../../../provider/handlers/applicationRegistration";
 import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
 import { customerHandler } from "../../../provider/handlers/customer";
 import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
-import { customerUserHandler } from "../../../provider/handlers/customerUser";
+import { applicationConsentHandler } from "../../../provider/handlers/directory/applicationConsent";
+import { applicationRegistrationHandler } from "../../../provider/handlers/directory/applicationRegistration";
+import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
+import { permissionGrantHandler } from "../../../provider/handlers/directory/permissionGrant";
 import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdap/gdapAccessAssignment";
 import { gdapRelationshipHandler } from "../../../provider/handlers/gdap/gdapRelationship";
-import { permissionGrantHandler } from "../../../provider/handlers/permissionGrant";
-import { roleAssignmentHandler } from "../../../provider/handlers/roleAssignment";
+import { roleAssignmentHandler } from "../../../provider/handlers/rbac/roleAssignment";
 import { licenseBadInputs } from "./badInputLicenses";
 import { type AnyHandler, erase, type Json } from "./faultKit";
 

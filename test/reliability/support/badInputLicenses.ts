@@ -1,4 +1,4 @@
-import { customerUserHandler } from "../../../provider/handlers/customerUser";
+import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
 import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputCases";
 import { erase, type Json } from "./faultKit";

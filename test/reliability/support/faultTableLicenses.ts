@@ -1,5 +1,5 @@
 import type { EmulatorState } from "../../../emulator/index";
-import { customerUserHandler } from "../../../provider/handlers/customerUser";
+import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
 import {
   BUSINESS_PREMIUM_SKU,

@@ -7,12 +7,12 @@ import {
 } from "../../clients/graph/applications";
 import { isCspError, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
+import { stripUndefined } from "../common";
+import type { HandlerContext } from "../types";
 import type {
   ApplicationRegistrationInputs,
   ApplicationRegistrationOutputs,
-} from "../applicationRegistration";
-import { stripUndefined } from "../common";
-import type { HandlerContext } from "../types";
+} from "./applicationRegistration";
 
 /**
  * The client-secret lifecycle of an ApplicationRegistration: adding a password credential safely

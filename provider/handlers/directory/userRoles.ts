@@ -5,20 +5,28 @@ import {
 } from "../../clients/partnerCenter/directoryRoles";
 import type { PcCustomerUser } from "../../clients/partnerCenter/users";
 import type { ServiceClient } from "../../http/types";
+import { isConflict, isNotFound } from "../identity/errors";
+import { setChanges } from "../identity/sets";
 import { directoryRoleName } from "./directoryRoleCatalog";
-import { isConflict, isNotFound } from "./errors";
-import { setChanges } from "./sets";
 
 /** The directory roles of a CustomerUser, reconciled as a set through directory role members. */
 
-/** Adds missing and removes extra role memberships; returns the resulting template ids. */
+/**
+ * Adds missing and removes extra role memberships; returns the resulting template ids. `held`:
+ * the roles the user is known to hold without asking (none, for a user this create just made);
+ * otherwise they are read first ("Get user roles for a customer",
+ * https://learn.microsoft.com/partner-center/developer/get-user-roles-for-a-customer).
+ */
 export async function reconcileRoles(
   pc: ServiceClient,
   customerId: string,
   user: PcCustomerUser,
   desiredIds: string[],
+  held?: readonly string[],
 ): Promise<string[]> {
-  const current = (await listUserDirectoryRoles(pc, customerId, user.id)).map((r) => r.id.toLowerCase());
+  const current = held
+    ? held.map((r) => r.toLowerCase())
+    : (await listUserDirectoryRoles(pc, customerId, user.id)).map((r) => r.id.toLowerCase());
   const { toAdd, toRemove } = setChanges(desiredIds, current);
   for (const roleId of toAdd) {
     try {

@@ -7,7 +7,7 @@ import {
 } from "../../clients/partnerCenter/licenses";
 import type { ServiceClient } from "../../http/types";
 import { refusal } from "../commerce/errors";
-import { setChanges } from "./sets";
+import { setChanges } from "../identity/sets";
 
 /**
  * The licenses of a CustomerUser, reconciled as a set (licenses not listed are removed; without the

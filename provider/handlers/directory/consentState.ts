@@ -1,9 +1,9 @@
+import type { CspApi } from "../../clients/cspApi";
 import { listAppRoleAssignments } from "../../clients/graph/appRoleAssignments";
 import { listClientGrants } from "../../clients/graph/oauth2PermissionGrants";
-import { findServicePrincipalByAppId } from "../../clients/graph/servicePrincipals";
-import type { ServiceClient } from "../../http/types";
-import { customerTenantApp } from "./identities";
-import { uniqueSorted } from "./sets";
+import { customerTenantApp } from "../identity/identities";
+import { uniqueSorted } from "../identity/sets";
+import { freshServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 
 /**
  * The state of a Partner Center application consent, read where it materialises: in the customer
@@ -18,7 +18,9 @@ import { uniqueSorted } from "./sets";
  *    time, for each resource the consent names ("List servicePrincipals",
  *    https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list; `appId` supports `$filter`
  *    eq, "servicePrincipal resource type",
- *    https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipal);
+ *    https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipal). The application's
+ *    principal is always read (its existence is the consent's); a resource's principal (Microsoft
+ *    Graph's) comes from what the process already read (`servicePrincipalMemo.ts`);
  * 2. then, at the same time: `GET /oauth2PermissionGrants?$filter=clientId eq '{spId}'`, the
  *    delegated scopes ("List oauth2PermissionGrants",
  *    https://learn.microsoft.com/en-us/graph/api/oauth2permissiongrant-list; least privileged
@@ -52,15 +54,16 @@ export type ConsentState = { kind: "present"; grants: ResourceScopes[] } | { kin
 
 /** Reads the consent of `applicationId` in the customer tenant for the resources `declared` names. */
 export async function readConsentState(
-  graph: ServiceClient,
+  api: CspApi,
   customerId: string,
   applicationId: string,
   declared: readonly ResourceScopes[],
 ): Promise<ConsentState> {
   const auth = customerTenantApp(customerId);
+  const graph = api.graph;
   const [client, ...resources] = await Promise.all([
-    findServicePrincipalByAppId(graph, auth, applicationId),
-    ...declared.map((g) => findServicePrincipalByAppId(graph, auth, g.enterpriseApplicationId)),
+    freshServicePrincipal(api, auth, applicationId),
+    ...declared.map((g) => servicePrincipal(api, auth, g.enterpriseApplicationId)),
   ]);
   if (!client) return { kind: "absent" };
   const [delegatedGrants, roleAssignments] = await Promise.all([

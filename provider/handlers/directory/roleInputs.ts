@@ -1,3 +1,4 @@
+import { refusal } from "../common";
 import type { CheckFailure } from "../types";
 import { isUnknown } from "../types";
 import { resolveDirectoryRole, suggestDirectoryRoles } from "./directoryRoleCatalog";
@@ -10,10 +11,13 @@ export function roleFailures(roles: unknown, property = "roles"): CheckFailure[]
     if (typeof role !== "string" || isUnknown(role) || role.trim() === "") return;
     if (!resolveDirectoryRole(role)) {
       const near = suggestDirectoryRoles(role);
-      failures.push({
-        property: `${property}[${i}]`,
-        reason: `${property}[${i}]: "${role}" is not a known directory role name${near.length ? ` (did you mean ${near.map((n) => `"${n}"`).join(", ")}?)` : ""}; use a role name such as "Helpdesk Administrator" or a role template id`,
-      });
+      failures.push(
+        refusal(
+          `${property}[${i}]`,
+          `is not a known directory role name${near.length ? ` (did you mean ${near.map((n) => `"${n}"`).join(", ")}?)` : ""}; use a role name such as "Helpdesk Administrator" or a role template id`,
+          role,
+        ),
+      );
     }
   });
   return failures;
