@@ -22,7 +22,7 @@ import {
   pcSection,
   same,
   userInputs,
-} from "./faultTable";
+} from "./faultTableKit";
 
 /**
  * Fault-matrix rows of seats and licenses: every write of LicenseSubscription's create (cart,
