@@ -12,7 +12,8 @@ import type { HandlerContext } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 import { buyAzurePlan, consentPartnerApp, createTestCustomer } from "../support/identityFixtures";
-import { type BadCase, badInputTable, type World } from "./support/badInputCases";
+import { badInputTable } from "./support/badInputCases";
+import type { BadCase, World } from "./support/badInputKit";
 import { describeCalls, isWriteCall, lastSeq } from "./support/faultKit";
 
 /**

@@ -1,6 +1,6 @@
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputCases";
+import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /**
