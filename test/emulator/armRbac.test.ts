@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { armModule } from "../../emulator/arm/index";
 import { addUser } from "../../emulator/common/directory";
 import { ARM_AUD, addCustomerWithAzurePlan, SUB_ID } from "./armTestKit";
-import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import {
+  appToken,
+  CUSTOMER_TID,
+  call,
+  graphErrorOf,
+  PARTNER_TID,
+  seededWorld,
+  testCore,
+  userToken,
+} from "./graphTestKit";
 import { ARM_ROLE_ASSIGNMENT_EXAMPLE_23 } from "./graphVectors";
 
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
@@ -256,7 +265,10 @@ describe("ARM role assignments", () => {
     expect(del.status).toBe(200);
     expect(del.json.name).toBe(NAME_1);
     expect((await call(armModule, core, "DELETE", `${RA}/${NAME_1}?${V}`, { auth: aobo })).status).toBe(204);
-    expect((await call(armModule, core, "GET", `${RA}/${NAME_1}?${V}`, { auth: aobo })).status).toBe(404);
+    expect(graphErrorOf(await call(armModule, core, "GET", `${RA}/${NAME_1}?${V}`, { auth: aobo }))).toEqual({
+      status: 404,
+      code: "RoleAssignmentNotFound",
+    });
   });
 
   it("lets a service principal with an Owner assignment write, and blocks writes on a cancelled subscription", async () => {

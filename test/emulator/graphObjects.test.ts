@@ -3,7 +3,16 @@ import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { hashSecret } from "../../emulator/common/hashSecret";
 import { GRAPH_APP_ID, graphAppRoleId } from "../../emulator/graph/firstParty";
 import { graphModule } from "../../emulator/graph/index";
-import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import {
+  appToken,
+  CUSTOMER_TID,
+  call,
+  graphErrorOf,
+  PARTNER_TID,
+  seededWorld,
+  testCore,
+  userToken,
+} from "./graphTestKit";
 
 const GRAPH = "https://graph.microsoft.com";
 
@@ -65,7 +74,10 @@ describe("Graph applications", () => {
 
   it("answers 401 InvalidAuthenticationToken without a token and for another audience", async () => {
     const { core } = setup();
-    expect((await call(graphModule, core, "GET", "/v1.0/applications")).status).toBe(401);
+    expect(graphErrorOf(await call(graphModule, core, "GET", "/v1.0/applications"))).toEqual({
+      status: 401,
+      code: "InvalidAuthenticationToken",
+    });
     const res = await call(graphModule, core, "GET", "/v1.0/applications", {
       auth: appToken(CUSTOMER_TID, "https://management.azure.com/", ["Application.ReadWrite.All"]),
     });
@@ -141,7 +153,7 @@ describe("Graph applications", () => {
       auth: admin,
       body: { displayName: "c", appId: "nope" },
     });
-    expect(bad.status).toBe(400);
+    expect(graphErrorOf(bad)).toEqual({ status: 400, code: "Request_BadRequest" });
     expect(customer.applications[String(app.id)].displayName).toBe("b");
     await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
       auth: admin,
@@ -216,7 +228,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body: { appId: "44444444-4444-4444-8444-444444444444" },
     });
-    expect(again.status).toBe(409);
+    expect(graphErrorOf(again)).toEqual({ status: 409, code: "Request_MultipleObjectsWithSameKeyValue" });
     const list = await call(
       graphModule,
       core,
@@ -231,7 +243,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body: { appId: "55555555-5555-4555-8555-555555555555" },
     });
-    expect(unknown.status).toBe(400);
+    expect(graphErrorOf(unknown)).toEqual({ status: 400, code: "Request_BadRequest" });
   });
 
   it("lists the Graph service principal with its real app roles", async () => {
@@ -274,7 +286,7 @@ describe("Graph service principals, grants and app role assignments", () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ clientId: sp.id, resourceId: graphSp.id, scope: "User.Read" });
     const dup = await call(graphModule, core, "POST", "/v1.0/oauth2PermissionGrants", { auth: admin, body });
-    expect(dup.status).toBe(409);
+    expect(graphErrorOf(dup)).toEqual({ status: 409, code: "Request_MultipleObjectsWithSameKeyValue" });
     const list = await call(
       graphModule,
       core,
@@ -337,7 +349,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body,
     });
-    expect(dup.status).toBe(400);
+    expect(graphErrorOf(dup)).toEqual({ status: 400, code: "Request_BadRequest" });
     const badRole = await call(
       graphModule,
       core,
@@ -348,7 +360,7 @@ describe("Graph service principals, grants and app role assignments", () => {
         body: { ...body, appRoleId: "99999999-9999-4999-8999-999999999999" },
       },
     );
-    expect(badRole.status).toBe(400);
+    expect(graphErrorOf(badRole)).toEqual({ status: 400, code: "Request_BadRequest" });
     const held = await call(graphModule, core, "GET", `/v1.0/servicePrincipals/${sp.id}/appRoleAssignments`, {
       auth: admin,
     });
@@ -379,7 +391,7 @@ describe("Graph service principals, grants and app role assignments", () => {
         body: { principalId: graphSp.id, resourceId: graphSp.id, appRoleId: graphAppRoleId("User.Read.All") },
       },
     );
-    expect(res.status).toBe(403);
+    expect(graphErrorOf(res)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
   });
 });
 
@@ -396,7 +408,7 @@ describe("Graph users and groups", () => {
       auth: admin,
       body: { ...base, userPrincipalName: "ada@elsewhere.com" },
     });
-    expect(bad.status).toBe(400);
+    expect(graphErrorOf(bad)).toEqual({ status: 400, code: "Request_BadRequest" });
     const ok = await call(graphModule, core, "POST", "/v1.0/users", {
       auth: admin,
       body: { ...base, userPrincipalName: "ada@contoso.onmicrosoft.com" },

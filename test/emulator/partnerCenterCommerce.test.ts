@@ -9,6 +9,7 @@ import {
   createCustomer,
   createPcKit,
   list,
+  pcErrorOf,
   shapeDiff,
   str,
   vector,
@@ -183,7 +184,7 @@ describe("Partner Center reseller relationship removal with subscriptions", () =
     const { customerId, planId, azureSubId } = customerWithPlan(kit);
     const body = { relationshipToPartner: "none" };
     const refused = kit.call("PATCH", `/v1/customers/${customerId}`, { as: "user", body });
-    expect(refused.status).toBe(400);
+    expect(pcErrorOf(refused)).toEqual({ status: 400, code: 2000 });
     expect(at(refused.body, "data")).toEqual([planId]);
     const sub = `/v1/customers/${customerId}/subscriptions/${planId}`;
     kit.call("POST", `${sub}/azureEntitlements/${azureSubId}/cancel`, {

@@ -10,6 +10,7 @@ import {
   list,
   type PcKit,
   partnerOf,
+  pcErrorOf,
   str,
 } from "./partnerCenterTestKit";
 
@@ -244,7 +245,7 @@ describe("Partner Center reseller relationship requests", () => {
         as: "user",
       },
     );
-    expect(wrong.status).toBe(400);
+    expect(pcErrorOf(wrong)).toEqual({ status: 400, code: 2000 });
     const res = reseller.call("GET", `${path}?indirectCloudSolutionProviderId=${provider.partnerTenantId}`, {
       as: "user",
     });

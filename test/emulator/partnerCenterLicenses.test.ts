@@ -8,6 +8,7 @@ import {
   linkReseller,
   list,
   type PcKit,
+  pcErrorOf,
   shapeDiff,
   str,
   vector,
@@ -260,7 +261,10 @@ describe("subscribed SKUs and user licenses", () => {
       totalUnits: 1,
       productSku: { id: BUSINESS_PREMIUM_SKU, name: "Microsoft 365 Business Premium", skuPartNumber: "SPB" },
     });
-    expect(kit.call("GET", `/v1/customers/${id}/subscribedskus`).status).toBe(403);
+    expect(pcErrorOf(kit.call("GET", `/v1/customers/${id}/subscribedskus`))).toEqual({
+      status: 403,
+      code: 900329,
+    });
 
     const ok = assign(kit, id, alice, [BUSINESS_PREMIUM_SKU]);
     expect(ok.status).toBe(201);

@@ -7,6 +7,7 @@ import {
   createPcKit,
   list,
   type PcKit,
+  pcErrorOf,
   shapeDiff,
   str,
   vector,
@@ -74,10 +75,10 @@ describe("Partner Center customer users", () => {
         passwordProfile: { password: "abCD123*xy" },
       },
     });
-    expect(foreign.status).toBe(400);
+    expect(pcErrorOf(foreign)).toEqual({ status: 400, code: 2000 });
     expect(str(foreign.body, "description")).toContain(kit.state.directory[customerId].domains[0]);
     const weak = newUser(kit, customerId, "weak", { passwordProfile: { password: "password" } });
-    expect(weak.status).toBe(400);
+    expect(pcErrorOf(weak)).toEqual({ status: 400, code: 2000 });
     expect(str(weak.body, "description")).toContain("complexity");
   });
 
@@ -162,7 +163,7 @@ describe("Partner Center customer user soft delete", () => {
     const path = `/v1/customers/${customerId}/users/${id}`;
     expect(kit.call("DELETE", path, { as: "user" }).status).toBe(204);
     expect(kit.state.directory[customerId].users[id]).toMatchObject({ state: "inactive" });
-    expect(kit.call("GET", path, { as: "user" }).status).toBe(404);
+    expect(pcErrorOf(kit.call("GET", path, { as: "user" }))).toEqual({ status: 404, code: 60002 });
     const active = kit.call("GET", `/v1/customers/${customerId}/users`, { as: "user" });
     expect(list(active.body).map((u) => str(u, "id"))).not.toContain(id);
     const filter = encodeURIComponent(
@@ -209,7 +210,7 @@ describe("Partner Center customer user soft delete", () => {
     expect(kit.state.directory[customerId].users[id]).toBeDefined();
     kit.advance(2 * DAY);
     const restore = kit.call("PATCH", path, { as: "user", body: { State: "active" } });
-    expect(restore.status).toBe(404);
+    expect(pcErrorOf(restore)).toEqual({ status: 404, code: 60002 });
     expect(kit.state.directory[customerId].users[id]).toBeUndefined();
     expect(kit.state.directory[customerId].directoryRoleMembers[HELPDESK]).toEqual([]);
     // The name is free again.
@@ -247,7 +248,10 @@ describe("Partner Center directory roles", () => {
     expect(at(kit.call("POST", base, { as: "user", body }).body, "code")).toBe(60013);
     expect(kit.call("DELETE", `${base}/${id}`, { as: "user" }).status).toBe(204);
     expect(kit.state.directory[customerId].directoryRoleMembers[HELPDESK]).toEqual([]);
-    expect(kit.call("DELETE", `${base}/${id}`, { as: "user" }).status).toBe(404);
+    expect(pcErrorOf(kit.call("DELETE", `${base}/${id}`, { as: "user" }))).toEqual({
+      status: 404,
+      code: 60002,
+    });
   });
 
   it("answers 404 for an unknown role or user", () => {
@@ -260,7 +264,7 @@ describe("Partner Center directory roles", () => {
         as: "user",
       },
     );
-    expect(unknownRole.status).toBe(404);
+    expect(pcErrorOf(unknownRole)).toEqual({ status: 404, code: 1000 });
     const unknownUser = kit.call(
       "POST",
       `/v1/customers/${customerId}/directoryroles/${HELPDESK}/usermembers`,
