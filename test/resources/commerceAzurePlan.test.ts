@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CspApi } from "../../provider/clients/cspApi";
 import { getSubscription, patchSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
@@ -7,32 +7,18 @@ import { commercePolling } from "../../provider/handlers/commerce/polling";
 import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
 import type { ApiRequest, ApiResponse, ServiceClient } from "../../provider/http/types";
 import { newCustomer, newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 
-let t: EmulatorContext;
-/** A context whose stack allows purchases (csp:allowPurchases=true). */
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const { t, buyer } = useBuyerEmulator();
 
 function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
   return { customerId, acknowledgePurchase: true, ...overrides };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** Azure plans and orders the emulator holds for a customer (read through the admin API). */
 async function plansAndOrders(customerId: string): Promise<{ plans: string[]; orders: string[] }> {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renameSubscription } from "../../provider/clients/arm/subscriptions";
 import { cancelAzureEntitlement, getAzureEntitlement } from "../../provider/clients/partnerCenter/commerce";
 import { azurePlanHandler } from "../../provider/handlers/azurePlan";
@@ -7,22 +7,11 @@ import {
   azureSubscriptionHandler,
   defaultAliasName,
 } from "../../provider/handlers/azureSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const { t, buyer } = useBuyerEmulator();
 
 /** A customer with an Azure plan; returns the customer id and the plan's subscription id. */
 async function customerWithPlan(): Promise<{
@@ -39,10 +28,7 @@ function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {
   return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** Writes since `seq`, as `service METHOD path`. */
 async function writesSince(seq: number): Promise<string[]> {

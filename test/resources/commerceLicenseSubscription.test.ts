@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
 import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import { licenseSubscriptionHandler as handler } from "../../provider/handlers/licenseSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { PURCHASE_KEY, withPreviewNotes } from "../../provider/purchaseMarker";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 /**
@@ -19,17 +18,7 @@ import { checked, checkFailures, createResource, updateResource } from "../suppo
 const DAY = 24 * 3600 * 1000;
 const PREMIUM = "CFQ7TTC0LCHC:0002:CFQ7TTC0N8SL";
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const { t, buyer } = useBuyerEmulator();
 
 function seats(
   customerId: string,
@@ -45,10 +34,7 @@ function seats(
   };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 async function writesSince(seq: number, customerId: string): Promise<string[]> {
   const writes = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -13,17 +12,7 @@ import { createResource } from "../support/handlerSteps";
  */
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
-let t: EmulatorContext;
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext({ sandbox: true });
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const { t, buyer } = useBuyerEmulator({ sandbox: true });
 
 function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
   return { customerId, acknowledgePurchase: true, ...overrides };

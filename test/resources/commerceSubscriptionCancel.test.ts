@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
@@ -6,9 +6,8 @@ import {
   type AzureSubscriptionInputs,
   azureSubscriptionHandler,
 } from "../../provider/handlers/azureSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -18,17 +17,7 @@ import { createResource } from "../support/handlerSteps";
  * holds resources. Its own emulator: a sandbox partner has at most 10 Azure plans.
  */
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const { t, buyer } = useBuyerEmulator();
 
 async function customerWithPlan(): Promise<{ customerId: string; planId: string }> {
   const customerId = await newCustomerWithAgreement(t.ctx);
@@ -44,10 +33,7 @@ function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {
   return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** Writes since `seq`, as `service METHOD path`. */
 async function writesSince(seq: number): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from "../../emulator/index";
 import { createHandlerContext } from "../../provider/context";
 import type { HandlerContext } from "../../provider/handlers/types";
@@ -24,6 +25,8 @@ export interface EmulatorContext {
    * stack configuration (`csp:*` keys without the prefix, e.g. `{ allowPurchases: "false" }`).
    */
   contextWith(env?: Record<string, string>, stackConfig?: Record<string, string>): Promise<HandlerContext>;
+  /** The sequence number of the last request the emulator logged (0 before any). */
+  lastSeq(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -49,5 +52,56 @@ export async function startEmulatorContext(options: StartEmulatorOptions = {}): 
     };
   };
   const ctx = await contextWith();
-  return { emu, ctx, logs, contextWith, stop: () => emu.stop() };
+  const lastSeq = async (): Promise<number> => (await emu.admin.requestLog()).at(-1)?.seq ?? 0;
+  return { emu, ctx, logs, contextWith, lastSeq, stop: () => emu.stop() };
+}
+
+/**
+ * The emulator of a test file that buys: started before its tests, stopped after them, its faults
+ * cleared after each test. `t` is its context and `buyer` a context whose stack allows purchases
+ * (`CSP_ALLOW_PURCHASES=true`); both are usable inside the tests.
+ */
+export function useBuyerEmulator(options: StartEmulatorOptions = {}): {
+  t: EmulatorContext;
+  buyer: HandlerContext;
+} {
+  let started: { t: EmulatorContext; buyer: HandlerContext } | undefined;
+  const current = () => {
+    if (!started) throw new Error("the emulator is not started yet (use it inside a test)");
+    return started;
+  };
+  beforeAll(async () => {
+    const t = await startEmulatorContext(options);
+    started = { t, buyer: await t.contextWith({ CSP_ALLOW_PURCHASES: "true" }) };
+  });
+  afterAll(() => started?.t.stop());
+  afterEach(async () => {
+    await started?.t.emu.admin.clearFaults();
+  });
+  // Views that read the started emulator's context when used (inside a test), spreadable like it.
+  const t: EmulatorContext = {
+    get emu() {
+      return current().t.emu;
+    },
+    get ctx() {
+      return current().t.ctx;
+    },
+    get logs() {
+      return current().t.logs;
+    },
+    contextWith: (env, stackConfig) => current().t.contextWith(env, stackConfig),
+    lastSeq: () => current().t.lastSeq(),
+    stop: () => current().t.stop(),
+  };
+  const buyer: HandlerContext = {
+    get config() {
+      return current().buyer.config;
+    },
+    api: (account) => current().buyer.api(account),
+    log: (message) => current().buyer.log(message),
+    get clock() {
+      return current().buyer.clock;
+    },
+  };
+  return { t, buyer };
 }
