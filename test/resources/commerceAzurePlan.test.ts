@@ -129,6 +129,7 @@ describe("AzurePlan purchase acknowledgement", () => {
 
   it("verifies the catalog item for the customer at check", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
+    const seq = await lastSeq();
     const failures = await checkFailures(
       azurePlanHandler,
       {},
@@ -137,6 +138,7 @@ describe("AzurePlan purchase acknowledgement", () => {
     );
     expect(failures.map((f) => f.property)).toEqual(["catalogItemId"]);
     expect(failures[0]!.reason).toMatch(/is not available to customer/);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 
   it("passes a preview whose customer is not known yet without any call, and still demands the acknowledgement", async () => {
@@ -156,10 +158,12 @@ describe("AzurePlan purchase acknowledgement", () => {
       [plan("0f3c4d1e-1111-2222-3333-444455556666", { onDelete: "cancel" as never }), "onDelete"],
       [plan("0f3c4d1e-1111-2222-3333-444455556666", { friendlyName: "x".repeat(51) }), "friendlyName"],
     ];
+    const seq = await lastSeq();
     for (const [news, property] of cases) {
       const failures = await checkFailures(azurePlanHandler, {}, news, buyer);
       expect(failures.map((f) => f.property)).toEqual([property]);
     }
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 });
 
@@ -343,7 +347,7 @@ describe("AzurePlan lifecycle", () => {
     });
     await expect(
       createResource(azurePlanHandler, plan(customerId, { friendlyName: "Plan A" }), buyer),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: "CSP_CONFLICT", status: 409 });
     expect((await plansAndOrders(customerId)).plans).toEqual([]);
     // A new cart body is a new request: a new MS-RequestId, not a reused one (400 / 800002).
     const created = await createResource(

@@ -63,8 +63,11 @@ describe("AzureSubscription purchase acknowledgement", () => {
   it("refuses a new subscription when the stack disables purchases", async () => {
     const { customerId } = await customerWithPlan();
     const locked = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
+    const seq = await lastSeq();
     const failures = await checkFailures(azureSubscriptionHandler, {}, sub(customerId), locked);
     expect(failures[0]!.reason).toMatch(/purchases are disabled/);
+    // The new context's token request is no write to the services.
+    expect((await writesSince(seq)).filter((w) => !w.startsWith("identity "))).toEqual([]);
     // An existing subscription (same alias) is found, not bought: a locked stack accepts it.
     await createResource(azureSubscriptionHandler, sub(customerId), buyer);
     const again = await createResource(azureSubscriptionHandler, sub(customerId), locked);
@@ -81,10 +84,12 @@ describe("AzureSubscription purchase acknowledgement", () => {
       [sub(id, { resellerId: "reseller" }), "resellerId"],
       [sub(id, { onDelete: "leave" as never }), "onDelete"],
     ];
+    const seq = await lastSeq();
     for (const [news, property] of cases) {
       const failures = await checkFailures(azureSubscriptionHandler, {}, news, buyer);
       expect(failures.map((f) => f.property)).toEqual([property]);
     }
+    expect(await writesSince(seq)).toEqual([]);
   });
 });
 
@@ -231,6 +236,7 @@ describe("AzureSubscription lifecycle", () => {
   it("refuses to change the workload or the customer instead of replacing the subscription", async () => {
     const { customerId } = await customerWithPlan();
     const created = await createResource(azureSubscriptionHandler, sub(customerId, { key: "fixed" }), buyer);
+    const seq = await lastSeq();
     const workload = await checkFailures(
       azureSubscriptionHandler,
       created.inputs,
@@ -246,6 +252,7 @@ describe("AzureSubscription lifecycle", () => {
       buyer,
     );
     expect(key.map((f) => f.property)).toEqual(["key"]);
+    expect(await writesSince(seq)).toEqual([]);
     // Without an explicit key, the first display name stays the key.
     const kept = await checked(
       azureSubscriptionHandler,

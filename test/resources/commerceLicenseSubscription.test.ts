@@ -297,6 +297,7 @@ describe("LicenseSubscription lifecycle", () => {
   it("refuses a change of offer, term or billing cycle instead of replacing the subscription", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     const inputs = await checked(handler, {}, seats(customerId), buyer);
+    const seq = await lastSeq();
     for (const change of [
       { offer: "Microsoft 365 Business Basic" },
       { termDuration: "P1M" as const },
@@ -305,6 +306,7 @@ describe("LicenseSubscription lifecycle", () => {
       const failures = await checkFailures(handler, inputs, seats(customerId, change), buyer);
       expect(failures[0]!.reason).toMatch(/a license subscription is never replaced/);
     }
+    expect(await writesSince(seq, customerId)).toEqual([]);
     // Declaring the default billing cycle later is no change.
     expect(
       await checkFailures(handler, inputs, seats(customerId, { billingCycle: "monthly" }), buyer),

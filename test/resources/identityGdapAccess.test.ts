@@ -78,7 +78,7 @@ describe("GDAP refusals", () => {
 
     await t.emu.admin.approveGdapRelationship(relationship.id);
     const error = await customerUserHandler.create(userInputs(customerId, domain), t.ctx).catch((e) => e);
-    expect(error.status).toBe(403);
+    expect(error).toMatchObject({ status: 403, code: "CSP_AUTH_ERROR", serviceCode: "900308" });
     expect(error.hint).toContain(
       `GDAP relationship "${relationship.displayName}" (${relationship.id}) is active and holds User Administrator`,
     );

@@ -157,11 +157,13 @@ describe("CustomerUser licenses", () => {
     const customerId = "0f3c4d1e-1111-2222-3333-444455556666";
     const domain = "contoso.onmicrosoft.com";
     const { usageLocation: _u, ...noLocation } = user(customerId, domain, "dave", ["SPB"]);
+    const seq = await t.lastSeq();
     const failures = await checkFailures(handler, {}, noLocation, t.ctx);
     expect(failures.find((f) => f.property === "usageLocation")?.reason).toMatch(
       /is required to assign licenses/,
     );
     const twice = await checkFailures(handler, {}, user(customerId, domain, "dave", ["SPB", "spb"]), t.ctx);
     expect(twice.map((f) => f.property)).toEqual(["licenses.1"]);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 });
