@@ -2,17 +2,9 @@ import { describe, expect, it } from "vitest";
 import { armModule } from "../../emulator/arm/index";
 import { addUser } from "../../emulator/common/directory";
 import { ARM_AUD, addCustomerWithAzurePlan, SUB_ID } from "./armTestKit";
-import {
-  appToken,
-  CUSTOMER_TID,
-  call,
-  graphErrorOf,
-  PARTNER_TID,
-  seededWorld,
-  testCore,
-  userToken,
-} from "./graphTestKit";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import { ARM_ROLE_ASSIGNMENT_EXAMPLE_23 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";

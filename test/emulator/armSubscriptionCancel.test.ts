@@ -2,16 +2,8 @@ import { describe, expect, it } from "vitest";
 import { armModule } from "../../emulator/arm/index";
 import { pcSections } from "../../emulator/partnerCenter/pcState";
 import { ARM_AUD, addCustomerWithAzurePlan, PLAN_ID, SUB_ID } from "./armTestKit";
-import {
-  appToken,
-  CUSTOMER_TID,
-  call,
-  graphErrorOf,
-  PARTNER_TID,
-  seededWorld,
-  testCore,
-  userToken,
-} from "./graphTestKit";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import { graphErrorOf } from "./serviceErrors";
 
 /**
  * ARM cancel and enable of an Azure plan subscription ("Subscription - Cancel" / "Subscription -

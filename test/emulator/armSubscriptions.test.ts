@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { armModule } from "../../emulator/arm/index";
 import { ARM_AUD, addCustomerWithAzurePlan, PLAN_ID, SUB_ID } from "./armTestKit";
-import {
-  appToken,
-  CUSTOMER_TID,
-  call,
-  graphErrorOf,
-  PARTNER_TID,
-  seededWorld,
-  testCore,
-  userToken,
-} from "./graphTestKit";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import { ARM_ALIAS_REQUEST_24 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const ALIAS_V = "api-version=2021-10-01";
 const BILLING_V = "api-version=2020-05-01";

@@ -2,22 +2,14 @@ import { describe, expect, it } from "vitest";
 import { gdapRolesForUser } from "../../emulator/graph/gdapAccess";
 import { approveRelationship, GdapApprovalError } from "../../emulator/graph/gdapAdmin";
 import { graphModule } from "../../emulator/graph/index";
-import {
-  appToken,
-  CUSTOMER_TID,
-  call,
-  graphErrorOf,
-  PARTNER_TID,
-  seededWorld,
-  testCore,
-  userToken,
-} from "./graphTestKit";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import {
   GDAP_ASSIGNMENT_RESPONSE_21,
   GDAP_CREATE_REQUEST_19,
   GDAP_CREATE_RESPONSE_20,
   GRAPH_ERROR_22,
 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const GRAPH = "https://graph.microsoft.com";
 const BASE = "/v1.0/tenantRelationships/delegatedAdminRelationships";

@@ -3,16 +3,8 @@ import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { hashSecret } from "../../emulator/common/hashSecret";
 import { GRAPH_APP_ID, graphAppRoleId } from "../../emulator/graph/firstParty";
 import { graphModule } from "../../emulator/graph/index";
-import {
-  appToken,
-  CUSTOMER_TID,
-  call,
-  graphErrorOf,
-  PARTNER_TID,
-  seededWorld,
-  testCore,
-  userToken,
-} from "./graphTestKit";
+import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import { graphErrorOf } from "./serviceErrors";
 
 const GRAPH = "https://graph.microsoft.com";
 

@@ -205,14 +205,3 @@ export async function call(
   const res = module.errorResponse(known ? 501 : 404, known ? "NotImplemented" : "NotFound", "no route", req);
   return { ...res, json: (res.body ?? {}) as Record<string, unknown> };
 }
-
-/**
- * A Graph or ARM error answer as callers branch on it: the HTTP status and the body's `error.code`.
- * Asserting both pins the failure to the one the service documents, not any answer of that status.
- */
-export function graphErrorOf(res: { status: number; json: Record<string, unknown> }): {
-  status: number;
-  code: unknown;
-} {
-  return { status: res.status, code: (res.json["error"] as { code?: unknown } | undefined)?.code };
-}

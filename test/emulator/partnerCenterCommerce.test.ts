@@ -9,11 +9,11 @@ import {
   createCustomer,
   createPcKit,
   list,
-  pcErrorOf,
   shapeDiff,
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * What was bought, at the emulator's Partner Center: orders, subscriptions, the Azure plan's

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { pcSections } from "../../emulator/partnerCenter/pcState";
-import { at, createCustomer, createPcKit, pcErrorOf, str } from "./partnerCenterTestKit";
+import { at, createCustomer, createPcKit, str } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013";

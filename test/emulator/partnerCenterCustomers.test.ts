@@ -9,11 +9,11 @@ import {
   linkReseller,
   list,
   PC_AUDIENCE,
-  pcErrorOf,
   shapeDiff,
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 describe("Partner Center customers", () => {
   it("accepts the published create request (vector 01) and answers 201 in the shape of vector 02", () => {

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { addGroup } from "../../emulator/common/directory";
 import { ENTRA_ROLES } from "../../emulator/partnerCenter/gdapAuthorization";
-import {
-  at,
-  createCustomer,
-  createPcKit,
-  grantGdap,
-  type PcKit,
-  pcErrorOf,
-  str,
-} from "./partnerCenterTestKit";
+import { at, createCustomer, createPcKit, grantGdap, type PcKit, str } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * GDAP authorisation of Partner Center operations inside a customer tenant: the admin agent needs

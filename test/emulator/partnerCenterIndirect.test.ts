@@ -10,9 +10,9 @@ import {
   list,
   type PcKit,
   partnerOf,
-  pcErrorOf,
   str,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /** An indirect provider with one active reseller, plus a reseller of another provider. */
 function indirectWorld() {

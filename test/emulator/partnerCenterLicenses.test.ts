@@ -8,11 +8,11 @@ import {
   linkReseller,
   list,
   type PcKit,
-  pcErrorOf,
   shapeDiff,
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * New-commerce license subscriptions and user licenses at the emulator: the catalog, the seven-day

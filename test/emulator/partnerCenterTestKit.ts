@@ -475,11 +475,3 @@ export function partnerOf(kit: PcKit): PartnerRecord {
   if (!partner) throw new Error(`no partner ${kit.partnerTenantId}`);
   return partner;
 }
-
-/**
- * A Partner Center error answer as callers branch on it: the HTTP status and the body's numeric
- * `code`. Asserting both pins the failure to the one the service documents.
- */
-export function pcErrorOf(res: EmuResponse): { status: number; code: unknown } {
-  return { status: res.status, code: at(res.body, "code") };
-}

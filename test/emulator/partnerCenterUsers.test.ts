@@ -7,11 +7,11 @@ import {
   createPcKit,
   list,
   type PcKit,
-  pcErrorOf,
   shapeDiff,
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 const DAY = 24 * 3600 * 1000;
 const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
