@@ -106,8 +106,7 @@ describe("GDAP relationships", () => {
         autoExtendDuration: "P180D",
       }),
     );
-    expect(ga.status).toBe(400);
-    expect((ga.json.error as Record<string, unknown>).code).toBe("badRequest");
+    expect(graphErrorOf(ga)).toEqual({ status: 400, code: "badRequest" });
     // Error envelope in the shape of vector 22 (plus client-request-id, as live directory errors have).
     const errorShape = shape(GRAPH_ERROR_22) as { error: { innerError: Record<string, unknown> } };
     errorShape.error.innerError["client-request-id"] = "value";
@@ -129,8 +128,7 @@ describe("GDAP relationships", () => {
       auth: userToken(PARTNER_TID, GRAPH, "DelegatedAdminRelationship.ReadWrite.All", plain.id),
       body: relationshipBody(),
     });
-    expect(user.status).toBe(403);
-    expect((user.json.error as Record<string, unknown>).code).toBe("Authorization_RequestDenied");
+    expect(graphErrorOf(user)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
   });
 
   it("patches and deletes only in status created and only with the current If-Match", async () => {

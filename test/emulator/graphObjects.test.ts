@@ -73,8 +73,7 @@ describe("Graph applications", () => {
     const res = await call(graphModule, core, "GET", "/v1.0/applications", {
       auth: appToken(CUSTOMER_TID, "https://management.azure.com/", ["Application.ReadWrite.All"]),
     });
-    expect(res.status).toBe(401);
-    expect((res.json.error as Record<string, unknown>).code).toBe("InvalidAuthenticationToken");
+    expect(graphErrorOf(res)).toEqual({ status: 401, code: "InvalidAuthenticationToken" });
   });
 
   it("filters by appId and pages with an absolute @odata.nextLink until the list is exhausted", async () => {
@@ -123,8 +122,7 @@ describe("Graph applications", () => {
     const res = await call(graphModule, core, "GET", "/v1.0/applications?$filter=notes ne 'x'", {
       auth: admin,
     });
-    expect(res.status).toBe(400);
-    expect((res.json.error as Record<string, unknown>).code).toBe("Request_UnsupportedQuery");
+    expect(graphErrorOf(res)).toEqual({ status: 400, code: "Request_UnsupportedQuery" });
   });
 
   it("patches, looks up by appId, and deletes an application together with its service principal", async () => {
@@ -157,8 +155,7 @@ describe("Graph applications", () => {
     ).toBe(204);
     expect(findServicePrincipalByAppId(customer, String(app.appId))).toBeUndefined();
     const gone = await call(graphModule, core, "GET", `/v1.0/applications/${app.id}`, { auth: admin });
-    expect(gone.status).toBe(404);
-    expect((gone.json.error as Record<string, unknown>).code).toBe("Request_ResourceNotFound");
+    expect(graphErrorOf(gone)).toEqual({ status: 404, code: "Request_ResourceNotFound" });
   });
 
   it("returns a secret once from addPassword, keeps only its hash, and removes it by keyId", async () => {

@@ -103,8 +103,7 @@ describe("Partner Center subscriptions", () => {
       body: { ...current, friendlyName: "Again" },
       headers: { "If-Match": etag },
     });
-    expect(stale.status).toBe(400);
-    expect(at(stale.body, "code")).toBe(2055);
+    expect(pcErrorOf(stale)).toEqual({ status: 400, code: 2055 });
   });
 
   it("refuses to suspend an Azure plan with an active Azure subscription (900115), then suspends after cancelling it", () => {
@@ -158,8 +157,7 @@ describe("Partner Center Azure entitlements", () => {
     const { customerId, planId, azureSubId } = customerWithPlan(kit);
     const base = `/v1/customers/${customerId}/subscriptions/${planId}/azureEntitlements/${azureSubId}`;
     const bad = kit.call("POST", `${base}/cancel`, { body: { cancellationReason: "bored" } });
-    expect(bad.status).toBe(400);
-    expect(at(bad.body, "code")).toBe(900307);
+    expect(pcErrorOf(bad)).toEqual({ status: 400, code: 900307 });
     expect(at(kit.call("POST", `${base}/cancel`).body, "code")).toBe(800002);
     const ok = kit.call("POST", `${base}/cancel`, { body: { cancellationReason: "compromise" } });
     expect(at(ok.body, "status")).toBe("inactive");

@@ -41,8 +41,7 @@ function expectRefused(
   const users = Object.keys(kit.state.directory[customerId].users).length;
   const dirty = kit.dirty();
   const res = run();
-  expect(res.status).toBe(403);
-  expect(at(res.body, "code")).toBe(900308);
+  expect(pcErrorOf(res)).toEqual({ status: 403, code: 900308 });
   expect(at(res.body, "data")).toEqual(roles);
   expect(Object.keys(kit.state.directory[customerId].users)).toHaveLength(users);
   expect(kit.dirty()).toBe(dirty);

@@ -14,6 +14,7 @@ import {
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * Buying at the emulator's Partner Center: the customer agreement, the catalog, carts and checkout,
@@ -27,8 +28,7 @@ describe("Partner Center agreements", () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual(vector("09-pc-agreements-metadata-mca-response.json"));
     const appOnly = kit.call("GET", "/v1/agreements?agreementType=MicrosoftCustomerAgreement");
-    expect(appOnly.status).toBe(403);
-    expect(at(appOnly.body, "code")).toBe(900329);
+    expect(pcErrorOf(appOnly)).toEqual({ status: 403, code: 900329 });
   });
 
   it("accepts the published confirmation (vector 07), answers in the shape of vector 08 and lists it", () => {
@@ -58,8 +58,7 @@ describe("Partner Center agreements", () => {
     const body = vector("07-pc-agreement-create-request.json");
     confirmMca(kit, id);
     const dup = kit.call("POST", `/v1/customers/${id}/agreements`, { as: "user", body });
-    expect(dup.status).toBe(409);
-    expect(at(dup.body, "code")).toBe(600061);
+    expect(pcErrorOf(dup)).toEqual({ status: 409, code: 600061 });
     expect(at(dup.body, "errorName")).toBe("PartnerConfirmedAgreementAlreadyExists");
     const changed = {
       ...body,
@@ -114,8 +113,7 @@ describe("Partner Center catalog", () => {
     expect(at(kit.call("GET", "/v1/products/NOPE").body, "code")).toBe(400013);
     expect(at(kit.call("GET", "/v1/products/DZH318Z0BPS6/skus/0009").body, "code")).toBe(400018);
     const res = kit.call("GET", "/v1/products/DZH318Z0BPS6/skus/0001/availabilities/NOPE");
-    expect(res.status).toBe(404);
-    expect(at(res.body, "code")).toBe(400019);
+    expect(pcErrorOf(res)).toEqual({ status: 404, code: 400019 });
   });
 });
 
@@ -156,8 +154,7 @@ describe("Partner Center carts and checkout", () => {
     const id = createCustomer(kit);
     confirmMca(kit, id);
     const res = buyAzurePlan(kit, id);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(900124);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 900124 });
   });
 
   it("checks out the Azure plan: an order, the plan subscription and one active Azure subscription", () => {
@@ -229,8 +226,7 @@ describe("Partner Center carts and checkout", () => {
     const again = kit.call("POST", checkout, {
       headers: { "MS-RequestId": "1b2c3d4e-0000-4a2b-8c6d-0e1f2a3b4c5d" },
     });
-    expect(again.status).toBe(400);
-    expect(at(again.body, "code")).toBe(800065);
+    expect(pcErrorOf(again)).toEqual({ status: 400, code: 800065 });
   });
 
   it("validates cart items against the catalog", () => {
@@ -257,8 +253,7 @@ describe("Partner Center carts and checkout", () => {
     expect(at(cart.body, "lineItems.0.billingCycle")).toBe("one_time");
     kit.advance(7 * 24 * 3600 * 1000 + 1);
     const res = kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`);
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(800009);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800009 });
   });
 
   it("updates an active cart with PUT", () => {
@@ -291,8 +286,7 @@ describe("Partner Center sandbox purchase limits", () => {
     const kit = createPcKit({ sandbox: true });
     const { customerId } = customerWithPlan(kit);
     const res = buyAzurePlan(kit, customerId);
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(900116);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 900116 });
   });
 
   it("allows at most 5 subscriptions per customer (800066)", () => {
@@ -310,8 +304,7 @@ describe("Partner Center sandbox purchase limits", () => {
     });
     expect(kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`).status).toBe(201);
     const res = buyAzurePlan(kit, id);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(800066);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 800066 });
   });
 
   it("allows at most 25 licenses per subscription (800067)", () => {
@@ -326,15 +319,13 @@ describe("Partner Center sandbox purchase limits", () => {
     };
     const cart = kit.call("POST", `/v1/customers/${id}/carts`, { body: cartBody([item]) });
     const res = kit.call("POST", `/v1/customers/${id}/carts/${str(cart.body, "id")}/checkout`);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(800067);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 800067 });
   });
 
   it("refuses a second Azure plan outside the sandbox too ([U] 800020)", () => {
     const kit = createPcKit({ sandbox: false });
     const { customerId } = customerWithPlan(kit);
     const res = buyAzurePlan(kit, customerId);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(800020);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 800020 });
   });
 });

@@ -60,8 +60,7 @@ describe("Partner Center customer users", () => {
     const kit = createPcKit();
     const customerId = createCustomer(kit);
     const res = kit.call("GET", `/v1/customers/${customerId}/users`);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(900329);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 900329 });
   });
 
   it("requires a user principal name in one of the customer tenant's domains and a complex password", () => {
