@@ -4,8 +4,10 @@ import { customerHandler } from "../../../provider/handlers/customer";
 import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
 import {
   long,
+  MISSING_ACKNOWLEDGEMENT,
   NOT_A_GUID,
   type Path,
+  PURCHASE_CUSTOMER_ROWS,
   type ResourceCases,
   resource,
   UNKNOWN_GUID,
@@ -176,19 +178,8 @@ export function commerceBadInputs(w: World): ResourceCases[] {
       erase(azurePlanHandler),
       planBase,
       [
-        [["customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
-        [
-          ["customerId"],
-          UNKNOWN_GUID,
-          "not a customer of the partner",
-          /is not a customer of partner account/,
-        ],
-        [
-          ["acknowledgePurchase"],
-          undefined,
-          "missing acknowledgement",
-          /billable purchase: set acknowledgePurchase: true/,
-        ],
+        ...PURCHASE_CUSTOMER_ROWS,
+        MISSING_ACKNOWLEDGEMENT,
         [["acknowledgePurchase"], false, "false", /billable purchase: set acknowledgePurchase: true/],
         [["friendlyName"], "", "empty", /must not be empty/],
         [["friendlyName"], long(51), "too long", /at most 50/],
@@ -243,12 +234,7 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         [["displayName"], long(65), "too long", /at most 64/],
         [["displayName"], "prod|test", "forbidden character", /must not contain < > ; or \|/],
         [["workload"], "Test", "unknown workload", /"Production" or "DevTest"/],
-        [
-          ["acknowledgePurchase"],
-          undefined,
-          "missing acknowledgement",
-          /billable purchase: set acknowledgePurchase: true/,
-        ],
+        MISSING_ACKNOWLEDGEMENT,
         [["key"], " ", "blank", /must not be empty/],
         [["key"], long(201), "too long", /at most 200/],
         [["aliasName"], "my alias", "with a space", /1-64 letters, digits/],

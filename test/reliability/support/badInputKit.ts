@@ -74,6 +74,20 @@ export const UNKNOWN_GUID = "5d9e1f4a-2b3c-4d5e-8f60-718293a4b5c6";
 export type Row = [path: Path, value: unknown, label: string, rule: RegExp, property?: string];
 export type Extra = Omit<BadCase, "resource" | "handler" | "field"> & { field?: string };
 
+/** What every purchase refuses of its customer: not a tenant id, or not a customer of the partner. */
+export const PURCHASE_CUSTOMER_ROWS: Row[] = [
+  [["customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
+  [["customerId"], UNKNOWN_GUID, "not a customer of the partner", /is not a customer of partner account/],
+];
+
+/** A purchase without its acknowledgement. */
+export const MISSING_ACKNOWLEDGEMENT: Row = [
+  ["acknowledgePurchase"],
+  undefined,
+  "missing acknowledgement",
+  /billable purchase: set acknowledgePurchase: true/,
+];
+
 /**
  * The cases of one resource: rows change one value of `base` (the failure names the dotted path
  * unless `property` says otherwise); extras are whole cases (several values, or a change of an

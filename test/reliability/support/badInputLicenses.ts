@@ -1,6 +1,13 @@
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputKit";
+import {
+  long,
+  MISSING_ACKNOWLEDGEMENT,
+  PURCHASE_CUSTOMER_ROWS,
+  type ResourceCases,
+  resource,
+  type World,
+} from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /**
@@ -33,19 +40,8 @@ export function licenseBadInputs(w: World): ResourceCases[] {
       erase(licenseSubscriptionHandler),
       seatsBase,
       [
-        [["customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
-        [
-          ["customerId"],
-          UNKNOWN_GUID,
-          "not a customer of the partner",
-          /is not a customer of partner account/,
-        ],
-        [
-          ["acknowledgePurchase"],
-          undefined,
-          "missing acknowledgement",
-          /billable purchase: set acknowledgePurchase: true/,
-        ],
+        ...PURCHASE_CUSTOMER_ROWS,
+        MISSING_ACKNOWLEDGEMENT,
         [["acknowledgePurchase"], "yes", "not true", /billable purchase: set acknowledgePurchase: true/],
         [
           ["offer"],

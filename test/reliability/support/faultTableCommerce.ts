@@ -7,19 +7,8 @@ import { customerAgreementHandler } from "../../../provider/handlers/customerAgr
 import { newCustomerWithAgreement } from "../../support/commerceFixtures";
 import { buyAzurePlan, createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
-import {
-  checkedInputs,
-  count,
-  create,
-  type FaultRow,
-  type Finding,
-  type Held,
-  ordersOf,
-  type Prepared,
-  pcSection,
-  same,
-  uniqueName,
-} from "./faultTableKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
+import { checkedInputs, count, create, ordersOf, pcSection, same, uniqueName } from "./faultTableKit";
 
 /**
  * Fault-matrix rows of commerce: every write of Customer, CustomerAgreement, AzurePlan and

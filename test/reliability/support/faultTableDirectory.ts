@@ -3,17 +3,14 @@ import { applicationRegistrationHandler } from "../../../provider/handlers/appli
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import { createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
 import {
   checkedInputs,
   consentedCustomer,
   count,
   create,
-  type FaultRow,
-  type Finding,
   HELPDESK,
-  type Held,
   oneUser,
-  type Prepared,
   same,
   servicePrincipalsOf,
   tenant,

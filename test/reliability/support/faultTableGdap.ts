@@ -3,18 +3,8 @@ import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdapAcce
 import { gdapRelationshipHandler } from "../../../provider/handlers/gdapRelationship";
 import { createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
-import {
-  checkedInputs,
-  count,
-  create,
-  type FaultRow,
-  type Finding,
-  HELPDESK,
-  type Held,
-  type Prepared,
-  same,
-  uniqueName,
-} from "./faultTableKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
+import { checkedInputs, count, create, HELPDESK, same, uniqueName } from "./faultTableKit";
 
 /**
  * Fault-matrix rows of GDAP: every write of GdapRelationship and GdapAccessAssignment (create,

@@ -4,15 +4,12 @@ import { applicationRegistrationHandler } from "../../../provider/handlers/appli
 import { permissionGrantHandler } from "../../../provider/handlers/permissionGrant";
 import { createTestCustomer, GRAPH } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
 import {
   checkedInputs,
   consentedCustomer,
   count,
   create,
-  type FaultRow,
-  type Finding,
-  type Held,
-  type Prepared,
   pcSection,
   same,
   servicePrincipalsOf,

@@ -9,16 +9,13 @@ import {
 } from "../../support/commerceFixtures";
 import { createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
 import {
   checkedInputs,
   count,
   create,
-  type FaultRow,
-  type Finding,
-  type Held,
   oneUser,
   ordersOf,
-  type Prepared,
   pcSection,
   same,
   userInputs,

@@ -4,16 +4,8 @@ import { createCustomerUser } from "../../../provider/clients/partnerCenter/user
 import { roleAssignmentHandler } from "../../../provider/handlers/roleAssignment";
 import { buyAzurePlan, createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
-import {
-  checkedInputs,
-  count,
-  create,
-  type FaultRow,
-  type Finding,
-  type Held,
-  type Prepared,
-  same,
-} from "./faultTableKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
+import { checkedInputs, count, create, same } from "./faultTableKit";
 
 /**
  * Fault-matrix rows of Azure RBAC: every write of RoleAssignment (create, update, delete).
