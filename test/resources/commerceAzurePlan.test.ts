@@ -2,21 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { CspApi } from "../../provider/clients/cspApi";
 import { getSubscription, patchSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { commercePolling } from "../../provider/handlers/commerce/polling";
 import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
 import type { ApiRequest, ApiResponse, ServiceClient } from "../../provider/http/types";
-import { newCustomer, newCustomerWithAgreement } from "../support/commerceFixtures";
+import { newCustomer, newCustomerWithAgreement, planInputs as plan } from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 
 const { t, buyer } = useBuyerEmulator();
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
 
 const lastSeq = () => t.lastSeq();
 

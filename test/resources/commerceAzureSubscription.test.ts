@@ -1,40 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { renameSubscription } from "../../provider/clients/arm/subscriptions";
 import { cancelAzureEntitlement, getAzureEntitlement } from "../../provider/clients/partnerCenter/commerce";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azureSubscriptionHandler, defaultAliasName } from "../../provider/handlers/azureSubscription";
 import {
-  type AzureSubscriptionInputs,
-  azureSubscriptionHandler,
-  defaultAliasName,
-} from "../../provider/handlers/azureSubscription";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
+  customerWithAzurePlan,
+  newCustomerWithAgreement,
+  subscriptionInputs as sub,
+} from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 const { t, buyer } = useBuyerEmulator();
 
-/** A customer with an Azure plan; returns the customer id and the plan's subscription id. */
-async function customerWithPlan(): Promise<{
-  customerId: string;
-  planId: string;
-  firstAzureSubscription: string;
-}> {
-  const customerId = await newCustomerWithAgreement(t.ctx);
-  const plan = await createResource(azurePlanHandler, { customerId, acknowledgePurchase: true }, buyer);
-  return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
-}
-
-function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {}): AzureSubscriptionInputs {
-  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
-}
-
+const customerWithPlan = () => customerWithAzurePlan(t.ctx, buyer);
 const lastSeq = () => t.lastSeq();
 
-/** Writes since `seq`, as `service METHOD path`. */
-async function writesSince(seq: number): Promise<string[]> {
-  const log = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
-  return log.map((e) => `${e.service} ${e.method} ${e.path}`);
-}
+const writesSince = (seq: number) => t.writesSince(seq);
 
 async function azureSubscriptionsOf(customerId: string): Promise<string[]> {
   const state = await t.emu.admin.state();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
+import { newCustomerWithAgreement, planInputs as plan } from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
@@ -13,10 +13,6 @@ import { createResource } from "../support/handlerSteps";
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 const { t, buyer } = useBuyerEmulator({ sandbox: true });
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
 
 async function plansOf(customerId: string): Promise<string[]> {
   const pc = (await t.emu.admin.state()).partnerCenter as Record<string, unknown>;

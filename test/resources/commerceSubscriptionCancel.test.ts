@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import {
-  type AzureSubscriptionInputs,
-  azureSubscriptionHandler,
-} from "../../provider/handlers/azureSubscription";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
+  customerWithAzurePlan,
+  newCustomerWithAgreement,
+  planInputs as plan,
+  subscriptionInputs as sub,
+} from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
@@ -19,27 +21,10 @@ import { createResource } from "../support/handlerSteps";
 
 const { t, buyer } = useBuyerEmulator();
 
-async function customerWithPlan(): Promise<{ customerId: string; planId: string }> {
-  const customerId = await newCustomerWithAgreement(t.ctx);
-  const created = await createResource(azurePlanHandler, plan(customerId), buyer);
-  return { customerId, planId: created.id };
-}
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
-
-function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {}): AzureSubscriptionInputs {
-  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
-}
-
+const customerWithPlan = () => customerWithAzurePlan(t.ctx, buyer);
 const lastSeq = () => t.lastSeq();
 
-/** Writes since `seq`, as `service METHOD path`. */
-async function writesSince(seq: number): Promise<string[]> {
-  const log = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
-  return log.map((e) => `${e.service} ${e.method} ${e.path}`);
-}
+const writesSince = (seq: number) => t.writesSince(seq);
 
 /** The ARM state of an Azure subscription (read through the admin API). */
 async function armState(subscriptionId: string): Promise<string | undefined> {

@@ -1,7 +1,10 @@
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
 import { checkoutCart, createCart } from "../../provider/clients/partnerCenter/commerce";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
+import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import type { AzureSubscriptionInputs } from "../../provider/handlers/azureSubscription";
 import type { HandlerContext } from "../../provider/handlers/types";
+import { createResource } from "./handlerSteps";
 
 /** Fixtures for commerce tests: customers (and agreements) made directly through the API clients. */
 
@@ -85,4 +88,30 @@ export async function buySeats(
   const id = result.orders?.[0]?.lineItems?.[0]?.subscriptionId;
   if (!id) throw new Error(`no subscription after buying ${quantity} seats of ${catalogItemId}`);
   return id;
+}
+
+/** AzurePlan inputs for a customer, the purchase acknowledged. */
+export function planInputs(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
+  return { customerId, acknowledgePurchase: true, ...overrides };
+}
+
+/** AzureSubscription inputs for a customer with an Azure plan, the purchase acknowledged. */
+export function subscriptionInputs(
+  customerId: string,
+  overrides: Partial<AzureSubscriptionInputs> = {},
+): AzureSubscriptionInputs {
+  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
+}
+
+/**
+ * A new customer with the agreement and an Azure plan `buyer` bought through the handler: the ids
+ * of the customer, of the plan, and of the plan's first Azure subscription.
+ */
+export async function customerWithAzurePlan(
+  ctx: HandlerContext,
+  buyer: HandlerContext,
+): Promise<{ customerId: string; planId: string; firstAzureSubscription: string }> {
+  const customerId = await newCustomerWithAgreement(ctx);
+  const plan = await createResource(azurePlanHandler, planInputs(customerId), buyer);
+  return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
 }

@@ -27,6 +27,8 @@ export interface EmulatorContext {
   contextWith(env?: Record<string, string>, stackConfig?: Record<string, string>): Promise<HandlerContext>;
   /** The sequence number of the last request the emulator logged (0 before any). */
   lastSeq(): Promise<number>;
+  /** The writes the emulator logged after `seq`, as `service METHOD path`. */
+  writesSince(seq: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +55,11 @@ export async function startEmulatorContext(options: StartEmulatorOptions = {}): 
   };
   const ctx = await contextWith();
   const lastSeq = async (): Promise<number> => (await emu.admin.requestLog()).at(-1)?.seq ?? 0;
-  return { emu, ctx, logs, contextWith, lastSeq, stop: () => emu.stop() };
+  const writesSince = async (seq: number): Promise<string[]> =>
+    (await emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).map(
+      (e) => `${e.service} ${e.method} ${e.path}`,
+    );
+  return { emu, ctx, logs, contextWith, lastSeq, writesSince, stop: () => emu.stop() };
 }
 
 /**
@@ -91,6 +97,7 @@ export function useBuyerEmulator(options: StartEmulatorOptions = {}): {
     },
     contextWith: (env, stackConfig) => current().t.contextWith(env, stackConfig),
     lastSeq: () => current().t.lastSeq(),
+    writesSince: (seq) => current().t.writesSince(seq),
     stop: () => current().t.stop(),
   };
   const buyer: HandlerContext = {
