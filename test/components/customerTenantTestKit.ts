@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll } from "vitest";
 import type { CustomerSpec } from "../../components/customerSpec";
 import { CustomerTenant, type CustomerTenantOptions } from "../../components/customerTenant";
+import { testBillingProfile } from "../support/commerceFixtures";
 
 /**
  * CustomerTenant under Pulumi's mocks: the children it declares (types, names), their inputs as
@@ -99,19 +100,7 @@ export function fullSpec(): CustomerSpec {
     customer: {
       domainPrefix: "contoso",
       companyName: "Contoso Ltd",
-      billingProfile: {
-        email: "it@contoso.example",
-        culture: "en-US",
-        language: "en",
-        defaultAddress: {
-          firstName: "Ada",
-          lastName: "Lovelace",
-          addressLine1: "One Microsoft Way",
-          city: "Redmond",
-          postalCode: "98052",
-          country: "US",
-        },
-      },
+      billingProfile: testBillingProfile("it@contoso.example"),
     },
     agreement: { primaryContact: { firstName: "Ada", lastName: "Lovelace", email: "ada@contoso.example" } },
     azurePlan: {

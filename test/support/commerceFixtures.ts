@@ -115,3 +115,21 @@ export async function customerWithAzurePlan(
   const plan = await createResource(azurePlanHandler, planInputs(customerId), buyer);
   return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
 }
+
+/** The billing address the tests give their customers (Microsoft's, in Redmond, US). */
+export function testAddress() {
+  return {
+    firstName: "Ada",
+    lastName: "Lovelace",
+    addressLine1: "One Microsoft Way",
+    city: "Redmond",
+    state: "WA",
+    postalCode: "98052",
+    country: "US",
+  };
+}
+
+/** A customer's billing profile (en-US) at {@link testAddress}. */
+export function testBillingProfile(email: string) {
+  return { email, culture: "en-US", language: "en", defaultAddress: testAddress() };
+}

@@ -2,6 +2,7 @@ import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
 import { customerHandler } from "../../../provider/handlers/customer";
 import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
+import { testBillingProfile } from "../../support/commerceFixtures";
 import {
   long,
   MISSING_ACKNOWLEDGEMENT,
@@ -18,24 +19,10 @@ import { erase, type Json } from "./faultKit";
 
 /** The bad-input cases of commerce: Customer, CustomerAgreement, AzurePlan, AzureSubscription. */
 export function commerceBadInputs(w: World): ResourceCases[] {
-  const address = {
-    firstName: "Ada",
-    lastName: "Lovelace",
-    addressLine1: "One Microsoft Way",
-    city: "Redmond",
-    state: "WA",
-    postalCode: "98052",
-    country: "US",
-  };
   const customerBase: Json = {
     domainPrefix: "badinputcontoso",
     companyName: "Contoso Ltd",
-    billingProfile: {
-      email: "billing@contoso.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: address,
-    },
+    billingProfile: testBillingProfile("billing@contoso.example"),
   };
   const customerOlds: Json = {
     ...customerBase,

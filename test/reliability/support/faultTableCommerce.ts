@@ -4,7 +4,7 @@ import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
 import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
 import { customerHandler } from "../../../provider/handlers/customer";
 import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
-import { newCustomerWithAgreement } from "../../support/commerceFixtures";
+import { newCustomerWithAgreement, testBillingProfile } from "../../support/commerceFixtures";
 import { buyAzurePlan, createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
 import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
@@ -44,20 +44,7 @@ function customerInputs(domainPrefix: string, email = "billing@contoso.example")
   return {
     domainPrefix,
     companyName: "Fault Matrix Ltd",
-    billingProfile: {
-      email,
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile(email),
   };
 }
 
