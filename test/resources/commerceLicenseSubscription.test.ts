@@ -5,7 +5,7 @@ import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce
 import { licenseSubscriptionHandler as handler } from "../../provider/handlers/licenseSubscription";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { PURCHASE_KEY, withPreviewNotes } from "../../provider/purchaseMarker";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
+import { newCustomerWithAgreement, seatsInputs as seats } from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
@@ -19,20 +19,6 @@ const DAY = 24 * 3600 * 1000;
 const PREMIUM = "CFQ7TTC0LCHC:0002:CFQ7TTC0N8SL";
 
 const { t, buyer } = useBuyerEmulator();
-
-function seats(
-  customerId: string,
-  overrides: Partial<LicenseSubscriptionInputs> = {},
-): LicenseSubscriptionInputs {
-  return {
-    customerId,
-    acknowledgePurchase: true,
-    offer: "Microsoft 365 Business Premium",
-    quantity: 5,
-    termDuration: "P1Y",
-    ...overrides,
-  };
-}
 
 const lastSeq = () => t.lastSeq();
 

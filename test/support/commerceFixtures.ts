@@ -3,6 +3,7 @@ import { checkoutCart, createCart } from "../../provider/clients/partnerCenter/c
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
 import type { AzureSubscriptionInputs } from "../../provider/handlers/azureSubscription";
+import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { createResource } from "./handlerSteps";
 
@@ -101,6 +102,21 @@ export function subscriptionInputs(
   overrides: Partial<AzureSubscriptionInputs> = {},
 ): AzureSubscriptionInputs {
   return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
+}
+
+/** LicenseSubscription inputs: five seats of Microsoft 365 Business Premium for a year, acknowledged. */
+export function seatsInputs(
+  customerId: string,
+  overrides: Partial<LicenseSubscriptionInputs> = {},
+): LicenseSubscriptionInputs {
+  return {
+    customerId,
+    acknowledgePurchase: true,
+    offer: "Microsoft 365 Business Premium",
+    quantity: 5,
+    termDuration: "P1Y",
+    ...overrides,
+  };
 }
 
 /**

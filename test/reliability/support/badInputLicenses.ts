@@ -1,5 +1,6 @@
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
+import { seatsInputs } from "../../support/commerceFixtures";
 import {
   long,
   MISSING_ACKNOWLEDGEMENT,
@@ -15,13 +16,7 @@ import { erase, type Json } from "./faultKit";
  * billing cycle, acknowledgements, catalog), and the licenses of a CustomerUser.
  */
 export function licenseBadInputs(w: World): ResourceCases[] {
-  const seatsBase: Json = {
-    customerId: w.customerId,
-    acknowledgePurchase: true,
-    offer: "Microsoft 365 Business Premium",
-    quantity: 5,
-    termDuration: "P1Y",
-  };
+  const seatsBase: Json = { ...seatsInputs(w.customerId) };
   const held: Json = {
     ...seatsBase,
     billingCycle: "monthly",

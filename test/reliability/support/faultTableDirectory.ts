@@ -10,6 +10,7 @@ import {
   count,
   create,
   HELPDESK,
+  heldUser,
   oneUser,
   same,
   servicePrincipalsOf,
@@ -47,25 +48,6 @@ function oneApplication(s: EmulatorState, customerId: string, result: Held) {
       ),
     ] as Finding[],
   };
-}
-
-async function heldUser(
-  lane: FaultLane,
-  next: (customerId: string, domain: string) => Json,
-): Promise<Prepared> {
-  const { customerId, domain } = await createTestCustomer(lane.setup, "fault", { emu: lane.t.emu });
-  const existing = await create(
-    erase(customerUserHandler),
-    userInputs(customerId, domain, "Fault User"),
-    lane.setup,
-  );
-  const inputs = await checkedInputs(
-    erase(customerUserHandler),
-    existing.inputs,
-    next(customerId, domain),
-    lane.setup,
-  );
-  return { ids: { customerId, domain, userId: existing.id, upn: `fault.user@${domain}` }, inputs, existing };
 }
 
 export const userRows: FaultRow[] = [

@@ -1,9 +1,10 @@
 import type { EmulatorState } from "../../../emulator/index";
+import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import type { HandlerContext } from "../../../provider/handlers/types";
 import type { HttpMethod } from "../../../provider/http/types";
 import { checked, createResource } from "../../support/handlerSteps";
 import { consentPartnerApp, createTestCustomer, type TestGdapAccess } from "../../support/identityFixtures";
-import type { AnyHandler, FaultLane, Json } from "./faultKit";
+import { type AnyHandler, erase, type FaultLane, type Json } from "./faultKit";
 
 /**
  * What the fault matrix's rows share: the row's shape, the findings, readers of the emulator's
@@ -164,4 +165,29 @@ export function oneUser(s: EmulatorState, customerId: string, upn: string, resul
       ...same("user id", users[0]?.id, result.id),
     ] as Finding[],
   };
+}
+
+/**
+ * A CustomerUser made through the handler for a customer `customer` makes (default: a test
+ * customer), and the checked inputs `next` gives for its update.
+ */
+export async function heldUser(
+  lane: FaultLane,
+  next: (customerId: string, domain: string) => Json,
+  customer: (lane: FaultLane) => Promise<{ customerId: string; domain: string }> = (l) =>
+    createTestCustomer(l.setup, "fault", { emu: l.t.emu }),
+): Promise<Prepared> {
+  const { customerId, domain } = await customer(lane);
+  const existing = await create(
+    erase(customerUserHandler),
+    userInputs(customerId, domain, "Fault User"),
+    lane.setup,
+  );
+  const inputs = await checkedInputs(
+    erase(customerUserHandler),
+    existing.inputs,
+    next(customerId, domain),
+    lane.setup,
+  );
+  return { ids: { customerId, domain, userId: existing.id, upn: `fault.user@${domain}` }, inputs, existing };
 }
