@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { hashSecret } from "../../emulator/common/hashSecret";
+import type { DirectoryTenant } from "../../emulator/common/state";
+import type { AccessTokenClaims } from "../../emulator/common/types";
 import { GRAPH_APP_ID, graphAppRoleId } from "../../emulator/graph/firstParty";
 import { graphModule } from "../../emulator/graph/index";
-import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import {
+  appToken,
+  CUSTOMER_TID,
+  call,
+  PARTNER_TID,
+  seededWorld,
+  type TestCore,
+  testCore,
+  userToken,
+} from "./graphTestKit";
 import { graphErrorOf } from "./serviceErrors";
 
 const GRAPH = "https://graph.microsoft.com";
@@ -19,6 +30,25 @@ function setup() {
     "Group.ReadWrite.All",
   ]);
   return { ...world, core, admin };
+}
+
+/** An application named "a" created through Graph. */
+async function newApplication(core: TestCore, admin: AccessTokenClaims): Promise<Record<string, unknown>> {
+  return (
+    await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
+  ).json;
+}
+
+/** An application with its service principal (the client), and Microsoft Graph's service principal. */
+async function clientOfGraph(core: TestCore, admin: AccessTokenClaims, customer: DirectoryTenant) {
+  const app = await newApplication(core, admin);
+  const sp = (
+    await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
+      auth: admin,
+      body: { appId: app.appId },
+    })
+  ).json;
+  return { app, sp, graphSp: findServicePrincipalByAppId(customer, GRAPH_APP_ID)! };
 }
 
 describe("Graph applications", () => {
@@ -127,9 +157,7 @@ describe("Graph applications", () => {
 
   it("patches, looks up by appId, and deletes an application together with its service principal", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
+    const app = await newApplication(core, admin);
     const patch = await call(graphModule, core, "PATCH", `/v1.0/applications/${app.id}`, {
       auth: admin,
       body: { displayName: "b", notes: "n" },
@@ -160,9 +188,7 @@ describe("Graph applications", () => {
 
   it("returns a secret once from addPassword, keeps only its hash, and removes it by keyId", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
+    const app = await newApplication(core, admin);
     const res = await call(graphModule, core, "POST", `/v1.0/applications/${app.id}/addPassword`, {
       auth: admin,
       body: { passwordCredential: { displayName: "ci" } },
@@ -251,16 +277,7 @@ describe("Graph service principals, grants and app role assignments", () => {
 
   it("grants delegated scopes once, filters by clientId, updates the scope and deletes the grant", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
-    const sp = (
-      await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
-        auth: admin,
-        body: { appId: app.appId },
-      })
-    ).json;
-    const graphSp = findServicePrincipalByAppId(customer, GRAPH_APP_ID)!;
+    const { sp, graphSp } = await clientOfGraph(core, admin, customer);
     const body = {
       clientId: sp.id,
       consentType: "AllPrincipals",
@@ -310,16 +327,7 @@ describe("Graph service principals, grants and app role assignments", () => {
 
   it("assigns an app role through appRoleAssignedTo, lists it from both sides, rejects unknown roles and duplicates", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
-    const sp = (
-      await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
-        auth: admin,
-        body: { appId: app.appId },
-      })
-    ).json;
-    const graphSp = findServicePrincipalByAppId(customer, GRAPH_APP_ID)!;
+    const { sp, graphSp } = await clientOfGraph(core, admin, customer);
     const body = { principalId: sp.id, resourceId: graphSp.id, appRoleId: graphAppRoleId("User.Read.All") };
     const res = await call(
       graphModule,
