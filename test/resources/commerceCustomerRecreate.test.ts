@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -11,16 +11,8 @@ import { createResource } from "../support/handlerSteps";
  * write's answer did (lost after commit, or the run crashed after it: the engine never recorded it).
  */
 
-let t: EmulatorContext;
+const t = useEmulator();
 let n = 0;
-
-beforeAll(async () => {
-  t = await startEmulatorContext({});
-});
-afterAll(() => t?.stop());
-beforeEach(async () => {
-  await t.emu.admin.clearFaults();
-});
 
 function prefix(): string {
   n += 1;

@@ -63,51 +63,64 @@ export async function startEmulatorContext(options: StartEmulatorOptions = {}): 
 }
 
 /**
- * The emulator of a test file that buys: started before its tests, stopped after them, its faults
- * cleared after each test. `t` is its context and `buyer` a context whose stack allows purchases
- * (`CSP_ALLOW_PURCHASES=true`); both are usable inside the tests.
+ * The emulator of a test file: started before its tests, stopped after them, its faults cleared
+ * after each test. The context returned reads the started one when used (inside a test).
+ */
+export function useEmulator(options: StartEmulatorOptions = {}): EmulatorContext {
+  let started: EmulatorContext | undefined;
+  const current = (): EmulatorContext => {
+    if (!started) throw new Error("the emulator is not started yet (use it inside a test)");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startEmulatorContext(options);
+  });
+  afterAll(() => started?.stop());
+  afterEach(async () => {
+    await started?.emu.admin.clearFaults();
+  });
+  return {
+    get emu() {
+      return current().emu;
+    },
+    get ctx() {
+      return current().ctx;
+    },
+    get logs() {
+      return current().logs;
+    },
+    contextWith: (env, stackConfig) => current().contextWith(env, stackConfig),
+    lastSeq: () => current().lastSeq(),
+    writesSince: (seq) => current().writesSince(seq),
+    stop: () => current().stop(),
+  };
+}
+
+/**
+ * {@link useEmulator} for a test file that buys: `buyer` is a context whose stack allows
+ * purchases (`CSP_ALLOW_PURCHASES=true`), usable inside the tests.
  */
 export function useBuyerEmulator(options: StartEmulatorOptions = {}): {
   t: EmulatorContext;
   buyer: HandlerContext;
 } {
-  let started: { t: EmulatorContext; buyer: HandlerContext } | undefined;
-  const current = () => {
+  const t = useEmulator(options);
+  let started: HandlerContext | undefined;
+  const current = (): HandlerContext => {
     if (!started) throw new Error("the emulator is not started yet (use it inside a test)");
     return started;
   };
   beforeAll(async () => {
-    const t = await startEmulatorContext(options);
-    started = { t, buyer: await t.contextWith({ CSP_ALLOW_PURCHASES: "true" }) };
+    started = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
   });
-  afterAll(() => started?.t.stop());
-  afterEach(async () => {
-    await started?.t.emu.admin.clearFaults();
-  });
-  // Views that read the started emulator's context when used (inside a test), spreadable like it.
-  const t: EmulatorContext = {
-    get emu() {
-      return current().t.emu;
-    },
-    get ctx() {
-      return current().t.ctx;
-    },
-    get logs() {
-      return current().t.logs;
-    },
-    contextWith: (env, stackConfig) => current().t.contextWith(env, stackConfig),
-    lastSeq: () => current().t.lastSeq(),
-    writesSince: (seq) => current().t.writesSince(seq),
-    stop: () => current().t.stop(),
-  };
   const buyer: HandlerContext = {
     get config() {
-      return current().buyer.config;
+      return current().config;
     },
-    api: (account) => current().buyer.api(account),
-    log: (message) => current().buyer.log(message),
+    api: (account) => current().api(account),
+    log: (message) => current().log(message),
     get clock() {
-      return current().buyer.clock;
+      return current().clock;
     },
   };
   return { t, buyer };
