@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { testBillingProfile } from "../support/commerceFixtures";
 import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
@@ -23,20 +24,7 @@ function inputs(domainPrefix: string, email: string): CustomerInputs {
   return {
     domainPrefix,
     companyName: "Fabrikam Ltd",
-    billingProfile: {
-      email,
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Grace",
-        lastName: "Hopper",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile(email),
   };
 }
 

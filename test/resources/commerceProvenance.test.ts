@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { newCustomerWithAgreement, planInputs as plan } from "../support/commerceFixtures";
+import {
+  newCustomerWithAgreement,
+  planInputs as plan,
+  testBillingProfile,
+} from "../support/commerceFixtures";
 import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
@@ -83,19 +87,6 @@ function customerInputs(domainPrefix: string): CustomerInputs {
   return {
     domainPrefix,
     companyName: "Provenance Ltd",
-    billingProfile: {
-      email: "billing@provenance.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile("billing@provenance.example"),
   };
 }
