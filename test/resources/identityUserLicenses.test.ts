@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listUserLicenseSkuIds, updateUserLicenses } from "../../provider/clients/partnerCenter/licenses";
 import { isCspError } from "../../provider/errors";
 import {
@@ -6,7 +6,7 @@ import {
   customerUserHandler as handler,
 } from "../../provider/handlers/customerUser";
 import { BUSINESS_PREMIUM_SKU, buySeats, confirmAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { createTestCustomer } from "../support/identityFixtures";
 
@@ -19,12 +19,7 @@ import { createTestCustomer } from "../support/identityFixtures";
 const OFFICE_E3 = "CFQ7TTC0LF8Q:0001:CFQ7TTC0N8SD";
 const OFFICE_E3_SKU = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 
-let t: EmulatorContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
+const t = useEmulator();
 
 async function licensedCustomer(
   seats: number,
