@@ -1,7 +1,7 @@
 import type { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import type { Provider as AzureAdProvider } from "@pulumi/azuread/provider";
 import * as pulumi from "@pulumi/pulumi";
-import {
+import type {
   ApplicationConsent,
   ApplicationRegistration,
   AzurePlan,
@@ -9,31 +9,23 @@ import {
   Customer,
   CustomerAgreement,
   CustomerUser,
-  type GdapAccessAssignment,
-  type GdapRelationship,
-  type LicenseSubscription,
+  GdapAccessAssignment,
+  GdapRelationship,
+  LicenseSubscription,
   PermissionGrant,
   RoleAssignment,
 } from "../provider/resources";
-import { compact, principalOf, resourceSlug, roleInput, slug } from "./childInputs";
+import { type CustomerSpec, PLAN_SUBSCRIPTION_KEY, validateCustomerSpec } from "./customerSpec";
 import {
-  type CustomerSpec,
-  type CustomerSpecRoleAssignment,
-  DEFAULT_PARTNER_APP_GRAPH_SCOPES,
-  GRAPH_APP_ID,
-  PLAN_SUBSCRIPTION_KEY,
-  validateCustomerSpec,
-} from "./customerSpec";
-import {
-  CONSENT_NEED,
-  DIRECTORY_ROLE_NEED,
-  type GdapNeed,
-  gdapChildren,
-  gdapDependencies,
-  missingAccessWarning,
-  USER_NEED,
-} from "./gdapAccess";
-import { licenseSubscriptionsOf } from "./licenseChildren";
+  createApplications,
+  createCommerce,
+  createCustomer,
+  createGdap,
+  createRoleAssignments,
+  createUsers,
+  type SubscriptionTarget,
+} from "./customerTenantSteps";
+import { missingAccessWarning } from "./gdapAccess";
 import { type CredentialSources, partnerAppCredentials } from "./partnerAppCredentials";
 import { azureadProviderAsPartnerApp, azureNativeProviderAsPartnerApp } from "./partnerAppProviders";
 
@@ -61,9 +53,6 @@ export interface CustomerTenantGdap {
   status: string;
   approvalLink: string;
 }
-
-/** Default display name of the partner app's consent. */
-const DEFAULT_CONSENT_NAME = "pulumi-csp partner app";
 
 /**
  * One whole CSP customer from one {@link CustomerSpec}: the Partner Center customer and its
@@ -138,20 +127,17 @@ export class CustomerTenant extends pulumi.ComponentResource {
   readonly gdap: pulumi.Output<CustomerTenantGdap | undefined>;
 
   private readonly credentialSources: CredentialSources | undefined;
-  private readonly subscriptionTargets = new Map<
-    string,
-    { id: pulumi.Output<string>; resource: pulumi.Resource }
-  >();
+  private readonly subscriptionTargets: ReadonlyMap<string, SubscriptionTarget>;
   private azureadCache?: AzureAdProvider;
   private readonly azureNativeCache = new Map<string, AzureNativeProvider>();
 
   constructor(name: string, args: CustomerTenantArgs, opts: CustomerTenantOptions = {}) {
     const { credentialSources, ...componentOpts } = opts;
     super("csp:index:CustomerTenant", name, {}, componentOpts);
-    const spec = validateCustomerSpec(args, `CustomerTenant ${name}`);
+    const label = `CustomerTenant ${name}`;
+    const spec = validateCustomerSpec(args, label);
     this.credentialSources = credentialSources;
-    const key = spec.key;
-    this.key = key;
+    this.key = spec.key;
     this.account = spec.account ?? "default";
     const account = spec.account === undefined ? {} : { account: spec.account };
     // Pulumi passes `protect` on to children but not `retainOnDelete`: pass it on explicitly, so
@@ -163,248 +149,33 @@ export class CustomerTenant extends pulumi.ComponentResource {
       ...retain,
     });
 
-    // Customer and agreement.
-    const c = spec.customer;
-    this.customer = new Customer(
-      `${key}-customer`,
-      compact({
-        domainPrefix: c.domainPrefix,
-        companyName: c.companyName,
-        billingProfile: c.billingProfile,
-        organizationRegistrationNumber: c.organizationRegistrationNumber,
-        associatedPartnerId: c.associatedPartnerId,
-        adopt: c.adopt,
-        onDelete: c.onDelete,
-        enableGdapByDefault: c.enableGdapByDefault,
-        ...account,
-      }),
+    const { scope: s, agreement } = createCustomer(
+      { label, spec, account, child },
       { parent: this, ...retain },
     );
-    // Identifiers are taken from the children's resource ids where the id is the value (customer
-    // id, Azure subscription id, user object id, GDAP relationship id): a preview of an update
-    // keeps a resource's id known but not its other outputs (dynamic providers have no update
-    // preview), so a billing-profile edit or a subscription rename never shows its dependents as
-    // replaced.
-    const customerId: pulumi.Output<string> = this.customer.id;
-    // The initial domain follows from the immutable domainPrefix (Customer checks adopted ones too).
-    const domain = `${c.domainPrefix.toLowerCase()}.onmicrosoft.com`;
-    this.agreement = new CustomerAgreement(
-      `${key}-agreement`,
-      compact({
-        customerId,
-        primaryContact: spec.agreement.primaryContact,
-        dateAgreed: spec.agreement.dateAgreed,
-        templateId: spec.agreement.templateId,
-        ...account,
-      }),
-      child([this.customer]),
-    );
-
-    // Azure plan and subscriptions: the plan needs the accepted agreement (Partner Center refuses
-    // the purchase otherwise); subscriptions are bought under the plan.
-    const subscriptions: Record<string, AzureSubscription> = {};
-    if (spec.azurePlan) {
-      const p = spec.azurePlan;
-      const plan = new AzurePlan(
-        `${key}-plan`,
-        compact({
-          customerId,
-          acknowledgePurchase: p.acknowledgePurchase,
-          friendlyName: p.friendlyName,
-          catalogItemId: p.catalogItemId,
-          onDelete: p.onDelete,
-          partnerIdOnRecord: p.partnerIdOnRecord,
-          ...account,
-        }),
-        child([this.agreement]),
-      );
-      this.azurePlan = plan;
-      this.subscriptionTargets.set(PLAN_SUBSCRIPTION_KEY, {
-        id: plan.azureSubscriptionId.apply((id) => {
-          if (!id) {
-            throw new Error(
-              `CustomerTenant ${name}: the Azure plan's subscription is not provisioned yet (the order is pending); run pulumi up again in a few minutes`,
-            );
-          }
-          return id;
-        }),
-        resource: plan,
-      });
-      for (const s of spec.subscriptions ?? []) {
-        const sub = new AzureSubscription(
-          `${key}-sub-${s.key}`,
-          compact({
-            customerId,
-            displayName: s.displayName,
-            workload: s.workload,
-            acknowledgePurchase: s.acknowledgePurchase,
-            // The alias name derives from this key, so a rename never buys a second subscription.
-            key: s.key,
-            resellerId: s.resellerId,
-            ...account,
-          }),
-          child([plan]),
-        );
-        subscriptions[s.key] = sub;
-        this.subscriptionTargets.set(s.key, { id: sub.id, resource: sub });
-      }
-    }
-    this.subscriptions = subscriptions;
-    this.licenseSubscriptions = licenseSubscriptionsOf(spec, customerId, child([this.agreement]));
-
-    // GDAP: the customer approves the relationship; access assignments need it active. Users, their
-    // directory roles and the consent wait for the assignments that give the admin agent the roles
-    // Partner Center needs (gdapAccess.ts).
-    const gdap = gdapChildren(
-      key,
-      spec.gdap,
-      customerId,
-      c.companyName,
-      account,
-      child([this.customer]),
-      child,
-    );
+    this.customer = s.customer;
+    this.agreement = agreement;
+    const commerce = createCommerce(s, agreement);
+    this.azurePlan = commerce.azurePlan;
+    this.subscriptions = commerce.subscriptions;
+    this.subscriptionTargets = commerce.targets;
+    this.licenseSubscriptions = commerce.licenseSubscriptions;
+    // Users, their directory roles and the consent wait for the access assignments that give the
+    // admin agent the roles Partner Center needs (gdapAccess.ts).
+    const gdap = createGdap(s);
     this.gdapRelationship = gdap.relationship;
-    const gdapAccessAssignments = gdap.accessAssignments;
-    this.gdapAccessAssignments = gdapAccessAssignments;
-
-    const missingAccess = new Set<GdapNeed>();
-    const afterGdapAccess = (needs: GdapNeed[]): pulumi.Resource[] => {
-      const { dependsOn, missing } = gdapDependencies(spec.gdap, gdapAccessAssignments, needs);
-      for (const need of missing) missingAccess.add(need);
-      return dependsOn;
-    };
-
-    // Users (Partner Center, admin agent): the UPN takes the customer's initial domain.
-    const users: Record<string, CustomerUser> = {};
-    for (const u of spec.users ?? []) {
-      const needs = u.roles?.length ? [USER_NEED, DIRECTORY_ROLE_NEED] : [USER_NEED];
-      users[u.key] = new CustomerUser(
-        `${key}-user-${u.key}`,
-        compact({
-          customerId,
-          userPrincipalName: `${u.userName}@${domain}`,
-          displayName: u.displayName,
-          firstName: u.firstName,
-          lastName: u.lastName,
-          usageLocation: u.usageLocation,
-          roles: u.roles,
-          licenses: u.licenses,
-          forceChangePassword: u.forceChangePassword,
-          ...account,
-        }),
-        // Seats before licenses: a user with licenses waits for the spec's license subscriptions.
-        child([
-          this.customer,
-          ...afterGdapAccess(needs),
-          ...(u.licenses?.length ? Object.values(this.licenseSubscriptions) : []),
-        ]),
-      );
-    }
+    this.gdapAccessAssignments = gdap.accessAssignments;
+    const users = createUsers(s, gdap.afterGdapAccess, this.licenseSubscriptions);
     this.users = users;
-
-    // The partner app's consent, then Graph objects in the customer tenant through it.
-    const applications: Record<string, ApplicationRegistration> = {};
-    const permissionGrants: Record<string, PermissionGrant> = {};
-    if (spec.partnerAppConsent) {
-      const consent = new ApplicationConsent(
-        `${key}-consent`,
-        compact({
-          customerId,
-          displayName: spec.partnerAppConsent.displayName ?? DEFAULT_CONSENT_NAME,
-          grants: spec.partnerAppConsent.grants ?? [
-            { enterpriseApplicationId: GRAPH_APP_ID, scopes: [...DEFAULT_PARTNER_APP_GRAPH_SCOPES] },
-          ],
-          ...account,
-        }),
-        child([this.customer, ...afterGdapAccess([CONSENT_NEED])]),
-      );
-      this.partnerAppConsent = consent;
-      for (const a of spec.applications ?? []) {
-        const app = new ApplicationRegistration(
-          `${key}-app-${a.key}`,
-          compact({
-            tenantId: customerId,
-            displayName: a.displayName,
-            signInAudience: a.signInAudience,
-            redirectUris: a.redirectUris,
-            identifierUris: a.identifierUris,
-            requiredResourceAccess: a.requiredResourceAccess,
-            passwordCredential: a.clientSecret,
-            ...account,
-          }),
-          child([consent]),
-        );
-        applications[a.key] = app;
-        for (const g of a.permissionGrants ?? []) {
-          const resourceAppId = g.resourceAppId ?? GRAPH_APP_ID;
-          const grantName = `${key}-grant-${a.key}-${resourceSlug(resourceAppId)}`;
-          permissionGrants[grantName] = new PermissionGrant(
-            grantName,
-            compact({
-              tenantId: customerId,
-              clientAppId: app.appId,
-              resourceAppId,
-              delegatedScopes: g.delegatedScopes,
-              appRoles: g.appRoles,
-              ...account,
-            }),
-            child([consent, app]),
-          );
-        }
-      }
-    }
+    const { consent, applications, permissionGrants } = createApplications(s, gdap.afterGdapAccess);
+    this.partnerAppConsent = consent;
     this.applications = applications;
     this.permissionGrants = permissionGrants;
-    if (missingAccess.size > 0)
-      void pulumi.log.warn(missingAccessWarning(`CustomerTenant ${name}`, [...missingAccess]), this);
-
-    // RBAC per subscription: the partner's admin agents (AOBO) and the declared assignments.
-    const roleAssignments: Record<string, RoleAssignment> = {};
-    const assignmentsBySub: [string, CustomerSpecRoleAssignment[]][] = [];
-    if (spec.azurePlan) assignmentsBySub.push([PLAN_SUBSCRIPTION_KEY, spec.azurePlan.roleAssignments ?? []]);
-    for (const s of spec.subscriptions ?? []) assignmentsBySub.push([s.key, s.roleAssignments ?? []]);
-    for (const [subKey, assignments] of assignmentsBySub) {
-      const target = this.subscriptionTargets.get(subKey)!;
-      const scope = pulumi.interpolate`/subscriptions/${target.id}`;
-      for (const p of spec.partnerAccess ?? []) {
-        const raName = `${key}-rbac-${subKey}-partner-${p.key}`;
-        roleAssignments[raName] = new RoleAssignment(
-          raName,
-          compact({
-            tenantId: customerId,
-            scope,
-            ...roleInput(p.role ?? "Owner"),
-            principalId: p.adminAgentsGroupId,
-            principalType: "ForeignGroup" as const,
-            description: `Partner admin agents (${p.key}), admin on behalf of; declared by pulumi-csp`,
-            ...account,
-          }),
-          child([target.resource]),
-        );
-      }
-      for (const a of assignments) {
-        const principal = principalOf(a, users, applications);
-        const raName = `${key}-rbac-${subKey}-${slug(a.role)}-${principal.slug}`;
-        roleAssignments[raName] = new RoleAssignment(
-          raName,
-          compact({
-            tenantId: customerId,
-            scope,
-            ...roleInput(a.role),
-            principalId: principal.id,
-            principalType: principal.type,
-            description: a.description,
-            ...account,
-          }),
-          child([target.resource, ...principal.resources]),
-        );
-      }
-    }
-    this.roleAssignments = roleAssignments;
+    if (gdap.missing.size > 0) void pulumi.log.warn(missingAccessWarning(label, [...gdap.missing]), this);
+    this.roleAssignments = createRoleAssignments(s, this.subscriptionTargets, users, applications);
 
     // Outputs.
-    this.customerId = customerId;
+    this.customerId = s.customerId;
     this.domain = this.customer.domain;
     this.adminUserName = this.customer.adminUserName;
     this.deletionBehavior = this.customer.deletionBehavior;

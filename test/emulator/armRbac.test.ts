@@ -4,6 +4,7 @@ import { addUser } from "../../emulator/common/directory";
 import { ARM_AUD, addCustomerWithAzurePlan, SUB_ID } from "./armTestKit";
 import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import { ARM_ROLE_ASSIGNMENT_EXAMPLE_23 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
@@ -256,7 +257,10 @@ describe("ARM role assignments", () => {
     expect(del.status).toBe(200);
     expect(del.json.name).toBe(NAME_1);
     expect((await call(armModule, core, "DELETE", `${RA}/${NAME_1}?${V}`, { auth: aobo })).status).toBe(204);
-    expect((await call(armModule, core, "GET", `${RA}/${NAME_1}?${V}`, { auth: aobo })).status).toBe(404);
+    expect(graphErrorOf(await call(armModule, core, "GET", `${RA}/${NAME_1}?${V}`, { auth: aobo }))).toEqual({
+      status: 404,
+      code: "RoleAssignmentNotFound",
+    });
   });
 
   it("lets a service principal with an Owner assignment write, and blocks writes on a cancelled subscription", async () => {

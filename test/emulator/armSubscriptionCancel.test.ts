@@ -3,6 +3,7 @@ import { armModule } from "../../emulator/arm/index";
 import { pcSections } from "../../emulator/partnerCenter/pcState";
 import { ARM_AUD, addCustomerWithAzurePlan, PLAN_ID, SUB_ID } from "./armTestKit";
 import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import { graphErrorOf } from "./serviceErrors";
 
 /**
  * ARM cancel and enable of an Azure plan subscription ("Subscription - Cancel" / "Subscription -
@@ -154,7 +155,7 @@ describe("ARM cancel and enable of an Azure plan subscription", () => {
     expect(gone.status).toBe(404);
     expect(code(gone)).toBe("SubscriptionNotFound");
     const enable = await arm("POST", `${ACTIONS}/enable?${V}`);
-    expect(enable.status).toBe(404);
+    expect(graphErrorOf(enable)).toEqual({ status: 404, code: "SubscriptionNotFound" });
     expect(sub()).toMatchObject({ state: "Deleted", entitlementStatus: "inactive" });
     const list = await arm("GET", "/subscriptions?api-version=2022-12-01");
     expect(list.json.value).toEqual([]);
@@ -165,7 +166,7 @@ describe("ARM resource groups", () => {
   it("creates (201), updates (200), gets, lists and deletes a resource group; refuses a missing location and an unknown group", async () => {
     const { arm } = setup();
     const missing = await arm("PUT", `${RESOURCE_GROUPS}/rg1?${RG_V}`, {});
-    expect(missing.status).toBe(400);
+    expect(graphErrorOf(missing)).toEqual({ status: 400, code: "LocationRequired" });
     const created = await arm("PUT", `${RESOURCE_GROUPS}/rg1?${RG_V}`, { location: "westeurope" });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({
@@ -186,6 +187,9 @@ describe("ARM resource groups", () => {
     const gone = await arm("GET", `${RESOURCE_GROUPS}/rg1?${RG_V}`);
     expect(gone.status).toBe(404);
     expect(code(gone)).toBe("ResourceGroupNotFound");
-    expect((await arm("DELETE", `${RESOURCE_GROUPS}/rg1?${RG_V}`)).status).toBe(404);
+    expect(graphErrorOf(await arm("DELETE", `${RESOURCE_GROUPS}/rg1?${RG_V}`))).toEqual({
+      status: 404,
+      code: "ResourceGroupNotFound",
+    });
   });
 });

@@ -3,6 +3,7 @@ import { armModule } from "../../emulator/arm/index";
 import { ARM_AUD, addCustomerWithAzurePlan, PLAN_ID, SUB_ID } from "./armTestKit";
 import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
 import { ARM_ALIAS_REQUEST_24 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const ALIAS_V = "api-version=2021-10-01";
 const BILLING_V = "api-version=2020-05-01";
@@ -72,7 +73,7 @@ describe("ARM billing accounts", () => {
         auth: appToken(PARTNER_TID, ARM_AUD, []),
       },
     );
-    expect(app.status).toBe(403);
+    expect(graphErrorOf(app)).toEqual({ status: 403, code: "AuthorizationFailed" });
     const other = await call(
       armModule,
       core,
@@ -80,7 +81,7 @@ describe("ARM billing accounts", () => {
       `/providers/Microsoft.Billing/billingAccounts/${ba}x/customers?${BILLING_V}`,
       { auth: partnerAgent },
     );
-    expect(other.status).toBe(404);
+    expect(graphErrorOf(other)).toEqual({ status: 404, code: "BillingAccountNotFound" });
   });
 });
 
@@ -141,7 +142,7 @@ describe("ARM subscription aliases", () => {
     expect((await put("a2")).status).toBe(201);
     expect((await put("a3")).status).toBe(201);
     const fourth = await put("a4");
-    expect(fourth.status).toBe(400);
+    expect(graphErrorOf(fourth)).toEqual({ status: 400, code: "SubscriptionQuotaExceeded" });
     expect(err(fourth).message).toContain("3");
   });
 
@@ -169,7 +170,7 @@ describe("ARM subscription aliases", () => {
         },
       },
     );
-    expect(noPlan.status).toBe(400);
+    expect(graphErrorOf(noPlan)).toEqual({ status: 400, code: "InvalidBillingScope" });
     expect(err(noPlan).message).toContain("Azure plan");
     const otherBa = await call(
       armModule,
@@ -186,7 +187,7 @@ describe("ARM subscription aliases", () => {
         },
       },
     );
-    expect(otherBa.status).toBe(403);
+    expect(graphErrorOf(otherBa)).toEqual({ status: 403, code: "AuthorizationFailed" });
   });
 });
 
@@ -265,7 +266,7 @@ describe("ARM subscriptions", () => {
       `/subscriptions/${SUB_ID}/providers/Microsoft.Subscription/cancel?${ALIAS_V}`,
       { auth: spToken },
     );
-    expect(res.status).toBe(403);
+    expect(graphErrorOf(res)).toEqual({ status: 403, code: "AuthorizationFailed" });
     expect(state.azure.subscriptions[SUB_ID].state).toBe("Enabled");
     const rename = await call(
       armModule,

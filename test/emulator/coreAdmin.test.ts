@@ -107,7 +107,7 @@ describe("fault injection", () => {
   it("drops the connection before the handler runs on a reset fault: nothing changes", async () => {
     const before = await refreshTokenCount();
     await emu.admin.addFault({ pathPattern: "/oauth2/v2.0/token$", count: 1, action: { type: "reset" } });
-    await expect(redeemSeedToken()).rejects.toThrow();
+    await expect(redeemSeedToken()).rejects.toMatchObject({ code: "ECONNRESET" });
     expect(await refreshTokenCount()).toBe(before);
     const [entry] = await emu.admin.requestLog();
     expect(entry).toMatchObject({ service: "identity", status: 0, write: false, fault: "reset" });
@@ -121,7 +121,7 @@ describe("fault injection", () => {
       count: 1,
       action: { type: "commitThenDrop" },
     });
-    await expect(redeemSeedToken()).rejects.toThrow();
+    await expect(redeemSeedToken()).rejects.toMatchObject({ code: "ECONNRESET" });
     expect(await refreshTokenCount()).toBe(before + 1);
     const [entry] = await emu.admin.requestLog();
     expect(entry).toMatchObject({ status: 0, write: true, fault: "commitThenDrop" });
@@ -209,7 +209,7 @@ describe("admin API", () => {
     expect(clockOffsetMs).toBe(3_600_000);
     // The app token issued an hour ago (emulator time) has expired.
     const expired = await listCustomers();
-    expect(expired.status).toBe(401);
+    expect({ status: expired.status, code: expired.body["code"] }).toEqual({ status: 401, code: 400 });
   });
 
   it("seeds two GDAP security groups with stable ids, the admin agent in the first, and lists them in /info", async () => {

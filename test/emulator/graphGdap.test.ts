@@ -9,6 +9,7 @@ import {
   GDAP_CREATE_RESPONSE_20,
   GRAPH_ERROR_22,
 } from "./graphVectors";
+import { graphErrorOf } from "./serviceErrors";
 
 const GRAPH = "https://graph.microsoft.com";
 const BASE = "/v1.0/tenantRelationships/delegatedAdminRelationships";
@@ -83,25 +84,36 @@ describe("GDAP relationships", () => {
     const { core, agentToken } = setup();
     const post = (body: Record<string, unknown>) =>
       call(graphModule, core, "POST", BASE, { auth: agentToken, body });
-    expect((await post(relationshipBody({ displayName: "x".repeat(51) }))).status).toBe(400);
-    expect((await post(relationshipBody({ duration: "P3Y" }))).status).toBe(400);
-    expect((await post(relationshipBody({ duration: "PT1H" }))).status).toBe(400);
-    expect((await post(relationshipBody({ autoExtendDuration: "P90D" }))).status).toBe(400);
+    expect(graphErrorOf(await post(relationshipBody({ displayName: "x".repeat(51) })))).toEqual({
+      status: 400,
+      code: "badRequest",
+    });
+    expect(graphErrorOf(await post(relationshipBody({ duration: "P3Y" })))).toEqual({
+      status: 400,
+      code: "badRequest",
+    });
+    expect(graphErrorOf(await post(relationshipBody({ duration: "PT1H" })))).toEqual({
+      status: 400,
+      code: "badRequest",
+    });
+    expect(graphErrorOf(await post(relationshipBody({ autoExtendDuration: "P90D" })))).toEqual({
+      status: 400,
+      code: "badRequest",
+    });
     const ga = await post(
       relationshipBody({
         accessDetails: { unifiedRoles: [{ roleDefinitionId: GLOBAL_ADMIN }] },
         autoExtendDuration: "P180D",
       }),
     );
-    expect(ga.status).toBe(400);
-    expect((ga.json.error as Record<string, unknown>).code).toBe("badRequest");
+    expect(graphErrorOf(ga)).toEqual({ status: 400, code: "badRequest" });
     // Error envelope in the shape of vector 22 (plus client-request-id, as live directory errors have).
     const errorShape = shape(GRAPH_ERROR_22) as { error: { innerError: Record<string, unknown> } };
     errorShape.error.innerError["client-request-id"] = "value";
     expect(shape(ga.json)).toEqual(errorShape);
     expect((await post(relationshipBody({ duration: "P2Y" }))).status).toBe(201);
     const dup = await post(relationshipBody({ displayName: "CONTOSO ADMIN" }));
-    expect(dup.status).toBe(400);
+    expect(graphErrorOf(dup)).toEqual({ status: 400, code: "badRequest" });
     expect(String((dup.json.error as Record<string, unknown>).message)).toContain("unique");
   });
 
@@ -111,13 +123,12 @@ describe("GDAP relationships", () => {
       auth: appToken(PARTNER_TID, GRAPH, ["DelegatedAdminRelationship.ReadWrite.All"]),
       body: relationshipBody(),
     });
-    expect(app.status).toBe(403);
+    expect(graphErrorOf(app)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
     const user = await call(graphModule, core, "POST", BASE, {
       auth: userToken(PARTNER_TID, GRAPH, "DelegatedAdminRelationship.ReadWrite.All", plain.id),
       body: relationshipBody(),
     });
-    expect(user.status).toBe(403);
-    expect((user.json.error as Record<string, unknown>).code).toBe("Authorization_RequestDenied");
+    expect(graphErrorOf(user)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
   });
 
   it("patches and deletes only in status created and only with the current If-Match", async () => {
@@ -130,13 +141,13 @@ describe("GDAP relationships", () => {
       auth: agentToken,
       body: { displayName: "Renamed" },
     });
-    expect(noEtag.status).toBe(400);
+    expect(graphErrorOf(noEtag)).toEqual({ status: 400, code: "badRequest" });
     const stale = await call(graphModule, core, "PATCH", url, {
       auth: agentToken,
       headers: { "If-Match": 'W/"stale"' },
       body: { displayName: "Renamed" },
     });
-    expect(stale.status).toBe(412);
+    expect(graphErrorOf(stale)).toEqual({ status: 412, code: "preconditionFailed" });
     const ok = await call(graphModule, core, "PATCH", url, {
       auth: agentToken,
       headers: { "If-Match": String(created["@odata.etag"]) },
@@ -149,7 +160,7 @@ describe("GDAP relationships", () => {
       auth: agentToken,
       headers: { "If-Match": String(created["@odata.etag"]) },
     });
-    expect(delStale.status).toBe(412);
+    expect(graphErrorOf(delStale)).toEqual({ status: 412, code: "preconditionFailed" });
     await call(graphModule, core, "POST", `${url}/requests`, {
       auth: agentToken,
       body: { action: "lockForApproval" },
@@ -160,7 +171,7 @@ describe("GDAP relationships", () => {
       auth: agentToken,
       headers: { "If-Match": String(locked["@odata.etag"]) },
     });
-    expect(delLocked.status).toBe(400);
+    expect(graphErrorOf(delLocked)).toEqual({ status: 400, code: "badRequest" });
     expect(state.gdap[String(created.id)]).toBeDefined();
   });
 
@@ -195,7 +206,7 @@ describe("GDAP relationships", () => {
       auth: agentToken,
       body: assignmentBody,
     });
-    expect(early.status).toBe(400);
+    expect(graphErrorOf(early)).toEqual({ status: 400, code: "badRequest" });
     expect(String((early.json.error as Record<string, unknown>).message)).toContain("active");
     expect(() => approveRelationship(state, id, core.now())).toThrow(GdapApprovalError);
 
@@ -216,7 +227,7 @@ describe("GDAP relationships", () => {
       auth: agentToken,
       body: { ...assignmentBody, accessDetails: { unifiedRoles: [{ roleDefinitionId: GLOBAL_ADMIN }] } },
     });
-    expect(outside.status).toBe(400);
+    expect(graphErrorOf(outside)).toEqual({ status: 400, code: "badRequest" });
     const notGroup = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
       auth: agentToken,
       body: {
@@ -224,7 +235,7 @@ describe("GDAP relationships", () => {
         accessContainer: { accessContainerId: agent.id, accessContainerType: "securityGroup" },
       },
     });
-    expect(notGroup.status).toBe(400);
+    expect(graphErrorOf(notGroup)).toEqual({ status: 400, code: "badRequest" });
 
     const assignment = await call(graphModule, core, "POST", `${url}/accessAssignments`, {
       auth: agentToken,
@@ -349,7 +360,7 @@ describe("GDAP relationships", () => {
     const customer = await call(graphModule, core, "GET", BASE, {
       auth: appToken(CUSTOMER_TID, GRAPH, ["DelegatedAdminRelationship.Read.All"]),
     });
-    expect(customer.status).toBe(403);
+    expect(graphErrorOf(customer)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
   });
 
   it("waits for the customer's approval, unless the autoApproveGdap setting stands for a customer who approves at once", async () => {

@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { hashSecret } from "../../emulator/common/hashSecret";
+import type { DirectoryTenant } from "../../emulator/common/state";
+import type { AccessTokenClaims } from "../../emulator/common/types";
 import { GRAPH_APP_ID, graphAppRoleId } from "../../emulator/graph/firstParty";
 import { graphModule } from "../../emulator/graph/index";
-import { appToken, CUSTOMER_TID, call, PARTNER_TID, seededWorld, testCore, userToken } from "./graphTestKit";
+import {
+  appToken,
+  CUSTOMER_TID,
+  call,
+  PARTNER_TID,
+  seededWorld,
+  type TestCore,
+  testCore,
+  userToken,
+} from "./graphTestKit";
+import { graphErrorOf } from "./serviceErrors";
 
 const GRAPH = "https://graph.microsoft.com";
 
@@ -18,6 +30,25 @@ function setup() {
     "Group.ReadWrite.All",
   ]);
   return { ...world, core, admin };
+}
+
+/** An application named "a" created through Graph. */
+async function newApplication(core: TestCore, admin: AccessTokenClaims): Promise<Record<string, unknown>> {
+  return (
+    await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
+  ).json;
+}
+
+/** An application with its service principal (the client), and Microsoft Graph's service principal. */
+async function clientOfGraph(core: TestCore, admin: AccessTokenClaims, customer: DirectoryTenant) {
+  const app = await newApplication(core, admin);
+  const sp = (
+    await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
+      auth: admin,
+      body: { appId: app.appId },
+    })
+  ).json;
+  return { app, sp, graphSp: findServicePrincipalByAppId(customer, GRAPH_APP_ID)! };
 }
 
 describe("Graph applications", () => {
@@ -65,12 +96,14 @@ describe("Graph applications", () => {
 
   it("answers 401 InvalidAuthenticationToken without a token and for another audience", async () => {
     const { core } = setup();
-    expect((await call(graphModule, core, "GET", "/v1.0/applications")).status).toBe(401);
+    expect(graphErrorOf(await call(graphModule, core, "GET", "/v1.0/applications"))).toEqual({
+      status: 401,
+      code: "InvalidAuthenticationToken",
+    });
     const res = await call(graphModule, core, "GET", "/v1.0/applications", {
       auth: appToken(CUSTOMER_TID, "https://management.azure.com/", ["Application.ReadWrite.All"]),
     });
-    expect(res.status).toBe(401);
-    expect((res.json.error as Record<string, unknown>).code).toBe("InvalidAuthenticationToken");
+    expect(graphErrorOf(res)).toEqual({ status: 401, code: "InvalidAuthenticationToken" });
   });
 
   it("filters by appId and pages with an absolute @odata.nextLink until the list is exhausted", async () => {
@@ -119,15 +152,12 @@ describe("Graph applications", () => {
     const res = await call(graphModule, core, "GET", "/v1.0/applications?$filter=notes ne 'x'", {
       auth: admin,
     });
-    expect(res.status).toBe(400);
-    expect((res.json.error as Record<string, unknown>).code).toBe("Request_UnsupportedQuery");
+    expect(graphErrorOf(res)).toEqual({ status: 400, code: "Request_UnsupportedQuery" });
   });
 
   it("patches, looks up by appId, and deletes an application together with its service principal", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
+    const app = await newApplication(core, admin);
     const patch = await call(graphModule, core, "PATCH", `/v1.0/applications/${app.id}`, {
       auth: admin,
       body: { displayName: "b", notes: "n" },
@@ -141,7 +171,7 @@ describe("Graph applications", () => {
       auth: admin,
       body: { displayName: "c", appId: "nope" },
     });
-    expect(bad.status).toBe(400);
+    expect(graphErrorOf(bad)).toEqual({ status: 400, code: "Request_BadRequest" });
     expect(customer.applications[String(app.id)].displayName).toBe("b");
     await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
       auth: admin,
@@ -153,15 +183,12 @@ describe("Graph applications", () => {
     ).toBe(204);
     expect(findServicePrincipalByAppId(customer, String(app.appId))).toBeUndefined();
     const gone = await call(graphModule, core, "GET", `/v1.0/applications/${app.id}`, { auth: admin });
-    expect(gone.status).toBe(404);
-    expect((gone.json.error as Record<string, unknown>).code).toBe("Request_ResourceNotFound");
+    expect(graphErrorOf(gone)).toEqual({ status: 404, code: "Request_ResourceNotFound" });
   });
 
   it("returns a secret once from addPassword, keeps only its hash, and removes it by keyId", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
+    const app = await newApplication(core, admin);
     const res = await call(graphModule, core, "POST", `/v1.0/applications/${app.id}/addPassword`, {
       auth: admin,
       body: { passwordCredential: { displayName: "ci" } },
@@ -216,7 +243,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body: { appId: "44444444-4444-4444-8444-444444444444" },
     });
-    expect(again.status).toBe(409);
+    expect(graphErrorOf(again)).toEqual({ status: 409, code: "Request_MultipleObjectsWithSameKeyValue" });
     const list = await call(
       graphModule,
       core,
@@ -231,7 +258,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body: { appId: "55555555-5555-4555-8555-555555555555" },
     });
-    expect(unknown.status).toBe(400);
+    expect(graphErrorOf(unknown)).toEqual({ status: 400, code: "Request_BadRequest" });
   });
 
   it("lists the Graph service principal with its real app roles", async () => {
@@ -250,16 +277,7 @@ describe("Graph service principals, grants and app role assignments", () => {
 
   it("grants delegated scopes once, filters by clientId, updates the scope and deletes the grant", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
-    const sp = (
-      await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
-        auth: admin,
-        body: { appId: app.appId },
-      })
-    ).json;
-    const graphSp = findServicePrincipalByAppId(customer, GRAPH_APP_ID)!;
+    const { sp, graphSp } = await clientOfGraph(core, admin, customer);
     const body = {
       clientId: sp.id,
       consentType: "AllPrincipals",
@@ -274,7 +292,7 @@ describe("Graph service principals, grants and app role assignments", () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ clientId: sp.id, resourceId: graphSp.id, scope: "User.Read" });
     const dup = await call(graphModule, core, "POST", "/v1.0/oauth2PermissionGrants", { auth: admin, body });
-    expect(dup.status).toBe(409);
+    expect(graphErrorOf(dup)).toEqual({ status: 409, code: "Request_MultipleObjectsWithSameKeyValue" });
     const list = await call(
       graphModule,
       core,
@@ -309,16 +327,7 @@ describe("Graph service principals, grants and app role assignments", () => {
 
   it("assigns an app role through appRoleAssignedTo, lists it from both sides, rejects unknown roles and duplicates", async () => {
     const { core, admin, customer } = setup();
-    const app = (
-      await call(graphModule, core, "POST", "/v1.0/applications", { auth: admin, body: { displayName: "a" } })
-    ).json;
-    const sp = (
-      await call(graphModule, core, "POST", "/v1.0/servicePrincipals", {
-        auth: admin,
-        body: { appId: app.appId },
-      })
-    ).json;
-    const graphSp = findServicePrincipalByAppId(customer, GRAPH_APP_ID)!;
+    const { sp, graphSp } = await clientOfGraph(core, admin, customer);
     const body = { principalId: sp.id, resourceId: graphSp.id, appRoleId: graphAppRoleId("User.Read.All") };
     const res = await call(
       graphModule,
@@ -337,7 +346,7 @@ describe("Graph service principals, grants and app role assignments", () => {
       auth: admin,
       body,
     });
-    expect(dup.status).toBe(400);
+    expect(graphErrorOf(dup)).toEqual({ status: 400, code: "Request_BadRequest" });
     const badRole = await call(
       graphModule,
       core,
@@ -348,7 +357,7 @@ describe("Graph service principals, grants and app role assignments", () => {
         body: { ...body, appRoleId: "99999999-9999-4999-8999-999999999999" },
       },
     );
-    expect(badRole.status).toBe(400);
+    expect(graphErrorOf(badRole)).toEqual({ status: 400, code: "Request_BadRequest" });
     const held = await call(graphModule, core, "GET", `/v1.0/servicePrincipals/${sp.id}/appRoleAssignments`, {
       auth: admin,
     });
@@ -379,7 +388,7 @@ describe("Graph service principals, grants and app role assignments", () => {
         body: { principalId: graphSp.id, resourceId: graphSp.id, appRoleId: graphAppRoleId("User.Read.All") },
       },
     );
-    expect(res.status).toBe(403);
+    expect(graphErrorOf(res)).toEqual({ status: 403, code: "Authorization_RequestDenied" });
   });
 });
 
@@ -396,7 +405,7 @@ describe("Graph users and groups", () => {
       auth: admin,
       body: { ...base, userPrincipalName: "ada@elsewhere.com" },
     });
-    expect(bad.status).toBe(400);
+    expect(graphErrorOf(bad)).toEqual({ status: 400, code: "Request_BadRequest" });
     const ok = await call(graphModule, core, "POST", "/v1.0/users", {
       auth: admin,
       body: { ...base, userPrincipalName: "ada@contoso.onmicrosoft.com" },

@@ -9,6 +9,7 @@ import {
   createPcKit,
   str,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * The partner attestation of a purchase: Microsoft Learn "Create a cart" and "Create an order" mark
@@ -24,8 +25,7 @@ describe("Partner Center partner attestation on carts", () => {
     const id = createCustomer(kit);
     const writes = kit.dirty();
     const res = kit.call("POST", `/v1/customers/${id}/carts`, { body: { lineItems: [ITEM] } });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(900206);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 900206 });
     expect(str(res.body, "description")).toContain("Partner Attestation is missing");
     expect(pcSections(kit.state).carts).toEqual({});
     expect(kit.dirty()).toBe(writes);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findServicePrincipalByAppId } from "../../emulator/common/directory";
 import { pcSections } from "../../emulator/partnerCenter/pcState";
 import { at, createCustomer, createPcKit, str } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
@@ -57,7 +58,7 @@ describe("Partner Center application consents", () => {
     const path = `/v1/customers/${customerId}/applicationconsents`;
     kit.call("POST", path, { as: "user", body: consentBody(kit.appId) });
     const again = kit.call("POST", path, { as: "user", body: consentBody(kit.appId) });
-    expect(again.status).toBe(409);
+    expect(pcErrorOf(again)).toEqual({ status: 409, code: 60015 });
     expect(at(again.body, "data.0")).toBe(kit.appId);
     expect(Object.keys(pcSections(kit.state).applicationConsents[customerId] ?? {})).toEqual([kit.appId]);
   });
@@ -88,7 +89,10 @@ describe("Partner Center application consents", () => {
     expect(Object.values(tenant.oauth2PermissionGrants).filter((g) => g.clientId === client.id)).toEqual([]);
     expect(Object.values(tenant.appRoleAssignments).filter((a) => a.principalId === client.id)).toEqual([]);
     expect(pcSections(kit.state).applicationConsents[customerId]?.[kit.appId]).toBeUndefined();
-    expect(kit.call("DELETE", `${path}/${kit.appId}`, { as: "user" }).status).toBe(404);
+    expect(pcErrorOf(kit.call("DELETE", `${path}/${kit.appId}`, { as: "user" }))).toEqual({
+      status: 404,
+      code: 1000,
+    });
     expect(kit.call("POST", path, { as: "user", body: consentBody(kit.appId) }).status).toBe(201);
     expect(Object.values(tenant.servicePrincipals).filter((sp) => sp.appId === kit.appId)).toHaveLength(1);
   });
@@ -99,7 +103,7 @@ describe("Partner Center application consents", () => {
     const path = `/v1/customers/${customerId}/applicationconsents`;
     expect(at(kit.call("POST", path, { body: consentBody(kit.appId) }).body, "code")).toBe(900329);
     const unknownApp = kit.call("POST", path, { as: "user", body: consentBody(crypto.randomUUID()) });
-    expect(unknownApp.status).toBe(400);
+    expect(pcErrorOf(unknownApp)).toEqual({ status: 400, code: 2000 });
     const unknownResource = kit.call("POST", path, {
       as: "user",
       body: {
@@ -107,7 +111,7 @@ describe("Partner Center application consents", () => {
         applicationGrants: [{ enterpriseApplicationId: crypto.randomUUID(), scope: "x" }],
       },
     });
-    expect(unknownResource.status).toBe(400);
+    expect(pcErrorOf(unknownResource)).toEqual({ status: 400, code: 2000 });
     const app = Object.values(kit.state.directory[kit.partnerTenantId].applications)[0];
     app.signInAudience = "AzureADMyOrg";
     const singleTenant = kit.call("POST", path, { as: "user", body: consentBody(kit.appId) });

@@ -13,6 +13,7 @@ import {
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 describe("Partner Center customers", () => {
   it("accepts the published create request (vector 01) and answers 201 in the shape of vector 02", () => {
@@ -74,8 +75,7 @@ describe("Partner Center customers", () => {
     const kit = createPcKit();
     const options = { country: "UA", organizationRegistrationNumber: "12345678" };
     const res = kit.call("POST", "/v1/customers", { body: customerBody("uacustomer", options) });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(600051);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 600051 });
     const withPhone = customerBody("uacustomer", { ...options, phoneNumber: "+380441234567" });
     expect(kit.call("POST", "/v1/customers", { body: withPhone }).status).toBe(201);
   });
@@ -83,7 +83,7 @@ describe("Partner Center customers", () => {
   it("refuses a country that is not an ISO 3166 alpha-2 code, naming the property", () => {
     const kit = createPcKit();
     const res = kit.call("POST", "/v1/customers", { body: customerBody("usa", { country: "USA" }) });
-    expect(res.status).toBe(400);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 2000 });
     expect(str(res.body, "description")).toContain("billingProfile.defaultAddress.country");
   });
 
@@ -93,14 +93,14 @@ describe("Partner Center customers", () => {
     expect(kit.call("HEAD", "/v1/domains/contoso.onmicrosoft.com").status).toBe(200);
     expect(kit.call("HEAD", "/v1/domains/unusedname.onmicrosoft.com").status).toBe(404);
     const res = kit.call("POST", "/v1/customers", { body: customerBody("contoso") });
-    expect(res.status).toBe(400);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 600007 });
     expect(str(res.body, "description")).toContain("contoso.onmicrosoft.com");
   });
 
   it("refuses a caller-supplied admin password", () => {
     const kit = createPcKit();
     const body = { ...customerBody(), userCredentials: { userName: "admin", password: "Secret!123" } };
-    expect(kit.call("POST", "/v1/customers", { body }).status).toBe(400);
+    expect(pcErrorOf(kit.call("POST", "/v1/customers", { body }))).toEqual({ status: 400, code: 2000 });
   });
 });
 
@@ -131,7 +131,7 @@ describe("Partner Center customer create idempotency (MS-RequestId)", () => {
     expect(kit.call("POST", "/v1/customers", { body, headers }).status).toBe(201);
     kit.advance(25 * 3600 * 1000);
     const late = kit.call("POST", "/v1/customers", { body, headers });
-    expect(late.status).toBe(400);
+    expect(pcErrorOf(late)).toEqual({ status: 400, code: 600007 });
     expect(str(late.body, "description")).toContain("lateretry.onmicrosoft.com");
   });
 
@@ -140,7 +140,7 @@ describe("Partner Center customer create idempotency (MS-RequestId)", () => {
     const headers = { "MS-RequestId": "0d8f6a4e-1111-4c5d-8e9f-000000000001" };
     expect(kit.call("POST", "/v1/customers", { body: customerBody(), headers }).status).toBe(201);
     const res = kit.call("POST", "/v1/customers", { body: customerBody(), headers });
-    expect(res.status).toBe(400);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800002 });
     expect(str(res.body, "description")).toContain("MS-RequestId");
     expect(Object.keys(kit.state.partnerCenter.customers)).toHaveLength(1);
   });
@@ -150,7 +150,10 @@ describe("Partner Center customer create idempotency (MS-RequestId)", () => {
     const headers = { "MS-RequestId": "0d8f6a4e-2222-4c5d-8e9f-000000000002" };
     const body = customerBody("takenname");
     const other = createCustomer(kit, "takenname");
-    expect(kit.call("POST", "/v1/customers", { body, headers }).status).toBe(400);
+    expect(pcErrorOf(kit.call("POST", "/v1/customers", { body, headers }))).toEqual({
+      status: 400,
+      code: 600007,
+    });
     kit.call("DELETE", `/v1/customers/${other}`);
     expect(kit.call("POST", "/v1/customers", { body, headers }).status).toBe(201);
   });
@@ -187,7 +190,7 @@ describe("Partner Center customer list and search", () => {
     const res = kit.call("GET", `/v1/customers?size=1&filter=${filter}&seekOperation=Next`, {
       headers: { "MS-ContinuationToken": token },
     });
-    expect(res.status).toBe(400);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 2000 });
   });
 
   it("finds customers by domain and company name with starts_with only", () => {
@@ -222,9 +225,11 @@ describe("Partner Center customer list and search", () => {
     const id = createCustomer(other);
     expect(list(kit.call("GET", "/v1/customers").body)).toHaveLength(0);
     const res = kit.call("GET", `/v1/customers/${id}`);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(20002);
-    expect(kit.call("GET", `/v1/customers/${randomUUID()}`).status).toBe(404);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 20002 });
+    expect(pcErrorOf(kit.call("GET", `/v1/customers/${randomUUID()}`))).toEqual({
+      status: 404,
+      code: 60003,
+    });
     expect(at(kit.call("GET", "/v1/customers/not-a-guid").body, "code")).toBe(800002);
   });
 });
@@ -269,15 +274,14 @@ describe("Partner Center customer delete", () => {
     const id = createCustomer(kit);
     expect(kit.call("DELETE", `/v1/customers/${id}`).status).toBe(204);
     expect(kit.state.directory[id]).toBeUndefined();
-    expect(kit.call("GET", `/v1/customers/${id}`).status).toBe(404);
+    expect(pcErrorOf(kit.call("GET", `/v1/customers/${id}`))).toEqual({ status: 404, code: 60003 });
   });
 
   it("refuses to delete outside the sandbox", () => {
     const kit = createPcKit({ sandbox: false });
     const id = createCustomer(kit);
     const res = kit.call("DELETE", `/v1/customers/${id}`);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(900127);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 900127 });
     expect(kit.state.directory[id]).toBeDefined();
   });
 
@@ -285,8 +289,7 @@ describe("Partner Center customer delete", () => {
     const kit = createPcKit({ sandbox: true });
     for (let i = 0; i < 75; i++) createCustomer(kit);
     const res = kit.call("POST", "/v1/customers", { body: customerBody() });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(800018);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800018 });
   });
 });
 
@@ -298,8 +301,7 @@ describe("Partner Center customers for indirect resellers", () => {
     linkReseller(provider, reseller);
     const body = { ...customerBody(), AssociatedPartnerId: reseller.partnerTenantId };
     const appOnly = provider.call("POST", "/v1/customers", { body });
-    expect(appOnly.status).toBe(403);
-    expect(at(appOnly.body, "code")).toBe(900329);
+    expect(pcErrorOf(appOnly)).toEqual({ status: 403, code: 900329 });
     const res = provider.call("POST", "/v1/customers", { body, as: "user" });
     expect(res.status).toBe(201);
     // The reseller sees the customer too.
@@ -316,38 +318,41 @@ describe("Partner Center caller checks", () => {
   it("answers 401 / 800001 without a token and 401 for an invalid token or another audience", () => {
     const kit = createPcKit();
     const none = kit.call("GET", "/v1/customers", { as: "none" });
-    expect(none.status).toBe(401);
-    expect(at(none.body, "code")).toBe(800001);
+    expect(pcErrorOf(none)).toEqual({ status: 401, code: 800001 });
     expect(none.headers?.["WWW-Authenticate"]).toMatch(/^OAuth realm=/);
     const graph = kit.call("GET", "/v1/customers", {
       as: kit.appClaims({ aud: "https://graph.microsoft.com" }),
     });
-    expect(graph.status).toBe(401);
+    expect(pcErrorOf(graph)).toEqual({ status: 401, code: 400 });
     const expired = kit.call("GET", "/v1/customers", { as: "none", authError: "token expired" });
-    expect(expired.status).toBe(401);
-    expect(at(expired.body, "code")).toBe(400);
+    expect(pcErrorOf(expired)).toEqual({ status: 401, code: 400 });
   });
 
   it("accepts the Azure AD Graph audience for app-only tokens but not for App+User tokens", () => {
     const kit = createPcKit();
     const aadGraph = "https://graph.windows.net";
     expect(kit.call("GET", "/v1/customers", { as: kit.appClaims({ aud: aadGraph }) }).status).toBe(200);
-    expect(kit.call("GET", "/v1/customers", { as: kit.userClaims({ aud: aadGraph }) }).status).toBe(401);
+    expect(pcErrorOf(kit.call("GET", "/v1/customers", { as: kit.userClaims({ aud: aadGraph }) }))).toEqual({
+      status: 401,
+      code: 400,
+    });
     expect(kit.call("GET", "/v1/customers", { as: kit.userClaims({ aud: PC_AUDIENCE }) }).status).toBe(200);
   });
 
   it("refuses App+User tokens without MFA and users who are not admin agents", () => {
     const kit = createPcKit();
-    expect(kit.call("GET", "/v1/customers", { as: kit.userClaims({ amr: ["pwd"] }) }).status).toBe(401);
+    expect(pcErrorOf(kit.call("GET", "/v1/customers", { as: kit.userClaims({ amr: ["pwd"] }) }))).toEqual({
+      status: 401,
+      code: 400,
+    });
     const res = kit.call("GET", "/v1/customers", { as: kit.userClaims({ oid: randomUUID() }) });
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(900308);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 900308 });
   });
 
   it("refuses tokens of tenants that are not partners", () => {
     const kit = createPcKit();
     const res = kit.call("GET", "/v1/customers", { as: kit.appClaims({ tid: randomUUID() }) });
-    expect(res.status).toBe(403);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 2032 });
   });
 });
 

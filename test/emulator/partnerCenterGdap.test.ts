@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addGroup } from "../../emulator/common/directory";
 import { ENTRA_ROLES } from "../../emulator/partnerCenter/gdapAuthorization";
 import { at, createCustomer, createPcKit, grantGdap, type PcKit, str } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * GDAP authorisation of Partner Center operations inside a customer tenant: the admin agent needs
@@ -40,8 +41,7 @@ function expectRefused(
   const users = Object.keys(kit.state.directory[customerId].users).length;
   const dirty = kit.dirty();
   const res = run();
-  expect(res.status).toBe(403);
-  expect(at(res.body, "code")).toBe(900308);
+  expect(pcErrorOf(res)).toEqual({ status: 403, code: 900308 });
   expect(at(res.body, "data")).toEqual(roles);
   expect(Object.keys(kit.state.directory[customerId].users)).toHaveLength(users);
   expect(kit.dirty()).toBe(dirty);
@@ -112,7 +112,7 @@ describe("Partner Center GDAP authorisation", () => {
     expect(createUser(kit, other, "before").status).toBe(200);
     kit.advance(731 * 24 * 3600 * 1000);
     const refused = createUser(kit, other, "after");
-    expect(refused.status).toBe(403);
+    expect(pcErrorOf(refused)).toEqual({ status: 403, code: 900308 });
     expect(str(refused.body, "description")).toContain("is expired");
   });
 
@@ -162,7 +162,7 @@ describe("Partner Center GDAP authorisation", () => {
         body: { applicationId: kit.appId, displayName: "Partner automation", applicationGrants: grants },
       });
     const graphApp = consent([{ enterpriseApplicationId: GRAPH, scope: "Application.ReadWrite.All" }]);
-    expect(graphApp.status).toBe(403);
+    expect(pcErrorOf(graphApp)).toEqual({ status: 403, code: 900308 });
     expect(at(graphApp.body, "data")).toEqual([R.privilegedRoleAdministrator.id]);
     expect(Object.keys(kit.state.directory[customerId].appRoleAssignments)).toEqual([]);
 
@@ -176,7 +176,7 @@ describe("Partner Center GDAP authorisation", () => {
     const refused = kit.call("DELETE", `/v1/customers/${none}/applicationconsents/${kit.appId}`, {
       as: "user",
     });
-    expect(refused.status).toBe(403);
+    expect(pcErrorOf(refused)).toEqual({ status: 403, code: 900308 });
   });
 
   it("lets a Global Administrator assignment do everything", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { at, createCustomer, createPcKit, customerBody, list } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * Request headers as Microsoft Learn "Partner Center REST and response headers" describes them
@@ -19,8 +20,7 @@ describe("Partner Center request headers", () => {
       body: customerBody(),
       headers: { "MS-RequestId": "retry-key-1", "MS-CorrelationId": CORRELATION_ID },
     });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(800002);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800002 });
     expect(String(at(res.body, "description"))).toContain("MS-RequestId");
     expect(Object.keys(kit.state.partnerCenter.customers)).toHaveLength(0);
     expect(kit.dirty()).toBe(writes);
@@ -31,8 +31,7 @@ describe("Partner Center request headers", () => {
     const res = kit.call("GET", "/v1/customers", {
       headers: { "MS-RequestId": REQUEST_ID, "MS-CorrelationId": "trace-42" },
     });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(800002);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800002 });
     expect(String(at(res.body, "description"))).toContain("MS-CorrelationId");
   });
 

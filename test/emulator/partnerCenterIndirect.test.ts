@@ -12,6 +12,7 @@ import {
   partnerOf,
   str,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /** An indirect provider with one active reseller, plus a reseller of another provider. */
 function indirectWorld() {
@@ -85,8 +86,7 @@ describe("Partner Center indirect resellers list", () => {
     });
     expect(at(none.body, "totalCount")).toBe(0);
     const missing = kit.call("GET", "/v1/relationships", { as: "user" });
-    expect(missing.status).toBe(400);
-    expect(at(missing.body, "code")).toBe(2000);
+    expect(pcErrorOf(missing)).toEqual({ status: 400, code: 2000 });
   });
 });
 
@@ -120,8 +120,7 @@ describe("Partner Center customers created for an indirect reseller", () => {
     }
     // No partner has that id.
     const unknown = create("9999999");
-    expect(unknown.status).toBe(404);
-    expect(at(unknown.body, "code")).toBe(800015);
+    expect(pcErrorOf(unknown)).toEqual({ status: 404, code: 800015 });
     // A direct-bill partner has no indirect resellers.
     expect(at(create(partnerOf(reseller).mpnId, kit).body, "code")).toBe(800016);
     // An ended relationship no longer counts.
@@ -167,8 +166,7 @@ describe("Partner Center purchases with an indirect reseller of record", () => {
     const res = provider.call("POST", `/v1/customers/${customerId}/carts`, {
       body: planCart(partnerOf(stranger).mpnId),
     });
-    expect(res.status).toBe(400);
-    expect(at(res.body, "code")).toBe(800016);
+    expect(pcErrorOf(res)).toEqual({ status: 400, code: 800016 });
     expect(kit.state.partnerCenter.carts ?? {}).toEqual({});
   });
 
@@ -183,8 +181,7 @@ describe("Partner Center purchases with an indirect reseller of record", () => {
       "POST",
       `/v1/customers/${customerId}/carts/${str(cart.body, "id")}/checkout`,
     );
-    expect(checkout.status).toBe(400);
-    expect(at(checkout.body, "code")).toBe(800016);
+    expect(pcErrorOf(checkout)).toEqual({ status: 400, code: 800016 });
     expect(kit.state.partnerCenter.orders ?? {}).toEqual({});
   });
 
@@ -200,11 +197,9 @@ describe("Partner Center purchases with an indirect reseller of record", () => {
         },
       });
     const unknown = order("9999999");
-    expect(unknown.status).toBe(404);
-    expect(at(unknown.body, "code")).toBe(800015);
+    expect(pcErrorOf(unknown)).toEqual({ status: 404, code: 800015 });
     // The provider's own id is refused as a cart refuses it: 2072, not "not a reseller".
-    const itself = order(partnerOf(provider).mpnId);
-    expect([itself.status, at(itself.body, "code")]).toEqual([404, 2072]);
+    expect(pcErrorOf(order(partnerOf(provider).mpnId))).toEqual({ status: 404, code: 2072 });
     const res = order(partnerOf(reseller).mpnId);
     expect(res.status).toBe(201);
     expect(at(res.body, "lineItems.0.partnerIdOnRecord")).toBe(partnerOf(reseller).mpnId);
@@ -238,8 +233,7 @@ describe("Partner Center reseller relationship requests", () => {
     const { kit, provider, reseller, otherProvider } = indirectWorld();
     const path = "/v1/customers/relationshiprequests";
     const none = reseller.call("GET", path, { as: "user" });
-    expect(none.status).toBe(400);
-    expect(at(none.body, "code")).toBe(2000);
+    expect(pcErrorOf(none)).toEqual({ status: 400, code: 2000 });
     const wrong = reseller.call(
       "GET",
       `${path}?indirectCloudSolutionProviderId=${otherProvider.partnerTenantId}`,
@@ -247,7 +241,7 @@ describe("Partner Center reseller relationship requests", () => {
         as: "user",
       },
     );
-    expect(wrong.status).toBe(400);
+    expect(pcErrorOf(wrong)).toEqual({ status: 400, code: 2000 });
     const res = reseller.call("GET", `${path}?indirectCloudSolutionProviderId=${provider.partnerTenantId}`, {
       as: "user",
     });

@@ -12,6 +12,7 @@ import {
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 /**
  * New-commerce license subscriptions and user licenses at the emulator: the catalog, the seven-day
@@ -112,8 +113,7 @@ describe("new-commerce catalog", () => {
       const cart = kit.call("POST", `/v1/customers/${id}/carts`, {
         body: cartBody([{ catalogItemId: OFFICE_E3, quantity: 1, termDuration, billingCycle }]),
       });
-      expect(cart.status).toBe(400);
-      expect(at(cart.body, "code")).toBe(900270);
+      expect(pcErrorOf(cart)).toEqual({ status: 400, code: 900270 });
     }
     expect(
       buy(kit, id, { catalogItemId: OFFICE_E3, quantity: 1, termDuration: "P3Y", billingCycle: "triennial" }),
@@ -260,7 +260,10 @@ describe("subscribed SKUs and user licenses", () => {
       totalUnits: 1,
       productSku: { id: BUSINESS_PREMIUM_SKU, name: "Microsoft 365 Business Premium", skuPartNumber: "SPB" },
     });
-    expect(kit.call("GET", `/v1/customers/${id}/subscribedskus`).status).toBe(403);
+    expect(pcErrorOf(kit.call("GET", `/v1/customers/${id}/subscribedskus`))).toEqual({
+      status: 403,
+      code: 900329,
+    });
 
     const ok = assign(kit, id, alice, [BUSINESS_PREMIUM_SKU]);
     expect(ok.status).toBe(201);

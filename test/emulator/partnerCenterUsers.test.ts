@@ -11,6 +11,7 @@ import {
   str,
   vector,
 } from "./partnerCenterTestKit";
+import { pcErrorOf } from "./serviceErrors";
 
 const DAY = 24 * 3600 * 1000;
 const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
@@ -59,8 +60,7 @@ describe("Partner Center customer users", () => {
     const kit = createPcKit();
     const customerId = createCustomer(kit);
     const res = kit.call("GET", `/v1/customers/${customerId}/users`);
-    expect(res.status).toBe(403);
-    expect(at(res.body, "code")).toBe(900329);
+    expect(pcErrorOf(res)).toEqual({ status: 403, code: 900329 });
   });
 
   it("requires a user principal name in one of the customer tenant's domains and a complex password", () => {
@@ -74,10 +74,10 @@ describe("Partner Center customer users", () => {
         passwordProfile: { password: "abCD123*xy" },
       },
     });
-    expect(foreign.status).toBe(400);
+    expect(pcErrorOf(foreign)).toEqual({ status: 400, code: 2000 });
     expect(str(foreign.body, "description")).toContain(kit.state.directory[customerId].domains[0]);
     const weak = newUser(kit, customerId, "weak", { passwordProfile: { password: "password" } });
-    expect(weak.status).toBe(400);
+    expect(pcErrorOf(weak)).toEqual({ status: 400, code: 2000 });
     expect(str(weak.body, "description")).toContain("complexity");
   });
 
@@ -162,7 +162,7 @@ describe("Partner Center customer user soft delete", () => {
     const path = `/v1/customers/${customerId}/users/${id}`;
     expect(kit.call("DELETE", path, { as: "user" }).status).toBe(204);
     expect(kit.state.directory[customerId].users[id]).toMatchObject({ state: "inactive" });
-    expect(kit.call("GET", path, { as: "user" }).status).toBe(404);
+    expect(pcErrorOf(kit.call("GET", path, { as: "user" }))).toEqual({ status: 404, code: 60002 });
     const active = kit.call("GET", `/v1/customers/${customerId}/users`, { as: "user" });
     expect(list(active.body).map((u) => str(u, "id"))).not.toContain(id);
     const filter = encodeURIComponent(
@@ -209,7 +209,7 @@ describe("Partner Center customer user soft delete", () => {
     expect(kit.state.directory[customerId].users[id]).toBeDefined();
     kit.advance(2 * DAY);
     const restore = kit.call("PATCH", path, { as: "user", body: { State: "active" } });
-    expect(restore.status).toBe(404);
+    expect(pcErrorOf(restore)).toEqual({ status: 404, code: 60002 });
     expect(kit.state.directory[customerId].users[id]).toBeUndefined();
     expect(kit.state.directory[customerId].directoryRoleMembers[HELPDESK]).toEqual([]);
     // The name is free again.
@@ -247,7 +247,10 @@ describe("Partner Center directory roles", () => {
     expect(at(kit.call("POST", base, { as: "user", body }).body, "code")).toBe(60013);
     expect(kit.call("DELETE", `${base}/${id}`, { as: "user" }).status).toBe(204);
     expect(kit.state.directory[customerId].directoryRoleMembers[HELPDESK]).toEqual([]);
-    expect(kit.call("DELETE", `${base}/${id}`, { as: "user" }).status).toBe(404);
+    expect(pcErrorOf(kit.call("DELETE", `${base}/${id}`, { as: "user" }))).toEqual({
+      status: 404,
+      code: 60002,
+    });
   });
 
   it("answers 404 for an unknown role or user", () => {
@@ -260,7 +263,7 @@ describe("Partner Center directory roles", () => {
         as: "user",
       },
     );
-    expect(unknownRole.status).toBe(404);
+    expect(pcErrorOf(unknownRole)).toEqual({ status: 404, code: 1000 });
     const unknownUser = kit.call(
       "POST",
       `/v1/customers/${customerId}/directoryroles/${HELPDESK}/usermembers`,

@@ -9,10 +9,12 @@ import { gdapAccessAssignmentHandler } from "../../provider/handlers/gdap/gdapAc
 import { gdapRelationshipHandler } from "../../provider/handlers/gdap/gdapRelationship";
 import { roleAssignmentHandler } from "../../provider/handlers/rbac/roleAssignment";
 import type { HandlerContext } from "../../provider/handlers/types";
+import { testBillingProfile } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 import { buyAzurePlan, consentPartnerApp, createTestCustomer } from "../support/identityFixtures";
-import { type BadCase, badInputTable, type World } from "./support/badInputCases";
+import { badInputTable } from "./support/badInputCases";
+import type { BadCase, World } from "./support/badInputKit";
 import { describeCalls, isWriteCall, lastSeq } from "./support/faultKit";
 
 /**
@@ -223,19 +225,7 @@ describe("bad input that needs the service's objects is refused by create before
           {
             domainPrefix: "adoptme",
             companyName: "Contoso Ltd",
-            billingProfile: {
-              email: "billing@contoso.example",
-              culture: "en-US",
-              language: "en",
-              defaultAddress: {
-                firstName: "Ada",
-                lastName: "Lovelace",
-                addressLine1: "One Microsoft Way",
-                city: "Redmond",
-                postalCode: "98052",
-                country: "US",
-              },
-            },
+            billingProfile: testBillingProfile("billing@contoso.example"),
             adopt: { customerId: "5d9e1f4a-2b3c-4d5e-8f60-718293a4b5c6" },
           },
           ctx,

@@ -8,6 +8,7 @@ import { prepareWorkspace } from "../../automation/stackWorkspace";
 import { type EmulatorState, type RunningEmulator, startEmulator } from "../../emulator/index";
 import {
   type CleanRun,
+  type CrashOutcome,
   type CrashTarget,
   cleanRun,
   crashAndConverge,
@@ -64,6 +65,23 @@ const CYCLE_TIMEOUT = 180_000;
 /** The recovery steps taken, without step 0 (taken only when the kill hit an `.attrs` rewrite). */
 function withoutAttrsRepair(steps: string[]): string[] {
   return steps.filter((s) => s !== REMOVE_EMPTY_ATTRS);
+}
+
+/**
+ * The run after the recovery succeeded and the world is what the program declares: no duplicate,
+ * no orphan, no incomplete checkpoint entry, no count difference, and a preview without changes.
+ */
+function expectConverged(o: CrashOutcome): void {
+  const { rerunErrors, rerunOk, duplicates, orphans, incomplete, countDiffs, previewChanges } = o;
+  expect({ rerunErrors, rerunOk, duplicates, orphans, incomplete, countDiffs, previewChanges }).toEqual({
+    rerunErrors: [],
+    rerunOk: true,
+    duplicates: [],
+    orphans: [],
+    incomplete: [],
+    countDiffs: [],
+    previewChanges: [],
+  });
 }
 
 let emu: RunningEmulator;
@@ -183,13 +201,7 @@ describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider wr
 
       expect(o.recovery.at(0) === REMOVE_EMPTY_ATTRS).toBe(o.emptyAttrsAfterKill.length > 0);
       expect(withoutAttrsRepair(o.recovery)).toEqual([...RECOVERY_STEPS]);
-      expect(o.rerunErrors).toEqual([]);
-      expect(o.rerunOk).toBe(true);
-      expect(o.duplicates).toEqual([]);
-      expect(o.orphans).toEqual([]);
-      expect(o.incomplete).toEqual([]);
-      expect(o.countDiffs).toEqual([]);
-      expect(o.previewChanges).toEqual([]);
+      expectConverged(o);
     },
     CYCLE_TIMEOUT,
   );
@@ -205,13 +217,7 @@ describe("the quickstart up, its Pulumi CLI killed with SIGKILL at a provider wr
       expect(o.pendingAfterKill).toContain("creating contoso-plan");
       expect(withoutAttrsRepair(o.recovery)).toEqual([...RECOVERY_STEPS]);
 
-      expect(o.rerunErrors).toEqual([]);
-      expect(o.rerunOk).toBe(true);
-      expect(o.duplicates).toEqual([]);
-      expect(o.orphans).toEqual([]);
-      expect(o.incomplete).toEqual([]);
-      expect(o.countDiffs).toEqual([]);
-      expect(o.previewChanges).toEqual([]);
+      expectConverged(o);
       // Bought by this stack, not adopted: its delete cancels and suspends what the stack bought.
       const recovered = readCheckpoint(prepareWorkspace(target.programDir, target.stateDir, "dev"));
       const plan = recovered?.resources.find((r) => r.type === "pulumi-nodejs:dynamic/csp:AzurePlan");
@@ -235,13 +241,7 @@ describe("the quickstart up, its dynamic-provider host killed with SIGKILL while
       expect(o.survivors).toEqual([]);
       expect(o.recovery).toEqual([RECOVERY_STEPS[2]]);
 
-      expect(o.rerunErrors).toEqual([]);
-      expect(o.rerunOk).toBe(true);
-      expect(o.duplicates).toEqual([]);
-      expect(o.orphans).toEqual([]);
-      expect(o.incomplete).toEqual([]);
-      expect(o.countDiffs).toEqual([]);
-      expect(o.previewChanges).toEqual([]);
+      expectConverged(o);
     },
     CYCLE_TIMEOUT,
   );

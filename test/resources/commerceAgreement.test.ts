@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
 import {
   type CustomerAgreementInputs,
   customerAgreementHandler,
 } from "../../provider/handlers/customerAgreement";
 import { newCustomer } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 const MCA_TEMPLATE = "117a77b0-9360-443b-8795-c6dedc750cf9";
 
-let t: EmulatorContext;
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
+const t = useEmulator();
 
 function agreement(
   customerId: string,
@@ -32,10 +28,7 @@ function agreement(
   };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 describe("CustomerAgreement", () => {
   it("confirms the MCA with the template from the metadata, then reports no change", async () => {

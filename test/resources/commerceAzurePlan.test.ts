@@ -1,38 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CspApi } from "../../provider/clients/cspApi";
 import { getSubscription, patchSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { commercePolling } from "../../provider/handlers/commerce/polling";
 import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
 import type { ApiRequest, ApiResponse, ServiceClient } from "../../provider/http/types";
-import { newCustomer, newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { newCustomer, newCustomerWithAgreement, planInputs as plan } from "../support/commerceFixtures";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
 
-let t: EmulatorContext;
-/** A context whose stack allows purchases (csp:allowPurchases=true). */
-let buyer: HandlerContext;
+const { t, buyer } = useBuyerEmulator();
 
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
-
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** Azure plans and orders the emulator holds for a customer (read through the admin API). */
 async function plansAndOrders(customerId: string): Promise<{ plans: string[]; orders: string[] }> {
@@ -143,6 +125,7 @@ describe("AzurePlan purchase acknowledgement", () => {
 
   it("verifies the catalog item for the customer at check", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
+    const seq = await lastSeq();
     const failures = await checkFailures(
       azurePlanHandler,
       {},
@@ -151,6 +134,7 @@ describe("AzurePlan purchase acknowledgement", () => {
     );
     expect(failures.map((f) => f.property)).toEqual(["catalogItemId"]);
     expect(failures[0]!.reason).toMatch(/is not available to customer/);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 
   it("passes a preview whose customer is not known yet without any call, and still demands the acknowledgement", async () => {
@@ -170,10 +154,12 @@ describe("AzurePlan purchase acknowledgement", () => {
       [plan("0f3c4d1e-1111-2222-3333-444455556666", { onDelete: "cancel" as never }), "onDelete"],
       [plan("0f3c4d1e-1111-2222-3333-444455556666", { friendlyName: "x".repeat(51) }), "friendlyName"],
     ];
+    const seq = await lastSeq();
     for (const [news, property] of cases) {
       const failures = await checkFailures(azurePlanHandler, {}, news, buyer);
       expect(failures.map((f) => f.property)).toEqual([property]);
     }
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 });
 
@@ -357,7 +343,7 @@ describe("AzurePlan lifecycle", () => {
     });
     await expect(
       createResource(azurePlanHandler, plan(customerId, { friendlyName: "Plan A" }), buyer),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: "CSP_CONFLICT", status: 409 });
     expect((await plansAndOrders(customerId)).plans).toEqual([]);
     // A new cart body is a new request: a new MS-RequestId, not a reused one (400 / 800002).
     const created = await createResource(

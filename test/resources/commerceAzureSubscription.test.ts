@@ -1,54 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renameSubscription } from "../../provider/clients/arm/subscriptions";
 import { cancelAzureEntitlement, getAzureEntitlement } from "../../provider/clients/partnerCenter/commerce";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azureSubscriptionHandler, defaultAliasName } from "../../provider/handlers/azureSubscription";
 import {
-  type AzureSubscriptionInputs,
-  azureSubscriptionHandler,
-  defaultAliasName,
-} from "../../provider/handlers/azureSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+  customerWithAzurePlan,
+  newCustomerWithAgreement,
+  subscriptionInputs as sub,
+} from "../support/commerceFixtures";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
+const { t, buyer } = useBuyerEmulator();
 
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const customerWithPlan = () => customerWithAzurePlan(t.ctx, buyer);
+const lastSeq = () => t.lastSeq();
 
-/** A customer with an Azure plan; returns the customer id and the plan's subscription id. */
-async function customerWithPlan(): Promise<{
-  customerId: string;
-  planId: string;
-  firstAzureSubscription: string;
-}> {
-  const customerId = await newCustomerWithAgreement(t.ctx);
-  const plan = await createResource(azurePlanHandler, { customerId, acknowledgePurchase: true }, buyer);
-  return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
-}
-
-function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {}): AzureSubscriptionInputs {
-  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
-}
-
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
-
-/** Writes since `seq`, as `service METHOD path`. */
-async function writesSince(seq: number): Promise<string[]> {
-  const log = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
-  return log.map((e) => `${e.service} ${e.method} ${e.path}`);
-}
+const writesSince = (seq: number) => t.writesSince(seq);
 
 async function azureSubscriptionsOf(customerId: string): Promise<string[]> {
   const state = await t.emu.admin.state();
@@ -77,8 +44,11 @@ describe("AzureSubscription purchase acknowledgement", () => {
   it("refuses a new subscription when the stack disables purchases", async () => {
     const { customerId } = await customerWithPlan();
     const locked = await t.contextWith({ CSP_ALLOW_PURCHASES: "false" });
+    const seq = await lastSeq();
     const failures = await checkFailures(azureSubscriptionHandler, {}, sub(customerId), locked);
     expect(failures[0]!.reason).toMatch(/purchases are disabled/);
+    // The new context's token request is no write to the services.
+    expect((await writesSince(seq)).filter((w) => !w.startsWith("identity "))).toEqual([]);
     // An existing subscription (same alias) is found, not bought: a locked stack accepts it.
     await createResource(azureSubscriptionHandler, sub(customerId), buyer);
     const again = await createResource(azureSubscriptionHandler, sub(customerId), locked);
@@ -95,10 +65,12 @@ describe("AzureSubscription purchase acknowledgement", () => {
       [sub(id, { resellerId: "reseller" }), "resellerId"],
       [sub(id, { onDelete: "leave" as never }), "onDelete"],
     ];
+    const seq = await lastSeq();
     for (const [news, property] of cases) {
       const failures = await checkFailures(azureSubscriptionHandler, {}, news, buyer);
       expect(failures.map((f) => f.property)).toEqual([property]);
     }
+    expect(await writesSince(seq)).toEqual([]);
   });
 });
 
@@ -245,6 +217,7 @@ describe("AzureSubscription lifecycle", () => {
   it("refuses to change the workload or the customer instead of replacing the subscription", async () => {
     const { customerId } = await customerWithPlan();
     const created = await createResource(azureSubscriptionHandler, sub(customerId, { key: "fixed" }), buyer);
+    const seq = await lastSeq();
     const workload = await checkFailures(
       azureSubscriptionHandler,
       created.inputs,
@@ -260,6 +233,7 @@ describe("AzureSubscription lifecycle", () => {
       buyer,
     );
     expect(key.map((f) => f.property)).toEqual(["key"]);
+    expect(await writesSince(seq)).toEqual([]);
     // Without an explicit key, the first display name stays the key.
     const kept = await checked(
       azureSubscriptionHandler,

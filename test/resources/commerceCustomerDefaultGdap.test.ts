@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { testBillingProfile } from "../support/commerceFixtures";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource } from "../support/handlerSteps";
 
 /**
@@ -10,16 +11,8 @@ import { checkFailures, createResource } from "../support/handlerSteps";
  * `defaultGdapRelationshipId` output read through one Graph list.
  */
 
-let t: EmulatorContext;
+const t = useEmulator();
 let n = 0;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
-beforeEach(async () => {
-  await t.emu.admin.clearFaults();
-});
 
 function prefix(): string {
   n += 1;
@@ -30,28 +23,12 @@ function inputs(domainPrefix: string, overrides: Partial<CustomerInputs> = {}): 
   return {
     domainPrefix,
     companyName: "Woodgrove Bank",
-    billingProfile: {
-      email: "billing@woodgrove.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile("billing@woodgrove.example"),
     ...overrides,
   };
 }
 
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** The emulator's record of the customer and the partner's GDAP relationships with it. */
 async function recorded(customerId: string) {

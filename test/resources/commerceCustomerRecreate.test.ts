@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { testBillingProfile } from "../support/commerceFixtures";
+import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -11,16 +12,8 @@ import { createResource } from "../support/handlerSteps";
  * write's answer did (lost after commit, or the run crashed after it: the engine never recorded it).
  */
 
-let t: EmulatorContext;
+const t = useEmulator();
 let n = 0;
-
-beforeAll(async () => {
-  t = await startEmulatorContext({});
-});
-afterAll(() => t?.stop());
-beforeEach(async () => {
-  await t.emu.admin.clearFaults();
-});
 
 function prefix(): string {
   n += 1;
@@ -31,20 +24,7 @@ function inputs(domainPrefix: string, email: string): CustomerInputs {
   return {
     domainPrefix,
     companyName: "Fabrikam Ltd",
-    billingProfile: {
-      email,
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Grace",
-        lastName: "Hopper",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile(email),
   };
 }
 

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { SeedAccount } from "../../emulator/index";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
 import { isCspError } from "../../provider/errors";
 import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
+import { UNKNOWN } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 /**
@@ -16,17 +16,13 @@ import { checkFailures, createResource, updateResource } from "../support/handle
  * write.
  */
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
+const { t, buyer } = useBuyerEmulator({ indirect: true });
 let reseller: SeedAccount;
 let n = 0;
 
-beforeAll(async () => {
-  t = await startEmulatorContext({ indirect: true });
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
+beforeAll(() => {
   reseller = t.emu.accounts.find((a) => a.name === "reseller")!;
 });
-afterAll(() => t?.stop());
 
 function customer(associatedPartnerId: string, account = "indirect"): CustomerInputs {
   n += 1;

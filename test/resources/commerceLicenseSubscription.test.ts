@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
 import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import { licenseSubscriptionHandler as handler } from "../../provider/handlers/licenseSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { PURCHASE_KEY, withPreviewNotes } from "../../provider/purchaseMarker";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { newCustomerWithAgreement, seatsInputs as seats } from "../support/commerceFixtures";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
 /**
@@ -19,36 +18,9 @@ import { checked, checkFailures, createResource, updateResource } from "../suppo
 const DAY = 24 * 3600 * 1000;
 const PREMIUM = "CFQ7TTC0LCHC:0002:CFQ7TTC0N8SL";
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
+const { t, buyer } = useBuyerEmulator();
 
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
-
-function seats(
-  customerId: string,
-  overrides: Partial<LicenseSubscriptionInputs> = {},
-): LicenseSubscriptionInputs {
-  return {
-    customerId,
-    acknowledgePurchase: true,
-    offer: "Microsoft 365 Business Premium",
-    quantity: 5,
-    termDuration: "P1Y",
-    ...overrides,
-  };
-}
-
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
+const lastSeq = () => t.lastSeq();
 
 async function writesSince(seq: number, customerId: string): Promise<string[]> {
   const writes = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
@@ -311,6 +283,7 @@ describe("LicenseSubscription lifecycle", () => {
   it("refuses a change of offer, term or billing cycle instead of replacing the subscription", async () => {
     const customerId = await newCustomerWithAgreement(t.ctx);
     const inputs = await checked(handler, {}, seats(customerId), buyer);
+    const seq = await lastSeq();
     for (const change of [
       { offer: "Microsoft 365 Business Basic" },
       { termDuration: "P1M" as const },
@@ -319,6 +292,7 @@ describe("LicenseSubscription lifecycle", () => {
       const failures = await checkFailures(handler, inputs, seats(customerId, change), buyer);
       expect(failures[0]!.reason).toMatch(/a license subscription is never replaced/);
     }
+    expect(await writesSince(seq, customerId)).toEqual([]);
     // Declaring the default billing cycle later is no change.
     expect(
       await checkFailures(handler, inputs, seats(customerId, { billingCycle: "monthly" }), buyer),

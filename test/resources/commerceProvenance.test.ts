@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { describe, expect, it } from "vitest";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
-import type { HandlerContext } from "../../provider/handlers/types";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import {
+  newCustomerWithAgreement,
+  planInputs as plan,
+  testBillingProfile,
+} from "../support/commerceFixtures";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -13,21 +16,7 @@ import { createResource } from "../support/handlerSteps";
  */
 
 const AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BML6";
-let t: EmulatorContext;
-let buyer: HandlerContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext({ sandbox: true });
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
+const { t, buyer } = useBuyerEmulator({ sandbox: true });
 
 async function plansOf(customerId: string): Promise<string[]> {
   const pc = (await t.emu.admin.state()).partnerCenter as Record<string, unknown>;
@@ -98,19 +87,6 @@ function customerInputs(domainPrefix: string): CustomerInputs {
   return {
     domainPrefix,
     companyName: "Provenance Ltd",
-    billingProfile: {
-      email: "billing@provenance.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: testBillingProfile("billing@provenance.example"),
   };
 }

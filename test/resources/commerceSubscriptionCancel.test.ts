@@ -1,14 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
 import {
-  type AzureSubscriptionInputs,
-  azureSubscriptionHandler,
-} from "../../provider/handlers/azureSubscription";
-import type { HandlerContext } from "../../provider/handlers/types";
-import { newCustomerWithAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+  customerWithAzurePlan,
+  newCustomerWithAgreement,
+  planInputs as plan,
+  subscriptionInputs as sub,
+} from "../support/commerceFixtures";
+import { useBuyerEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
 /**
@@ -18,42 +19,12 @@ import { createResource } from "../support/handlerSteps";
  * holds resources. Its own emulator: a sandbox partner has at most 10 Azure plans.
  */
 
-let t: EmulatorContext;
-let buyer: HandlerContext;
+const { t, buyer } = useBuyerEmulator();
 
-beforeAll(async () => {
-  t = await startEmulatorContext();
-  buyer = await t.contextWith({ CSP_ALLOW_PURCHASES: "true" });
-});
-afterAll(() => t?.stop());
-afterEach(async () => {
-  await t.emu.admin.clearFaults();
-});
+const customerWithPlan = () => customerWithAzurePlan(t.ctx, buyer);
+const lastSeq = () => t.lastSeq();
 
-async function customerWithPlan(): Promise<{ customerId: string; planId: string }> {
-  const customerId = await newCustomerWithAgreement(t.ctx);
-  const created = await createResource(azurePlanHandler, plan(customerId), buyer);
-  return { customerId, planId: created.id };
-}
-
-function plan(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
-  return { customerId, acknowledgePurchase: true, ...overrides };
-}
-
-function sub(customerId: string, overrides: Partial<AzureSubscriptionInputs> = {}): AzureSubscriptionInputs {
-  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
-}
-
-async function lastSeq(): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
-}
-
-/** Writes since `seq`, as `service METHOD path`. */
-async function writesSince(seq: number): Promise<string[]> {
-  const log = await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true });
-  return log.map((e) => `${e.service} ${e.method} ${e.path}`);
-}
+const writesSince = (seq: number) => t.writesSince(seq);
 
 /** The ARM state of an Azure subscription (read through the admin API). */
 async function armState(subscriptionId: string): Promise<string | undefined> {

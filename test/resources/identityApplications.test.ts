@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getApplication, removeApplicationPassword } from "../../provider/clients/graph/applications";
 import { assignAppRole } from "../../provider/clients/graph/appRoleAssignments";
 import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
@@ -7,7 +7,7 @@ import { applicationMarker } from "../../provider/handlers/directory/application
 import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
 import { permissionGrantHandler as grant } from "../../provider/handlers/directory/permissionGrant";
 import { customerTenantApp } from "../../provider/handlers/identity/identities";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import {
   consentPartnerApp,
@@ -19,12 +19,7 @@ import {
 
 const USER_READ_ALL_ROLE = "df021288-bdef-4463-88db-98f22de89214";
 
-let t: EmulatorContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
+const t = useEmulator();
 
 async function tenantOf(id: string) {
   return (await t.emu.admin.state()).directory[id]!;

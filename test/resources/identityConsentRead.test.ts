@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   findAllPrincipalsGrant,
   updateGrantScopes,
@@ -10,7 +10,7 @@ import {
 import { applicationConsentHandler as consent } from "../../provider/handlers/directory/applicationConsent";
 import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
 import { customerTenantApp } from "../../provider/handlers/identity/identities";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 import { consentPartnerApp, createTestCustomer, GRAPH, isWriteMethod } from "../support/identityFixtures";
 
@@ -26,12 +26,11 @@ async function apiWrites() {
  * The consent read here is of a second partner app, so that revoking it leaves the reader intact.
  */
 
-let t: EmulatorContext;
+const t = useEmulator();
 let customerId: string;
 let otherAppId: string;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
   ({ customerId } = await createTestCustomer(t.ctx, "consentread", { emu: t.emu }));
   await consentPartnerApp(t.ctx, customerId);
   // A second multi-tenant app of the partner, registered in the partner tenant.
@@ -42,8 +41,6 @@ beforeAll(async () => {
   );
   otherAppId = other.state.appId.toLowerCase();
 });
-afterAll(() => t?.stop());
-beforeEach(() => t.emu.admin.clearFaults());
 
 /** A consent of the second app: Directory.Read.All (delegated and app role) and User.Read (delegated only). */
 async function consentOtherApp() {

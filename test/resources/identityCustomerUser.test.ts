@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { addRoleMember, listUserDirectoryRoles } from "../../provider/clients/partnerCenter/directoryRoles";
 import { getCustomerUser, listDeletedCustomerUsers } from "../../provider/clients/partnerCenter/users";
 import { customerUserHandler as handler } from "../../provider/handlers/directory/customerUser";
 import { passwordProblem } from "../../provider/handlers/directory/passwords";
 import { UNKNOWN } from "../../provider/handlers/types";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { createTestCustomer, isWriteMethod } from "../support/identityFixtures";
 
@@ -12,15 +12,13 @@ const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 
-let t: EmulatorContext;
+const t = useEmulator();
 let customerId: string;
 let domain: string;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
   ({ customerId, domain } = await createTestCustomer(t.ctx, "users", { emu: t.emu }));
 });
-afterAll(() => t?.stop());
 
 function roleIdsOf(roles: { id: string }[]): string[] {
   return roles.map((r) => r.id).sort();

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { customerUserHandler as handler } from "../../provider/handlers/directory/customerUser";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures } from "../support/handlerSteps";
 import { createTestCustomer } from "../support/identityFixtures";
 
-let t: EmulatorContext;
+const t = useEmulator();
 let customerId: string;
 let domain: string;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
   ({ customerId, domain } = await createTestCustomer(t.ctx, "usercheck"));
 });
-afterAll(() => t?.stop());
 
 /** Partner Center calls (token requests excluded) made by `run`. */
 async function partnerCenterCalls(run: () => Promise<unknown>): Promise<string[]> {

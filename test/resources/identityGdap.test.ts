@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getAccessAssignment } from "../../provider/clients/graph/delegatedAdminAccessAssignments";
 import {
   createRelationship,
@@ -11,7 +11,7 @@ import {
   gdapRelationshipHandler as relationship,
 } from "../../provider/handlers/gdap/gdapRelationship";
 import { UNKNOWN } from "../../provider/handlers/types";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { createTestCustomer, isWriteMethod } from "../support/identityFixtures";
 
@@ -19,13 +19,8 @@ const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
 
-let t: EmulatorContext;
+const t = useEmulator();
 let names = 0;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
 
 function uniqueName(label: string): string {
   names += 1;

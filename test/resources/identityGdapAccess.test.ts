@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createRelationship,
   postRelationshipRequest,
 } from "../../provider/clients/graph/delegatedAdminRelationships";
 import { applicationConsentHandler } from "../../provider/handlers/directory/applicationConsent";
 import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import {
   createTestCustomer,
   GRAPH,
@@ -20,16 +20,9 @@ import {
  * and the relationship or security group through which to get it; nothing is written.
  */
 
-let t: EmulatorContext;
+const t = useEmulator();
 
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
-
-async function lastSeq(): Promise<number> {
-  return (await t.emu.admin.requestLog()).at(-1)?.seq ?? 0;
-}
+const lastSeq = () => t.lastSeq();
 
 /** Partner Center writes since `seq` that succeeded (a refused write changes nothing). */
 async function acceptedWrites(seq: number): Promise<number> {
@@ -76,7 +69,7 @@ describe("GDAP refusals", () => {
 
     await t.emu.admin.approveGdapRelationship(relationship.id);
     const error = await customerUserHandler.create(userInputs(customerId, domain), t.ctx).catch((e) => e);
-    expect(error.status).toBe(403);
+    expect(error).toMatchObject({ status: 403, code: "CSP_AUTH_ERROR", serviceCode: "900308" });
     expect(error.hint).toContain(
       `GDAP relationship "${relationship.displayName}" (${relationship.id}) is active and holds User Administrator`,
     );

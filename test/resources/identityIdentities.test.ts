@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
 import {
   armOnBehalfOf,
@@ -9,7 +9,7 @@ import {
   partnerCenterUser,
 } from "../../provider/handlers/identity/identities";
 import type { AuthTarget } from "../../provider/http/types";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { buyAzurePlan, consentPartnerApp, createTestCustomer, GRAPH } from "../support/identityFixtures";
 
 /**
@@ -19,16 +19,14 @@ import { buyAzurePlan, consentPartnerApp, createTestCustomer, GRAPH } from "../s
 
 const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
-let t: EmulatorContext;
+const t = useEmulator();
 let customerId: string;
 let subscriptionId: string;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
   ({ customerId } = await createTestCustomer(t.ctx, "who", { emu: t.emu }));
   subscriptionId = await buyAzurePlan(t.ctx, t.emu, customerId);
 });
-afterAll(() => t?.stop());
 
 const refused = { status: expect.any(Number), code: expect.stringMatching(/CSP_AUTH_ERROR|CSP_API_ERROR/) };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { putRoleAssignment, roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
 import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { armOnBehalfOf } from "../../provider/handlers/identity/identities";
@@ -10,14 +10,14 @@ import {
   roleAssignmentName,
 } from "../../provider/handlers/rbac/roleAssignment";
 import type { HandlerContext } from "../../provider/handlers/types";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { buyAzurePlan, createTestCustomer, isWriteMethod } from "../support/identityFixtures";
 
 const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 
-let t: EmulatorContext;
+const t = useEmulator();
 let customerId: string;
 let domain: string;
 let subscriptionId: string;
@@ -25,12 +25,10 @@ let scope: string;
 let users = 0;
 
 beforeAll(async () => {
-  t = await startEmulatorContext();
   ({ customerId, domain } = await createTestCustomer(t.ctx, "rbac", { emu: t.emu }));
   subscriptionId = await buyAzurePlan(t.ctx, t.emu, customerId);
   scope = `/subscriptions/${subscriptionId}`;
 });
-afterAll(() => t?.stop());
 
 /** A fresh user in the customer tenant (created through Partner Center, as a program would). */
 async function newUser(): Promise<string> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listUserLicenseSkuIds, updateUserLicenses } from "../../provider/clients/partnerCenter/licenses";
 import { isCspError } from "../../provider/errors";
 import {
@@ -6,7 +6,7 @@ import {
   customerUserHandler as handler,
 } from "../../provider/handlers/directory/customerUser";
 import { BUSINESS_PREMIUM_SKU, buySeats, confirmAgreement } from "../support/commerceFixtures";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import { createTestCustomer } from "../support/identityFixtures";
 
@@ -19,12 +19,7 @@ import { createTestCustomer } from "../support/identityFixtures";
 const OFFICE_E3 = "CFQ7TTC0LF8Q:0001:CFQ7TTC0N8SD";
 const OFFICE_E3_SKU = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 
-let t: EmulatorContext;
-
-beforeAll(async () => {
-  t = await startEmulatorContext();
-});
-afterAll(() => t?.stop());
+const t = useEmulator();
 
 async function licensedCustomer(
   seats: number,
@@ -157,11 +152,13 @@ describe("CustomerUser licenses", () => {
     const customerId = "0f3c4d1e-1111-2222-3333-444455556666";
     const domain = "contoso.onmicrosoft.com";
     const { usageLocation: _u, ...noLocation } = user(customerId, domain, "dave", ["SPB"]);
+    const seq = await t.lastSeq();
     const failures = await checkFailures(handler, {}, noLocation, t.ctx);
     expect(failures.find((f) => f.property === "usageLocation")?.reason).toMatch(
       /is required to assign licenses/,
     );
     const twice = await checkFailures(handler, {}, user(customerId, domain, "dave", ["SPB", "spb"]), t.ctx);
     expect(twice.map((f) => f.property)).toEqual(["licenses.1"]);
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
 import { checkoutCart, createCart } from "../../provider/clients/partnerCenter/commerce";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
+import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import type { AzureSubscriptionInputs } from "../../provider/handlers/azureSubscription";
+import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import type { HandlerContext } from "../../provider/handlers/types";
+import { createResource } from "./handlerSteps";
 
 /** Fixtures for commerce tests: customers (and agreements) made directly through the API clients. */
 
@@ -85,4 +89,63 @@ export async function buySeats(
   const id = result.orders?.[0]?.lineItems?.[0]?.subscriptionId;
   if (!id) throw new Error(`no subscription after buying ${quantity} seats of ${catalogItemId}`);
   return id;
+}
+
+/** AzurePlan inputs for a customer, the purchase acknowledged. */
+export function planInputs(customerId: string, overrides: Partial<AzurePlanInputs> = {}): AzurePlanInputs {
+  return { customerId, acknowledgePurchase: true, ...overrides };
+}
+
+/** AzureSubscription inputs for a customer with an Azure plan, the purchase acknowledged. */
+export function subscriptionInputs(
+  customerId: string,
+  overrides: Partial<AzureSubscriptionInputs> = {},
+): AzureSubscriptionInputs {
+  return { customerId, displayName: "Dev Team subscription", acknowledgePurchase: true, ...overrides };
+}
+
+/** LicenseSubscription inputs: five seats of Microsoft 365 Business Premium for a year, acknowledged. */
+export function seatsInputs(
+  customerId: string,
+  overrides: Partial<LicenseSubscriptionInputs> = {},
+): LicenseSubscriptionInputs {
+  return {
+    customerId,
+    acknowledgePurchase: true,
+    offer: "Microsoft 365 Business Premium",
+    quantity: 5,
+    termDuration: "P1Y",
+    ...overrides,
+  };
+}
+
+/**
+ * A new customer with the agreement and an Azure plan `buyer` bought through the handler: the ids
+ * of the customer, of the plan, and of the plan's first Azure subscription.
+ */
+export async function customerWithAzurePlan(
+  ctx: HandlerContext,
+  buyer: HandlerContext,
+): Promise<{ customerId: string; planId: string; firstAzureSubscription: string }> {
+  const customerId = await newCustomerWithAgreement(ctx);
+  const plan = await createResource(azurePlanHandler, planInputs(customerId), buyer);
+  return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
+}
+
+/** The billing address the tests give their customers (Microsoft's, in Redmond, US). */
+export function testAddress() {
+  return {
+    firstName: "Ada",
+    lastName: "Lovelace",
+    addressLine1: "One Microsoft Way",
+    city: "Redmond",
+    state: "WA",
+    postalCode: "98052",
+    country: "US",
+  };
+}
+
+/** A customer's billing profile (en-US) at {@link testAddress}. */
+export function testBillingProfile(email: string) {
+  return { email, culture: "en-US", language: "en", defaultAddress: testAddress() };
 }

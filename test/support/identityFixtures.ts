@@ -14,6 +14,7 @@ import {
 import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
 import type { HandlerContext } from "../../provider/handlers/types";
+import { testBillingProfile } from "./commerceFixtures";
 
 /**
  * Setup for identity-resource tests, made through the public APIs (Partner Center, Graph, ARM) as a
@@ -73,21 +74,7 @@ export async function createTestCustomer(
     {
       enableGDAPByDefault: false,
       companyProfile: { domain },
-      billingProfile: {
-        email: `admin@${domain}`,
-        culture: "en-US",
-        language: "en",
-        companyName: `Identity test ${prefix}`,
-        defaultAddress: {
-          firstName: "Ada",
-          lastName: "Lovelace",
-          addressLine1: "One Microsoft Way",
-          city: "Redmond",
-          state: "WA",
-          postalCode: "98052",
-          country: "US",
-        },
-      },
+      billingProfile: { ...testBillingProfile(`admin@${domain}`), companyName: `Identity test ${prefix}` },
     },
     randomUUID(),
   );

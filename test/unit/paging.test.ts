@@ -1,22 +1,13 @@
-import { Agent } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listArm, listGraph, listPartnerCenter } from "../../provider/clients/paging";
 import { createServiceClient } from "../../provider/http/serviceClient";
 import type { Service } from "../../provider/http/types";
 import { fakeTokens } from "./helpers/fakeTokens";
-import { type Handler, startHttpServer, type TestServer } from "./helpers/testServer";
+import { serveForFile } from "./helpers/serveForFile";
+import type { Handler } from "./helpers/testServer";
 
-let server: TestServer;
 let handler: Handler = () => ({ status: 404 });
-const dispatcher = new Agent();
-
-beforeAll(async () => {
-  server = await startHttpServer((req, i) => handler(req, i));
-});
-afterAll(async () => {
-  await server.close();
-  await dispatcher.close();
-});
+const { server, dispatcher } = serveForFile((req, i) => handler(req, i));
 
 function client(service: Service, prefix = "") {
   server.requests.length = 0;

@@ -1,9 +1,9 @@
-import { Agent } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { isCspError } from "../../provider/errors";
 import { createServiceClient, type ServiceClientOptions } from "../../provider/http/serviceClient";
 import { fakeTokens } from "./helpers/fakeTokens";
-import { type Handler, startHttpServer, type TestServer } from "./helpers/testServer";
+import { serveForFile } from "./helpers/serveForFile";
+import type { Handler } from "./helpers/testServer";
 
 /**
  * The request headers Microsoft Learn "Partner Center REST and response headers"
@@ -12,17 +12,8 @@ import { type Handler, startHttpServer, type TestServer } from "./helpers/testSe
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-let server: TestServer;
 let handler: Handler = () => ({ status: 200, body: {} });
-const dispatcher = new Agent();
-
-beforeAll(async () => {
-  server = await startHttpServer((req, i) => handler(req, i));
-});
-afterAll(async () => {
-  await server.close();
-  await dispatcher.close();
-});
+const { server, dispatcher } = serveForFile((req, i) => handler(req, i));
 afterEach(() => {
   server.requests.length = 0;
   handler = () => ({ status: 200, body: {} });

@@ -1,22 +1,13 @@
-import { Agent } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CspError, isCspError } from "../../provider/errors";
 import { createServiceClient, type ServiceClientOptions } from "../../provider/http/serviceClient";
 import { sleep } from "../../provider/http/sleep";
 import { fakeTokens } from "./helpers/fakeTokens";
-import { type Handler, startHttpServer, type TestServer } from "./helpers/testServer";
+import { serveForFile } from "./helpers/serveForFile";
+import type { Handler } from "./helpers/testServer";
 
-let server: TestServer;
 let handler: Handler = () => ({ status: 200 });
-const dispatcher = new Agent();
-
-beforeAll(async () => {
-  server = await startHttpServer((req, i) => handler(req, i));
-});
-afterAll(async () => {
-  await server.close();
-  await dispatcher.close();
-});
+const { server, dispatcher } = serveForFile((req, i) => handler(req, i));
 afterEach(() => {
   server.requests.length = 0;
   vi.useRealTimers();

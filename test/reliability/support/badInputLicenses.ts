@@ -1,6 +1,14 @@
 import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
 import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputCases";
+import { seatsInputs } from "../../support/commerceFixtures";
+import {
+  long,
+  MISSING_ACKNOWLEDGEMENT,
+  PURCHASE_CUSTOMER_ROWS,
+  type ResourceCases,
+  resource,
+  type World,
+} from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /**
@@ -8,13 +16,7 @@ import { erase, type Json } from "./faultKit";
  * billing cycle, acknowledgements, catalog), and the licenses of a CustomerUser.
  */
 export function licenseBadInputs(w: World): ResourceCases[] {
-  const seatsBase: Json = {
-    customerId: w.customerId,
-    acknowledgePurchase: true,
-    offer: "Microsoft 365 Business Premium",
-    quantity: 5,
-    termDuration: "P1Y",
-  };
+  const seatsBase: Json = { ...seatsInputs(w.customerId) };
   const held: Json = {
     ...seatsBase,
     billingCycle: "monthly",
@@ -33,19 +35,8 @@ export function licenseBadInputs(w: World): ResourceCases[] {
       erase(licenseSubscriptionHandler),
       seatsBase,
       [
-        [["customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
-        [
-          ["customerId"],
-          UNKNOWN_GUID,
-          "not a customer of the partner",
-          /is not a customer of partner account/,
-        ],
-        [
-          ["acknowledgePurchase"],
-          undefined,
-          "missing acknowledgement",
-          /billable purchase: set acknowledgePurchase: true/,
-        ],
+        ...PURCHASE_CUSTOMER_ROWS,
+        MISSING_ACKNOWLEDGEMENT,
         [["acknowledgePurchase"], "yes", "not true", /billable purchase: set acknowledgePurchase: true/],
         [
           ["offer"],

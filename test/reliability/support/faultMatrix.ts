@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAULT_KINDS, type FaultKind, startFaultLane } from "./faultKit";
 import { type CaseResult, runCase } from "./faultRunner";
-import { type FaultRow, rowName } from "./faultTable";
+import { rowName } from "./faultTable";
+import type { FaultRow } from "./faultTableKit";
 
 /**
  * Declares the fault matrix for `rows`: every row under every fault kind, one test per cell.

@@ -10,7 +10,7 @@ import {
   lastSeq,
   settleDelayedRequests,
 } from "./faultKit";
-import type { FaultRow, Finding, Held, ObjectCount, Prepared } from "./faultTable";
+import type { FaultRow, Finding, Held, ObjectCount, Prepared } from "./faultTableKit";
 
 /**
  * Runs one cell of the fault matrix: a row (one write of one operation of one resource) under one

@@ -6,23 +6,22 @@ import {
   buySeats,
   confirmAgreement,
   newCustomerWithAgreement,
+  seatsInputs,
 } from "../../support/commerceFixtures";
 import { createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";
+import type { FaultRow, Finding, Held, Prepared } from "./faultTableKit";
 import {
   checkedInputs,
   count,
   create,
-  type FaultRow,
-  type Finding,
-  type Held,
+  heldUser,
   oneUser,
   ordersOf,
-  type Prepared,
   pcSection,
   same,
   userInputs,
-} from "./faultTable";
+} from "./faultTableKit";
 
 /**
  * Fault-matrix rows of seats and licenses: every write of LicenseSubscription's create (cart,
@@ -47,14 +46,7 @@ function licenseSubscriptions(s: EmulatorState, customerId: string): LicenseReco
 }
 
 function seats(customerId: string, next: Json = {}): Json {
-  return {
-    customerId,
-    acknowledgePurchase: true,
-    offer: "Microsoft 365 Business Premium",
-    quantity: 5,
-    termDuration: "P1Y",
-    ...next,
-  };
+  return { ...seatsInputs(customerId), ...next };
 }
 
 /** Exactly one subscription and one order for the customer, named by the state. */
@@ -235,21 +227,7 @@ function userLicenseRows(): FaultRow[] {
       method: "POST",
       pattern: (p) => `^/v1/customers/${p.ids["customerId"]}/users/${p.ids["userId"]}/licenseupdates$`,
       repeatable: true,
-      async prepare(lane) {
-        const { customerId, domain } = await licensedCustomer(lane);
-        const existing = await create(
-          erase(customerUserHandler),
-          userInputs(customerId, domain, "Fault User"),
-          lane.setup,
-        );
-        const inputs = await checkedInputs(
-          erase(customerUserHandler),
-          existing.inputs,
-          withLicense(customerId, domain),
-          lane.setup,
-        );
-        return { ids: { customerId, userId: existing.id, upn: `fault.user@${domain}` }, inputs, existing };
-      },
+      prepare: (lane) => heldUser(lane, withLicense, licensedCustomer),
       expect: licensed,
     },
   ];

@@ -1,5 +1,0 @@
-/**
- * Moved to directory/customerUser.ts. This re-export stays only while test/reliability/support/faultTable.ts
- * (split by another change) imports the old path; delete it once that file imports the new one.
- */
-export * from "./directory/customerUser";
