@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { addUser, createTenant } from "../common/directory";
+import type { JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
 import type { Route } from "../common/types";
 import { queryParam } from "./collections";
 import { isDomainTaken } from "./customers";
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag } from "./etags";
-import type { JsonObject } from "./jsonBody";
 import {
   findPartner,
   isActiveReseller,
