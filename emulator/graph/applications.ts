@@ -3,10 +3,11 @@ import { hashSecret } from "../common/hashSecret";
 import { isObject } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { entityAnswer, filteredPage } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
@@ -245,28 +246,25 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   caller.tenant.applications[app.id] = app;
   emu.markDirty();
   const view = applicationView(caller.tenant, app);
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": contextUrl(req, "applications/$entity"), ...view },
-    { location: `${req.baseUrl}/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application` },
-  );
+  return entityAnswer(req, contextUrl(req, "applications/$entity"), view, 201, {
+    location: `${req.baseUrl}/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application`,
+  });
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "applications/$entity"),
-    ...selectOne(req, applicationView(caller.tenant, app)),
-  });
+  return entityAnswer(
+    req,
+    contextUrl(req, "applications/$entity"),
+    selectOne(req, applicationView(caller.tenant, app)),
+  );
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"]);
-  const items = Object.values(caller.tenant.applications)
-    .map((a) => applicationView(caller.tenant, a))
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "applications"), items));
+  const filterable = ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"];
+  return filteredPage(req, contextUrl(req, "applications"), filterable, () =>
+    Object.values(caller.tenant.applications).map((a) => applicationView(caller.tenant, a)),
+  );
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {

@@ -7,10 +7,11 @@ import type {
 } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { findFirstPartyApp, MICROSOFT_SERVICES_TENANT_ID } from "./firstParty";
+import { entityAnswer, filteredPage } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
@@ -206,37 +207,32 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   applySettable(sp, body, true);
   tenant.servicePrincipals[sp.id] = sp;
   emu.markDirty();
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": contextUrl(req, "servicePrincipals/$entity"), ...servicePrincipalView(sp) },
-    {
-      location: `${req.baseUrl}/v1.0/directoryObjects/${sp.id}/Microsoft.DirectoryServices.ServicePrincipal`,
-    },
-  );
+  return entityAnswer(req, contextUrl(req, "servicePrincipals/$entity"), servicePrincipalView(sp), 201, {
+    location: `${req.baseUrl}/v1.0/directoryObjects/${sp.id}/Microsoft.DirectoryServices.ServicePrincipal`,
+  });
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const sp = findServicePrincipal(req, caller.tenant);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "servicePrincipals/$entity"),
-    ...selectOne(req, servicePrincipalView(sp)),
-  });
+  return entityAnswer(
+    req,
+    contextUrl(req, "servicePrincipals/$entity"),
+    selectOne(req, servicePrincipalView(sp)),
+  );
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, [
+  const filterable = [
     "appId",
     "displayName",
     "id",
     "tags",
     "servicePrincipalNames",
     "appOwnerOrganizationId",
-  ]);
-  const items = Object.values(caller.tenant.servicePrincipals)
-    .map(servicePrincipalView)
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "servicePrincipals"), items));
+  ];
+  return filteredPage(req, contextUrl(req, "servicePrincipals"), filterable, () =>
+    Object.values(caller.tenant.servicePrincipals).map(servicePrincipalView),
+  );
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
