@@ -55,6 +55,16 @@ export interface GdapRule {
 
 const R = ENTRA_ROLES;
 
+/**
+ * The roles that may consent an application in a customer: Cloud application administrator,
+ * Application administrator, Privileged role administrator (see the `consent` rule below).
+ */
+const CONSENTING_ROLES = [
+  R.cloudApplicationAdministrator,
+  R.applicationAdministrator,
+  R.privilegedRoleAdministrator,
+] as const;
+
 /** The GDAP rules of the Partner Center operations the emulator gates. */
 export const GDAP_RULES = {
   /** "Get a list of all user accounts for a customer", https://learn.microsoft.com/partner-center/developer/get-a-list-of-all-user-accounts-for-a-customer */
@@ -124,30 +134,18 @@ export const GDAP_RULES = {
    * admin, Privileged role admin and Cloud application admin for the Partner Center consent API).
    * [U] Partner Center applies Entra's consent rules to the consent it performs.
    */
-  consent: {
-    task: "consent an application in the customer",
-    anyOf: [R.cloudApplicationAdministrator, R.applicationAdministrator, R.privilegedRoleAdministrator],
-  },
+  consent: { task: "consent an application in the customer", anyOf: CONSENTING_ROLES },
   /** Consent to application permissions of Microsoft Graph (delegate-by-task page above). */
   consentGraphApplicationPermissions: {
     task: "consent an application to Microsoft Graph application permissions in the customer",
     anyOf: [R.privilegedRoleAdministrator],
   },
   /** [U] Removing a consent (not documented): the roles that may consent. */
-  removeConsent: {
-    task: "remove an application consent in the customer",
-    anyOf: [R.cloudApplicationAdministrator, R.applicationAdministrator, R.privilegedRoleAdministrator],
-  },
+  removeConsent: { task: "remove an application consent in the customer", anyOf: CONSENTING_ROLES },
   /** [U] Reading consents (not documented): the roles that may consent, or read the directory. */
   readConsents: {
     task: "read the application consents of the customer",
-    anyOf: [
-      R.cloudApplicationAdministrator,
-      R.applicationAdministrator,
-      R.privilegedRoleAdministrator,
-      R.directoryReaders,
-      R.globalReader,
-    ],
+    anyOf: [...CONSENTING_ROLES, R.directoryReaders, R.globalReader],
   },
 } as const satisfies Record<string, GdapRule>;
 
