@@ -1,5 +1,6 @@
 import { approveRelationship } from "../graph/gdapAdmin";
 import { acceptRelationshipRequest } from "../partnerCenter/relationshipRequests";
+import { AdminRefusal } from "./adminRefusal";
 import type { EmulatorSettingsPatch, Fault, RequestLogFilter } from "./adminTypes";
 import type { EmulatorRuntime } from "./emulatorRuntime";
 import { validateFault } from "./faultList";
@@ -11,15 +12,15 @@ function adminError(status: number, code: string, message: string): EmuResponse 
 }
 
 /**
- * The answer of an admin action that may refuse: what `run` answers, or the refusal it throws as
- * `{error:{code,message}}` with the error's own `status` (400 when it has none).
+ * The answer of an admin action that may refuse: what `run` answers, or the {@link AdminRefusal}
+ * it throws as `{error:{code,message}}` with the refusal's status (anything else thrown: 400).
  */
 function refusable(code: string, run: () => EmuResponse): EmuResponse {
   try {
     return run();
   } catch (e) {
-    const status = (e as { status?: unknown }).status;
-    return adminError(typeof status === "number" ? status : 400, code, (e as Error).message ?? String(e));
+    const status = e instanceof AdminRefusal ? e.status : 400;
+    return adminError(status, code, e instanceof Error ? e.message : String(e));
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { AdminRefusal } from "../common/adminRefusal";
 import { addUser, createTenant } from "../common/directory";
 import type { JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
@@ -78,15 +79,7 @@ function indirectLink(resellerTenantId: string, providerTenantId: string): strin
 // ---- the customer accepts (emulator admin action) ------------------------------------------------
 
 /** Why an acceptance was refused; `status` is what the admin API answers. */
-export class RelationshipRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409,
-  ) {
-    super(message);
-    this.name = "RelationshipRequestError";
-  }
-}
+export class RelationshipRequestError extends AdminRefusal {}
 
 /** The organization that accepts: a new tenant `{domainPrefix}.onmicrosoft.com`. */
 export interface AcceptingOrganization {
