@@ -3,7 +3,7 @@ import { hashSecret } from "../common/hashSecret";
 import { isObject } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
-import { entityAnswer, filteredPage } from "./graphAnswers";
+import { addressedByIdOrAppId, entityAnswer, filteredPage, idOrAppIdRoutes } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
@@ -205,15 +205,7 @@ export function applicationView(tenant: DirectoryTenant, app: DirectoryApplicati
 
 /** Finds an application by object id or, for `applications(appId='…')`, by app id. */
 function findApplication(req: EmuRequest, tenant: DirectoryTenant): DirectoryApplication {
-  const { id, appId } = req.params;
-  if (id !== undefined) {
-    const app = tenant.applications[id];
-    if (!app) throw graphErrors.resourceNotFound(id);
-    return app;
-  }
-  const found = Object.values(tenant.applications).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
-  if (!found) throw graphErrors.resourceNotFound(appId);
-  return found;
+  return addressedByIdOrAppId(req, tenant.applications);
 }
 
 function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -355,19 +347,11 @@ function removePassword(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller)
 export const applicationRoutes: Route[] = [
   graphRoute("POST", "/v1.0/applications", "applicationsWrite", create),
   graphRoute("GET", "/v1.0/applications", "applicationsRead", list),
-  graphRoute("GET", "/v1.0/applications/:id", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/applications/:id", "applicationsWrite", update),
-  graphRoute("DELETE", "/v1.0/applications/:id", "applicationsWrite", remove),
-  graphRoute("POST", "/v1.0/applications/:id/addPassword", "applicationsWrite", addPassword),
-  graphRoute("POST", "/v1.0/applications/:id/removePassword", "applicationsWrite", removePassword),
-  graphRoute("GET", "/v1.0/applications(appId=':appId')", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/applications(appId=':appId')", "applicationsWrite", update),
-  graphRoute("DELETE", "/v1.0/applications(appId=':appId')", "applicationsWrite", remove),
-  graphRoute("POST", "/v1.0/applications(appId=':appId')/addPassword", "applicationsWrite", addPassword),
-  graphRoute(
-    "POST",
-    "/v1.0/applications(appId=':appId')/removePassword",
-    "applicationsWrite",
-    removePassword,
-  ),
+  ...idOrAppIdRoutes("applications", [
+    ["GET", "", "applicationsRead", get],
+    ["PATCH", "", "applicationsWrite", update],
+    ["DELETE", "", "applicationsWrite", remove],
+    ["POST", "/addPassword", "applicationsWrite", addPassword],
+    ["POST", "/removePassword", "applicationsWrite", removePassword],
+  ]),
 ];

@@ -1,5 +1,8 @@
-import type { EmuRequest, EmuResponse } from "../common/types";
-import { graphOk } from "./graphRoute";
+import type { ServiceHandler } from "../common/serviceRoute";
+import type { EmuRequest, EmuResponse, Route } from "../common/types";
+import type { GraphAuth, GraphCaller } from "./graphCaller";
+import { graphErrors } from "./graphErrors";
+import { graphOk, graphRoute } from "./graphRoute";
 import { filterFor, matchesFilter, type PageOptions, pageOf } from "./odata";
 
 /**
@@ -47,4 +50,40 @@ export function filteredPage(
     views().filter((v) => matchesFilter(v, clauses)),
     options,
   );
+}
+
+// ---- entities addressed by object id or by client id ---------------------------------------------
+
+/**
+ * The application or service principal a route addresses: by object id (`/{set}/{id}`) or by
+ * client id (`/{set}(appId='{appId}')`, "Get application",
+ * https://learn.microsoft.com/graph/api/application-get, and "Get servicePrincipal",
+ * https://learn.microsoft.com/graph/api/serviceprincipal-get); 404 `Request_ResourceNotFound`
+ * naming the id otherwise.
+ */
+export function addressedByIdOrAppId<T extends { appId: string }>(
+  req: EmuRequest,
+  items: Record<string, T>,
+): T {
+  const { id, appId } = req.params;
+  const found =
+    id !== undefined
+      ? items[id]
+      : Object.values(items).find((x) => x.appId.toLowerCase() === appId.toLowerCase());
+  if (!found) throw graphErrors.resourceNotFound(id ?? appId);
+  return found;
+}
+
+/** The routes of each `[method, suffix, auth, handler]` under both addresses of {@link addressedByIdOrAppId}. */
+export function idOrAppIdRoutes(
+  entitySet: string,
+  routes: [Route["method"], string, GraphAuth, ServiceHandler<GraphCaller>][],
+): Route[] {
+  const byId = routes.map(([method, suffix, auth, handler]) =>
+    graphRoute(method, `/v1.0/${entitySet}/:id${suffix}`, auth, handler),
+  );
+  const byAppId = routes.map(([method, suffix, auth, handler]) =>
+    graphRoute(method, `/v1.0/${entitySet}(appId=':appId')${suffix}`, auth, handler),
+  );
+  return [...byId, ...byAppId];
 }

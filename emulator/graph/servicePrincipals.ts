@@ -7,7 +7,7 @@ import type {
 } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { findFirstPartyApp, MICROSOFT_SERVICES_TENANT_ID } from "./firstParty";
-import { entityAnswer, filteredPage } from "./graphAnswers";
+import { addressedByIdOrAppId, entityAnswer, filteredPage, idOrAppIdRoutes } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
@@ -142,17 +142,7 @@ function permissionList(value: unknown): { id: string; value: string }[] {
 }
 
 function findServicePrincipal(req: EmuRequest, tenant: DirectoryTenant): DirectoryServicePrincipal {
-  const { id, appId } = req.params;
-  if (id !== undefined) {
-    const sp = tenant.servicePrincipals[id];
-    if (!sp) throw graphErrors.resourceNotFound(id);
-    return sp;
-  }
-  const sp = Object.values(tenant.servicePrincipals).find(
-    (s) => s.appId.toLowerCase() === appId.toLowerCase(),
-  );
-  if (!sp) throw graphErrors.resourceNotFound(appId);
-  return sp;
+  return addressedByIdOrAppId(req, tenant.servicePrincipals);
 }
 
 /** Applies settable properties (kept in `properties`, which override the view's defaults). */
@@ -251,14 +241,13 @@ function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   return graphOk(req, 204);
 }
 
-/** Routes of the `servicePrincipals` entity set. */
+/** Routes of the `servicePrincipals` entity set (both `/servicePrincipals/{id}` and `/servicePrincipals(appId='…')`). */
 export const servicePrincipalRoutes: Route[] = [
   graphRoute("POST", "/v1.0/servicePrincipals", "servicePrincipalsWrite", create),
   graphRoute("GET", "/v1.0/servicePrincipals", "applicationsRead", list),
-  graphRoute("GET", "/v1.0/servicePrincipals/:id", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", remove),
-  graphRoute("GET", "/v1.0/servicePrincipals(appId=':appId')", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", remove),
+  ...idOrAppIdRoutes("servicePrincipals", [
+    ["GET", "", "applicationsRead", get],
+    ["PATCH", "", "servicePrincipalsWrite", update],
+    ["DELETE", "", "servicePrincipalsWrite", remove],
+  ]),
 ];
