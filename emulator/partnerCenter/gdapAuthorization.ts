@@ -1,3 +1,4 @@
+import { ENTRA_ROLES, type EntraRole } from "../common/entraRoles";
 import { gdapAccess } from "../graph/gdapAccess";
 import { pcErrors } from "./pcErrors";
 import type { PcContext } from "./pcRoute";
@@ -21,30 +22,6 @@ import type { PcContext } from "./pcRoute";
  * description naming the operation, the roles that would do and what the user holds, and `data` =
  * the template ids of the roles that would do.
  */
-
-/** Entra built-in role template ids (permissions-reference page above). */
-export const ENTRA_ROLES = {
-  globalAdministrator: { id: "62e90394-69f5-4237-9190-012177145e10", name: "Global Administrator" },
-  userAdministrator: { id: "fe930be7-5e62-47db-91af-98c3a49a38b1", name: "User Administrator" },
-  directoryWriters: { id: "9360feb5-f418-4baa-8175-e2a00bac4301", name: "Directory Writers" },
-  directoryReaders: { id: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", name: "Directory Readers" },
-  globalReader: { id: "f2ef992c-3afb-46b9-b7cf-a126ee74c451", name: "Global Reader" },
-  privilegedRoleAdministrator: {
-    id: "e8611ab8-c189-46e8-94e1-60213ab1f814",
-    name: "Privileged Role Administrator",
-  },
-  privilegedAuthenticationAdministrator: {
-    id: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
-    name: "Privileged Authentication Administrator",
-  },
-  cloudApplicationAdministrator: {
-    id: "158c047a-c907-4556-b7ef-446551a6b5f7",
-    name: "Cloud Application Administrator",
-  },
-  applicationAdministrator: { id: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", name: "Application Administrator" },
-} as const;
-
-type EntraRole = (typeof ENTRA_ROLES)[keyof typeof ENTRA_ROLES];
 
 /** One operation's need: any one of `anyOf` (Global Administrator always does). */
 export interface GdapRule {
@@ -149,9 +126,18 @@ export const GDAP_RULES = {
   },
 } as const satisfies Record<string, GdapRule>;
 
+/**
+ * The roles a refusal names by display name: Global Administrator and the roles of the rules above;
+ * any other role the user holds is named by its template id.
+ */
+const NAMED_ROLES: readonly EntraRole[] = [
+  ENTRA_ROLES.globalAdministrator,
+  ...Object.values(GDAP_RULES).flatMap((rule: GdapRule) => rule.anyOf),
+];
+
 /** Display name of a role template id (the roles above), or the id. */
 function roleName(id: string): string {
-  return Object.values(ENTRA_ROLES).find((r) => r.id === id)?.name ?? id;
+  return NAMED_ROLES.find((r) => r.id === id)?.name ?? id;
 }
 
 /**
