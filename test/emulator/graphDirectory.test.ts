@@ -10,25 +10,13 @@ import {
   findUserByUpn,
   grantDelegatedScopes,
 } from "../../emulator/common/directory";
-import type { EmulatorState } from "../../emulator/common/state";
 import {
   ARM_APP_ID,
   GRAPH_APP_ID,
   graphAppRoleId,
   PARTNER_CENTER_APP_ID,
 } from "../../emulator/graph/firstParty";
-
-function emptyState(): EmulatorState {
-  return {
-    version: 1,
-    settings: { sandbox: true, replicationDelayMs: 0, enforceRateLimits: false, clockOffsetMs: 0 },
-    directory: {},
-    identity: { refreshTokens: {}, authorizationCodes: {} },
-    partnerCenter: { partners: {}, customers: {}, idempotency: {} },
-    gdap: {},
-    azure: { subscriptions: {}, aliases: {}, roleAssignments: {} },
-  };
-}
+import { emptyState } from "./graphTestKit";
 
 const now = new Date("2025-01-02T03:04:05.000Z");
 
