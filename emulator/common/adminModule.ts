@@ -1,16 +1,27 @@
 import { approveRelationship } from "../graph/gdapAdmin";
 import { acceptRelationshipRequest } from "../partnerCenter/relationshipRequests";
+import { AdminRefusal } from "./adminRefusal";
 import type { EmulatorSettingsPatch, Fault, RequestLogFilter } from "./adminTypes";
 import type { EmulatorRuntime } from "./emulatorRuntime";
 import { validateFault } from "./faultList";
+import { isObject } from "./json";
 import type { EmuRequest, EmuResponse, ServiceModule } from "./types";
 
 function adminError(status: number, code: string, message: string): EmuResponse {
   return { status, body: { error: { code, message } } };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * The answer of an admin action that may refuse: what `run` answers, or the {@link AdminRefusal}
+ * it throws as `{error:{code,message}}` with the refusal's status (anything else thrown: 400).
+ */
+function refusable(code: string, run: () => EmuResponse): EmuResponse {
+  try {
+    return run();
+  } catch (e) {
+    const status = e instanceof AdminRefusal ? e.status : 400;
+    return adminError(status, code, e instanceof Error ? e.message : String(e));
+  }
 }
 
 function logFilter(req: EmuRequest): RequestLogFilter {
@@ -120,7 +131,7 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
         method: "PATCH",
         path: "/settings",
         handler: (req, emu) => {
-          if (!isRecord(req.body)) return adminError(400, "InvalidSettings", "body must be a JSON object");
+          if (!isObject(req.body)) return adminError(400, "InvalidSettings", "body must be a JSON object");
           for (const [key, value] of Object.entries(req.body)) {
             const type = SETTING_TYPES[key as keyof EmulatorSettingsPatch];
             if (!type) return adminError(400, "InvalidSettings", `unknown setting ${key}`);
@@ -141,7 +152,7 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
         method: "POST",
         path: "/time/advance",
         handler: (req, emu) => {
-          const ms = isRecord(req.body) ? req.body.ms : undefined;
+          const ms = isObject(req.body) ? req.body.ms : undefined;
           if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
             return adminError(400, "InvalidTime", "ms must be a non-negative number");
           }
@@ -156,26 +167,18 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
       {
         method: "POST",
         path: "/gdap/:id/approve",
-        handler: (req, emu) => {
-          try {
+        handler: (req, emu) =>
+          refusable("ApprovalFailed", () => {
             const relationship = approveRelationship(emu.state, req.params.id, emu.now());
             emu.markDirty();
             return { status: 200, body: relationship ?? {} };
-          } catch (e) {
-            const status = (e as { status?: unknown }).status;
-            return adminError(
-              typeof status === "number" ? status : 400,
-              "ApprovalFailed",
-              (e as Error).message ?? String(e),
-            );
-          }
-        },
+          }),
       },
       {
         method: "POST",
         path: "/partnerCenter/relationshipRequests/accept",
         handler: (req, emu) => {
-          const body = isRecord(req.body) ? req.body : {};
+          const body = isObject(req.body) ? req.body : {};
           const { url, companyName, domainPrefix, country } = body;
           if (
             typeof url !== "string" ||
@@ -184,7 +187,7 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
           ) {
             return adminError(400, "AcceptFailed", "url, companyName and domainPrefix are required strings");
           }
-          try {
+          return refusable("AcceptFailed", () => {
             const customer = acceptRelationshipRequest(
               emu.state,
               url,
@@ -200,14 +203,7 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
                 associatedPartnerId: customer.resource.associatedPartnerId ?? null,
               },
             };
-          } catch (e) {
-            const status = (e as { status?: unknown }).status;
-            return adminError(
-              typeof status === "number" ? status : 400,
-              "AcceptFailed",
-              (e as Error).message ?? String(e),
-            );
-          }
+          });
         },
       },
       {
@@ -217,7 +213,7 @@ export function createAdminModule(runtime: EmulatorRuntime, info: () => unknown)
           // Like Graph `revokeSignInSessions` or a password reset: every refresh token of the user
           // (of everyone when no userId is given) answers invalid_grant from now on.
           const userId =
-            isRecord(req.body) && typeof req.body.userId === "string" ? req.body.userId : undefined;
+            isObject(req.body) && typeof req.body.userId === "string" ? req.body.userId : undefined;
           let revoked = 0;
           for (const record of Object.values(runtime.state.identity.refreshTokens)) {
             if (userId !== undefined && record.userId !== userId) continue;

@@ -2,14 +2,15 @@ import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "./types";
 
 /**
  * An error a route handler throws: the route of its API answers it in that API's error envelope
- * (ARM `{error:{code,message}}`, Graph `{error:{code,message,innerError}}`). Each API lists the
- * errors it answers in one catalogue (arm/armErrors.ts, graph/graphErrors.ts,
- * partnerCenter/pcErrors.ts).
+ * (ARM `{error:{code,message}}`, Graph `{error:{code,message,innerError}}`, Partner Center
+ * `{code,description,data,source}` with a numeric code, Entra ID's `{error,error_description,…}`).
+ * Each API lists the errors it answers in one catalogue (arm/armErrors.ts, graph/graphErrors.ts,
+ * partnerCenter/pcErrors.ts, login/loginErrors.ts).
  */
-export class ServiceError extends Error {
+export class ServiceError<Code extends string | number = string> extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: Code,
     message: string,
     /** Extra response headers (e.g. `Retry-After`). */
     readonly headers?: Record<string, string>,

@@ -1,10 +1,11 @@
 import { findPrincipal, grantId } from "../common/directory";
 import type { AppRoleAssignmentRecord, DirectoryServicePrincipal, DirectoryTenant } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { entityAnswer, filteredPage } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf } from "./odata";
+import { contextUrl } from "./odata";
 
 /**
  * App role assignments (application permissions granted to a principal; "Grant an appRoleAssignment
@@ -98,21 +99,17 @@ function createOn(side: Side) {
     };
     t.appRoleAssignments[record.id] = record;
     emu.markDirty();
-    return graphOk(req, 201, {
-      "@odata.context": context(req, side, true),
-      ...appRoleAssignmentView(record),
-    });
+    return entityAnswer(req, context(req, side, true), appRoleAssignmentView(record), 201);
   };
 }
 
 function listOn(side: Side) {
   return (req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) => {
     findSp(caller.tenant, req.params.id);
-    const clauses = filterFor(req, ["principalId", "resourceId", "appRoleId", "principalType"]);
-    const items = assignmentsOf(caller.tenant, req.params.id, side)
-      .map(appRoleAssignmentView)
-      .filter((v) => matchesFilter(v, clauses));
-    return graphOk(req, 200, pageOf(req, context(req, side, false), items));
+    const filterable = ["principalId", "resourceId", "appRoleId", "principalType"];
+    return filteredPage(req, context(req, side, false), filterable, () =>
+      assignmentsOf(caller.tenant, req.params.id, side).map(appRoleAssignmentView),
+    );
   };
 }
 
@@ -126,7 +123,7 @@ function findOn(req: EmuRequest, tenant: DirectoryTenant, side: Side): AppRoleAs
 function getOn(side: Side) {
   return (req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) => {
     const a = findOn(req, caller.tenant, side);
-    return graphOk(req, 200, { "@odata.context": context(req, side, true), ...appRoleAssignmentView(a) });
+    return entityAnswer(req, context(req, side, true), appRoleAssignmentView(a));
   };
 }
 

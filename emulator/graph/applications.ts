@@ -3,10 +3,11 @@ import { hashSecret } from "../common/hashSecret";
 import { isObject } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { addressedByIdOrAppId, entityAnswer, filteredPage, idOrAppIdRoutes } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
@@ -204,15 +205,7 @@ export function applicationView(tenant: DirectoryTenant, app: DirectoryApplicati
 
 /** Finds an application by object id or, for `applications(appId='…')`, by app id. */
 function findApplication(req: EmuRequest, tenant: DirectoryTenant): DirectoryApplication {
-  const { id, appId } = req.params;
-  if (id !== undefined) {
-    const app = tenant.applications[id];
-    if (!app) throw graphErrors.resourceNotFound(id);
-    return app;
-  }
-  const found = Object.values(tenant.applications).find((a) => a.appId.toLowerCase() === appId.toLowerCase());
-  if (!found) throw graphErrors.resourceNotFound(appId);
-  return found;
+  return addressedByIdOrAppId(req, tenant.applications);
 }
 
 function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -245,28 +238,25 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   caller.tenant.applications[app.id] = app;
   emu.markDirty();
   const view = applicationView(caller.tenant, app);
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": contextUrl(req, "applications/$entity"), ...view },
-    { location: `${req.baseUrl}/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application` },
-  );
+  return entityAnswer(req, contextUrl(req, "applications/$entity"), view, 201, {
+    location: `${req.baseUrl}/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application`,
+  });
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "applications/$entity"),
-    ...selectOne(req, applicationView(caller.tenant, app)),
-  });
+  return entityAnswer(
+    req,
+    contextUrl(req, "applications/$entity"),
+    selectOne(req, applicationView(caller.tenant, app)),
+  );
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"]);
-  const items = Object.values(caller.tenant.applications)
-    .map((a) => applicationView(caller.tenant, a))
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "applications"), items));
+  const filterable = ["appId", "displayName", "tags", "identifierUris", "signInAudience", "id"];
+  return filteredPage(req, contextUrl(req, "applications"), filterable, () =>
+    Object.values(caller.tenant.applications).map((a) => applicationView(caller.tenant, a)),
+  );
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -357,19 +347,11 @@ function removePassword(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller)
 export const applicationRoutes: Route[] = [
   graphRoute("POST", "/v1.0/applications", "applicationsWrite", create),
   graphRoute("GET", "/v1.0/applications", "applicationsRead", list),
-  graphRoute("GET", "/v1.0/applications/:id", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/applications/:id", "applicationsWrite", update),
-  graphRoute("DELETE", "/v1.0/applications/:id", "applicationsWrite", remove),
-  graphRoute("POST", "/v1.0/applications/:id/addPassword", "applicationsWrite", addPassword),
-  graphRoute("POST", "/v1.0/applications/:id/removePassword", "applicationsWrite", removePassword),
-  graphRoute("GET", "/v1.0/applications(appId=':appId')", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/applications(appId=':appId')", "applicationsWrite", update),
-  graphRoute("DELETE", "/v1.0/applications(appId=':appId')", "applicationsWrite", remove),
-  graphRoute("POST", "/v1.0/applications(appId=':appId')/addPassword", "applicationsWrite", addPassword),
-  graphRoute(
-    "POST",
-    "/v1.0/applications(appId=':appId')/removePassword",
-    "applicationsWrite",
-    removePassword,
-  ),
+  ...idOrAppIdRoutes("applications", [
+    ["GET", "", "applicationsRead", get],
+    ["PATCH", "", "applicationsWrite", update],
+    ["DELETE", "", "applicationsWrite", remove],
+    ["POST", "/addPassword", "applicationsWrite", addPassword],
+    ["POST", "/removePassword", "applicationsWrite", removePassword],
+  ]),
 ];

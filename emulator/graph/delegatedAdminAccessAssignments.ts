@@ -3,10 +3,10 @@ import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { accessDetailsOf, checkIfMatch, findRelationship, GDAP_BASE, parseUnifiedRoles } from "./gdapCommon";
 import { gdapTime, newGdapEtag, roleIdsOf } from "./gdapModel";
+import { entityAnswer, filteredPage } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody } from "./graphRoute";
-import { filterFor, matchesFilter, pageOf } from "./odata";
 
 /**
  * GDAP access assignments (`…/delegatedAdminRelationships/{id}/accessAssignments`, "Create
@@ -22,6 +22,11 @@ type Assignment = GdapRelationshipRecord["accessAssignments"][string];
 
 function ctx(req: EmuRequest, fragment: string): string {
   return `${req.baseUrl}/v1.0/tenantRelationships/$metadata#${fragment}`;
+}
+
+/** An access assignment as one entity. */
+function assignmentAnswer(req: EmuRequest, a: Assignment, status = 200, headers?: Record<string, string>) {
+  return entityAnswer(req, ctx(req, "accessAssignments/$entity"), assignmentView(a), status, headers);
 }
 
 function assignmentView(a: Assignment): Record<string, unknown> {
@@ -98,30 +103,22 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   };
   rec.accessAssignments[id] = a;
   emu.markDirty();
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": ctx(req, "accessAssignments/$entity"), ...assignmentView(a) },
-    { location: `${req.baseUrl}${GDAP_BASE}/${req.params.id}/accessAssignments/${id}` },
-  );
+  return assignmentAnswer(req, a, 201, {
+    location: `${req.baseUrl}${GDAP_BASE}/${req.params.id}/accessAssignments/${id}`,
+  });
 }
 
 function get(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
   const a = findAssignment(rec, req.params.assignmentId);
-  return graphOk(req, 200, { "@odata.context": ctx(req, "accessAssignments/$entity"), ...assignmentView(a) });
+  return assignmentAnswer(req, a);
 }
 
 function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
-  const clauses = filterFor(req, ["status", "id", "accessContainer/accessContainerId"]);
-  const items = Object.values(rec.accessAssignments)
-    .map(assignmentView)
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(
-    req,
-    200,
-    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/accessAssignments`), items),
+  const context = ctx(req, `delegatedAdminRelationships('${req.params.id}')/accessAssignments`);
+  return filteredPage(req, context, ["status", "id", "accessContainer/accessContainerId"], () =>
+    Object.values(rec.accessAssignments).map(assignmentView),
   );
 }
 
@@ -144,21 +141,14 @@ function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
       `The relationship is '${String(rec.resource.status)}'; access assignments can only change while it is active.`,
     );
   }
-  if (!("accessDetails" in body))
-    return graphOk(req, 200, {
-      "@odata.context": ctx(req, "accessAssignments/$entity"),
-      ...assignmentView(a),
-    });
+  if (!("accessDetails" in body)) return assignmentAnswer(req, a);
   const roleIds = parseUnifiedRoles(body.accessDetails);
   checkRolesWithin(rec, roleIds);
   const current = roleIdsOf(a.resource);
   const same = current.length === roleIds.length && roleIds.every((r) => current.includes(r));
   if (same) {
     // Identical values: 200 with the unchanged object (Graph "Update delegatedAdminAccessAssignment").
-    return graphOk(req, 200, {
-      "@odata.context": ctx(req, "accessAssignments/$entity"),
-      ...assignmentView(a),
-    });
+    return assignmentAnswer(req, a);
   }
   const stamp = gdapTime(emu.now());
   a.resource.accessDetails = accessDetailsOf(roleIds);

@@ -17,11 +17,12 @@ import {
   refreshRelationship,
   roleIdsOf,
 } from "./gdapModel";
+import { entityAnswer, pageAnswer } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody } from "./graphRoute";
 import { addIsoDuration, isZeroDuration, parseIsoDuration } from "./isoDuration";
-import { filterFor, matchesFilter, pageOf } from "./odata";
+import { filterFor, matchesFilter } from "./odata";
 
 /**
  * GDAP relationships (Graph `tenantRelationships/delegatedAdminRelationships`, "Create
@@ -44,6 +45,22 @@ const UPDATABLE_WHEN_CREATED = new Set([
 
 function ctx(req: EmuRequest, fragment: string): string {
   return `${req.baseUrl}/v1.0/tenantRelationships/$metadata#${fragment}`;
+}
+
+/** A relationship as one entity. */
+function relationshipAnswer(
+  req: EmuRequest,
+  rec: GdapRelationshipRecord,
+  status = 200,
+  headers?: Record<string, string>,
+) {
+  return entityAnswer(
+    req,
+    ctx(req, "delegatedAdminRelationships/$entity"),
+    relationshipView(rec),
+    status,
+    headers,
+  );
 }
 
 function validateDisplayName(
@@ -162,20 +179,12 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   emu.state.gdap[id] = rec;
   emu.markDirty();
   const location = `${req.baseUrl}${GDAP_BASE}/${id}`;
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"), ...relationshipView(rec) },
-    { location },
-  );
+  return relationshipAnswer(req, rec, 201, { location });
 }
 
 function get(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   const rec = findRelationship(emu, caller, req.params.id);
-  return graphOk(req, 200, {
-    "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"),
-    ...relationshipView(rec),
-  });
+  return relationshipAnswer(req, rec);
 }
 
 function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -194,11 +203,7 @@ function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
     const view = relationshipView(rec);
     if (matchesFilter(view, clauses)) items.push(view);
   }
-  return graphOk(
-    req,
-    200,
-    pageOf(req, ctx(req, "delegatedAdminRelationships"), items, { defaultTop: 300, maxTop: 300 }),
-  );
+  return pageAnswer(req, ctx(req, "delegatedAdminRelationships"), items, { defaultTop: 300, maxTop: 300 });
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -246,10 +251,7 @@ function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   rec.resource = next;
   rec.etag = newGdapEtag();
   emu.markDirty();
-  return graphOk(req, 200, {
-    "@odata.context": ctx(req, "delegatedAdminRelationships/$entity"),
-    ...relationshipView(rec),
-  });
+  return relationshipAnswer(req, rec);
 }
 
 function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -263,10 +265,6 @@ function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   delete emu.state.gdap[req.params.id];
   emu.markDirty();
   return graphOk(req, 204);
-}
-
-function requestView(request: Record<string, unknown>): Record<string, unknown> {
-  return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest", ...request };
 }
 
 function postRequest(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -307,67 +305,60 @@ function postRequest(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
     approveRelationship(emu.state, String(r.id), now);
   }
   emu.markDirty();
-  return graphOk(
-    req,
-    201,
-    {
-      "@odata.context": ctx(req, `delegatedAdminRelationships('${String(r.id)}')/requests/$entity`),
-      ...requestView(request),
-    },
-    { location: `${req.baseUrl}${GDAP_BASE}/${String(r.id)}/requests/${request.id}` },
-  );
-}
-
-function listRequests(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const rec = findRelationship(emu, caller, req.params.id);
-  const items = Object.values(rec.requests)
-    .filter((x) => "action" in x)
-    .map(requestView);
-  return graphOk(
-    req,
-    200,
-    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/requests`), items),
-  );
-}
-
-function getRequest(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const rec = findRelationship(emu, caller, req.params.id);
-  const request = rec.requests[req.params.requestId];
-  if (!request || !("action" in request)) {
-    throw graphErrors.gdapNotFound(`The request '${req.params.requestId}' was not found.`);
-  }
-  return graphOk(req, 200, {
-    "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/requests/$entity`),
-    ...requestView(request),
+  const context = ctx(req, `delegatedAdminRelationships('${String(r.id)}')/requests/$entity`);
+  return entityAnswer(req, context, childView("requests", request), 201, {
+    location: `${req.baseUrl}${GDAP_BASE}/${String(r.id)}/requests/${request.id}`,
   });
 }
 
-function operationView(op: Record<string, unknown>): Record<string, unknown> {
-  return { "@odata.type": "#microsoft.graph.delegatedAdminRelationshipOperation", ...op };
+/**
+ * A relationship keeps its requests (with an `action`) and its operations (with an
+ * `operationType`) in one record; each kind is listed and read alike.
+ */
+const CHILDREN = {
+  requests: {
+    key: "action",
+    param: "requestId",
+    noun: "request",
+    odataType: "delegatedAdminRelationshipRequest",
+  },
+  operations: {
+    key: "operationType",
+    param: "operationId",
+    noun: "operation",
+    odataType: "delegatedAdminRelationshipOperation",
+  },
+} as const;
+
+type ChildKind = keyof typeof CHILDREN;
+
+function childView(kind: ChildKind, child: Record<string, unknown>): Record<string, unknown> {
+  return { "@odata.type": `#microsoft.graph.${CHILDREN[kind].odataType}`, ...child };
 }
 
-function listOperations(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const rec = findRelationship(emu, caller, req.params.id);
-  const items = Object.values(rec.requests)
-    .filter((x) => "operationType" in x)
-    .map(operationView);
-  return graphOk(
-    req,
-    200,
-    pageOf(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/operations`), items),
-  );
+/** `GET …/{id}/requests` or `…/{id}/operations`. */
+function listChildren(kind: ChildKind) {
+  return (req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) => {
+    const rec = findRelationship(emu, caller, req.params.id);
+    const items = Object.values(rec.requests)
+      .filter((x) => CHILDREN[kind].key in x)
+      .map((x) => childView(kind, x));
+    return pageAnswer(req, ctx(req, `delegatedAdminRelationships('${req.params.id}')/${kind}`), items);
+  };
 }
 
-function getOperation(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const rec = findRelationship(emu, caller, req.params.id);
-  const op = rec.requests[req.params.operationId];
-  if (!op || !("operationType" in op)) {
-    throw graphErrors.gdapNotFound(`The operation '${req.params.operationId}' was not found.`);
-  }
-  return graphOk(req, 200, {
-    "@odata.context": ctx(req, `delegatedAdminRelationships('${req.params.id}')/operations/$entity`),
-    ...operationView(op),
-  });
+/** `GET …/{id}/requests/{requestId}` or `…/{id}/operations/{operationId}`; 404 `notFound` for another id. */
+function getChild(kind: ChildKind) {
+  return (req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) => {
+    const { key, param, noun } = CHILDREN[kind];
+    const rec = findRelationship(emu, caller, req.params.id);
+    const child = rec.requests[req.params[param]];
+    if (!child || !(key in child)) {
+      throw graphErrors.gdapNotFound(`The ${noun} '${req.params[param]}' was not found.`);
+    }
+    const context = ctx(req, `delegatedAdminRelationships('${req.params.id}')/${kind}/$entity`);
+    return entityAnswer(req, context, childView(kind, child));
+  };
 }
 
 /** Routes of GDAP relationships, their requests and operations. */
@@ -378,10 +369,10 @@ export const delegatedAdminRelationshipRoutes: Route[] = [
   graphRoute("PATCH", `${GDAP_BASE}/:id`, "gdapWrite", update),
   graphRoute("DELETE", `${GDAP_BASE}/:id`, "gdapWrite", remove),
   graphRoute("POST", `${GDAP_BASE}/:id/requests`, "gdapWrite", postRequest),
-  graphRoute("GET", `${GDAP_BASE}/:id/requests`, "gdapRead", listRequests),
-  graphRoute("GET", `${GDAP_BASE}/:id/requests/:requestId`, "gdapRead", getRequest),
-  graphRoute("GET", `${GDAP_BASE}/:id/operations`, "gdapRead", listOperations),
-  graphRoute("GET", `${GDAP_BASE}/:id/operations/:operationId`, "gdapRead", getOperation),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests`, "gdapRead", listChildren("requests")),
+  graphRoute("GET", `${GDAP_BASE}/:id/requests/:requestId`, "gdapRead", getChild("requests")),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations`, "gdapRead", listChildren("operations")),
+  graphRoute("GET", `${GDAP_BASE}/:id/operations/:operationId`, "gdapRead", getChild("operations")),
 ];
 
 /** Refreshes all relationships (used by the admin API before snapshots; exported for tests). */

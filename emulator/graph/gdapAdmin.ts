@@ -1,18 +1,10 @@
+import { AdminRefusal } from "../common/adminRefusal";
 import type { EmulatorState } from "../common/state";
 import { gdapTime, newGdapEtag, refreshRelationship } from "./gdapModel";
 import { addIsoDuration, parseIsoDuration } from "./isoDuration";
 
 /** Why an approval was refused (unknown id, wrong status, no customer). */
-export class GdapApprovalError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status the admin API should answer with. */
-    readonly status: 400 | 404 | 409,
-  ) {
-    super(message);
-    this.name = "GdapApprovalError";
-  }
-}
+export class GdapApprovalError extends AdminRefusal {}
 
 /**
  * Emulator admin action standing in for the customer's Global Administrator approving a GDAP

@@ -1,9 +1,9 @@
+import { isGuid, isObject } from "../common/json";
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest } from "../common/types";
 import { customerApprovalLink, refreshRelationship } from "./gdapModel";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
-import { isObject } from "./graphRoute";
 
 /** Base path of the GDAP API under the Graph service. */
 export const GDAP_BASE = "/v1.0/tenantRelationships/delegatedAdminRelationships";
@@ -59,10 +59,7 @@ export function parseUnifiedRoles(value: unknown): string[] {
   const ids: string[] = [];
   for (const r of value.unifiedRoles) {
     const id = isObject(r) ? r.roleDefinitionId : undefined;
-    if (
-      typeof id !== "string" ||
-      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    ) {
+    if (typeof id !== "string" || !isGuid(id)) {
       throw graphErrors.gdapBadRequest(
         "Each unifiedRoles entry needs a roleDefinitionId that is a role template GUID.",
       );

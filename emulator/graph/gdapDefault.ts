@@ -1,3 +1,4 @@
+import { ENTRA_ROLES } from "../common/entraRoles";
 import type { EmulatorState, GdapRelationshipRecord, PartnerRecord } from "../common/state";
 import { accessDetailsOf } from "./gdapCommon";
 import { gdapTime, newGdapEtag } from "./gdapModel";
@@ -30,36 +31,26 @@ import { addIsoDuration, parseIsoDuration } from "./isoDuration";
  *   for a reseller gets it, not the reseller).
  */
 
-const DIRECTORY_READERS = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b";
-const DIRECTORY_WRITERS = "9360feb5-f418-4baa-8175-e2a00bac4301";
-const LICENSE_ADMINISTRATOR = "4d6ac14f-3453-41d0-bef9-a3e0c569773a";
-const SERVICE_SUPPORT_ADMINISTRATOR = "f023fd81-a637-4b56-95fd-791ac0226033";
-const USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
-const PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
-const HELPDESK_ADMINISTRATOR = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-const PRIVILEGED_AUTHENTICATION_ADMINISTRATOR = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
-const CLOUD_APPLICATION_ADMINISTRATOR = "158c047a-c907-4556-b7ef-446551a6b5f7";
-const APPLICATION_ADMINISTRATOR = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
-const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
+const R = ENTRA_ROLES;
 
 /** Roles of the Default GDAP for indirect resellers (FAQ table: without the two application roles). */
 const RESELLER_ROLES = [
-  DIRECTORY_READERS,
-  DIRECTORY_WRITERS,
-  LICENSE_ADMINISTRATOR,
-  SERVICE_SUPPORT_ADMINISTRATOR,
-  USER_ADMINISTRATOR,
-  PRIVILEGED_ROLE_ADMINISTRATOR,
-  HELPDESK_ADMINISTRATOR,
-  PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
-  GLOBAL_READER,
+  R.directoryReaders.id,
+  R.directoryWriters.id,
+  R.licenseAdministrator.id,
+  R.serviceSupportAdministrator.id,
+  R.userAdministrator.id,
+  R.privilegedRoleAdministrator.id,
+  R.helpdeskAdministrator.id,
+  R.privilegedAuthenticationAdministrator.id,
+  R.globalReader.id,
 ];
 
 /** Role template ids of the Default GDAP for a partner of this kind (FAQ table). */
 export function defaultGdapRoleIds(kind: PartnerRecord["kind"]): string[] {
   if (kind === "indirectReseller") return [...RESELLER_ROLES];
   // Direct bill partners and indirect providers: also Cloud Application and Application Administrator.
-  return [...RESELLER_ROLES, CLOUD_APPLICATION_ADMINISTRATOR, APPLICATION_ADMINISTRATOR];
+  return [...RESELLER_ROLES, R.cloudApplicationAdministrator.id, R.applicationAdministrator.id];
 }
 
 export const DEFAULT_GDAP_DURATION = "P730D";

@@ -70,117 +70,56 @@ export function authorize(req: EmuRequest, emu: EmulatorCore, rule: PermissionRu
   return caller;
 }
 
+/**
+ * A directory rule: the application permissions `appRoles`, and as delegated scopes the same
+ * permissions plus `Directory.AccessAsUser.All` (delegated only: "Microsoft Graph permissions
+ * reference", https://learn.microsoft.com/graph/permissions-reference).
+ */
+function directoryRule(...appRoles: string[]): PermissionRule {
+  return { appRoles, scopes: [...appRoles, "Directory.AccessAsUser.All"] };
+}
+
 /** Permission rules per directory object family (Graph permissions reference, least → most privileged). */
 export const PERMISSIONS = {
-  applicationsRead: {
-    appRoles: [
-      "Application.Read.All",
-      "Application.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-    ],
-    scopes: [
-      "Application.Read.All",
-      "Application.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
+  applicationsRead: directoryRule(
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ),
   // Application.ReadWrite.OwnedBy is not accepted: the emulator does not track application owners.
-  applicationsWrite: {
-    appRoles: ["Application.ReadWrite.All"],
-    scopes: ["Application.ReadWrite.All", "Directory.AccessAsUser.All"],
-  },
-  servicePrincipalsWrite: {
-    appRoles: ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
-    scopes: ["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
-  },
-  usersRead: {
-    appRoles: [
-      "User.Read.All",
-      "User.ReadBasic.All",
-      "User.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-    ],
-    scopes: [
-      "User.Read.All",
-      "User.ReadBasic.All",
-      "User.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  usersWrite: {
-    appRoles: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
-    scopes: ["User.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
-  },
-  groupsRead: {
-    appRoles: [
-      "Group.Read.All",
-      "Group.ReadWrite.All",
-      "GroupMember.Read.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-    ],
-    scopes: [
-      "Group.Read.All",
-      "Group.ReadWrite.All",
-      "GroupMember.Read.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  groupsWrite: {
-    appRoles: ["Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.ReadWrite.All"],
-    scopes: [
-      "Group.ReadWrite.All",
-      "GroupMember.ReadWrite.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  grantsRead: {
-    appRoles: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    scopes: [
-      "DelegatedPermissionGrant.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  grantsWrite: {
-    appRoles: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
-    scopes: [
-      "DelegatedPermissionGrant.ReadWrite.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  appRoleAssignmentsRead: {
-    appRoles: [
-      "AppRoleAssignment.ReadWrite.All",
-      "Application.Read.All",
-      "Application.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-    ],
-    scopes: [
-      "AppRoleAssignment.ReadWrite.All",
-      "Application.Read.All",
-      "Application.ReadWrite.All",
-      "Directory.Read.All",
-      "Directory.ReadWrite.All",
-      "Directory.AccessAsUser.All",
-    ],
-  },
-  appRoleAssignmentsWrite: {
-    appRoles: ["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"],
-    scopes: ["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"],
-  },
+  applicationsWrite: directoryRule("Application.ReadWrite.All"),
+  servicePrincipalsWrite: directoryRule("Application.ReadWrite.All", "Directory.ReadWrite.All"),
+  usersRead: directoryRule(
+    "User.Read.All",
+    "User.ReadBasic.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ),
+  usersWrite: directoryRule("User.ReadWrite.All", "Directory.ReadWrite.All"),
+  groupsRead: directoryRule(
+    "Group.Read.All",
+    "Group.ReadWrite.All",
+    "GroupMember.Read.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ),
+  groupsWrite: directoryRule("Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.ReadWrite.All"),
+  grantsRead: directoryRule(
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ),
+  grantsWrite: directoryRule("DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"),
+  appRoleAssignmentsRead: directoryRule(
+    "AppRoleAssignment.ReadWrite.All",
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ),
+  appRoleAssignmentsWrite: directoryRule("AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"),
   gdapRead: {
     appRoles: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],
     scopes: ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"],

@@ -66,5 +66,3 @@ export function reqString(body: Record<string, unknown>, key: string, entity: st
   }
   return v;
 }
-
-export { isObject } from "../common/json";

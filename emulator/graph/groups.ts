@@ -1,10 +1,11 @@
 import { addGroup, addGroupMember, findPrincipal } from "../common/directory";
 import type { DirectoryGroup, DirectoryTenant } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { entityAnswer, filteredPage, pageAnswer } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 import { servicePrincipalView } from "./servicePrincipals";
 import { userView } from "./users";
 
@@ -51,23 +52,19 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   }
   const g = addGroup(caller.tenant, { id: emu.newId(), displayName }, emu.now());
   emu.markDirty();
-  return graphOk(req, 201, { "@odata.context": contextUrl(req, "groups/$entity"), ...groupView(g) });
+  return entityAnswer(req, contextUrl(req, "groups/$entity"), groupView(g), 201);
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const g = findGroup(caller.tenant, req.params.id);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "groups/$entity"),
-    ...selectOne(req, groupView(g)),
-  });
+  return entityAnswer(req, contextUrl(req, "groups/$entity"), selectOne(req, groupView(g)));
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, ["displayName", "id", "securityEnabled", "mailEnabled", "mailNickname"]);
-  const items = Object.values(caller.tenant.groups)
-    .map(groupView)
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "groups"), items));
+  const filterable = ["displayName", "id", "securityEnabled", "mailEnabled", "mailNickname"];
+  return filteredPage(req, contextUrl(req, "groups"), filterable, () =>
+    Object.values(caller.tenant.groups).map(groupView),
+  );
 }
 
 function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -92,7 +89,7 @@ function members(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
       });
     }
   }
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "directoryObjects"), items));
+  return pageAnswer(req, contextUrl(req, "directoryObjects"), items);
 }
 
 function addMember(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {

@@ -1,10 +1,11 @@
 import { grantId } from "../common/directory";
 import type { DirectoryTenant, OAuth2PermissionGrantRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { entityAnswer, filteredPage } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, optString, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 
 /**
  * Microsoft Graph `oauth2PermissionGrants` (delegated permission grants, "Create
@@ -77,26 +78,19 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   };
   t.oauth2PermissionGrants[grant.id] = grant;
   emu.markDirty();
-  return graphOk(req, 201, {
-    "@odata.context": contextUrl(req, "oauth2PermissionGrants/$entity"),
-    ...grantView(grant),
-  });
+  return entityAnswer(req, contextUrl(req, "oauth2PermissionGrants/$entity"), grantView(grant), 201);
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const g = findGrant(caller.tenant, req.params.id);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "oauth2PermissionGrants/$entity"),
-    ...selectOne(req, grantView(g)),
-  });
+  return entityAnswer(req, contextUrl(req, "oauth2PermissionGrants/$entity"), selectOne(req, grantView(g)));
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, ["clientId", "resourceId", "consentType", "principalId", "id"]);
-  const items = Object.values(caller.tenant.oauth2PermissionGrants)
-    .map(grantView)
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "oauth2PermissionGrants"), items));
+  const filterable = ["clientId", "resourceId", "consentType", "principalId", "id"];
+  return filteredPage(req, contextUrl(req, "oauth2PermissionGrants"), filterable, () =>
+    Object.values(caller.tenant.oauth2PermissionGrants).map(grantView),
+  );
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {

@@ -7,10 +7,11 @@ import type {
 } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { findFirstPartyApp, MICROSOFT_SERVICES_TENANT_ID } from "./firstParty";
+import { addressedByIdOrAppId, entityAnswer, filteredPage, idOrAppIdRoutes } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { contextUrl, selectOne } from "./odata";
 import { removeServicePrincipal } from "./servicePrincipalCleanup";
 
 /**
@@ -141,17 +142,7 @@ function permissionList(value: unknown): { id: string; value: string }[] {
 }
 
 function findServicePrincipal(req: EmuRequest, tenant: DirectoryTenant): DirectoryServicePrincipal {
-  const { id, appId } = req.params;
-  if (id !== undefined) {
-    const sp = tenant.servicePrincipals[id];
-    if (!sp) throw graphErrors.resourceNotFound(id);
-    return sp;
-  }
-  const sp = Object.values(tenant.servicePrincipals).find(
-    (s) => s.appId.toLowerCase() === appId.toLowerCase(),
-  );
-  if (!sp) throw graphErrors.resourceNotFound(appId);
-  return sp;
+  return addressedByIdOrAppId(req, tenant.servicePrincipals);
 }
 
 /** Applies settable properties (kept in `properties`, which override the view's defaults). */
@@ -206,37 +197,32 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   applySettable(sp, body, true);
   tenant.servicePrincipals[sp.id] = sp;
   emu.markDirty();
-  return graphOk(
-    req,
-    201,
-    { "@odata.context": contextUrl(req, "servicePrincipals/$entity"), ...servicePrincipalView(sp) },
-    {
-      location: `${req.baseUrl}/v1.0/directoryObjects/${sp.id}/Microsoft.DirectoryServices.ServicePrincipal`,
-    },
-  );
+  return entityAnswer(req, contextUrl(req, "servicePrincipals/$entity"), servicePrincipalView(sp), 201, {
+    location: `${req.baseUrl}/v1.0/directoryObjects/${sp.id}/Microsoft.DirectoryServices.ServicePrincipal`,
+  });
 }
 
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const sp = findServicePrincipal(req, caller.tenant);
-  return graphOk(req, 200, {
-    "@odata.context": contextUrl(req, "servicePrincipals/$entity"),
-    ...selectOne(req, servicePrincipalView(sp)),
-  });
+  return entityAnswer(
+    req,
+    contextUrl(req, "servicePrincipals/$entity"),
+    selectOne(req, servicePrincipalView(sp)),
+  );
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, [
+  const filterable = [
     "appId",
     "displayName",
     "id",
     "tags",
     "servicePrincipalNames",
     "appOwnerOrganizationId",
-  ]);
-  const items = Object.values(caller.tenant.servicePrincipals)
-    .map(servicePrincipalView)
-    .filter((v) => matchesFilter(v, clauses));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "servicePrincipals"), items));
+  ];
+  return filteredPage(req, contextUrl(req, "servicePrincipals"), filterable, () =>
+    Object.values(caller.tenant.servicePrincipals).map(servicePrincipalView),
+  );
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -255,14 +241,13 @@ function remove(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   return graphOk(req, 204);
 }
 
-/** Routes of the `servicePrincipals` entity set. */
+/** Routes of the `servicePrincipals` entity set (both `/servicePrincipals/{id}` and `/servicePrincipals(appId='…')`). */
 export const servicePrincipalRoutes: Route[] = [
   graphRoute("POST", "/v1.0/servicePrincipals", "servicePrincipalsWrite", create),
   graphRoute("GET", "/v1.0/servicePrincipals", "applicationsRead", list),
-  graphRoute("GET", "/v1.0/servicePrincipals/:id", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals/:id", "servicePrincipalsWrite", remove),
-  graphRoute("GET", "/v1.0/servicePrincipals(appId=':appId')", "applicationsRead", get),
-  graphRoute("PATCH", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", update),
-  graphRoute("DELETE", "/v1.0/servicePrincipals(appId=':appId')", "servicePrincipalsWrite", remove),
+  ...idOrAppIdRoutes("servicePrincipals", [
+    ["GET", "", "applicationsRead", get],
+    ["PATCH", "", "servicePrincipalsWrite", update],
+    ["DELETE", "", "servicePrincipalsWrite", remove],
+  ]),
 ];

@@ -3,10 +3,11 @@ import { hashSecret } from "../common/hashSecret";
 import { isObject } from "../common/json";
 import type { DirectoryTenant, DirectoryUser } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import { entityAnswer, pageAnswer } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
-import { graphOk, graphRoute, jsonBody, reqString } from "./graphRoute";
-import { contextUrl, filterFor, matchesFilter, pageOf, selectOne } from "./odata";
+import { graphRoute, jsonBody, reqString } from "./graphRoute";
+import { contextUrl, filterFor, matchesFilter, selectOne } from "./odata";
 
 /**
  * Microsoft Graph `users` ("List users", https://learn.microsoft.com/graph/api/user-list; "Get
@@ -50,7 +51,7 @@ function findUser(tenant: DirectoryTenant, idOrUpn: string): DirectoryUser {
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const u = findUser(caller.tenant, req.params.id);
   const view = req.query.get("$select") ? selectOne(req, userFullView(u)) : userView(u);
-  return graphOk(req, 200, { "@odata.context": contextUrl(req, "users/$entity"), ...view });
+  return entityAnswer(req, contextUrl(req, "users/$entity"), view);
 }
 
 function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
@@ -67,7 +68,7 @@ function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
     .filter((u) => u.state === "active")
     .filter((u) => matchesFilter(userFullView(u), clauses))
     .map((u) => (full ? userFullView(u) : userView(u)));
-  return graphOk(req, 200, pageOf(req, contextUrl(req, "users"), items));
+  return pageAnswer(req, contextUrl(req, "users"), items);
 }
 
 function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
@@ -109,7 +110,7 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
     emu.now(),
   );
   emu.markDirty();
-  return graphOk(req, 201, { "@odata.context": contextUrl(req, "users/$entity"), ...userView(user) });
+  return entityAnswer(req, contextUrl(req, "users/$entity"), userView(user), 201);
 }
 
 /** Routes of the `users` entity set. */

@@ -8,9 +8,10 @@ import {
 } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
 import type { DirectoryApplication, DirectoryTenant, DirectoryUser, EmulatorState } from "../common/state";
-import type { EmulatorCore, EmuRequest, EmuResponse } from "../common/types";
-import { aadError } from "./aadError";
+import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { type AppWithHome, findApplication, resolveTenant, type TenantRef } from "./directoryLookup";
+import { loginErrors, loginRedirectErrors } from "./loginErrors";
+import { loginRoute } from "./loginRoute";
 
 /** Authorization codes live 10 minutes (Entra documents "about 10 minutes"). */
 const CODE_LIFETIME_MS = 10 * 60_000;
@@ -114,60 +115,28 @@ function signedInUser(
   return home && user ? { user, home } : undefined;
 }
 
-type Checked =
-  | { ok: true; found: AppWithHome; ref: TenantRef; redirectUri: string }
-  | { ok: false; response: EmuResponse };
-
-function checkClientAndRedirect(req: EmuRequest, emu: EmulatorCore): Checked {
-  const now = emu.now();
+/** The client and redirect URI of an authorize or admin-consent request, checked (errors on Entra's page). */
+function checkClientAndRedirect(
+  req: EmuRequest,
+  emu: EmulatorCore,
+): { found: AppWithHome; ref: TenantRef; redirectUri: string } {
   const ref = resolveTenant(emu.state, req.params.tenant);
-  if (ref.kind === "unknown") {
-    return {
-      ok: false,
-      response: aadError(req, now, "invalid_tenant", 90002, `Tenant '${ref.name}' not found.`),
-    };
-  }
+  if (ref.kind === "unknown") throw loginErrors.tenantNotFoundForSignIn(ref.name);
   const clientId = req.query.get("client_id");
-  if (!clientId) {
-    return {
-      ok: false,
-      response: aadError(
-        req,
-        now,
-        "invalid_request",
-        900144,
-        "The request body must contain the following parameter: 'client_id'.",
-      ),
-    };
-  }
+  if (!clientId) throw loginErrors.missingParameter("client_id");
   const found = findApplication(emu.state, clientId);
   if (!found) {
-    return {
-      ok: false,
-      response: aadError(
-        req,
-        now,
-        "unauthorized_client",
-        700016,
-        `Application with identifier '${clientId}' was not found in the directory '${ref.kind === "tenant" ? ref.tenant.displayName : req.params.tenant}'.`,
-      ),
-    };
+    throw loginErrors.appNotFoundForSignIn(
+      clientId,
+      ref.kind === "tenant" ? ref.tenant.displayName : req.params.tenant,
+    );
   }
   const redirectUri = req.query.get("redirect_uri") ?? registeredRedirectUris(found.app)[0];
   if (!redirectUri || !redirectUriAllowed(found.app, redirectUri)) {
     // Entra shows this on its error page rather than redirecting to an unregistered URI.
-    return {
-      ok: false,
-      response: aadError(
-        req,
-        now,
-        "invalid_request",
-        50011,
-        `The redirect URI '${redirectUri ?? ""}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
-      ),
-    };
+    throw loginErrors.redirectUriNotRegistered(redirectUri ?? "", clientId);
   }
-  return { ok: true, found, ref, redirectUri };
+  return { found, ref, redirectUri };
 }
 
 /**
@@ -175,10 +144,8 @@ function checkClientAndRedirect(req: EmuRequest, emu: EmulatorCore): Checked {
  * admin agent (MFA'd when the user has MFA) and redirects straight back with a code (query,
  * fragment or form_post), so an onboarding flow runs end to end without a browser.
  */
-export function authorize(req: EmuRequest, emu: EmulatorCore): EmuResponse {
-  const checked = checkClientAndRedirect(req, emu);
-  if (!checked.ok) return checked.response;
-  const { found, ref, redirectUri } = checked;
+function authorize(req: EmuRequest, emu: EmulatorCore): EmuResponse {
+  const { found, ref, redirectUri } = checkClientAndRedirect(req, emu);
   const q = req.query;
   const mode = q.get("response_mode");
   const state = q.get("state");
@@ -188,17 +155,11 @@ export function authorize(req: EmuRequest, emu: EmulatorCore): EmuResponse {
   };
   const responseType = q.get("response_type") ?? "";
   if (responseType !== "code") {
-    return back({
-      error: "unsupported_response_type",
-      error_description: `AADSTS700054: response_type '${responseType}' is not supported by the emulator.`,
-    });
+    return back(loginRedirectErrors.unsupportedResponseType(responseType));
   }
   const signedIn = signedInUser(emu.state, ref, q.get("login_hint"));
   if (!signedIn) {
-    return back({
-      error: "access_denied",
-      error_description: "AADSTS50034: The user account does not exist in the directory.",
-    });
+    return back(loginRedirectErrors.noSuchUser());
   }
   const challenge = q.get("code_challenge");
   const method = q.get("code_challenge_method");
@@ -267,20 +228,14 @@ export function consentApplication(tenant: DirectoryTenant, found: AppWithHome, 
  * identity platform", https://learn.microsoft.com/entra/identity-platform/v2-admin-consent): the
  * emulator's admin consents at once and redirects back with `admin_consent=True&tenant=…&state=…`.
  */
-export function adminConsent(req: EmuRequest, emu: EmulatorCore): EmuResponse {
-  const checked = checkClientAndRedirect(req, emu);
-  if (!checked.ok) return checked.response;
-  const { found, ref, redirectUri } = checked;
+function adminConsent(req: EmuRequest, emu: EmulatorCore): EmuResponse {
+  const { found, ref, redirectUri } = checkClientAndRedirect(req, emu);
   const state = req.query.get("state");
   const withState = (params: Record<string, string>) => (state !== null ? { ...params, state } : params);
   const signedIn = signedInUser(emu.state, ref, req.query.get("login_hint"));
   const tenant = ref.kind === "tenant" ? ref.tenant : signedIn?.home;
   if (!tenant) {
-    return redirect(
-      redirectUri,
-      withState({ error: "access_denied", error_description: "AADSTS50034: no administrator is signed in." }),
-      null,
-    );
+    return redirect(redirectUri, withState(loginRedirectErrors.noAdministrator()), null);
   }
   consentApplication(tenant, found, emu.now());
   emu.markDirty();
@@ -291,3 +246,11 @@ export function adminConsent(req: EmuRequest, emu: EmulatorCore): EmuResponse {
     null,
   );
 }
+
+/** The authorize (v2 and v1) and admin-consent endpoints: no bearer token, the emulator plays the user. */
+export const authorizeRoutes: Route[] = [
+  loginRoute("GET", "/:tenant/oauth2/v2.0/authorize", "none", authorize),
+  loginRoute("GET", "/:tenant/oauth2/authorize", "none", authorize),
+  loginRoute("GET", "/:tenant/adminconsent", "none", adminConsent),
+  loginRoute("GET", "/:tenant/v2.0/adminconsent", "none", adminConsent),
+];

@@ -1,7 +1,6 @@
+import { isGuid } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, DirectoryUser, EmulatorState } from "../common/state";
 import { FIRST_PARTY_APPS, type FirstPartyApp } from "../graph/firstParty";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `{tenant}` path segment of an Entra URL, resolved. */
 export type TenantRef =
@@ -14,7 +13,7 @@ export type TenantRef =
 export function resolveTenant(state: EmulatorState, segment: string): TenantRef {
   const name = segment.toLowerCase();
   if (name === "common" || name === "organizations" || name === "consumers") return { kind: "multi", name };
-  if (GUID.test(name)) {
+  if (isGuid(name)) {
     const tenant =
       state.directory[name] ?? Object.values(state.directory).find((t) => t.id.toLowerCase() === name);
     return tenant ? { kind: "tenant", tenant } : { kind: "unknown", name: segment };

@@ -1,6 +1,24 @@
-import type { EmulatorCore, EmuRequest, EmuResponse } from "../common/types";
-import { aadError } from "./aadError";
+import type { TokenSigner } from "../common/tokenSigner";
+import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { resolveTenant } from "./directoryLookup";
+import { loginErrors } from "./loginErrors";
+import { loginRoute } from "./loginRoute";
+
+/** The discovery documents and the key set (v2 and v1 paths); `signer` publishes the keys. */
+export function discoveryRoutes(signer: TokenSigner): Route[] {
+  const keys = (): EmuResponse => ({ status: 200, body: { keys: [signer.jwk()] } });
+  return [
+    loginRoute("GET", "/:tenant/discovery/instance", "none", (req) => instanceDiscovery(req)),
+    loginRoute("GET", "/:tenant/v2.0/.well-known/openid-configuration", "none", (req, emu) =>
+      openIdConfiguration(req, emu, 2),
+    ),
+    loginRoute("GET", "/:tenant/.well-known/openid-configuration", "none", (req, emu) =>
+      openIdConfiguration(req, emu, 1),
+    ),
+    loginRoute("GET", "/:tenant/discovery/v2.0/keys", "none", keys),
+    loginRoute("GET", "/:tenant/discovery/keys", "none", keys),
+  ];
+}
 
 /**
  * `GET /{tenant}/v2.0/.well-known/openid-configuration` ("OpenID Connect on the Microsoft identity
@@ -9,17 +27,9 @@ import { resolveTenant } from "./directoryLookup";
  * the client addressed it; for a known tenant the tenant id is substituted, for
  * `common`/`organizations` the issuer keeps the `{tenantid}` placeholder like Entra.
  */
-export function openIdConfiguration(req: EmuRequest, emu: EmulatorCore, version: 1 | 2): EmuResponse {
+function openIdConfiguration(req: EmuRequest, emu: EmulatorCore, version: 1 | 2): EmuResponse {
   const ref = resolveTenant(emu.state, req.params.tenant);
-  if (ref.kind === "unknown") {
-    return aadError(
-      req,
-      emu.now(),
-      "invalid_tenant",
-      90002,
-      `Tenant '${ref.name}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
-    );
-  }
+  if (ref.kind === "unknown") throw loginErrors.tenantNotFoundForDiscovery(ref.name);
   const base = req.baseUrl;
   const segment = ref.kind === "tenant" ? ref.tenant.id : req.params.tenant.toLowerCase();
   const issuerTenant = ref.kind === "tenant" ? ref.tenant.id : "{tenantid}";
@@ -80,7 +90,7 @@ export function openIdConfiguration(req: EmuRequest, emu: EmulatorCore, version:
  * documents it; the request and answer shape are msal-common's, `authority/Authority.ts`). The
  * emulator is its own only alias (plus the real names when addressed as login.microsoftonline.com).
  */
-export function instanceDiscovery(req: EmuRequest): EmuResponse {
+function instanceDiscovery(req: EmuRequest): EmuResponse {
   const base = req.baseUrl;
   const host = new URL(base).host;
   let tenant = "common";

@@ -4,9 +4,8 @@ import { DEFAULT_TOKEN_LIFETIME_SECONDS } from "../common/emulatorRuntime";
 import { hashSecret } from "../common/hashSecret";
 import type { DirectoryTenant, RefreshTokenRecord } from "../common/state";
 import type { TokenSigner } from "../common/tokenSigner";
-import type { EmulatorCore, EmuRequest, EmuResponse } from "../common/types";
-import { aadError } from "./aadError";
-import { authenticateClient } from "./clientAuthentication";
+import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
+import { authenticateClient, basicClientId } from "./clientAuthentication";
 import {
   type AppWithHome,
   findApplication,
@@ -16,16 +15,9 @@ import {
   resolveTenant,
   type UserWithHome,
 } from "./directoryLookup";
-import {
-  appNotFound,
-  type Form,
-  invalidScope,
-  isForm,
-  missing,
-  parseScopes,
-  type TokenContext,
-  unknownTenant,
-} from "./tokenRequest";
+import { loginErrors } from "./loginErrors";
+import { loginRoute } from "./loginRoute";
+import { type Form, isForm, parseScopes, type TokenContext } from "./tokenRequest";
 
 /** Refresh tokens of confidential clients live 90 days (Entra's inactivity lifetime). */
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 3600_000;
@@ -33,6 +25,16 @@ export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 3600_000;
 function newOpaqueToken(): string {
   // Entra refresh tokens are opaque; the `0.A` prefix mimics their look.
   return `0.A${randomBytes(48).toString("base64url")}`;
+}
+
+/** The token endpoints, v2 and v1 (no bearer token: the client authenticates in the form). */
+export function tokenRoutes(signer: TokenSigner): Route[] {
+  return [
+    loginRoute("POST", "/:tenant/oauth2/v2.0/token", "none", (req, emu) =>
+      handleTokenRequest(req, emu, signer),
+    ),
+    loginRoute("POST", "/:tenant/oauth2/token", "none", (req, emu) => handleV1TokenRequest(req, emu, signer)),
+  ];
 }
 
 /**
@@ -43,21 +45,17 @@ function newOpaqueToken(): string {
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow): client_credentials
  * (secret or certificate assertion), refresh_token (rotating) and authorization_code (with PKCE).
  * Unknown form fields and query parameters (msal's `x-client-*`, telemetry, `client-request-id`)
- * are ignored.
+ * are ignored. Errors are thrown (loginErrors.ts) and answered by the login route.
  */
-export function handleTokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
+function handleTokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
   const now = emu.now();
   const form: Form = isForm(req.body) ? req.body : {};
   const grantType = form.grant_type;
-  if (!grantType) return missing({ req, now }, "grant_type");
-  let clientId = form.client_id;
-  if (!clientId) {
-    const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-    if (m) clientId = decodeURIComponent(Buffer.from(m[1], "base64").toString("utf8").split(":")[0]);
-  }
-  if (!clientId) return missing({ req, now }, "client_id");
+  if (!grantType) throw loginErrors.missingParameter("grant_type");
+  const clientId = form.client_id || basicClientId(req);
+  if (!clientId) throw loginErrors.missingParameter("client_id");
   const tenantRef = resolveTenant(emu.state, req.params.tenant);
-  if (tenantRef.kind === "unknown") return unknownTenant(req, now, tenantRef.name);
+  if (tenantRef.kind === "unknown") throw loginErrors.tenantNotFound(tenantRef.name);
   const ctx: TokenContext = { req, emu, signer, form, now, clientId, tenantRef };
   switch (grantType) {
     case "client_credentials":
@@ -67,61 +65,35 @@ export function handleTokenRequest(req: EmuRequest, emu: EmulatorCore, signer: T
     case "authorization_code":
       return authorizationCodeGrant(ctx);
     default:
-      return aadError(
-        req,
-        now,
-        "unsupported_grant_type",
-        70003,
-        `The app requested an unsupported grant type '${grantType}'.`,
-      );
+      throw loginErrors.unsupportedGrantType(grantType);
   }
 }
 
+/** The application of the client id, its client authenticated; AADSTS700016 when there is none. */
+function authenticatedApp(ctx: TokenContext, tenantName: string, allowPublic: boolean): AppWithHome {
+  const found = findApplication(ctx.emu.state, ctx.clientId);
+  if (!found) throw loginErrors.appNotFound(ctx.clientId, tenantName);
+  authenticateClient(ctx.req, ctx.form, found, ctx.now, allowPublic);
+  return found;
+}
+
 function clientCredentials(ctx: TokenContext): EmuResponse {
-  const { req, emu, form, now, clientId, tenantRef } = ctx;
-  if (tenantRef.kind !== "tenant") {
-    // [U] Entra rejects the client credentials grant on /common and /organizations; exact code unconfirmed.
-    return aadError(
-      req,
-      now,
-      "invalid_request",
-      900023,
-      `Specified tenant identifier '${req.params.tenant}' is neither a valid DNS name, nor a valid external domain.`,
-    );
-  }
+  const { req, emu, form, clientId, tenantRef } = ctx;
+  if (tenantRef.kind !== "tenant") throw loginErrors.tenantNeededForClientCredentials(req.params.tenant);
   const tenant = tenantRef.tenant;
-  const found = findApplication(emu.state, clientId);
-  const sp = findServicePrincipalByAppId(tenant, clientId);
   // A client credentials token exists only where the app has a service principal: its home
   // tenant, or a customer tenant after consent (Partner Center application consent).
-  if (!found || !sp) return appNotFound(ctx, tenant.displayName);
-  const failure = authenticateClient(req, form, found, now, false);
-  if (failure) return failure;
+  const sp = findServicePrincipalByAppId(tenant, clientId);
+  if (!sp) throw loginErrors.appNotFound(clientId, tenant.displayName);
+  authenticatedApp(ctx, tenant.displayName, false);
   const scope = form.scope;
-  if (!scope) return missing(ctx, "scope");
-  const parsed = parseScopes(ctx, scope);
-  if (!parsed.ok) return parsed.response;
-  const { resource, permissions } = parsed.value;
-  if (!resource) return invalidScope(ctx, scope);
-  if (permissions.length !== 1 || permissions[0] !== ".default") {
-    return aadError(
-      req,
-      now,
-      "invalid_scope",
-      1002012,
-      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-    );
-  }
+  if (!scope) throw loginErrors.missingParameter("scope");
+  const { resource, permissions } = parseScopes(scope);
+  if (!resource) throw loginErrors.invalidScope(scope);
+  if (permissions.length !== 1 || permissions[0] !== ".default")
+    throw loginErrors.defaultScopeRequired(scope);
   const resourceSp = findServicePrincipalByAppId(tenant, resource.appId);
-  if (!resourceSp) {
-    return aadError(
-      req,
-      now,
-      "invalid_resource",
-      500011,
-      `The resource principal named ${resource.resourceUri} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
-    );
-  }
+  if (!resourceSp) throw loginErrors.resourceNotInTenant(resource.resourceUri, tenant.displayName);
   // roles = the values of the app roles of this resource assigned to the app's service principal here.
   const roles = Object.values(tenant.appRoleAssignments)
     .filter((a) => a.principalId === sp.id && a.resourceId === resourceSp.id)
@@ -146,82 +118,58 @@ function clientCredentials(ctx: TokenContext): EmuResponse {
   };
 }
 
+/** What a refresh token or an authorization code was issued for. */
+interface UserGrant {
+  userId: string;
+  /** Home tenant of the user. */
+  tenantId: string;
+  scopes: string[];
+  mfa: boolean;
+  nonce?: string;
+}
+
+/**
+ * The tokens of a refresh token or an authorization code that passed its own checks: the client
+ * authenticated (a public client may send no credential), the user still there, the scope asked
+ * now or else the one granted.
+ */
+function redeemUserGrant(ctx: TokenContext, grant: UserGrant): EmuResponse {
+  const found = authenticatedApp(ctx, grant.tenantId, true);
+  const user = findUserById(ctx.emu.state, grant.userId);
+  if (!user) throw loginErrors.userNotFound(grant.tenantId);
+  return issueUserTokens(ctx, found, user, grant.mfa, ctx.form.scope ?? grant.scopes.join(" "), grant.nonce);
+}
+
 function refreshTokenGrant(ctx: TokenContext): EmuResponse {
-  const { req, emu, form, now, clientId } = ctx;
+  const { emu, form, now, clientId } = ctx;
   const token = form.refresh_token;
-  if (!token) return missing(ctx, "refresh_token");
+  if (!token) throw loginErrors.missingParameter("refresh_token");
   const record = emu.state.identity.refreshTokens[hashSecret(token)];
-  if (!record) {
-    return aadError(req, now, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
-  }
+  if (!record) throw loginErrors.refreshTokenUnknown();
   if (record.clientId.toLowerCase() !== clientId.toLowerCase()) {
-    return aadError(
-      req,
-      now,
-      "invalid_grant",
-      70000,
-      "Provided grant is invalid or malformed. The refresh token was issued to a different client.",
-    );
+    throw loginErrors.grantInvalid("The refresh token was issued to a different client.");
   }
-  if (record.revoked) {
-    return aadError(
-      req,
-      now,
-      "invalid_grant",
-      50173,
-      `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${record.issuedAt}'.`,
-    );
-  }
-  if (Date.parse(record.expiresAt) <= now.getTime()) {
-    return aadError(
-      req,
-      now,
-      "invalid_grant",
-      700082,
-      `The refresh token has expired due to inactivity. The token was issued on ${record.issuedAt} and was inactive for 90.00:00:00.`,
-    );
-  }
-  const found = findApplication(emu.state, clientId);
-  if (!found) return appNotFound(ctx, record.tenantId);
-  const failure = authenticateClient(req, form, found, now, true);
-  if (failure) return failure;
-  const user = findUserById(emu.state, record.userId);
-  if (!user) return userNotFound(ctx, record.tenantId);
-  return issueUserTokens(ctx, found, user, record.mfa, form.scope ?? record.scopes.join(" "));
+  if (record.revoked) throw loginErrors.refreshTokenRevoked(record.issuedAt);
+  if (Date.parse(record.expiresAt) <= now.getTime()) throw loginErrors.refreshTokenExpired(record.issuedAt);
+  return redeemUserGrant(ctx, record);
 }
 
 function authorizationCodeGrant(ctx: TokenContext): EmuResponse {
-  const { req, emu, form, now, clientId } = ctx;
+  const { emu, form, now, clientId } = ctx;
   const code = form.code;
-  if (!code) return missing(ctx, "code");
+  if (!code) throw loginErrors.missingParameter("code");
   const key = hashSecret(code);
   const record = emu.state.identity.authorizationCodes[key];
-  if (!record) {
-    return aadError(req, now, "invalid_grant", 70000, "Provided grant is invalid or malformed.");
-  }
+  if (!record) throw loginErrors.grantInvalid();
   // Single use: the code is gone whatever happens next.
   delete emu.state.identity.authorizationCodes[key];
   emu.markDirty();
-  if (Date.parse(record.expiresAt) <= now.getTime()) {
-    return aadError(
-      req,
-      now,
-      "invalid_grant",
-      70008,
-      "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
-    );
-  }
-  if (record.clientId.toLowerCase() !== clientId.toLowerCase()) {
-    return aadError(req, now, "invalid_grant", 70000, "Provided grant is invalid or malformed.");
-  }
+  if (Date.parse(record.expiresAt) <= now.getTime()) throw loginErrors.codeExpired();
+  if (record.clientId.toLowerCase() !== clientId.toLowerCase()) throw loginErrors.grantInvalid();
   if (form.redirect_uri !== record.redirectUri) {
     // [U] exact code of a redirect_uri mismatch at redemption.
-    return aadError(
-      req,
-      now,
-      "invalid_grant",
-      70000,
-      "Provided grant is invalid or malformed. The redirect_uri does not match the one used to obtain the authorization code.",
+    throw loginErrors.grantInvalid(
+      "The redirect_uri does not match the one used to obtain the authorization code.",
     );
   }
   if (record.codeChallenge) {
@@ -230,33 +178,9 @@ function authorizationCodeGrant(ctx: TokenContext): EmuResponse {
       record.codeChallengeMethod === "plain"
         ? verifier
         : createHash("sha256").update(verifier).digest("base64url");
-    if (!verifier || computed !== record.codeChallenge) {
-      return aadError(
-        req,
-        now,
-        "invalid_grant",
-        501481,
-        "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
-      );
-    }
+    if (!verifier || computed !== record.codeChallenge) throw loginErrors.codeVerifierMismatch();
   }
-  const found = findApplication(emu.state, clientId);
-  if (!found) return appNotFound(ctx, record.tenantId);
-  const failure = authenticateClient(req, form, found, now, true);
-  if (failure) return failure;
-  const user = findUserById(emu.state, record.userId);
-  if (!user) return userNotFound(ctx, record.tenantId);
-  return issueUserTokens(ctx, found, user, record.mfa, form.scope ?? record.scopes.join(" "), record.nonce);
-}
-
-function userNotFound(ctx: TokenContext, tenantName: string): EmuResponse {
-  return aadError(
-    ctx.req,
-    ctx.now,
-    "invalid_grant",
-    50034,
-    `The user account does not exist in the ${tenantName} directory. To sign into this application, the account must be added to the directory.`,
-  );
+  return redeemUserGrant(ctx, record);
 }
 
 /** Delegated scopes granted (admin consent for all principals, or this user) to a client on a resource in a tenant. */
@@ -293,29 +217,26 @@ function issueUserTokens(
   nonce?: string,
 ): EmuResponse {
   const { req, emu, form, now, clientId, tenantRef, signer } = ctx;
-  if (!user.accountEnabled || user.state !== "active") {
-    return aadError(req, now, "invalid_grant", 50057, "The user account is disabled.");
-  }
+  if (!user.accountEnabled || user.state !== "active") throw loginErrors.userDisabled();
   let target = home;
   let onBehalfOf = false;
   if (tenantRef.kind === "tenant" && tenantRef.tenant.id !== home.id) {
     target = tenantRef.tenant;
     const customer = emu.state.partnerCenter.customers[target.id];
     if (!customer || customer.partnerTenantId !== home.id) {
-      return aadError(
-        req,
-        now,
-        "invalid_grant",
-        50020,
-        `User account '${user.userPrincipalName}' from identity provider 'https://sts.windows.net/${home.id}/' does not exist in tenant '${target.displayName}' and cannot access the application '${clientId}'(${found.app.displayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+      throw loginErrors.userNotInTenant(
+        user.userPrincipalName,
+        home.id,
+        target.displayName,
+        clientId,
+        found.app.displayName,
       );
     }
     onBehalfOf = true;
   }
-  const parsed = parseScopes(ctx, scope);
-  if (!parsed.ok) return parsed.response;
-  const { oidc } = parsed.value;
-  let { resource, permissions } = parsed.value;
+  const parsed = parseScopes(scope);
+  const { oidc } = parsed;
+  let { resource, permissions } = parsed;
   if (!resource) {
     // Only OIDC scopes asked: Entra returns a Microsoft Graph token for User.Read.
     const graph = parseResourceScope("User.Read");
@@ -330,21 +251,13 @@ function issueUserTokens(
     if (scp.length === 0 && onBehalfOf && !findServicePrincipalByAppId(target, clientId)) {
       scp = grantedScopes(home, clientId, resource.appId, user.id);
     }
-    if (scp.length === 0) {
-      return aadError(
-        req,
-        now,
-        "invalid_grant",
-        65001,
-        `The user or administrator has not consented to use the application with ID '${clientId}' named '${found.app.displayName}'. Send an interactive authorization request for this user and resource.`,
-      );
-    }
+    if (scp.length === 0) throw loginErrors.consentMissing(clientId, found.app.displayName);
   } else {
     // Explicit scopes: the emulator's signed-in admin consents to any scope the resource exposes.
     scp = [];
     for (const p of permissions) {
       const known = resource.oauth2PermissionScopes.find((s) => s.value.toLowerCase() === p.toLowerCase());
-      if (!known) return invalidScope(ctx, scope);
+      if (!known) throw loginErrors.invalidScope(scope);
       scp.push(known.value);
     }
   }
@@ -423,7 +336,7 @@ function issueUserTokens(
  * instead of `scope`, and numbers as strings plus `expires_on`, `not_before` and `resource` in the
  * answer.
  */
-export function handleV1TokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
+function handleV1TokenRequest(req: EmuRequest, emu: EmulatorCore, signer: TokenSigner): EmuResponse {
   const form: Form = isForm(req.body) ? { ...req.body } : {};
   const resource = form.resource;
   if (resource && !form.scope) {

@@ -1,9 +1,10 @@
 import { nameBasedUuid } from "../common/directory";
+import type { JsonObject } from "../common/json";
 import type { EmulatorState } from "../common/state";
 import type { Route } from "../common/types";
 import { collection, queryParam } from "./collections";
 import { requireCustomer } from "./customerAccess";
-import { type JsonObject, objProp, requireBody, requireStr, strProp } from "./jsonBody";
+import { objProp, requireBody, requireStr, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type AgreementRecord, pcSections } from "./pcState";

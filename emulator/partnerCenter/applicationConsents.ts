@@ -4,12 +4,13 @@ import {
   findServicePrincipalByAppId,
   grantDelegatedScopes,
 } from "../common/directory";
+import { isGuid, isObject, type JsonObject } from "../common/json";
 import type { DirectoryServicePrincipal } from "../common/state";
 import type { Route } from "../common/types";
 import { GRAPH_APP_ID } from "../graph/firstParty";
 import { customerTenant, requireCustomer } from "./customerAccess";
 import { GDAP_RULES, requireGdapRole } from "./gdapAuthorization";
-import { arrProp, isGuid, isObject, type JsonObject, requireBody, requireStr, strProp } from "./jsonBody";
+import { arrProp, requireBody, requireStr, strProp } from "./jsonBody";
 import { pcErrorBody } from "./pcError";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../common/json";
 import type { AzureSubscriptionRecord } from "../common/state";
 import type { Route } from "../common/types";
 import {
@@ -9,7 +10,7 @@ import {
   settleCancellation,
 } from "./azurePlans";
 import { collection } from "./collections";
-import { type JsonObject, requireBody, strProp } from "./jsonBody";
+import { requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { link } from "./resourceLinks";

@@ -1,6 +1,7 @@
+import { isObject, type JsonObject } from "../common/json";
 import type { Route } from "../common/types";
 import { requireCustomer } from "./customerAccess";
-import { arrProp, isObject, type JsonObject, objProp, requireBody, strProp } from "./jsonBody";
+import { arrProp, objProp, requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type CartRecord, pcSections } from "./pcState";

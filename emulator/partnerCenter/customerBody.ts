@@ -1,5 +1,6 @@
+import type { JsonObject } from "../common/json";
 import { ISO_COUNTRIES } from "./countries";
-import { boolProp, type JsonObject, objProp, prop, requireStr, strProp } from "./jsonBody";
+import { boolProp, objProp, prop, requireStr, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 
 /** Reading the fields of a customer create body and of a billing profile PUT, validated. */

@@ -1,12 +1,13 @@
 import { addUser } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
+import type { JsonObject } from "../common/json";
 import type { DirectoryTenant, DirectoryUser } from "../common/state";
 import type { EmuRequest, Route } from "../common/types";
 import { pageOf, queryParam } from "./collections";
 import { ISO_COUNTRIES } from "./countries";
 import { customerTenant, requireCustomer } from "./customerAccess";
 import { GDAP_RULES, type GdapRule, requireGdapRole } from "./gdapAuthorization";
-import { boolProp, type JsonObject, objProp, requireBody, requireStr, strProp } from "./jsonBody";
+import { boolProp, objProp, requireBody, requireStr, strProp } from "./jsonBody";
 import { satisfiesPasswordPolicy } from "./passwords";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";

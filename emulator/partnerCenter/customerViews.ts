@@ -1,5 +1,5 @@
+import type { JsonObject } from "../common/json";
 import type { CustomerRecord } from "../common/state";
-import type { JsonObject } from "./jsonBody";
 import { attributes, link } from "./resourceLinks";
 
 /** How the emulator's Partner Center shows a customer and its profiles in its answers. */

@@ -1,5 +1,6 @@
 import { addUser, createTenant } from "../common/directory";
 import { hashSecret } from "../common/hashSecret";
+import { isObject, type JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { endRelationshipsWithTenant, grantDefaultGdap } from "../graph/gdapDefault";
@@ -16,7 +17,7 @@ import {
 } from "./customerViews";
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag, parseIfMatch } from "./etags";
-import { isObject, type JsonObject, objProp, prop, requireBody, requireStr, strProp } from "./jsonBody";
+import { objProp, prop, requireBody, requireStr, strProp } from "./jsonBody";
 import { requireActiveReseller } from "./partnerRelationships";
 import { generatePassword } from "./passwords";
 import type { PcCaller } from "./pcCaller";

@@ -1,10 +1,11 @@
+import type { JsonObject } from "../common/json";
 import type { DirectoryTenant, DirectoryUser } from "../common/state";
 import type { Route } from "../common/types";
 import { collection } from "./collections";
 import { requireUser, userScope } from "./customerUsers";
 import { DIRECTORY_ROLES, findDirectoryRole } from "./directoryRoleCatalog";
 import { GDAP_RULES } from "./gdapAuthorization";
-import { type JsonObject, requireBody, strProp } from "./jsonBody";
+import { requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { attributes } from "./resourceLinks";

@@ -1,3 +1,4 @@
+import { ENTRA_ROLES, type EntraRole } from "../common/entraRoles";
 import { gdapAccess } from "../graph/gdapAccess";
 import { pcErrors } from "./pcErrors";
 import type { PcContext } from "./pcRoute";
@@ -22,30 +23,6 @@ import type { PcContext } from "./pcRoute";
  * the template ids of the roles that would do.
  */
 
-/** Entra built-in role template ids (permissions-reference page above). */
-export const ENTRA_ROLES = {
-  globalAdministrator: { id: "62e90394-69f5-4237-9190-012177145e10", name: "Global Administrator" },
-  userAdministrator: { id: "fe930be7-5e62-47db-91af-98c3a49a38b1", name: "User Administrator" },
-  directoryWriters: { id: "9360feb5-f418-4baa-8175-e2a00bac4301", name: "Directory Writers" },
-  directoryReaders: { id: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", name: "Directory Readers" },
-  globalReader: { id: "f2ef992c-3afb-46b9-b7cf-a126ee74c451", name: "Global Reader" },
-  privilegedRoleAdministrator: {
-    id: "e8611ab8-c189-46e8-94e1-60213ab1f814",
-    name: "Privileged Role Administrator",
-  },
-  privilegedAuthenticationAdministrator: {
-    id: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
-    name: "Privileged Authentication Administrator",
-  },
-  cloudApplicationAdministrator: {
-    id: "158c047a-c907-4556-b7ef-446551a6b5f7",
-    name: "Cloud Application Administrator",
-  },
-  applicationAdministrator: { id: "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", name: "Application Administrator" },
-} as const;
-
-type EntraRole = (typeof ENTRA_ROLES)[keyof typeof ENTRA_ROLES];
-
 /** One operation's need: any one of `anyOf` (Global Administrator always does). */
 export interface GdapRule {
   /** What the operation does, for the error text. */
@@ -54,6 +31,16 @@ export interface GdapRule {
 }
 
 const R = ENTRA_ROLES;
+
+/**
+ * The roles that may consent an application in a customer: Cloud application administrator,
+ * Application administrator, Privileged role administrator (see the `consent` rule below).
+ */
+const CONSENTING_ROLES = [
+  R.cloudApplicationAdministrator,
+  R.applicationAdministrator,
+  R.privilegedRoleAdministrator,
+] as const;
 
 /** The GDAP rules of the Partner Center operations the emulator gates. */
 export const GDAP_RULES = {
@@ -124,36 +111,33 @@ export const GDAP_RULES = {
    * admin, Privileged role admin and Cloud application admin for the Partner Center consent API).
    * [U] Partner Center applies Entra's consent rules to the consent it performs.
    */
-  consent: {
-    task: "consent an application in the customer",
-    anyOf: [R.cloudApplicationAdministrator, R.applicationAdministrator, R.privilegedRoleAdministrator],
-  },
+  consent: { task: "consent an application in the customer", anyOf: CONSENTING_ROLES },
   /** Consent to application permissions of Microsoft Graph (delegate-by-task page above). */
   consentGraphApplicationPermissions: {
     task: "consent an application to Microsoft Graph application permissions in the customer",
     anyOf: [R.privilegedRoleAdministrator],
   },
   /** [U] Removing a consent (not documented): the roles that may consent. */
-  removeConsent: {
-    task: "remove an application consent in the customer",
-    anyOf: [R.cloudApplicationAdministrator, R.applicationAdministrator, R.privilegedRoleAdministrator],
-  },
+  removeConsent: { task: "remove an application consent in the customer", anyOf: CONSENTING_ROLES },
   /** [U] Reading consents (not documented): the roles that may consent, or read the directory. */
   readConsents: {
     task: "read the application consents of the customer",
-    anyOf: [
-      R.cloudApplicationAdministrator,
-      R.applicationAdministrator,
-      R.privilegedRoleAdministrator,
-      R.directoryReaders,
-      R.globalReader,
-    ],
+    anyOf: [...CONSENTING_ROLES, R.directoryReaders, R.globalReader],
   },
 } as const satisfies Record<string, GdapRule>;
 
+/**
+ * The roles a refusal names by display name: Global Administrator and the roles of the rules above;
+ * any other role the user holds is named by its template id.
+ */
+const NAMED_ROLES: readonly EntraRole[] = [
+  ENTRA_ROLES.globalAdministrator,
+  ...Object.values(GDAP_RULES).flatMap((rule: GdapRule) => rule.anyOf),
+];
+
 /** Display name of a role template id (the roles above), or the id. */
 function roleName(id: string): string {
-  return Object.values(ENTRA_ROLES).find((r) => r.id === id)?.name ?? id;
+  return NAMED_ROLES.find((r) => r.id === id)?.name ?? id;
 }
 
 /**

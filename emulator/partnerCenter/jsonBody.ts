@@ -1,3 +1,4 @@
+import { isGuid, isObject, type JsonObject } from "../common/json";
 import { pcErrors } from "./pcErrors";
 
 /**
@@ -7,12 +8,6 @@ import { pcErrors } from "./pcErrors";
  * https://learn.microsoft.com/partner-center/developer/create-a-customer), so every property lookup
  * ignores case.
  */
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** The value of `name` in `obj`, matching the key case-insensitively. */
 export function prop(obj: unknown, name: string): unknown {
   if (!isObject(obj)) return undefined;
@@ -79,13 +74,6 @@ export function requireStr(obj: unknown, name: string, path: string): string {
 export function requireBody(body: unknown): JsonObject {
   if (!isObject(body)) throw pcErrors.invalidInput("The request body is required and must be a JSON object.");
   return body;
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` is a GUID (any case). */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
 }
 
 /** A GUID path parameter, lower-cased; a 400 / 800002 otherwise (documented for customer ids). */

@@ -1,5 +1,6 @@
+import type { JsonObject } from "../common/json";
 import type { EmulatorCore } from "../common/types";
-import { boolProp, type JsonObject, numProp, strProp } from "./jsonBody";
+import { boolProp, numProp, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { pcSections, type SubscriptionRecord } from "./pcState";
 

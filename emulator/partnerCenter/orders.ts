@@ -1,7 +1,8 @@
+import { isObject, type JsonObject } from "../common/json";
 import type { Route } from "../common/types";
 import { collection } from "./collections";
 import { requireCustomer } from "./customerAccess";
-import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./jsonBody";
+import { arrProp, requireBody, strProp } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { type OrderRecord, pcSections } from "./pcState";

@@ -1,7 +1,7 @@
+import type { JsonObject } from "../common/json";
 import type { EmulatorState, IndirectRelationshipRecord, PartnerRecord } from "../common/state";
 import type { Route } from "../common/types";
 import { collection, queryParam } from "./collections";
-import type { JsonObject } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 import { attributes } from "./resourceLinks";

@@ -1,3 +1,4 @@
+import { ServiceError } from "../common/serviceRoute";
 import type { EmuResponse } from "../common/types";
 
 /**
@@ -6,17 +7,17 @@ import type { EmuResponse } from "../common/types";
  * `{ "code": <number>, "description": "...", "data": [...], "source": "PartnerFD" }`.
  *
  * `code` is documented as a string but every published example emits a JSON number, so the
- * emulator emits a number. Route handlers throw a {@link PcError}; the route pipeline turns it
- * into the response.
+ * emulator emits a number. Route handlers throw a {@link PcError} (listed in pcErrors.ts); the
+ * Partner Center route answers it.
  */
-export class PcError extends Error {
+export class PcError extends ServiceError<number> {
   constructor(
-    readonly status: number,
-    readonly code: number,
+    status: number,
+    code: number,
     readonly description: string,
     readonly data: string[] = [],
     /** Extra response headers (e.g. `WWW-Authenticate` on 401). */
-    readonly headers: Record<string, string> = {},
+    override readonly headers: Record<string, string> = {},
     /**
      * A body in a different documented shape (the agreement duplicate error 600061 of "Confirm
      * customer acceptance of Microsoft Customer Agreement",
@@ -24,7 +25,7 @@ export class PcError extends Error {
      */
     readonly customBody?: Record<string, unknown>,
   ) {
-    super(description);
+    super(status, code, description, headers);
     this.name = "PcError";
   }
 

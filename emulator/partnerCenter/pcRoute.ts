@@ -1,6 +1,8 @@
+import { isGuid } from "../common/json";
+import { type ServiceShape, serviceRoute } from "../common/serviceRoute";
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { findReplay, type ReplayHooks, recordReplay, requestFingerprint } from "./idempotency";
-import { isGuid, prop } from "./jsonBody";
+import { prop } from "./jsonBody";
 import { settleLicenseTerms } from "./licenseTerms";
 import { type AuthRequirement, authorizeCaller, type PcCaller } from "./pcCaller";
 import { PcError, throttledResponse } from "./pcError";
@@ -40,7 +42,8 @@ export interface PcRouteOptions {
  *    subscription terms renew or expire and seat windows close, `licenseTerms.ts`);
  * 4. rate limits (when enforced);
  * 5. `MS-RequestId` replay of a POST already answered;
- * 6. the handler; a thrown {@link PcError} becomes the Partner Center error body;
+ * 6. the handler (a thrown {@link PcError}, here or in any step, becomes the Partner Center error
+ *    body);
  * 7. storing the answer of a POST for replays, marking the state dirty after writes.
  *
  * The server adds the service's response headers, on errors too: `MS-RequestId` and
@@ -52,49 +55,51 @@ export function pcRoute(
   options: PcRouteOptions,
   handler: (ctx: PcContext) => EmuResponse,
 ): Route {
-  return {
-    method,
-    path,
-    handler: (req, emu) => runPipeline(req, emu, options, handler),
-  };
+  return serviceRoute(pcShape, method, path, options.auth, (req, emu, caller) =>
+    runPipeline({ req, emu, caller }, options, handler),
+  );
 }
 
+/**
+ * The Partner Center route shape: the declared auth (step 1), then the rest of the pipeline; a
+ * thrown {@link PcError} becomes the Partner Center error body.
+ */
+const pcShape: ServiceShape<AuthRequirement, PcCaller> = {
+  authorize: authorizeCaller,
+  errorAnswer: (e) => (e instanceof PcError ? e.toResponse() : undefined),
+};
+
+/** Steps 2 to 7, for a verified caller. */
 function runPipeline(
-  req: EmuRequest,
-  emu: EmulatorCore,
+  ctx: PcContext,
   options: PcRouteOptions,
   handler: (ctx: PcContext) => EmuResponse,
 ): EmuResponse {
-  try {
-    const caller = authorizeCaller(req, emu, options.auth);
-    checkRequestIds(req);
-    settleProvisioning(emu);
-    settleLicenseTerms(emu);
-    if (options.rate) {
-      const key =
-        options.rate === "consent"
-          ? String(req.params.applicationId ?? prop(req.body, "applicationId") ?? "-").toLowerCase()
-          : `${caller.partnerTenantId}|${(req.params.customerId ?? "-").toLowerCase()}`;
-      const wait = takeRateToken(emu, options.rate, key);
-      if (wait !== undefined) return throttledResponse(wait);
-    }
-    const requestId = req.method === "POST" ? req.headers["ms-requestid"] : undefined;
-    const hooks = options.replay ?? {};
-    let fingerprint = "";
-    if (requestId) {
-      fingerprint = requestFingerprint(req, caller.partnerTenantId);
-      const replay = findReplay(emu, requestId, fingerprint, hooks, req);
-      if (replay) return replay;
-    }
-    const response = handler({ req, emu, caller });
-    const write = req.method !== "GET" && req.method !== "HEAD";
-    if (write && response.status < 400) emu.markDirty();
-    if (requestId) recordReplay(emu, requestId, fingerprint, response, hooks);
-    return response;
-  } catch (e) {
-    if (e instanceof PcError) return e.toResponse();
-    throw e;
+  const { req, emu, caller } = ctx;
+  checkRequestIds(req);
+  settleProvisioning(emu);
+  settleLicenseTerms(emu);
+  if (options.rate) {
+    const key =
+      options.rate === "consent"
+        ? String(req.params.applicationId ?? prop(req.body, "applicationId") ?? "-").toLowerCase()
+        : `${caller.partnerTenantId}|${(req.params.customerId ?? "-").toLowerCase()}`;
+    const wait = takeRateToken(emu, options.rate, key);
+    if (wait !== undefined) return throttledResponse(wait);
   }
+  const requestId = req.method === "POST" ? req.headers["ms-requestid"] : undefined;
+  const hooks = options.replay ?? {};
+  let fingerprint = "";
+  if (requestId) {
+    fingerprint = requestFingerprint(req, caller.partnerTenantId);
+    const replay = findReplay(emu, requestId, fingerprint, hooks, req);
+    if (replay) return replay;
+  }
+  const response = handler(ctx);
+  const write = req.method !== "GET" && req.method !== "HEAD";
+  if (write && response.status < 400) emu.markDirty();
+  if (requestId) recordReplay(emu, requestId, fingerprint, response, hooks);
+  return response;
 }
 
 /**

@@ -1,8 +1,8 @@
+import type { JsonObject } from "../common/json";
 import type { Route } from "../common/types";
 import { availabilityView, CATALOG, type CatalogOffer, findProduct, productView, skuView } from "./catalog";
 import { collection, queryParam } from "./collections";
 import { requireCustomer } from "./customerAccess";
-import type { JsonObject } from "./jsonBody";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";
 

@@ -1,9 +1,10 @@
+import type { JsonObject } from "../common/json";
 import type { CustomerRecord } from "../common/state";
 import type { EmulatorCore } from "../common/types";
 import { hasCustomerAgreement } from "./agreements";
 import { isAzurePlan } from "./azurePlans";
 import { type CatalogOffer, catalogItemId, normalizeBillingCycle, resolveCatalogItem } from "./catalog";
-import { boolProp, type JsonObject, numProp, strProp } from "./jsonBody";
+import { boolProp, numProp, strProp } from "./jsonBody";
 import { requireActiveReseller } from "./partnerRelationships";
 import type { PcCaller } from "./pcCaller";
 import { pcErrors } from "./pcErrors";

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { AdminRefusal } from "../common/adminRefusal";
 import { addUser, createTenant } from "../common/directory";
+import type { JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
 import type { Route } from "../common/types";
 import { queryParam } from "./collections";
 import { isDomainTaken } from "./customers";
 import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag } from "./etags";
-import type { JsonObject } from "./jsonBody";
 import {
   findPartner,
   isActiveReseller,
@@ -78,15 +79,7 @@ function indirectLink(resellerTenantId: string, providerTenantId: string): strin
 // ---- the customer accepts (emulator admin action) ------------------------------------------------
 
 /** Why an acceptance was refused; `status` is what the admin API answers. */
-export class RelationshipRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409,
-  ) {
-    super(message);
-    this.name = "RelationshipRequestError";
-  }
-}
+export class RelationshipRequestError extends AdminRefusal {}
 
 /** The organization that accepts: a new tenant `{domainPrefix}.onmicrosoft.com`. */
 export interface AcceptingOrganization {

@@ -1,7 +1,7 @@
+import type { JsonObject } from "../common/json";
 import type { EmulatorCore } from "../common/types";
 import { type CatalogOffer, catalogItemId } from "./catalog";
 import { subscriptionEtag } from "./etags";
-import type { JsonObject } from "./jsonBody";
 import { startLicenseTerm } from "./licenseTerms";
 import { type OrderLineItemSpec, pcSections, type SubscriptionRecord } from "./pcState";
 import { attributes, link } from "./resourceLinks";

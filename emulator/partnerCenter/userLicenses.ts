@@ -1,9 +1,10 @@
+import { isObject, type JsonObject } from "../common/json";
 import type { DirectoryTenant } from "../common/state";
 import type { Route } from "../common/types";
 import { type LicenseSku, resolveCatalogItem } from "./catalog";
 import { collection } from "./collections";
 import { requireUser, userScope } from "./customerUsers";
-import { arrProp, isObject, type JsonObject, requireBody, strProp } from "./jsonBody";
+import { arrProp, requireBody, strProp } from "./jsonBody";
 import { seatSubscriptions } from "./licenseTerms";
 import { pcErrors } from "./pcErrors";
 import { type PcContext, pcRoute } from "./pcRoute";

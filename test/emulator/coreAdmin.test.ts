@@ -241,4 +241,16 @@ describe("admin API", () => {
   it("reports an unknown GDAP relationship when asked to approve it", async () => {
     await expect(emu.admin.approveGdapRelationship("nope")).rejects.toThrow(/404/);
   });
+
+  it("refuses a relationship request link it cannot accept with the refusal's own status", async () => {
+    const organization = { companyName: "Fabrikam", domainPrefix: "fabrikamadmin" };
+    await expect(emu.admin.acceptRelationshipRequest("not a link", organization)).rejects.toThrow(
+      /failed with 400: .*"code":"AcceptFailed","message":"url is not a relationship request link\."/,
+    );
+    const unknownPartner =
+      "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=00000000-0000-0000-0000-000000000001";
+    await expect(emu.admin.acceptRelationshipRequest(unknownPartner, organization)).rejects.toThrow(
+      /failed with 404: .*"code":"AcceptFailed"/,
+    );
+  });
 });

@@ -191,6 +191,53 @@ describe("GDAP relationships", () => {
     );
   });
 
+  it("lists and reads a relationship's requests apart from its operations (404 notFound for the other kind)", async () => {
+    const { core, agentToken } = setup();
+    const created = (
+      await call(graphModule, core, "POST", BASE, { auth: agentToken, body: relationshipBody() })
+    ).json;
+    const url = `${BASE}/${String(created.id)}`;
+    const lock = await call(graphModule, core, "POST", `${url}/requests`, {
+      auth: agentToken,
+      body: { action: "lockForApproval" },
+    });
+    const requestId = String(lock.json.id);
+    const requests = await call(graphModule, core, "GET", `${url}/requests`, { auth: agentToken });
+    expect(requests.status).toBe(200);
+    expect(String(requests.json["@odata.context"])).toMatch(
+      /\/tenantRelationships\/\$metadata#delegatedAdminRelationships\('[^']+'\)\/requests$/,
+    );
+    expect(requests.json.value).toEqual([
+      expect.objectContaining({
+        "@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest",
+        id: requestId,
+        action: "lockForApproval",
+      }),
+    ]);
+    const one = await call(graphModule, core, "GET", `${url}/requests/${requestId}`, { auth: agentToken });
+    expect(one.status).toBe(200);
+    expect(String(one.json["@odata.context"])).toMatch(/\/requests\/\$entity$/);
+    expect(one.json).toMatchObject({ id: requestId, action: "lockForApproval" });
+
+    const operations = await call(graphModule, core, "GET", `${url}/operations`, { auth: agentToken });
+    expect(operations.status).toBe(200);
+    expect(operations.json.value).toEqual([]);
+    const asOperation = await call(graphModule, core, "GET", `${url}/operations/${requestId}`, {
+      auth: agentToken,
+    });
+    expect(asOperation.status).toBe(404);
+    expect(asOperation.json.error).toMatchObject({
+      code: "notFound",
+      message: `The operation '${requestId}' was not found.`,
+    });
+    const unknown = await call(graphModule, core, "GET", `${url}/requests/nope`, { auth: agentToken });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error).toMatchObject({
+      code: "notFound",
+      message: "The request 'nope' was not found.",
+    });
+  });
+
   it("runs the lifecycle: lock for approval, admin approval, access assignments, termination", async () => {
     const { core, agentToken, state, helpdesk, agent } = setup();
     const created = (

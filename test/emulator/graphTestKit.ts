@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { addGroup, addUser, createTenant } from "../../emulator/common/directory";
+import { createEmptyState, DEFAULT_SETTINGS } from "../../emulator/common/initialState";
 import type { EmulatorState } from "../../emulator/common/state";
 import type {
   AccessTokenClaims,
@@ -19,16 +20,9 @@ export const PARTNER_TID = "11111111-1111-4111-8111-111111111111";
 export const CUSTOMER_TID = "22222222-2222-4222-8222-222222222222";
 export const PARTNER_APP_ID = "33333333-3333-4333-8333-333333333333";
 
+/** An empty world with the start settings (the emulator's own). */
 export function emptyState(): EmulatorState {
-  return {
-    version: 1,
-    settings: { sandbox: true, replicationDelayMs: 0, enforceRateLimits: false, clockOffsetMs: 0 },
-    directory: {},
-    identity: { refreshTokens: {}, authorizationCodes: {} },
-    partnerCenter: { partners: {}, customers: {}, idempotency: {} },
-    gdap: {},
-    azure: { subscriptions: {}, aliases: {}, roleAssignments: {} },
-  };
+  return createEmptyState(DEFAULT_SETTINGS);
 }
 
 export interface TestCore extends EmulatorCore {

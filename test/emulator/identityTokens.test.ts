@@ -17,6 +17,7 @@ import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { appForm, ask, claimsOf, grantSeedAgentGdap, tokenRequest, userForm } from "./coreTestKit";
 
 const PC = "https://api.partnercenter.microsoft.com";
+const GRAPH = "https://graph.microsoft.com";
 const vector25 = JSON.parse(
   readFileSync(join(__dirname, "../fixtures/vectors/25-entra-token-error-invalid-scope.json"), "utf8"),
 );
@@ -90,6 +91,60 @@ describe("Entra ID token errors", () => {
       /^AADSTS70011: The provided value for the input parameter 'scope' is not valid\. The scope https:\/\/foo\.microsoft\.com\/\.default is not valid\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
     );
     expect(r.body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+  });
+
+  it("answers each malformed token request with its own status, OAuth error and AADSTS code", async () => {
+    const app = appForm(emu, `${PC}/.default`);
+    const jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    const cases: [string, string, Record<string, string>, number, string, number][] = [
+      ["no grant_type", tenant, { client_id: emu.seed.clientId }, 400, "invalid_request", 900144],
+      ["password grant", tenant, { ...app, grant_type: "password" }, 400, "unsupported_grant_type", 70003],
+      ["client credentials on common", "common", app, 400, "invalid_request", 900023],
+      ["unknown tenant", "nosuch.example", app, 400, "invalid_request", 90002],
+      ["no credential", tenant, { ...app, client_secret: "" }, 401, "invalid_client", 7000218],
+      [
+        "assertion of another type",
+        tenant,
+        { ...app, client_secret: "", client_assertion: "a.b.c", client_assertion_type: "other" },
+        400,
+        "invalid_request",
+        50027,
+      ],
+      [
+        "assertion that is no JWT",
+        tenant,
+        { ...app, client_secret: "", client_assertion: "abc", client_assertion_type: jwtBearer },
+        401,
+        "invalid_client",
+        700027,
+      ],
+      [
+        "two resources",
+        tenant,
+        appForm(emu, `${PC}/.default ${GRAPH}/.default`),
+        400,
+        "invalid_scope",
+        28000,
+      ],
+      ["no /.default", tenant, appForm(emu, `${GRAPH}/User.Read.All`), 400, "invalid_scope", 1002012],
+      [
+        "unknown code",
+        tenant,
+        { ...app, grant_type: "authorization_code", code: "nope" },
+        400,
+        "invalid_grant",
+        70000,
+      ],
+    ];
+    for (const [name, at, form, status, error, code] of cases) {
+      const r = await tokenRequest(
+        emu,
+        at,
+        Object.fromEntries(Object.entries(form).filter(([, v]) => v !== "")),
+      );
+      expect([name, r.status, r.body.error, r.body.error_codes]).toEqual([name, status, error, [code]]);
+      expect(String(r.body.error_description)).toMatch(new RegExp(`^AADSTS${code}: `));
+    }
   });
 
   it("authenticates a client by an assertion signed with its registered certificate, and rejects another key", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addGroup } from "../../emulator/common/directory";
-import { ENTRA_ROLES } from "../../emulator/partnerCenter/gdapAuthorization";
+import { ENTRA_ROLES } from "../../emulator/common/entraRoles";
 import { at, createCustomer, createPcKit, grantGdap, type PcKit, str } from "./partnerCenterTestKit";
 import { pcErrorOf } from "./serviceErrors";
 

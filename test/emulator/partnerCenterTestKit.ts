@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addGroup, addUser, createTenant } from "../../emulator/common/directory";
+import { ENTRA_ROLES } from "../../emulator/common/entraRoles";
 import type { DirectoryApplication, EmulatorState, PartnerRecord } from "../../emulator/common/state";
 import type {
   AccessTokenClaims,
@@ -12,7 +13,6 @@ import type {
 } from "../../emulator/common/types";
 import { accessDetailsOf } from "../../emulator/graph/gdapCommon";
 import { gdapTime, newGdapEtag } from "../../emulator/graph/gdapModel";
-import { ENTRA_ROLES } from "../../emulator/partnerCenter/gdapAuthorization";
 import { partnerCenterModule } from "../../emulator/partnerCenter/index";
 
 /**
