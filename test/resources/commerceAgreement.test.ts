@@ -3,7 +3,7 @@ import { createCustomerAgreement } from "../../provider/clients/partnerCenter/ag
 import {
   type CustomerAgreementInputs,
   customerAgreementHandler,
-} from "../../provider/handlers/customerAgreement";
+} from "../../provider/handlers/commerce/customerAgreement";
 import { newCustomer } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";

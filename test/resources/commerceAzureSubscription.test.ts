@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renameSubscription } from "../../provider/clients/arm/subscriptions";
 import { cancelAzureEntitlement, getAzureEntitlement } from "../../provider/clients/partnerCenter/commerce";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
 import {
   type AzureSubscriptionInputs,
   azureSubscriptionHandler,
   defaultAliasName,
-} from "../../provider/handlers/azureSubscription";
+} from "../../provider/handlers/commerce/azureSubscription";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";

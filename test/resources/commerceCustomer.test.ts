@@ -6,7 +6,7 @@ import {
   putBillingProfile,
 } from "../../provider/clients/partnerCenter/customers";
 import { isCspError } from "../../provider/errors";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checked, checkFailures, createResource, updateResource } from "../support/handlerSteps";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource } from "../support/handlerSteps";
 

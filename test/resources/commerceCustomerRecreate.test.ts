@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 

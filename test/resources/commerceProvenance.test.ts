@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";

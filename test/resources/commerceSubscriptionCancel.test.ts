@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
 import {
   type AzureSubscriptionInputs,
   azureSubscriptionHandler,
-} from "../../provider/handlers/azureSubscription";
+} from "../../provider/handlers/commerce/azureSubscription";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { newCustomerWithAgreement } from "../support/commerceFixtures";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";

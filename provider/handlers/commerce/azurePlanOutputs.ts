@@ -6,8 +6,8 @@ import {
   type PcSubscription,
 } from "../../clients/partnerCenter/commerce";
 import type { CspConfig } from "../../configTypes";
-import type { AzurePlanInputs, AzurePlanOnDelete, PlanState } from "../azurePlan";
 import { stripUndefined } from "../common";
+import type { AzurePlanInputs, AzurePlanOnDelete, PlanState } from "./azurePlan";
 
 /**
  * What the Azure plan resource records: its outputs from the plan's Partner Center subscription

@@ -10,9 +10,9 @@ import {
 } from "../../clients/partnerCenter/commerce";
 import { getCustomer } from "../../clients/partnerCenter/customers";
 import type { CspConfig } from "../../configTypes";
-import type { AzurePlanInputs } from "../azurePlan";
 import { stripUndefined } from "../common";
 import type { HandlerContext } from "../types";
+import type { AzurePlanInputs } from "./azurePlan";
 import { type CartPurchase, cartWasOrdered, orderThroughCart } from "./cartCheckout";
 
 /**

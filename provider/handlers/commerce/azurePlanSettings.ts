@@ -7,8 +7,8 @@ import {
   patchSubscription,
 } from "../../clients/partnerCenter/commerce";
 import { hasServiceCode } from "../../errors";
-import type { AzurePlanInputs, AzurePlanStatus } from "../azurePlan";
 import type { HandlerContext } from "../types";
+import type { AzurePlanInputs, AzurePlanStatus } from "./azurePlan";
 import { conflict, refusal } from "./errors";
 
 /**

@@ -1,9 +1,9 @@
 import { applicationConsentHandler } from "../../../provider/handlers/applicationConsent";
 import { applicationRegistrationHandler } from "../../../provider/handlers/applicationRegistration";
-import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
-import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
-import { customerHandler } from "../../../provider/handlers/customer";
-import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
+import { azurePlanHandler } from "../../../provider/handlers/commerce/azurePlan";
+import { azureSubscriptionHandler } from "../../../provider/handlers/commerce/azureSubscription";
+import { customerHandler } from "../../../provider/handlers/commerce/customer";
+import { customerAgreementHandler } from "../../../provider/handlers/commerce/customerAgreement";
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
 import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdapAccessAssignment";
 import { gdapRelationshipHandler } from "../../../provider/handlers/gdapRelationship";

@@ -1,5 +1,5 @@
+import { licenseSubscriptionHandler } from "../../../provider/handlers/commerce/licenseSubscription";
 import { customerUserHandler } from "../../../provider/handlers/customerUser";
-import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
 import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputCases";
 import { erase, type Json } from "./faultKit";
 
