@@ -14,7 +14,7 @@ import { CspError } from "../../errors";
 import { shown } from "../../purchaseMarker";
 import { checkCannotRun, partialCreate, validateInputs } from "../common";
 import { registerHandler } from "../registry";
-import type { CheckFailure, ResourceHandler } from "../types";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import {
   catalogItemOf,
@@ -32,6 +32,7 @@ import { subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
 import { afterPurchase, refusal } from "./errors";
 import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
 import { assertActiveReseller, resellerFailures } from "./indirectResellers";
+import { firstOfNewCustomer, rememberPlan } from "./processFacts";
 import { purchaseFailures } from "./purchaseGuard";
 
 /**
@@ -63,24 +64,6 @@ import { purchaseFailures } from "./purchaseGuard";
  */
 
 export const AZURE_PLAN_TYPE = "AzurePlan";
-
-export type AzurePlanStatus = "active" | "suspended";
-export type AzurePlanOnDelete = "suspend" | "cancelSubscriptionsAndSuspend" | "leave";
-
-export interface AzurePlanInputs {
-  customerId: string;
-  /** Must be `true`: the explicit acknowledgement that this program buys an Azure plan. */
-  acknowledgePurchase: true;
-  friendlyName?: string;
-  /** Desired status; default `active`. */
-  status?: AzurePlanStatus;
-  /** Default `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan). */
-  catalogItemId?: string;
-  onDelete?: AzurePlanOnDelete;
-  /** Indirect providers: the MPN id of the indirect reseller of record (see commerce/indirectResellers.ts). */
-  partnerIdOnRecord?: string;
-  account?: string;
-}
 
 export interface AzurePlanOutputs {
   /** Partner Center subscription id of the plan (absent while the order is still provisioning). */
@@ -133,7 +116,17 @@ const schema = z.object({
     .regex(/^\d{1,10}$/, "must be the indirect reseller's MPN id (PartnerID, digits)")
     .optional(),
   account: accountField,
-}) as z.ZodType<AzurePlanInputs>;
+});
+
+/**
+ * The checked inputs. `acknowledgePurchase` must be `true` (the explicit acknowledgement that
+ * this program buys an Azure plan); `status` defaults to `active`; `catalogItemId` to
+ * `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan); `partnerIdOnRecord` names an indirect
+ * provider's reseller of record (see indirectResellers.ts).
+ */
+export type AzurePlanInputs = z.output<typeof schema>;
+export type AzurePlanStatus = NonNullable<AzurePlanInputs["status"]>;
+export type AzurePlanOnDelete = NonNullable<AzurePlanInputs["onDelete"]>;
 
 // --- provisioning -------------------------------------------------------------------------------
 
@@ -160,10 +153,17 @@ async function completeOrder(
   inputs: AzurePlanInputs,
   order: PcOrder,
   adopted: boolean,
-  config: CspConfig,
+  ctx: HandlerContext,
 ): Promise<PcSubscription> {
+  const config = ctx.config;
   const catalogItemId = catalogItemOf(inputs);
-  const subscriptionId = await waitForOrderSubscription(api, inputs.customerId, order, catalogItemId);
+  const subscriptionId = await waitForOrderSubscription(
+    api,
+    inputs.customerId,
+    order,
+    catalogItemId,
+    ctx.clock,
+  );
   const sub = subscriptionId
     ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
     : undefined;
@@ -278,7 +278,12 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
   async create(inputs, ctx) {
     const api = ctx.api(inputs.account);
     const catalogItemId = catalogItemOf(inputs);
-    const existing = await findExisting(api, inputs.customerId, catalogItemId);
+    // A customer this process just created has no plan and no order: its first plan is bought
+    // without looking (the cart's and checkout's request ids still make a replay answer the same
+    // order). Any other customer is looked at first, so nothing is bought twice.
+    const existing = firstOfNewCustomer(api, inputs.customerId, "azurePlan")
+      ? {}
+      : await findExisting(api, inputs.customerId, catalogItemId);
     let sub: PcSubscription;
     let orderId: string | undefined;
     let adopted = false;
@@ -304,14 +309,16 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         if (inputs.partnerIdOnRecord) {
           await assertActiveReseller(api, "partnerIdOnRecord", inputs.partnerIdOnRecord);
         }
+        // Usually the verdict of this resource's check, moments ago (processFacts.ts).
         const verdict = await verifyCatalogItem(api, inputs.customerId, catalogItemId);
         if (!verdict.ok) throw refusal(verdict.reason, "check customerId and catalogItemId");
         order = await orderPlan(api, inputs, catalogItemId, ctx);
       }
       orderId = order.id || undefined;
-      sub = await completeOrder(api, inputs, order, adopted, ctx.config);
+      sub = await completeOrder(api, inputs, order, adopted, ctx);
     }
     const plan = sub;
+    rememberPlan(api, inputs.customerId, plan.id);
     const outs = await afterPurchase(
       plan.id,
       () => withDeletion(planOutputs(inputs, plan, { adopted, ...(orderId ? { orderId } : {}) }), ctx.config),
@@ -322,6 +329,8 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           plan.id,
           desiredSettings(inputs),
           ctx,
+          undefined,
+          { current: plan },
         );
         return describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
       },
@@ -331,7 +340,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
 
   async read(id, props, ctx) {
     const api = ctx.api(props.account);
-    const inputs = props as unknown as AzurePlanInputs;
+    const inputs: AzurePlanInputs = props;
     let subscriptionId = props.subscriptionId;
     if (!subscriptionId && props.orderId) {
       const order = await getOrder(api.partnerCenter, props.customerId, props.orderId);
@@ -385,7 +394,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           "CSP_API_ERROR",
         );
       }
-      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true, ctx.config)).id;
+      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true, ctx)).id;
     }
     const applied = await applyPlanSettings(api, news.customerId, subscriptionId, desiredSettings(news), ctx);
     const outs = await describePlan(api, news, applied, {
@@ -413,7 +422,8 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       ctx.log(`AzurePlan ${subscriptionId}: already gone for customer ${props.customerId}`);
       return;
     }
-    if (mode === "cancelSubscriptionsAndSuspend") {
+    const cancelling = mode === "cancelSubscriptionsAndSuspend";
+    if (cancelling) {
       const active = activeEntitlements(
         await listAzureEntitlements(api.partnerCenter, props.customerId, subscriptionId),
       );
@@ -430,9 +440,15 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       );
       return;
     }
-    await applyPlanSettings(api, props.customerId, subscriptionId, { status: "suspended" }, ctx, {
-      ...(props.azureSubscriptionId ? { ownAzureSubscriptionId: props.azureSubscriptionId } : {}),
-    });
+    await applyPlanSettings(
+      api,
+      props.customerId,
+      subscriptionId,
+      { status: "suspended" },
+      ctx,
+      { ...(props.azureSubscriptionId ? { ownAzureSubscriptionId: props.azureSubscriptionId } : {}) },
+      { current: sub, noneActive: cancelling },
+    );
     ctx.log(
       `AzurePlan ${subscriptionId}: suspended on delete (an Azure plan cannot be un-bought; set status: active on a new AzurePlan for customer ${props.customerId} to reactivate it)`,
     );

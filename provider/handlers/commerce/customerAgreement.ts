@@ -8,12 +8,17 @@ import {
   type PcContact,
 } from "../../clients/partnerCenter/agreements";
 import { hasServiceCode, isLostResponse } from "../../errors";
-import { deterministicUuid, jsonEqual, refusal as refusalOf, stripUndefined, validateInputs } from "../common";
+import {
+  deterministicUuid,
+  jsonEqual,
+  refusal as refusalOf,
+  stripUndefined,
+  validateInputs,
+} from "../common";
 import { registerHandler } from "../registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { refusal } from "./errors";
-import { firstOfNewCustomer, mcaTemplate } from "./processFacts";
 import {
   accountFailures,
   accountField,
@@ -23,6 +28,7 @@ import {
   GUID_PATTERN,
   requiredText,
 } from "./fields";
+import { firstOfNewCustomer, mcaTemplate } from "./processFacts";
 
 /**
  * CustomerAgreement: the customer's acceptance of the Microsoft Customer Agreement, attested by the

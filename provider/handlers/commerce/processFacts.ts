@@ -78,6 +78,17 @@ export function firstOfNewCustomer(api: CspApi, customerId: string, kind: string
   return true;
 }
 
+/** Records the customer's Azure plan (its Partner Center subscription id), bought or found here. */
+export function rememberPlan(api: CspApi, customerId: string, planSubscriptionId: string): void {
+  api.memo.set(`azure-plan:${customerId.toLowerCase()}`, planSubscriptionId);
+}
+
+/** The customer's Azure plan when this process recorded it; never read for it. */
+export async function knownPlan(api: CspApi, customerId: string): Promise<string | undefined> {
+  const key = `azure-plan:${customerId.toLowerCase()}`;
+  return api.memo.has(key) ? api.memo.get<string | undefined>(key, async () => undefined) : undefined;
+}
+
 /** The current MCA template, read once per process (`GET /v1/agreements`). */
 export function mcaTemplate(api: CspApi) {
   return api.memo.get("mca-template", () => currentMcaTemplate(api.partnerCenter));
