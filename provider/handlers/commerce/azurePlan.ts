@@ -86,7 +86,7 @@ const IDENTITY_KEYS = ["customerId", "catalogItemId", "partnerIdOnRecord", "acco
 const CANNOT_REPLACE =
   "an Azure plan is never replaced: that would buy a new plan and suspend this one, two billable changes. To buy a plan for another customer, add a new AzurePlan resource; to stop managing this one, remove it from the program (see its deletionBehavior output); otherwise set the input back";
 
-const schema = z.object({
+export const azurePlanSchema = z.object({
   customerId: customerIdField,
   acknowledgePurchase: z.literal(true, {
     error:
@@ -124,7 +124,7 @@ const schema = z.object({
  * `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan); `partnerIdOnRecord` names an indirect
  * provider's reseller of record (see indirectResellers.ts).
  */
-export type AzurePlanInputs = z.output<typeof schema>;
+export type AzurePlanInputs = z.output<typeof azurePlanSchema>;
 export type AzurePlanStatus = NonNullable<AzurePlanInputs["status"]>;
 export type AzurePlanOnDelete = NonNullable<AzurePlanInputs["onDelete"]>;
 
@@ -188,7 +188,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     return `Azure plan ${catalogItemOf(inputs)} for customer ${customer} (a plan it already has is adopted instead)`;
   },
   async check(olds, news, ctx) {
-    const validated = validateInputs(schema, news);
+    const validated = validateInputs(azurePlanSchema, news);
     const failures: CheckFailure[] = (validated.failures ?? []).filter(
       (f) => f.property !== "acknowledgePurchase",
     );

@@ -22,7 +22,7 @@ import { purchaseFailures } from "./purchaseGuard";
 
 export const AZURE_SUBSCRIPTION_TYPE = "AzureSubscription";
 
-const schema = z.object({
+export const azureSubscriptionSchema = z.object({
   customerId: customerIdField,
   displayName: requiredText(64).regex(/^[^<>;|]*$/, "must not contain < > ; or |"),
   workload: z.enum(["Production", "DevTest"], { error: 'must be "Production" or "DevTest"' }).optional(),
@@ -60,7 +60,7 @@ const schema = z.object({
  * `resellerId` is the indirect reseller's MPN id; `onDelete` is `cancel` (default, ARM) or
  * `cancelAsCompromised` (Partner Center, reason `compromise`); `acknowledgePurchase` must be `true`.
  */
-export type AzureSubscriptionInputs = z.output<typeof schema>;
+export type AzureSubscriptionInputs = z.output<typeof azureSubscriptionSchema>;
 export type Workload = NonNullable<AzureSubscriptionInputs["workload"]>;
 export type AzureSubscriptionOnDelete = NonNullable<AzureSubscriptionInputs["onDelete"]>;
 
@@ -150,7 +150,7 @@ export async function checkAzureSubscription(
   news: AzureSubscriptionInputs,
   ctx: HandlerContext,
 ): Promise<CheckResult<AzureSubscriptionInputs>> {
-  const validated = validateInputs(schema, news);
+  const validated = validateInputs(azureSubscriptionSchema, news);
   const failures: CheckFailure[] = (validated.failures ?? []).filter(
     (f) => f.property !== "acknowledgePurchase",
   );

@@ -84,7 +84,7 @@ const DELETION_BEHAVIOR =
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
-const schema = z.object({
+export const customerAgreementSchema = z.object({
   customerId: customerIdField,
   primaryContact: z.object({
     firstName: requiredText(50),
@@ -117,7 +117,7 @@ const schema = z.object({
  * first create; `templateId` defaults to the current Microsoft Customer Agreement template from
  * the agreements metadata.
  */
-export type CustomerAgreementInputs = z.output<typeof schema>;
+export type CustomerAgreementInputs = z.output<typeof customerAgreementSchema>;
 export type ContactInput = CustomerAgreementInputs["primaryContact"];
 
 function agreementId(customerId: string): string {
@@ -220,7 +220,7 @@ function inputsOnly(state: CustomerAgreementInputs): CustomerAgreementInputs {
 
 export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, CustomerAgreementOutputs> = {
   async check(olds, news, ctx) {
-    const validated = validateInputs(schema, news);
+    const validated = validateInputs(customerAgreementSchema, news);
     const failures: CheckFailure[] = [...(validated.failures ?? [])];
     failures.push(...accountFailures(news.account, ctx.config));
     // The date belongs to one attestation: it changes only together with a new attestation.

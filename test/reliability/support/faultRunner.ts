@@ -246,8 +246,11 @@ export async function runCase(lane: FaultLane, row: FaultRow, kind: FaultKind): 
   try {
     if (row.operation === "delete") {
       await row.handler.delete(held.id, held.state, lane.setup);
-      // A GET may advance a lazy status (GDAP "terminationRequested" -> "terminated"): only write calls count.
-      const changed = (await admin.requestLog({ sinceSeq: mark })).filter((e) => e.write && isWriteCall(e));
+      // A GET may advance a lazy status (GDAP "terminationRequested" -> "terminated"): only write
+      // calls count; token requests (Entra ID) are POSTs but change nothing a program manages.
+      const changed = (await admin.requestLog({ sinceSeq: mark })).filter(
+        (e) => e.write && e.service !== "identity" && isWriteCall(e),
+      );
       if (changed.length > 0)
         result.problems.push(`a second delete changed state: ${describeCalls(changed)}`);
     } else {
