@@ -10,7 +10,7 @@ import {
 } from "../../clients/arm/subscriptions";
 import type { CspApi } from "../../clients/cspApi";
 import type { PcAzureEntitlement } from "../../clients/partnerCenter/commerce";
-import { CspError, hasServiceCode, isCspError } from "../../errors";
+import { CspError, isCspError } from "../../errors";
 import { partialCreate, stripUndefined } from "../common";
 import type { CreateResult, HandlerContext } from "../types";
 import {
@@ -36,17 +36,18 @@ import { billingAccount, knownPlan } from "./processFacts";
  */
 
 /**
- * The customer's MPA billing scope, built from the partner's billing account (read once per
- * process) and the customer id: "Programmatically create Azure subscriptions for a Microsoft
- * Partner Agreement"
+ * The customer's MPA billing scope under the partner's billing account (read once per process):
+ * "Programmatically create Azure subscriptions for a Microsoft Partner Agreement"
  * (https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement)
- * lists the billing account's customers to find the scope, and "New-PartnerAzureSubscription"
- * (https://learn.microsoft.com/powershell/module/partnercenter/new-partnerazuresubscription)
- * builds it from the billing account name and the Partner Center customer id. [U] That the
- * billing customer's name is the customer id: assumed, as the cmdlet does; the list is read only
- * to explain a refused scope (see {@link explainRefusedScope}).
+ * finds it in the billing account's customers, which lists only customers with an Azure plan.
+ * When this process recorded the customer's Azure plan (processFacts.ts), the scope is built from
+ * the customer id instead, as "New-PartnerAzureSubscription"
+ * (https://learn.microsoft.com/powershell/module/partnercenter/new-partnerazuresubscription) does
+ * from the billing account name and the Partner Center customer id ([U] that the billing
+ * customer's name is that id). Otherwise the list is read, so a customer without a plan is refused
+ * before any write.
  */
-async function billingScopeFor(api: CspApi, customerId: string): Promise<{ account: string; scope: string }> {
+async function billingScopeFor(api: CspApi, customerId: string): Promise<string> {
   const account = await billingAccount(api);
   if (!account) {
     throw refusal(
@@ -55,28 +56,20 @@ async function billingScopeFor(api: CspApi, customerId: string): Promise<{ accou
       "CSP_API_ERROR",
     );
   }
-  return { account: account.name, scope: customerBillingScope(account.name, customerId) };
-}
-
-/** A PUT refused for its billing scope: says whether the customer has an Azure plan there. */
-async function explainRefusedScope(
-  api: CspApi,
-  account: string,
-  customerId: string,
-  error: unknown,
-): Promise<unknown> {
-  if (!hasServiceCode(error, "InvalidBillingScope")) return error;
-  const customers = await listBillingCustomers(api.arm, account);
+  if (await knownPlan(api, customerId)) return customerBillingScope(account.name, customerId);
+  const customers = await listBillingCustomers(api.arm, account.name);
   const wanted = customerId.toLowerCase();
-  const listed = customers.some(
+  const customer = customers.find(
     (c) => c.name.toLowerCase() === wanted || c.id.toLowerCase().endsWith(`/customers/${wanted}`),
   );
-  if (listed) return error;
-  return refusal(
-    `customer ${customerId} has no Azure plan in billing account ${account}`,
-    "create an AzurePlan for the customer first (and let this resource depend on it)",
-    "CSP_API_ERROR",
-  );
+  if (!customer) {
+    throw refusal(
+      `customer ${customerId} has no Azure plan in billing account ${account.name}`,
+      "create an AzurePlan for the customer first (and let this resource depend on it)",
+      "CSP_API_ERROR",
+    );
+  }
+  return customerBillingScope(account.name, customer.name);
 }
 
 /** Waits (bounded) for the alias to reach a final provisioning state. */
@@ -127,23 +120,19 @@ async function putOrFindAlias(
     if (existing) return { alias: existing, created: false };
   }
   assertPurchaseAllowed(inputs, ctx.config, `an Azure subscription for customer ${inputs.customerId}`);
-  const { account, scope } = await billingScopeFor(api, inputs.customerId);
+  const scope = await billingScopeFor(api, inputs.customerId);
   ctx.log(`${label}: creating an Azure subscription for customer ${inputs.customerId}`);
-  try {
-    const put = await putAlias(
-      api.arm,
-      aliasName,
-      stripUndefined({
-        displayName: inputs.displayName,
-        workload: inputs.workload ?? "Production",
-        billingScope: scope,
-        resellerId: inputs.resellerId,
-      }),
-    );
-    return { ...put, billingScope: put.alias.properties?.billingScope ?? scope };
-  } catch (e) {
-    throw await explainRefusedScope(api, account, inputs.customerId, e);
-  }
+  const put = await putAlias(
+    api.arm,
+    aliasName,
+    stripUndefined({
+      displayName: inputs.displayName,
+      workload: inputs.workload ?? "Production",
+      billingScope: scope,
+      resellerId: inputs.resellerId,
+    }),
+  );
+  return { ...put, billingScope: put.alias.properties?.billingScope ?? scope };
 }
 
 export async function createAzureSubscription(
