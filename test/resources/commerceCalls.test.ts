@@ -53,6 +53,18 @@ describe("commerce calls of a tenant created by this process", () => {
     ]);
     ids[plan.state.azureSubscriptionId!] = "{own}";
 
+    // The same plan created again in this process (a duplicate declaration, a retried create):
+    // only the first plan of a new customer skips the look, so this one finds the plan, buys nothing.
+    seq = await lastSeq(t);
+    const again = await createResource(
+      azurePlanHandler,
+      { customerId: customer.id, acknowledgePurchase: true },
+      ctx,
+    );
+    expect(again.id).toBe(plan.id);
+    expect((await calls(seq)).filter((c) => c.endsWith("/checkout"))).toEqual([]);
+    expect((await calls(seq))[0]).toBe("GET /v1/customers/{c}/subscriptions");
+
     seq = await lastSeq(t);
     const sub = await createResource(
       azureSubscriptionHandler,
