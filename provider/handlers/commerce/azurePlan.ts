@@ -41,6 +41,8 @@ import { purchaseFailures } from "./purchaseGuard";
  *
  * - Never bought twice: create first looks (an Azure plan the customer already has, or an order
  *   for one still being provisioned, is adopted) and only then orders through cart + checkout.
+ *   The one exception is the first plan of a customer this very process created moments before
+ *   (processFacts.ts): it has no plan and no order, so there is nothing to find.
  *   What Microsoft Learn documents and what it leaves open:
  *   - `MS-RequestId` ("Partner Center REST and response headers",
  *     https://learn.microsoft.com/partner-center/developer/headers): the same value on a retry

@@ -232,7 +232,10 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
   try {
     const created = await createLive(api, body, key);
     // The domain was free and the answer names a live customer with it: this process created it,
-    // so it has no agreement, plan or order yet (processFacts.ts, `firstOfNewCustomer`).
+    // so it has no agreement, plan or order yet (processFacts.ts, `firstOfNewCustomer`). [U] That
+    // HEAD /v1/domains sees a domain as taken as soon as its customer exists: if it lagged, a
+    // re-run could take an earlier run's customer for a new one; its plan's cart and checkout then
+    // still replay under the same request ids (cartCheckout.ts) instead of buying again.
     markCreatedHere(api, created.id);
     return created;
   } catch (e) {
