@@ -1,10 +1,10 @@
 // One import per resource handler module; each registers itself with the registry.
 // Handler modules add their line here.
-import "./customer";
-import "./customerAgreement";
-import "./azurePlan";
-import "./azureSubscription";
-import "./licenseSubscription";
+import "./commerce/customer";
+import "./commerce/customerAgreement";
+import "./commerce/azurePlan";
+import "./commerce/azureSubscription";
+import "./commerce/licenseSubscription";
 import "./directory/customerUser";
 import "./directory/applicationRegistration";
 import "./directory/applicationConsent";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomerUser } from "../../provider/clients/partnerCenter/users";
-import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
-import { customerHandler } from "../../provider/handlers/customer";
+import { azureSubscriptionHandler } from "../../provider/handlers/commerce/azureSubscription";
+import { customerHandler } from "../../provider/handlers/commerce/customer";
 import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
 import { permissionGrantHandler } from "../../provider/handlers/directory/permissionGrant";
 import { gdapAccessAssignmentHandler } from "../../provider/handlers/gdap/gdapAccessAssignment";

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
+import { customerHandler } from "../../provider/handlers/commerce/customer";
 import {
   type CustomerAgreementInputs,
   customerAgreementHandler,
-} from "../../provider/handlers/customerAgreement";
+} from "../../provider/handlers/commerce/customerAgreement";
 import { newCustomer } from "../support/commerceFixtures";
+import { customerInputs, uniquePrefix } from "../support/customerInputs";
 import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
@@ -55,6 +57,37 @@ describe("CustomerAgreement", () => {
       t.ctx,
     );
     expect(same.changed).toBe(false);
+  });
+
+  it("confirms without looking for a customer this process created, and reads the template once per process", async () => {
+    const ctx = await t.contextWith();
+    const calls: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const customer = await createResource(customerHandler, customerInputs(uniquePrefix()), ctx);
+      const seq = await lastSeq();
+      const created = await createResource(customerAgreementHandler, agreement(customer.id), ctx);
+      expect(created.state.adopted).toBe(false);
+      const log = await t.emu.admin.requestLog({ sinceSeq: seq, service: "partnerCenter" });
+      calls.push(log.map((c) => `${c.method} ${c.path.replace(customer.id, "{id}")}`));
+    }
+    expect(calls).toEqual([
+      ["GET /v1/agreements", "POST /v1/customers/{id}/agreements"],
+      ["POST /v1/customers/{id}/agreements"],
+    ]);
+  });
+
+  it("looks first, and adopts what it finds, when the same process creates a second agreement of its new customer", async () => {
+    const ctx = await t.contextWith();
+    const customer = await createResource(customerHandler, customerInputs(uniquePrefix()), ctx);
+    await createResource(customerAgreementHandler, agreement(customer.id), ctx);
+    const seq = await lastSeq();
+    const other = agreement(customer.id, {
+      primaryContact: { firstName: "Jane", lastName: "Doe", email: "jane@contoso.com" },
+    });
+    const second = await createResource(customerAgreementHandler, other, ctx);
+    expect(second.state.adopted).toBe(true);
+    expect(second.state.attestation.primaryContact.email).toBe("tania@contoso.com");
+    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
   });
 
   it("adopts an existing attestation instead of confirming twice", async () => {

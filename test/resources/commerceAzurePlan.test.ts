@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CspApi } from "../../provider/clients/cspApi";
 import { getSubscription, patchSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
+import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
 import { commercePolling } from "../../provider/handlers/commerce/polling";
 import { type HandlerContext, UNKNOWN } from "../../provider/handlers/types";
 import type { ApiRequest, ApiResponse, ServiceClient } from "../../provider/http/types";

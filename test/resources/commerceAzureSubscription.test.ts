@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { renameSubscription } from "../../provider/clients/arm/subscriptions";
 import { cancelAzureEntitlement, getAzureEntitlement } from "../../provider/clients/partnerCenter/commerce";
-import { azureSubscriptionHandler, defaultAliasName } from "../../provider/handlers/azureSubscription";
+import {
+  azureSubscriptionHandler,
+  defaultAliasName,
+} from "../../provider/handlers/commerce/azureSubscription";
 import {
   customerWithAzurePlan,
   newCustomerWithAgreement,
@@ -196,7 +199,17 @@ describe("AzureSubscription lifecycle", () => {
       buyer,
     );
     expect(again.id).toBe(first.id);
-    expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
+    // The alias PUT comes first (idempotent by name): it answers the existing alias (200, not
+    // 201 Created), which is then looked at (entitlement, name); nothing else is sent.
+    const calls = (await t.emu.admin.requestLog({ sinceSeq: seq }))
+      .filter((c) => !c.path.includes("/oauth2/"))
+      .map((c) => `${c.method} ${c.path} ${c.status}`);
+    expect(calls).toEqual([
+      `PUT /providers/Microsoft.Subscription/aliases/${first.state.aliasName} 200`,
+      `GET /v1/customers/${customerId}/subscriptions 200`,
+      `GET /v1/customers/${customerId}/subscriptions/${first.state.planSubscriptionId}/azureEntitlements 200`,
+      `GET /subscriptions/${first.id} 200`,
+    ]);
   });
 
   it("ends with one subscription when the alias PUT response is lost after commit", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { testBillingProfile } from "../support/commerceFixtures";
 import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource } from "../support/handlerSteps";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getCustomer } from "../../provider/clients/partnerCenter/customers";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { testBillingProfile } from "../support/commerceFixtures";
 import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
 import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
-import { licenseSubscriptionHandler as handler } from "../../provider/handlers/licenseSubscription";
+import { licenseSubscriptionHandler as handler } from "../../provider/handlers/commerce/licenseSubscription";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { PURCHASE_KEY, withPreviewNotes } from "../../provider/purchaseMarker";
 import { newCustomerWithAgreement, seatsInputs as seats } from "../support/commerceFixtures";

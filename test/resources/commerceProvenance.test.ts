@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
-import { type CustomerInputs, customerHandler } from "../../provider/handlers/customer";
+import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
+import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import {
   newCustomerWithAgreement,
   planInputs as plan,

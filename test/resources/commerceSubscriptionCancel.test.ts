@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getSubscription } from "../../provider/clients/partnerCenter/commerce";
 import { isCspError } from "../../provider/errors";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
-import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
+import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
+import { azureSubscriptionHandler } from "../../provider/handlers/commerce/azureSubscription";
 import {
   customerWithAzurePlan,
   newCustomerWithAgreement,

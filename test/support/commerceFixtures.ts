@@ -1,8 +1,8 @@
 import { createCustomerAgreement } from "../../provider/clients/partnerCenter/agreements";
 import { checkoutCart, createCart } from "../../provider/clients/partnerCenter/commerce";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
-import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/azurePlan";
-import type { AzureSubscriptionInputs } from "../../provider/handlers/azureSubscription";
+import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
+import type { AzureSubscriptionInputs } from "../../provider/handlers/commerce/azureSubscription";
 import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { createResource } from "./handlerSteps";

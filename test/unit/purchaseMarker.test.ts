@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { withoutEngineKeys } from "../../provider/engineKeys";
-import { azurePlanHandler } from "../../provider/handlers/azurePlan";
-import { azureSubscriptionHandler } from "../../provider/handlers/azureSubscription";
+import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
+import { azureSubscriptionHandler } from "../../provider/handlers/commerce/azureSubscription";
 import type { HandlerContext, ResourceHandler } from "../../provider/handlers/types";
 import { UNKNOWN } from "../../provider/handlers/types";
 import {

@@ -103,13 +103,14 @@ export async function getAlias(arm: ServiceClient, aliasName: string): Promise<A
  * https://learn.microsoft.com/azure/cost-management-billing/manage/programmatically-create-subscription-microsoft-partner-agreement;
  * "Alias - Create", https://learn.microsoft.com/rest/api/subscription/2021-10-01/alias/create):
  * creates the Azure subscription under the billing scope. Idempotent by alias name: a repeated PUT
- * answers the existing alias, so the pipeline may retry it after a lost response.
+ * answers the existing alias, so the pipeline may retry it after a lost response. "Alias - Create"
+ * lists 201 Created for a new alias and 200 OK for one that exists: `created` says which.
  */
 export async function putAlias(
   arm: ServiceClient,
   aliasName: string,
   properties: { displayName: string; workload: string; billingScope: string; resellerId?: string },
-): Promise<ArmAlias> {
+): Promise<{ alias: ArmAlias; created: boolean }> {
   const res = await arm.send<ArmAlias>({
     method: "PUT",
     path: aliasPath(aliasName),
@@ -117,7 +118,7 @@ export async function putAlias(
     body: { properties },
     auth: armPartnerAgent(),
   });
-  return res.body;
+  return { alias: res.body, created: res.status === 201 };
 }
 
 export interface ArmSubscription {

@@ -6,8 +6,8 @@ import {
   type PcSubscription,
 } from "../../clients/partnerCenter/commerce";
 import type { CspConfig } from "../../configTypes";
-import type { AzurePlanInputs, AzurePlanOnDelete, PlanState } from "../azurePlan";
 import { stripUndefined } from "../common";
+import type { AzurePlanInputs, AzurePlanOnDelete, PlanState } from "./azurePlan";
 
 /**
  * What the Azure plan resource records: its outputs from the plan's Partner Center subscription
@@ -96,15 +96,20 @@ export function inputsWithout(inputs: AzurePlanInputs): Omit<AzurePlanInputs, "s
   return out as Omit<AzurePlanInputs, "status" | "friendlyName">;
 }
 
-/** The plan's subscription plus its first Azure subscription, as outputs. */
+/**
+ * The plan's subscription plus its first Azure subscription, as outputs. The first Azure
+ * subscription is listed once, when the plan is recorded; afterwards the state holds its id (it
+ * stays the plan's first even once cancelled), so refresh and update read nothing more.
+ */
 export async function describePlan(
   api: CspApi,
   inputs: AzurePlanInputs,
   sub: PcSubscription,
   extra: { orderId?: string; previousAzureSubscriptionId?: string; adopted: boolean },
 ): Promise<PlanState> {
-  const entitlements = await listAzureEntitlements(api.partnerCenter, inputs.customerId, sub.id);
-  const azureSubscriptionId = pickAzureSubscription(entitlements, extra.previousAzureSubscriptionId);
+  const azureSubscriptionId =
+    extra.previousAzureSubscriptionId ??
+    pickAzureSubscription(await listAzureEntitlements(api.partnerCenter, inputs.customerId, sub.id));
   return planOutputs(inputs, sub, {
     adopted: extra.adopted,
     ...(extra.orderId ? { orderId: extra.orderId } : {}),

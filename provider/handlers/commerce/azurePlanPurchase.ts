@@ -8,12 +8,12 @@ import {
   type PcSubscription,
   parseCatalogItemId,
 } from "../../clients/partnerCenter/commerce";
-import { getCustomer } from "../../clients/partnerCenter/customers";
 import type { CspConfig } from "../../configTypes";
-import type { AzurePlanInputs } from "../azurePlan";
 import { stripUndefined } from "../common";
 import type { HandlerContext } from "../types";
+import type { AzurePlanInputs } from "./azurePlan";
 import { type CartPurchase, cartWasOrdered, orderThroughCart } from "./cartCheckout";
+import { CHECK_TO_CREATE_TTL_MS, readCustomer } from "./processFacts";
 
 /**
  * Finding or buying the customer's Azure plan: whether the catalog item is offered, the plan or
@@ -25,15 +25,31 @@ import { type CartPurchase, cartWasOrdered, orderThroughCart } from "./cartCheck
 
 type CatalogVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Whether the catalog item is offered to the customer in the customer's country (read-only). */
-export async function verifyCatalogItem(
+/**
+ * Whether the catalog item is offered to the customer in the customer's country (read-only). The
+ * verdict of a check is kept for the create that follows it, and the customer's record is the one
+ * its own create or a read moments ago returned (processFacts.ts).
+ */
+export function verifyCatalogItem(
+  api: CspApi,
+  customerId: string,
+  catalogItemId: string,
+): Promise<CatalogVerdict> {
+  return api.memo.get(
+    `catalog-verdict:${customerId.toLowerCase()}:${catalogItemId.toLowerCase()}`,
+    () => catalogVerdict(api, customerId, catalogItemId),
+    { ttlMs: CHECK_TO_CREATE_TTL_MS },
+  );
+}
+
+async function catalogVerdict(
   api: CspApi,
   customerId: string,
   catalogItemId: string,
 ): Promise<CatalogVerdict> {
   const item = parseCatalogItemId(catalogItemId);
   if (!item) return { ok: false, reason: `catalogItemId ${catalogItemId} is not product:sku:availability` };
-  const customer = await getCustomer(api.partnerCenter, customerId);
+  const customer = await readCustomer(api, customerId);
   if (!customer) {
     return {
       ok: false,

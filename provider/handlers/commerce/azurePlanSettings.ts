@@ -7,8 +7,8 @@ import {
   patchSubscription,
 } from "../../clients/partnerCenter/commerce";
 import { hasServiceCode } from "../../errors";
-import type { AzurePlanInputs, AzurePlanStatus } from "../azurePlan";
 import type { HandlerContext } from "../types";
+import type { AzurePlanInputs, AzurePlanStatus } from "./azurePlan";
 import { conflict, refusal } from "./errors";
 
 /**
@@ -47,9 +47,20 @@ export async function applyPlanSettings(
   ctx: HandlerContext,
   /** Set when the suspension is the plan's delete: what the plan's checkout created, and the delete's advice. */
   deleting?: { ownAzureSubscriptionId?: string },
+  /**
+   * What the caller read moments ago: the plan's record (used instead of a first GET; a stale
+   * ETag still costs one more round, 2055), and whether it has just cancelled every active Azure
+   * subscription under the plan (then the suspend is not preceded by another list: Partner Center
+   * refuses to suspend a plan with active Azure subscriptions, 900115, "Partner Center REST error
+   * codes", https://learn.microsoft.com/partner-center/developer/error-codes).
+   */
+  known: { current?: PcSubscription; noneActive?: boolean } = {},
 ): Promise<PcSubscription> {
   for (let attempt = 0; ; attempt++) {
-    const current = await getSubscription(api.partnerCenter, customerId, subscriptionId);
+    const current =
+      attempt === 0 && known.current
+        ? known.current
+        : await getSubscription(api.partnerCenter, customerId, subscriptionId);
     if (!current) {
       throw refusal(
         `the Azure plan subscription ${subscriptionId} of customer ${customerId} no longer exists`,
@@ -61,7 +72,7 @@ export async function applyPlanSettings(
     const status = (current.status ?? "").toLowerCase();
     const restatus = desired.status !== undefined && desired.status !== status;
     if (!renamed && !restatus) return current;
-    if (restatus && desired.status === "suspended") {
+    if (restatus && desired.status === "suspended" && !(attempt === 0 && known.noneActive)) {
       const active = activeEntitlements(
         await listAzureEntitlements(api.partnerCenter, customerId, subscriptionId),
       );

@@ -10,6 +10,7 @@ import {
 } from "../../clients/partnerCenter/commerce";
 import { CspError, hasServiceCode, isCspError, isLostResponse } from "../../errors";
 import { canonicalJson, deterministicUuid } from "../common";
+import type { Clock } from "../types";
 import { conflict } from "./errors";
 import { accountName } from "./fields";
 import { pollUntil } from "./polling";
@@ -167,10 +168,11 @@ export async function waitForOrderSubscription(
   customerId: string,
   order: PcOrder,
   catalogItemId: string,
+  clock: Clock,
 ): Promise<string | undefined> {
   const immediate = subscriptionOfOrder(order, catalogItemId);
   if (immediate) return immediate;
-  return pollUntil(async () => {
+  return pollUntil(clock, async () => {
     const current = await getOrder(api.partnerCenter, customerId, order.id);
     return current ? subscriptionOfOrder(current, catalogItemId) : undefined;
   });

@@ -23,35 +23,6 @@ import { accountField, customerIdField } from "./fields";
 
 export const LICENSE_SUBSCRIPTION_TYPE = "LicenseSubscription";
 
-export type TermDuration = "P1M" | "P1Y" | "P3Y";
-export type BillingCycle = "monthly" | "annual" | "triennial";
-export type LicenseOnDelete = "cancel" | "leave";
-
-export interface LicenseSubscriptionInputs {
-  customerId: string;
-  /** Must be `true`: the explicit acknowledgement that this program buys seats. */
-  acknowledgePurchase: true;
-  /** A readable offer name, e.g. "Microsoft 365 Business Premium" (or productId + skuId). */
-  offer?: string;
-  productId?: string;
-  skuId?: string;
-  availabilityId?: string;
-  quantity: number;
-  termDuration: TermDuration;
-  /** Default `monthly`. */
-  billingCycle?: BillingCycle;
-  /** Default `true`. */
-  autoRenew?: boolean;
-  friendlyName?: string;
-  /** Indirect providers: the indirect reseller's PartnerID, recorded as the reseller of record. */
-  partnerIdOnRecord?: string;
-  /** What deleting the resource does: `cancel` (default, see deletionBehavior) or `leave`. */
-  onDelete?: LicenseOnDelete;
-  account?: string;
-  /** Set by check: the catalog item the cart buys (product:sku:availability). */
-  catalogItemId?: string;
-}
-
 export interface LicenseSubscriptionOutputs {
   /** Partner Center subscription id (absent while the order is still provisioning). */
   subscriptionId?: string;
@@ -189,7 +160,19 @@ export const licenseSchema = z
         message: `cannot be longer than the term: a ${v.termDuration} term is billed ${cycles.join(" or ")} (Partner Center 900270)`,
       });
     }
-  }) as unknown as z.ZodType<LicenseSubscriptionInputs>;
+  });
+
+/**
+ * The checked inputs. `acknowledgePurchase` must be `true` (the explicit acknowledgement that this
+ * program buys seats); `offer` is a readable offer name (or `productId` + `skuId`); `billingCycle`
+ * defaults to `monthly`, `autoRenew` to `true`; `partnerIdOnRecord` is an indirect reseller's
+ * PartnerID; `onDelete` is `cancel` (default, see deletionBehavior) or `leave`; `catalogItemId` is
+ * set by check (the catalog item the cart buys, product:sku:availability).
+ */
+export type LicenseSubscriptionInputs = z.output<typeof licenseSchema>;
+export type TermDuration = LicenseSubscriptionInputs["termDuration"];
+export type BillingCycle = NonNullable<LicenseSubscriptionInputs["billingCycle"]>;
+export type LicenseOnDelete = NonNullable<LicenseSubscriptionInputs["onDelete"]>;
 
 /** Product and SKU of the inputs (from `offer`, or as given). */
 export function productOf(inputs: LicenseSubscriptionInputs): { productId: string; skuId: string } {

@@ -150,7 +150,13 @@ export async function buy(
   for (;;) {
     const cart = licenseCart(inputs, catalogItemId, earlier);
     const order = await orderThroughCart(api, cart, (c) => findOrderOfCart(api, inputs, catalogItemId, c));
-    const subscriptionId = await waitForOrderSubscription(api, inputs.customerId, order, catalogItemId);
+    const subscriptionId = await waitForOrderSubscription(
+      api,
+      inputs.customerId,
+      order,
+      catalogItemId,
+      ctx.clock,
+    );
     const sub = subscriptionId
       ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
       : undefined;

@@ -1,3 +1,5 @@
+import type { Clock } from "../types";
+
 /**
  * Bounded polling for long-running commerce operations (order provisioning, subscription aliases).
  * The numbers are deliberately small: a create that is still unfinished afterwards is recorded as a
@@ -15,13 +17,17 @@ export const commercePolling = {
 
 /**
  * Calls `probe` until it returns a value other than `undefined`, at most
- * `1 + commercePolling.attempts` times; returns `undefined` when it never did.
+ * `1 + commercePolling.attempts` times, waiting on `clock` in between (the handler's `ctx.clock`);
+ * returns `undefined` when it never did.
  */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function pollUntil<T>(
+  clock: Clock,
+  probe: () => Promise<T | undefined>,
+): Promise<T | undefined> {
   for (let i = 0; ; i++) {
     const value = await probe();
     if (value !== undefined) return value;
     if (i >= commercePolling.attempts) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, commercePolling.intervalMs));
+    await clock.sleep(commercePolling.intervalMs);
   }
 }

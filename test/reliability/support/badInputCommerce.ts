@@ -1,7 +1,7 @@
-import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
-import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
-import { customerHandler } from "../../../provider/handlers/customer";
-import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
+import { azurePlanHandler } from "../../../provider/handlers/commerce/azurePlan";
+import { azureSubscriptionHandler } from "../../../provider/handlers/commerce/azureSubscription";
+import { customerHandler } from "../../../provider/handlers/commerce/customer";
+import { customerAgreementHandler } from "../../../provider/handlers/commerce/customerAgreement";
 import { testBillingProfile } from "../../support/commerceFixtures";
 import {
   long,

@@ -1,5 +1,5 @@
+import { licenseSubscriptionHandler } from "../../../provider/handlers/commerce/licenseSubscription";
 import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
-import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
 import { seatsInputs } from "../../support/commerceFixtures";
 import {
   long,

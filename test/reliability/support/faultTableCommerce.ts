@@ -1,9 +1,9 @@
 import type { EmulatorState } from "../../../emulator/index";
 import { AZURE_PLAN_CATALOG_ITEM } from "../../../provider/clients/partnerCenter/commerce";
-import { azurePlanHandler } from "../../../provider/handlers/azurePlan";
-import { azureSubscriptionHandler } from "../../../provider/handlers/azureSubscription";
-import { customerHandler } from "../../../provider/handlers/customer";
-import { customerAgreementHandler } from "../../../provider/handlers/customerAgreement";
+import { azurePlanHandler } from "../../../provider/handlers/commerce/azurePlan";
+import { azureSubscriptionHandler } from "../../../provider/handlers/commerce/azureSubscription";
+import { customerHandler } from "../../../provider/handlers/commerce/customer";
+import { customerAgreementHandler } from "../../../provider/handlers/commerce/customerAgreement";
 import { newCustomerWithAgreement, testBillingProfile } from "../../support/commerceFixtures";
 import { buyAzurePlan, createTestCustomer } from "../../support/identityFixtures";
 import { erase, type FaultLane, type Json } from "./faultKit";

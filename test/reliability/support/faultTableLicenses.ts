@@ -1,6 +1,6 @@
 import type { EmulatorState } from "../../../emulator/index";
+import { licenseSubscriptionHandler } from "../../../provider/handlers/commerce/licenseSubscription";
 import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
-import { licenseSubscriptionHandler } from "../../../provider/handlers/licenseSubscription";
 import {
   BUSINESS_PREMIUM_SKU,
   buySeats,

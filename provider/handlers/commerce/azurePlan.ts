@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CspApi } from "../clients/cspApi";
+import type { CspApi } from "../../clients/cspApi";
 import {
   getOrder,
   getSubscription,
@@ -8,10 +8,14 @@ import {
   type PcOrder,
   type PcSubscription,
   parseCatalogItemId,
-} from "../clients/partnerCenter/commerce";
-import type { CspConfig } from "../configTypes";
-import { CspError } from "../errors";
-import { shown } from "../purchaseMarker";
+} from "../../clients/partnerCenter/commerce";
+import type { CspConfig } from "../../configTypes";
+import { CspError } from "../../errors";
+import { shown } from "../../purchaseMarker";
+import { checkCannotRun, partialCreate, validateInputs } from "../common";
+import { registerHandler } from "../registry";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
+import { isUnknown } from "../types";
 import {
   catalogItemOf,
   deletionMode,
@@ -20,24 +24,16 @@ import {
   pendingOutputs,
   planOutputs,
   withDeletion,
-} from "./commerce/azurePlanOutputs";
-import {
-  boughtByThisProgram,
-  findExisting,
-  orderPlan,
-  verifyCatalogItem,
-} from "./commerce/azurePlanPurchase";
-import { activeEntitlements, applyPlanSettings, desiredSettings } from "./commerce/azurePlanSettings";
-import { cancelThroughArm } from "./commerce/azureSubscriptionLifecycle";
-import { subscriptionOfOrder, waitForOrderSubscription } from "./commerce/cartCheckout";
-import { afterPurchase, refusal } from "./commerce/errors";
-import { accountFailures, accountField, customerIdField, immutableFailures } from "./commerce/fields";
-import { assertActiveReseller, resellerFailures } from "./commerce/indirectResellers";
-import { purchaseFailures } from "./commerce/purchaseGuard";
-import { checkCannotRun, partialCreate, validateInputs } from "./common";
-import { registerHandler } from "./registry";
-import type { CheckFailure, ResourceHandler } from "./types";
-import { isUnknown } from "./types";
+} from "./azurePlanOutputs";
+import { boughtByThisProgram, findExisting, orderPlan, verifyCatalogItem } from "./azurePlanPurchase";
+import { activeEntitlements, applyPlanSettings, desiredSettings } from "./azurePlanSettings";
+import { cancelThroughArm } from "./azureSubscriptionLifecycle";
+import { subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
+import { afterPurchase, refusal } from "./errors";
+import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
+import { assertActiveReseller, resellerFailures } from "./indirectResellers";
+import { firstOfNewCustomer, rememberPlan } from "./processFacts";
+import { purchaseFailures } from "./purchaseGuard";
 
 /**
  * AzurePlan: the customer's Microsoft Azure plan ("Create an Azure plan",
@@ -45,6 +41,8 @@ import { isUnknown } from "./types";
  *
  * - Never bought twice: create first looks (an Azure plan the customer already has, or an order
  *   for one still being provisioned, is adopted) and only then orders through cart + checkout.
+ *   The one exception is the first plan of a customer this very process created moments before
+ *   (processFacts.ts): it has no plan and no order, so there is nothing to find.
  *   What Microsoft Learn documents and what it leaves open:
  *   - `MS-RequestId` ("Partner Center REST and response headers",
  *     https://learn.microsoft.com/partner-center/developer/headers): the same value on a retry
@@ -69,24 +67,6 @@ import { isUnknown } from "./types";
 
 export const AZURE_PLAN_TYPE = "AzurePlan";
 
-export type AzurePlanStatus = "active" | "suspended";
-export type AzurePlanOnDelete = "suspend" | "cancelSubscriptionsAndSuspend" | "leave";
-
-export interface AzurePlanInputs {
-  customerId: string;
-  /** Must be `true`: the explicit acknowledgement that this program buys an Azure plan. */
-  acknowledgePurchase: true;
-  friendlyName?: string;
-  /** Desired status; default `active`. */
-  status?: AzurePlanStatus;
-  /** Default `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan). */
-  catalogItemId?: string;
-  onDelete?: AzurePlanOnDelete;
-  /** Indirect providers: the MPN id of the indirect reseller of record (see commerce/indirectResellers.ts). */
-  partnerIdOnRecord?: string;
-  account?: string;
-}
-
 export interface AzurePlanOutputs {
   /** Partner Center subscription id of the plan (absent while the order is still provisioning). */
   subscriptionId?: string;
@@ -108,7 +88,7 @@ const IDENTITY_KEYS = ["customerId", "catalogItemId", "partnerIdOnRecord", "acco
 const CANNOT_REPLACE =
   "an Azure plan is never replaced: that would buy a new plan and suspend this one, two billable changes. To buy a plan for another customer, add a new AzurePlan resource; to stop managing this one, remove it from the program (see its deletionBehavior output); otherwise set the input back";
 
-const schema = z.object({
+export const azurePlanSchema = z.object({
   customerId: customerIdField,
   acknowledgePurchase: z.literal(true, {
     error:
@@ -138,7 +118,17 @@ const schema = z.object({
     .regex(/^\d{1,10}$/, "must be the indirect reseller's MPN id (PartnerID, digits)")
     .optional(),
   account: accountField,
-}) as z.ZodType<AzurePlanInputs>;
+});
+
+/**
+ * The checked inputs. `acknowledgePurchase` must be `true` (the explicit acknowledgement that
+ * this program buys an Azure plan); `status` defaults to `active`; `catalogItemId` to
+ * `DZH318Z0BPS6:0001:DZH318Z0BML6` (Microsoft Azure plan); `partnerIdOnRecord` names an indirect
+ * provider's reseller of record (see indirectResellers.ts).
+ */
+export type AzurePlanInputs = z.output<typeof azurePlanSchema>;
+export type AzurePlanStatus = NonNullable<AzurePlanInputs["status"]>;
+export type AzurePlanOnDelete = NonNullable<AzurePlanInputs["onDelete"]>;
 
 // --- provisioning -------------------------------------------------------------------------------
 
@@ -165,10 +155,17 @@ async function completeOrder(
   inputs: AzurePlanInputs,
   order: PcOrder,
   adopted: boolean,
-  config: CspConfig,
+  ctx: HandlerContext,
 ): Promise<PcSubscription> {
+  const config = ctx.config;
   const catalogItemId = catalogItemOf(inputs);
-  const subscriptionId = await waitForOrderSubscription(api, inputs.customerId, order, catalogItemId);
+  const subscriptionId = await waitForOrderSubscription(
+    api,
+    inputs.customerId,
+    order,
+    catalogItemId,
+    ctx.clock,
+  );
   const sub = subscriptionId
     ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
     : undefined;
@@ -193,7 +190,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     return `Azure plan ${catalogItemOf(inputs)} for customer ${customer} (a plan it already has is adopted instead)`;
   },
   async check(olds, news, ctx) {
-    const validated = validateInputs(schema, news);
+    const validated = validateInputs(azurePlanSchema, news);
     const failures: CheckFailure[] = (validated.failures ?? []).filter(
       (f) => f.property !== "acknowledgePurchase",
     );
@@ -283,7 +280,12 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
   async create(inputs, ctx) {
     const api = ctx.api(inputs.account);
     const catalogItemId = catalogItemOf(inputs);
-    const existing = await findExisting(api, inputs.customerId, catalogItemId);
+    // A customer this process just created has no plan and no order: its first plan is bought
+    // without looking (the cart's and checkout's request ids still make a replay answer the same
+    // order). Any other customer is looked at first, so nothing is bought twice.
+    const existing = firstOfNewCustomer(api, inputs.customerId, "azurePlan")
+      ? {}
+      : await findExisting(api, inputs.customerId, catalogItemId);
     let sub: PcSubscription;
     let orderId: string | undefined;
     let adopted = false;
@@ -309,14 +311,16 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         if (inputs.partnerIdOnRecord) {
           await assertActiveReseller(api, "partnerIdOnRecord", inputs.partnerIdOnRecord);
         }
+        // Usually the verdict of this resource's check, moments ago (processFacts.ts).
         const verdict = await verifyCatalogItem(api, inputs.customerId, catalogItemId);
         if (!verdict.ok) throw refusal(verdict.reason, "check customerId and catalogItemId");
         order = await orderPlan(api, inputs, catalogItemId, ctx);
       }
       orderId = order.id || undefined;
-      sub = await completeOrder(api, inputs, order, adopted, ctx.config);
+      sub = await completeOrder(api, inputs, order, adopted, ctx);
     }
     const plan = sub;
+    rememberPlan(api, inputs.customerId, plan.id);
     const outs = await afterPurchase(
       plan.id,
       () => withDeletion(planOutputs(inputs, plan, { adopted, ...(orderId ? { orderId } : {}) }), ctx.config),
@@ -327,6 +331,8 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           plan.id,
           desiredSettings(inputs),
           ctx,
+          undefined,
+          { current: plan },
         );
         return describePlan(api, inputs, applied, { adopted, ...(orderId ? { orderId } : {}) });
       },
@@ -336,7 +342,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
 
   async read(id, props, ctx) {
     const api = ctx.api(props.account);
-    const inputs = props as unknown as AzurePlanInputs;
+    const inputs: AzurePlanInputs = props;
     let subscriptionId = props.subscriptionId;
     if (!subscriptionId && props.orderId) {
       const order = await getOrder(api.partnerCenter, props.customerId, props.orderId);
@@ -390,7 +396,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
           "CSP_API_ERROR",
         );
       }
-      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true, ctx.config)).id;
+      subscriptionId = (await completeOrder(api, news, order, olds.adopted === true, ctx)).id;
     }
     const applied = await applyPlanSettings(api, news.customerId, subscriptionId, desiredSettings(news), ctx);
     const outs = await describePlan(api, news, applied, {
@@ -418,7 +424,8 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       ctx.log(`AzurePlan ${subscriptionId}: already gone for customer ${props.customerId}`);
       return;
     }
-    if (mode === "cancelSubscriptionsAndSuspend") {
+    const cancelling = mode === "cancelSubscriptionsAndSuspend";
+    if (cancelling) {
       const active = activeEntitlements(
         await listAzureEntitlements(api.partnerCenter, props.customerId, subscriptionId),
       );
@@ -435,9 +442,15 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
       );
       return;
     }
-    await applyPlanSettings(api, props.customerId, subscriptionId, { status: "suspended" }, ctx, {
-      ...(props.azureSubscriptionId ? { ownAzureSubscriptionId: props.azureSubscriptionId } : {}),
-    });
+    await applyPlanSettings(
+      api,
+      props.customerId,
+      subscriptionId,
+      { status: "suspended" },
+      ctx,
+      { ...(props.azureSubscriptionId ? { ownAzureSubscriptionId: props.azureSubscriptionId } : {}) },
+      { current: sub, noneActive: cancelling },
+    );
     ctx.log(
       `AzurePlan ${subscriptionId}: suspended on delete (an Azure plan cannot be un-bought; set status: active on a new AzurePlan for customer ${props.customerId} to reactivate it)`,
     );

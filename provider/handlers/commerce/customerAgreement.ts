@@ -1,15 +1,24 @@
 import { z } from "zod";
-import type { CspApi } from "../clients/cspApi";
+import type { CspApi } from "../../clients/cspApi";
 import {
   createCustomerAgreement,
-  currentMcaTemplate,
   listCustomerAgreements,
   MCA_AGREEMENT_TYPE,
   type PcAgreement,
   type PcContact,
-} from "../clients/partnerCenter/agreements";
-import { hasServiceCode, isLostResponse } from "../errors";
-import { refusal } from "./commerce/errors";
+} from "../../clients/partnerCenter/agreements";
+import { hasServiceCode, isLostResponse } from "../../errors";
+import {
+  deterministicUuid,
+  jsonEqual,
+  refusal as refusalOf,
+  stripUndefined,
+  validateInputs,
+} from "../common";
+import { registerHandler } from "../registry";
+import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
+import { isUnknown } from "../types";
+import { refusal } from "./errors";
 import {
   accountFailures,
   accountField,
@@ -18,11 +27,8 @@ import {
   emailField,
   GUID_PATTERN,
   requiredText,
-} from "./commerce/fields";
-import { deterministicUuid, jsonEqual, stripUndefined, validateInputs } from "./common";
-import { registerHandler } from "./registry";
-import type { CheckFailure, HandlerContext, ResourceHandler } from "./types";
-import { isUnknown } from "./types";
+} from "./fields";
+import { firstOfNewCustomer, mcaTemplate } from "./processFacts";
 
 /**
  * CustomerAgreement: the customer's acceptance of the Microsoft Customer Agreement, attested by the
@@ -31,8 +37,12 @@ import { isUnknown } from "./types";
  * Required before an Azure plan can be bought: 403/13605 otherwise ("Partner Center REST error
  * codes", https://learn.microsoft.com/partner-center/developer/error-codes).
  *
- * - Reads first: an existing attestation for the template is adopted, never confirmed twice
- *   (Microsoft rejects a duplicate with code 600061).
+ * - An existing attestation for the template is adopted, never confirmed twice: create reads the
+ *   customer's attestations first, except for a customer this process just created (it has none);
+ *   a duplicate is refused with 600061 ("A partner confirmed agreement already exists for the
+ *   customer", on the confirm page below: only a change of first name, last name, e-mail or phone
+ *   makes another attestation), which is then adopted.
+ * - The current MCA template is read once per process (processFacts.ts).
  * - A change of `primaryContact` or `templateId` records a new attestation (Partner Center keeps
  *   the earlier ones). `dateAgreed` defaults to the time of the first create and then stays.
  * - Delete removes the resource from the stack only: there is no API to withdraw an acceptance.
@@ -42,23 +52,6 @@ import { isUnknown } from "./types";
  */
 
 export const CUSTOMER_AGREEMENT_TYPE = "CustomerAgreement";
-
-export interface ContactInput {
-  firstName: string;
-  lastName: string;
-  email: string;
-  phoneNumber?: string;
-}
-
-export interface CustomerAgreementInputs {
-  customerId: string;
-  primaryContact: ContactInput;
-  /** ISO 8601 date-time (UTC); defaults to the time of the first create. */
-  dateAgreed?: string;
-  /** Agreement template; defaults to the current Microsoft Customer Agreement template from the agreements metadata. */
-  templateId?: string;
-  account?: string;
-}
 
 /** The attestation as Partner Center records it. */
 export interface AttestationRecord {
@@ -91,7 +84,7 @@ const DELETION_BEHAVIOR =
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
-const schema = z.object({
+export const customerAgreementSchema = z.object({
   customerId: customerIdField,
   primaryContact: z.object({
     firstName: requiredText(50),
@@ -117,7 +110,15 @@ const schema = z.object({
     .regex(GUID_PATTERN, "must be an agreement template id (a GUID)")
     .optional(),
   account: accountField,
-}) as z.ZodType<CustomerAgreementInputs>;
+});
+
+/**
+ * The checked inputs: `dateAgreed` is an ISO 8601 date-time (UTC), by default the time of the
+ * first create; `templateId` defaults to the current Microsoft Customer Agreement template from
+ * the agreements metadata.
+ */
+export type CustomerAgreementInputs = z.output<typeof customerAgreementSchema>;
+export type ContactInput = CustomerAgreementInputs["primaryContact"];
 
 function agreementId(customerId: string): string {
   return `${customerId}/${MCA_AGREEMENT_TYPE}`;
@@ -163,7 +164,7 @@ async function attestationsFor(api: CspApi, customerId: string, templateId: stri
 
 async function resolveTemplate(api: CspApi, inputs: CustomerAgreementInputs): Promise<string> {
   if (inputs.templateId) return inputs.templateId;
-  const current = await currentMcaTemplate(api.partnerCenter);
+  const current = await mcaTemplate(api);
   if (!current) {
     throw refusal(
       "Partner Center's agreements metadata lists no Microsoft Customer Agreement template",
@@ -207,20 +208,19 @@ async function attest(
   }
 }
 
-function inputsOnly(state: object): CustomerAgreementInputs {
-  const s = state as Record<string, unknown>;
+function inputsOnly(state: CustomerAgreementInputs): CustomerAgreementInputs {
   return stripUndefined({
-    customerId: s["customerId"],
-    primaryContact: s["primaryContact"],
-    dateAgreed: s["dateAgreed"],
-    templateId: s["templateId"],
-    account: s["account"],
-  }) as unknown as CustomerAgreementInputs;
+    customerId: state.customerId,
+    primaryContact: state.primaryContact,
+    dateAgreed: state.dateAgreed,
+    templateId: state.templateId,
+    account: state.account,
+  });
 }
 
 export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, CustomerAgreementOutputs> = {
   async check(olds, news, ctx) {
-    const validated = validateInputs(schema, news);
+    const validated = validateInputs(customerAgreementSchema, news);
     const failures: CheckFailure[] = [...(validated.failures ?? [])];
     failures.push(...accountFailures(news.account, ctx.config));
     // The date belongs to one attestation: it changes only together with a new attestation.
@@ -233,10 +233,13 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
       jsonEqual(olds.primaryContact, news.primaryContact) &&
       (olds.templateId ?? null) === (news.templateId ?? null)
     ) {
-      failures.push({
-        property: "dateAgreed",
-        reason: `dateAgreed: the date of a recorded attestation cannot change (from ${JSON.stringify(olds.dateAgreed ?? null)} to ${JSON.stringify(news.dateAgreed)}); it changes only with a new attestation (a change of primaryContact or templateId)`,
-      });
+      failures.push(
+        refusalOf(
+          "dateAgreed",
+          `the date of a recorded attestation cannot change (from ${JSON.stringify(olds.dateAgreed ?? null)}); it changes only with a new attestation (a change of primaryContact or templateId)`,
+          news.dateAgreed,
+        ),
+      );
     }
     if (failures.length > 0) return { failures };
     return { inputs: validated.inputs ?? news };
@@ -261,7 +264,12 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
   async create(inputs, ctx) {
     const api = ctx.api(inputs.account);
     const templateId = await resolveTemplate(api, inputs);
-    const existing = await attestationsFor(api, inputs.customerId, templateId);
+    // A customer this process just created has no attestation yet: confirm without looking (a
+    // duplicate would be refused with 600061 and adopted, see `attest`). Otherwise look first, so
+    // an existing acceptance (another contact's) is adopted, not confirmed again.
+    const existing = firstOfNewCustomer(api, inputs.customerId, "agreement")
+      ? []
+      : await attestationsFor(api, inputs.customerId, templateId);
     let record: AttestationRecord;
     let adopted: boolean;
     if (existing.length > 0) {
@@ -273,7 +281,7 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
         `CustomerAgreement ${inputs.customerId}: the customer already accepted the Microsoft Customer Agreement (${record.dateAgreed}, ${record.primaryContact.email}); adopted, not confirmed again`,
       );
     } else {
-      const dateAgreed = inputs.dateAgreed ?? new Date().toISOString();
+      const dateAgreed = inputs.dateAgreed ?? ctx.clock.now().toISOString();
       ({ record, adopted } = await attest(api, inputs, templateId, dateAgreed, ctx));
     }
     const outs: AgreementState = stripUndefined({
@@ -318,7 +326,7 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
       sameContact(current.primaryContact, news.primaryContact) &&
       current.templateId.toLowerCase() === templateId.toLowerCase();
     if (!unchanged) {
-      dateAgreed = news.dateAgreed ?? new Date().toISOString();
+      dateAgreed = news.dateAgreed ?? ctx.clock.now().toISOString();
       ({ record, adopted } = await attest(api, { ...news, templateId }, templateId, dateAgreed, ctx));
       ctx.log(
         `CustomerAgreement ${news.customerId}: recorded a new attestation for ${news.primaryContact.email} (Partner Center keeps the earlier ones)`,

@@ -4,12 +4,16 @@ import {
   getSubscriptionAndTime,
   listSubscriptions,
   patchSubscription,
-} from "../clients/partnerCenter/commerce";
-import { CspError, hasServiceCode } from "../errors";
-import { shown } from "../purchaseMarker";
-import { subscriptionOfOrder } from "./commerce/cartCheckout";
-import { afterPurchase, refusal } from "./commerce/errors";
-import { accountFailures, immutableFailures } from "./commerce/fields";
+} from "../../clients/partnerCenter/commerce";
+import { CspError, hasServiceCode } from "../../errors";
+import { shown } from "../../purchaseMarker";
+import { checkCannotRun, containsUnknown, validateInputs } from "../common";
+import { registerHandler } from "../registry";
+import type { CheckFailure, ResourceHandler } from "../types";
+import { isUnknown } from "../types";
+import { subscriptionOfOrder } from "./cartCheckout";
+import { afterPurchase, refusal } from "./errors";
+import { accountFailures, immutableFailures } from "./fields";
 import {
   billingCycleOf,
   LICENSE_SUBSCRIPTION_TYPE,
@@ -18,7 +22,7 @@ import {
   licenseSchema,
   offerLabel,
   resolveCatalogItem,
-} from "./commerce/licenseInputs";
+} from "./licenseInputs";
 import {
   applySettings,
   assertPurchaseAllowed,
@@ -29,19 +33,15 @@ import {
   str,
   subscriptionOfRecordedOrder,
   what,
-} from "./commerce/licenseSeats";
-import { purchaseFailures } from "./commerce/purchaseGuard";
+} from "./licenseSeats";
+import { purchaseFailures } from "./purchaseGuard";
 import {
   cancellationOpen,
   decreaseRefusal,
   describeLicenseDeletion,
   shownDate,
   termEndDay,
-} from "./commerce/seatWindow";
-import { checkCannotRun, containsUnknown, validateInputs } from "./common";
-import { registerHandler } from "./registry";
-import type { CheckFailure, ResourceHandler } from "./types";
-import { isUnknown } from "./types";
+} from "./seatWindow";
 
 /**
  * LicenseSubscription: seats of a new-commerce license-based offer for a customer (e.g. Microsoft 365

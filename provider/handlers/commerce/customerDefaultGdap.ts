@@ -1,10 +1,10 @@
-import type { CspApi } from "../clients/cspApi";
+import type { CspApi } from "../../clients/cspApi";
 import {
   type GdapRelationship,
   listRelationshipsWithCustomer,
-} from "../clients/graph/delegatedAdminRelationships";
-import type { CheckFailure, HandlerContext } from "./types";
-import { isUnknown } from "./types";
+} from "../../clients/graph/delegatedAdminRelationships";
+import type { CheckFailure, HandlerContext } from "../types";
+import { isUnknown } from "../types";
 
 /**
  * The Customer's `enableGdapByDefault` input and `defaultGdapRelationshipId` output.
