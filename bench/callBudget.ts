@@ -20,25 +20,25 @@ export interface PhaseBudget {
 
 export const CALL_BUDGET: Readonly<Record<PhaseSpec["name"], PhaseBudget>> = {
   create: {
-    apiCalls: 58,
+    apiCalls: 29,
     tokenRequests: 6,
-    from: "N = 1 run of 10b0172: 13 resources' looks-before-writes and writes, the MCA template and billing account reads",
+    from: "N = 1 run after the economy work: the documented minimum (21, plus the MCA template and billing account read once per process) and six reads kept for safety or a clear check: the domain's availability, the new customer's liveness, the Azure plan's catalog availability and its subscription record, the app registration's marker lookup, the GDAP relationship's status after the lock",
   },
   preview: { apiCalls: 0, tokenRequests: 0, from: "check and diff of unchanged inputs call nothing" },
   noopUp: { apiCalls: 0, tokenRequests: 0, from: "check and diff of unchanged inputs call nothing" },
   refresh: {
-    apiCalls: 24,
+    apiCalls: 20,
     tokenRequests: 5,
-    from: "N = 1 run of 10b0172: one read (or a pair) per resource",
+    from: "N = 1 run after the economy work: one read (or the documented pair) per resource, documented minimum 19",
   },
   update: {
-    apiCalls: 2,
+    apiCalls: 1,
     tokenRequests: 1,
-    from: "N = 1 run of 10b0172: the user's directory roles, then one PATCH of its display name",
+    from: "N = 1 run after the economy work: one PATCH of the user's display name (its roles did not change, so they are not read)",
   },
   destroy: {
-    apiCalls: 24,
+    apiCalls: 17,
     tokenRequests: 5,
-    from: "N = 1 run of 10b0172: deletes, cancels and the reads that find what to delete",
+    from: "N = 1 run after the economy work: deletes and cancels by the ids in the state, the reads that fetch an ETag or confirm what to delete; documented minimum 16",
   },
 };

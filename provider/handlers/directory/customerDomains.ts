@@ -1,4 +1,4 @@
-import { getCustomer } from "../../clients/partnerCenter/customers";
+import { readCustomer } from "../commerce/processFacts";
 import { refusal } from "../common";
 import type { CheckFailure, HandlerContext } from "../types";
 import type { CustomerUserInputs } from "./customerUser";
@@ -45,7 +45,8 @@ async function customerDomainsOf(
   const api = ctx.api(account);
   const key = `customerDomains:${customerId.toLowerCase()}`;
   const domains = await api.memo.get(key, async () => {
-    const customer = await getCustomer(api.partnerCenter, customerId);
+    // The record the Customer's own create just read, when it is fresh (processFacts.ts).
+    const customer = await readCustomer(api, customerId);
     return customer ? customerDomains(customer) : undefined;
   });
   if (!domains) api.memo.forget(key);
