@@ -13,7 +13,6 @@ import type { CspConfig } from "../../configTypes";
 import { CspError } from "../../errors";
 import { shown } from "../../purchaseMarker";
 import { checkCannotRun, partialCreate, validateInputs } from "../common";
-import { registerHandler } from "../registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import {
@@ -456,5 +455,3 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
     );
   },
 };
-
-registerHandler(AZURE_PLAN_TYPE, azurePlanHandler);

@@ -1,11 +1,9 @@
 import { getAlias, renameSubscription } from "../../clients/arm/subscriptions";
 import { shown } from "../../purchaseMarker";
-import { registerHandler } from "../registry";
 import type { ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { actualDisplayName, createAzureSubscription } from "./azureSubscriptionCreate";
 import {
-  AZURE_SUBSCRIPTION_TYPE,
   type AzureSubscriptionInputs,
   type AzureSubscriptionOutputs,
   checkAzureSubscription,
@@ -184,5 +182,3 @@ export const azureSubscriptionHandler: ResourceHandler<AzureSubscriptionInputs, 
     ctx.log(`AzureSubscription ${id}: ${messages[outcome]}`);
   },
 };
-
-registerHandler(AZURE_SUBSCRIPTION_TYPE, azureSubscriptionHandler);

@@ -9,7 +9,6 @@ import {
 } from "../../clients/partnerCenter/customers";
 import { hasServiceCode } from "../../errors";
 import { containsUnknown, jsonEqual, stripUndefined } from "../common";
-import { registerHandler } from "../registry";
 import type { ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { type BillingProfileState, billingProfileFromPc, mergeIntoPcProfile } from "./billingProfile";
@@ -17,7 +16,6 @@ import { createCustomerResource } from "./customerCreate";
 import { findDefaultGdapRelationship } from "./customerDefaultGdap";
 import {
   CANNOT_REPLACE,
-  CUSTOMER_TYPE,
   type CustomerInputs,
   type CustomerOutputs,
   checkCustomer,
@@ -228,5 +226,3 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     }
   },
 };
-
-registerHandler(CUSTOMER_TYPE, customerHandler);

@@ -15,7 +15,6 @@ import {
   stripUndefined,
   validateInputs,
 } from "../common";
-import { registerHandler } from "../registry";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { refusal } from "./errors";
@@ -350,5 +349,3 @@ export const customerAgreementHandler: ResourceHandler<CustomerAgreementInputs, 
     );
   },
 };
-
-registerHandler(CUSTOMER_AGREEMENT_TYPE, customerAgreementHandler);

@@ -8,7 +8,6 @@ import {
 import { CspError, hasServiceCode } from "../../errors";
 import { shown } from "../../purchaseMarker";
 import { checkCannotRun, containsUnknown, validateInputs } from "../common";
-import { registerHandler } from "../registry";
 import type { CheckFailure, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { subscriptionOfOrder } from "./cartCheckout";
@@ -308,5 +307,3 @@ export const licenseSubscriptionHandler: ResourceHandler<
     }
   },
 };
-
-registerHandler(LICENSE_SUBSCRIPTION_TYPE, licenseSubscriptionHandler);

@@ -15,7 +15,6 @@ import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet, uniqueSorted } from "../identity/sets";
-import { registerHandler } from "../registry";
 import type { HandlerContext, ResourceHandler } from "../types";
 import { type ConsentState, readConsentState } from "./consentState";
 import { forgetServicePrincipal } from "./servicePrincipalMemo";
@@ -327,5 +326,3 @@ export const applicationConsentHandler: ResourceHandler<ApplicationConsentInputs
     update,
     delete: remove,
   });
-
-registerHandler("ApplicationConsent", applicationConsentHandler);

@@ -19,7 +19,6 @@ import {
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
-import { registerHandler } from "../registry";
 import type { HandlerContext, ResourceHandler } from "../types";
 import {
   applicationMarker,
@@ -406,5 +405,3 @@ export const applicationRegistrationHandler: ResourceHandler<
   update,
   delete: remove,
 };
-
-registerHandler("ApplicationRegistration", applicationRegistrationHandler);

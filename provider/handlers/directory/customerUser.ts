@@ -12,7 +12,6 @@ import { changedKeys, jsonEqual, partialCreate, refusal, stripUndefined, validat
 import { countryProblem } from "../countryCodes";
 import { gdapHinted, withGdapHints } from "../gdap/gdapAccessHint";
 import { account, guid, text } from "../identity/schemas";
-import { registerHandler } from "../registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { checkDomain } from "./customerDomains";
@@ -374,5 +373,3 @@ export const customerUserHandler: ResourceHandler<CustomerUserInputs, CustomerUs
   update,
   delete: remove,
 });
-
-registerHandler("CustomerUser", customerUserHandler);

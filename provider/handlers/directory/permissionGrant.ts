@@ -23,7 +23,6 @@ import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "../identity/sets";
-import { registerHandler } from "../registry";
 import type { HandlerContext, ResourceHandler } from "../types";
 import { forgetServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 import { unknownKeys } from "./unknowns";
@@ -462,5 +461,3 @@ export const permissionGrantHandler: ResourceHandler<PermissionGrantInputs, Perm
   update,
   delete: remove,
 };
-
-registerHandler("PermissionGrant", permissionGrantHandler);

@@ -22,7 +22,6 @@ import { roleFailures, roleIdsOf } from "../directory/roleInputs";
 import { isConflict, isPreconditionFailed, validationError } from "../identity/errors";
 import { account, guid } from "../identity/schemas";
 import { sameSet } from "../identity/sets";
-import { registerHandler } from "../registry";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { firstAssignmentHere, relationshipNow } from "./relationshipMemo";
@@ -402,5 +401,3 @@ export const gdapAccessAssignmentHandler: ResourceHandler<
   update,
   delete: remove,
 };
-
-registerHandler("GdapAccessAssignment", gdapAccessAssignmentHandler);

@@ -23,7 +23,6 @@ import { roleFailures, roleIdsOf } from "../directory/roleInputs";
 import { isNotFound, isPreconditionFailed } from "../identity/errors";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet } from "../identity/sets";
-import { registerHandler } from "../registry";
 import type { CheckResult, DiffResult, HandlerContext, ResourceHandler } from "../types";
 import { daysToDuration, durationDays } from "./isoDuration";
 import { forgetRelationship, rememberMadeHere, rememberRelationship } from "./relationshipMemo";
@@ -471,5 +470,3 @@ export const gdapRelationshipHandler: ResourceHandler<GdapRelationshipInputs, Gd
   update,
   delete: remove,
 };
-
-registerHandler("GdapRelationship", gdapRelationshipHandler);

@@ -17,7 +17,6 @@ import { containsUnknown, deterministicUuid, stripUndefined, validateInputs } fr
 import { validationError } from "../identity/errors";
 import { armOnBehalfOf } from "../identity/identities";
 import { account, guid, isGuid } from "../identity/schemas";
-import { registerHandler } from "../registry";
 import type { DiffResult, HandlerContext, ResourceHandler } from "../types";
 
 /**
@@ -388,5 +387,3 @@ export function isPrincipalNotFound(e: unknown): boolean {
 }
 
 export const roleAssignmentHandler = createRoleAssignmentHandler();
-
-registerHandler("RoleAssignment", roleAssignmentHandler);
