@@ -8,8 +8,7 @@ import {
 } from "../../clients/partnerCenter/consents";
 import { isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { changedKeys, stripUndefined, validateInputs } from "../common";
+import { changedKeys, stripUndefined, validateAccountInputs } from "../common";
 import { withGdapHints } from "../gdap/gdapAccessHint";
 import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
@@ -109,9 +108,7 @@ async function check(
   news: ApplicationConsentInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(applicationConsentSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
+  return validateAccountInputs(applicationConsentSchema, news, ctx.config);
 }
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {

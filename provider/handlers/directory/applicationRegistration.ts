@@ -8,14 +8,13 @@ import {
 } from "../../clients/graph/applications";
 import { deleteServicePrincipal } from "../../clients/graph/servicePrincipals";
 import type { AuthTarget } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
 import {
   canonicalJson,
   changedKeys,
   jsonEqual,
   partialCreate,
   stripUndefined,
-  validateInputs,
+  validateAccountInputs,
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
@@ -181,9 +180,7 @@ async function check(
   news: ApplicationRegistrationInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(applicationRegistrationSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
+  return validateAccountInputs(applicationRegistrationSchema, news, ctx.config);
 }
 
 function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {

@@ -17,8 +17,7 @@ import {
 import type { GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { stripUndefined, validateInputs } from "../common";
+import { stripUndefined, validateAccountInputs } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
@@ -100,9 +99,7 @@ async function check(
   news: PermissionGrantInputs,
   ctx: HandlerContext,
 ) {
-  const result = validateInputs(permissionGrantSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
+  return validateAccountInputs(permissionGrantSchema, news, ctx.config);
 }
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {

@@ -12,8 +12,7 @@ import {
 } from "../../clients/arm/roleAssignments";
 import { CspError, hasServiceCode, isCspError } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { containsUnknown, deterministicUuid, stripUndefined, validateInputs } from "../common";
+import { containsUnknown, deterministicUuid, stripUndefined, validateAccountInputs } from "../common";
 import { validationError } from "../identity/errors";
 import { armOnBehalfOf } from "../identity/identities";
 import { account, guid, isGuid } from "../identity/schemas";
@@ -133,9 +132,7 @@ function createRoleAssignmentHandler(): ResourceHandler<RoleAssignmentInputs, Ro
     news: RoleAssignmentInputs,
     ctx: HandlerContext,
   ) {
-    const result = validateInputs(roleAssignmentSchema, news);
-    const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-    return failures.length > 0 ? { failures } : result;
+    return validateAccountInputs(roleAssignmentSchema, news, ctx.config);
   }
 
   async function diff(
