@@ -1,5 +1,6 @@
 import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { type GdapUnifiedRole, relationshipPath } from "./delegatedAdminRelationships";
 
@@ -104,14 +105,11 @@ export async function deleteAccessAssignment(
   id: string,
   etag: string,
 ): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: assignmentPath(relationshipId, id),
     headers: { "If-Match": etag },
     auth: gdapUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /** Role template ids of an assignment, lower case. */

@@ -1,5 +1,6 @@
 import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
@@ -151,14 +152,11 @@ export async function updateRelationship(
 
 /** Deletes a relationship in `created` status (`If-Match` required). `false` when absent. */
 export async function deleteRelationship(graph: ServiceClient, id: string, etag: string): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: relationshipPath(id),
     headers: { "If-Match": etag },
     auth: gdapUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /** Posts a relationship request: `lockForApproval` (created → approvalPending) or `terminate` (active → terminating). */
