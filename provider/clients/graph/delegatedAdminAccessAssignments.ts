@@ -3,6 +3,7 @@ import type { ServiceClient } from "../../http/types";
 import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { type GdapUnifiedRole, relationshipPath } from "./delegatedAdminRelationships";
+import { withEtag } from "./gdapEtag";
 
 /**
  * GDAP access assignments ("Create accessAssignments",
@@ -115,10 +116,4 @@ export async function deleteAccessAssignment(
 /** Role template ids of an assignment, lower case. */
 export function assignmentRoleIds(a: GdapAccessAssignment): string[] {
   return (a.accessDetails?.unifiedRoles ?? []).map((u) => u.roleDefinitionId.toLowerCase());
-}
-
-function withEtag<T extends { "@odata.etag"?: string }>(body: T, headers: Record<string, string>): T {
-  if (body["@odata.etag"] === undefined && headers["etag"])
-    return { ...body, "@odata.etag": headers["etag"] };
-  return body;
 }

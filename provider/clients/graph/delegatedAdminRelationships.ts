@@ -2,6 +2,7 @@ import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
 import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
+import { withEtag } from "./gdapEtag";
 import { odataString } from "./odata";
 
 /**
@@ -186,11 +187,4 @@ export function relationshipRoleIds(r: GdapRelationship): string[] {
  */
 export function approvalLink(relationshipId: string): string {
   return `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${relationshipId}`;
-}
-
-/** Takes the etag from the body (`@odata.etag`) or the `ETag` header. */
-function withEtag<T extends { "@odata.etag"?: string }>(body: T, headers: Record<string, string>): T {
-  if (body["@odata.etag"] === undefined && headers["etag"])
-    return { ...body, "@odata.etag": headers["etag"] };
-  return body;
 }

@@ -13,6 +13,7 @@ import {
   type GdapRelationship,
   relationshipRoleIds,
 } from "../../clients/graph/delegatedAdminRelationships";
+import { requireEtag } from "../../clients/graph/gdapEtag";
 import { CspError, isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
 import { containsUnknown, refusal, stripUndefined, validateAccountInputs } from "../common";
@@ -314,16 +315,7 @@ async function alignRoles(
 }
 
 function etagOf(a: GdapAccessAssignment): string {
-  const etag = a["@odata.etag"];
-  if (!etag) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "graph",
-      summary: `GDAP access assignment ${a.id} was returned without an etag`,
-      hint: "run the operation again",
-    });
-  }
-  return etag;
+  return requireEtag(a, "GDAP access assignment");
 }
 
 function outputs(

@@ -10,6 +10,7 @@ import {
   relationshipRoleIds,
   updateRelationship,
 } from "../../clients/graph/delegatedAdminRelationships";
+import { requireEtag } from "../../clients/graph/gdapEtag";
 import { CspError, isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
 import { containsUnknown, partialCreate, refusal, stripUndefined, validateAccountInputs } from "../common";
@@ -378,16 +379,7 @@ async function setAutoExtend(
 }
 
 function etagOf(r: GdapRelationship): string {
-  const etag = r["@odata.etag"];
-  if (!etag) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "graph",
-      summary: `GDAP relationship ${r.id} was returned without an etag`,
-      hint: "run the operation again",
-    });
-  }
-  return etag;
+  return requireEtag(r, "GDAP relationship");
 }
 
 /**
