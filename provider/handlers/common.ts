@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
 import { accountFailures } from "./commerce/fields";
-import type { CheckFailure, CheckResult } from "./types";
+import type { CheckFailure, CheckResult, HandlerContext } from "./types";
 import { UNKNOWN } from "./types";
 
 /**
@@ -46,6 +46,18 @@ export function validateAccountInputs<S extends z.ZodType>(
   const result = validateInputs(schema, news);
   const failures = [...(result.failures ?? []), ...rules, ...accountFailures(news.account, config)];
   return failures.length > 0 ? { failures } : result;
+}
+
+/**
+ * The `check` of a resource whose rules are all in its schema, plus the partner account
+ * ({@link validateAccountInputs}).
+ */
+export function accountSchemaCheck<S extends z.ZodType<{ account?: string }>>(schema: S) {
+  return async (
+    _olds: Partial<z.output<S>>,
+    news: z.output<S>,
+    ctx: HandlerContext,
+  ): Promise<CheckResult<z.output<S>>> => validateAccountInputs(schema, news, ctx.config);
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from "../../clients/partnerCenter/consents";
 import { isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { changedKeys, stripUndefined, validateAccountInputs } from "../common";
+import { accountSchemaCheck, changedKeys, stripUndefined } from "../common";
 import { withGdapHints } from "../gdap/gdapAccessHint";
 import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
@@ -103,13 +103,7 @@ export const applicationConsentSchema = z
   })
   .strict();
 
-async function check(
-  _olds: Partial<ApplicationConsentInputs>,
-  news: ApplicationConsentInputs,
-  ctx: HandlerContext,
-) {
-  return validateAccountInputs(applicationConsentSchema, news, ctx.config);
-}
+const check = accountSchemaCheck(applicationConsentSchema);
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {
   return (inputs.applicationId ?? ctx.api(inputs.account).clientId).toLowerCase();

@@ -9,12 +9,12 @@ import {
 import { deleteServicePrincipal } from "../../clients/graph/servicePrincipals";
 import type { AuthTarget } from "../../http/types";
 import {
+  accountSchemaCheck,
   canonicalJson,
   changedKeys,
   jsonEqual,
   partialCreate,
   stripUndefined,
-  validateAccountInputs,
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
@@ -175,13 +175,7 @@ function isIdentifierUri(s: string): boolean {
   }
 }
 
-async function check(
-  _olds: Partial<ApplicationRegistrationInputs>,
-  news: ApplicationRegistrationInputs,
-  ctx: HandlerContext,
-) {
-  return validateAccountInputs(applicationRegistrationSchema, news, ctx.config);
-}
+const check = accountSchemaCheck(applicationRegistrationSchema);
 
 function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {
   return (inputs.tenantId ?? ctx.api(inputs.account).partnerTenantId).toLowerCase();

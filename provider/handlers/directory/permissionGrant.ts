@@ -17,7 +17,7 @@ import {
 import type { GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { stripUndefined, validateAccountInputs } from "../common";
+import { accountSchemaCheck, stripUndefined } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
@@ -94,13 +94,7 @@ export const permissionGrantSchema = z
     message: "delegatedScopes or appRoles must list at least one permission",
   });
 
-async function check(
-  _olds: Partial<PermissionGrantInputs>,
-  news: PermissionGrantInputs,
-  ctx: HandlerContext,
-) {
-  return validateAccountInputs(permissionGrantSchema, news, ctx.config);
-}
+const check = accountSchemaCheck(permissionGrantSchema);
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
   const unknown = unknownKeys(news, [

@@ -12,7 +12,7 @@ import {
 } from "../../clients/arm/roleAssignments";
 import { CspError, hasServiceCode, isCspError } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { containsUnknown, deterministicUuid, stripUndefined, validateAccountInputs } from "../common";
+import { accountSchemaCheck, containsUnknown, deterministicUuid, stripUndefined } from "../common";
 import { validationError } from "../identity/errors";
 import { armOnBehalfOf } from "../identity/identities";
 import { account, guid, isGuid } from "../identity/schemas";
@@ -127,13 +127,7 @@ export function roleAssignmentName(scope: string, roleGuid: string, principalId:
 }
 
 function createRoleAssignmentHandler(): ResourceHandler<RoleAssignmentInputs, RoleAssignmentOutputs> {
-  async function check(
-    _olds: Partial<RoleAssignmentInputs>,
-    news: RoleAssignmentInputs,
-    ctx: HandlerContext,
-  ) {
-    return validateAccountInputs(roleAssignmentSchema, news, ctx.config);
-  }
+  const check = accountSchemaCheck(roleAssignmentSchema);
 
   async function diff(
     _id: string,
