@@ -51,30 +51,19 @@ describe("GDAP calls", () => {
     expect(rel.state.status).toBe("active");
     expect(await graphCalls()).toEqual(["POST ", "POST /{id}/requests", "GET /{id}"]);
 
+    const assignmentInputs = {
+      relationshipId: rel.id,
+      securityGroupId: t.emu.seed.adminAgentsGroupId,
+      roles: [HELPDESK_ADMINISTRATOR],
+    };
     await t.emu.admin.clearRequestLog();
-    const assignment = await createResource(
-      access,
-      {
-        relationshipId: rel.id,
-        securityGroupId: t.emu.seed.adminAgentsGroupId,
-        roles: [HELPDESK_ADMINISTRATOR],
-      },
-      t.ctx,
-    );
+    const assignment = await createResource(access, assignmentInputs, t.ctx);
     expect(assignment.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
     expect(await graphCalls()).toEqual(["POST /{id}/accessAssignments"]);
 
     // A second attempt of the same group in this process (a retried step) looks first, and adopts.
     await t.emu.admin.clearRequestLog();
-    const again = await createResource(
-      access,
-      {
-        relationshipId: rel.id,
-        securityGroupId: t.emu.seed.adminAgentsGroupId,
-        roles: [HELPDESK_ADMINISTRATOR],
-      },
-      t.ctx,
-    );
+    const again = await createResource(access, assignmentInputs, t.ctx);
     expect(again.id).toBe(assignment.id);
     expect(await graphCalls()).toEqual(["GET /{id}/accessAssignments"]);
 
