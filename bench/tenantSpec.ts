@@ -1,4 +1,5 @@
 import type { CustomerSpec } from "../components/customerSpec";
+import { sampleBillingProfile } from "../testing/index";
 
 /**
  * The benchmark's tenant: the quickstart customer (customer, agreement, Azure plan, one extra
@@ -29,20 +30,7 @@ export function benchTenantSpec(
       domainPrefix: `${prefix}${key}`,
       companyName: `Bench Customer ${index}`,
       onDelete: "removeRelationship",
-      billingProfile: {
-        email: `it@${key}.example`,
-        culture: "en-US",
-        language: "en",
-        defaultAddress: {
-          firstName: "Ada",
-          lastName: "Lovelace",
-          addressLine1: "One Microsoft Way",
-          city: "Redmond",
-          state: "WA",
-          postalCode: "98052",
-          country: "US",
-        },
-      },
+      billingProfile: sampleBillingProfile(`it@${key}.example`),
     },
     agreement: {
       primaryContact: { firstName: "Ada", lastName: "Lovelace", email: `ada@${key}.example` },

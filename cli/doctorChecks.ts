@@ -10,7 +10,7 @@ import {
   getCustomer,
   type PcCustomer,
 } from "../provider/clients/partnerCenter/customers";
-import { accountVariableNames } from "../provider/config";
+import { accountVariableNames, missingAccountSettings } from "../provider/config";
 import type { AccountCredentials, CspConfig } from "../provider/configTypes";
 import { isCspError } from "../provider/errors";
 import { gdapCustomerCheck, gdapRelationshipCheck } from "./doctorGdapChecks";
@@ -200,12 +200,7 @@ export function failFrom(check: string, e: unknown, fallbackFix: string): CheckR
 
 function credentialsCheck(config: CspConfig, account: AccountCredentials): CheckResult {
   const vars = accountVariableNames(account.name);
-  const missing: string[] = [];
-  if (!account.tenantId) missing.push(vars.tenantId);
-  if (!account.clientId) missing.push(vars.clientId);
-  if (!account.clientSecret && !account.clientCertificatePem) {
-    missing.push(`${vars.clientSecret} or ${vars.clientCertificatePath}`);
-  }
+  const missing = missingAccountSettings(account, "app");
   if (!account.refreshToken) missing.push(`${vars.refreshToken} or ${vars.refreshTokenFile}`);
   const known = Object.keys(config.accounts);
   const have = [

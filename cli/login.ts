@@ -8,7 +8,7 @@ import {
 } from "@azure/msal-node";
 import { mapAuthError } from "../provider/auth/mapAuthError";
 import { createMsalNetworkClient } from "../provider/auth/msalNetworkClient";
-import { msalConfiguration } from "../provider/auth/msalTokenProvider";
+import { msalConfiguration, readRefreshToken } from "../provider/auth/msalTokenProvider";
 import { scopeFor } from "../provider/auth/scopes";
 import { sharedDispatcher } from "../provider/clients/createCspApi";
 import { accountVariableNames } from "../provider/config";
@@ -377,17 +377,6 @@ export function parseRedirect(text: string): URLSearchParams | undefined {
 function redirectError(params: URLSearchParams, what: string): LoginFailure {
   const description = (params.get("error_description") ?? "").split(/\r?\n/)[0];
   return new LoginFailure(`${what} failed: ${params.get("error")}${description ? `: ${description}` : ""}`);
-}
-
-/** The refresh token msal received, read from its token cache (msal does not return it). */
-function readRefreshToken(app: ConfidentialClientApplication, clientId: string): string | undefined {
-  const serialized = JSON.parse(app.getTokenCache().serialize()) as {
-    RefreshToken?: Record<string, { client_id?: string; secret?: string }>;
-  };
-  for (const entry of Object.values(serialized.RefreshToken ?? {})) {
-    if (entry.secret && (!entry.client_id || entry.client_id === clientId)) return entry.secret;
-  }
-  return undefined;
 }
 
 /** What was stored where, and what the user sets so the provider reads it. Never the token itself. */

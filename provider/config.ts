@@ -234,6 +234,22 @@ export function accountVariableNames(name: string): Record<RawAccountKey, string
 }
 
 /**
+ * What `account` lacks, each named by its variable (and stack config key): for `"ids"` its tenant
+ * and client ids, for `"app"` (app-only tokens) also a client secret or certificate. The refresh
+ * token app+user calls need is the caller's to add, with its own advice.
+ */
+export function missingAccountSettings(account: AccountCredentials, needs: "ids" | "app"): string[] {
+  const vars = accountVariableNames(account.name);
+  const missing: string[] = [];
+  if (!account.tenantId) missing.push(vars.tenantId);
+  if (!account.clientId) missing.push(vars.clientId);
+  if (needs === "app" && !account.clientSecret && !account.clientCertificatePem) {
+    missing.push(`${vars.clientSecret} or ${vars.clientCertificatePath}`);
+  }
+  return missing;
+}
+
+/**
  * Returns the credentials of `name`, or throws a `CSP_CONFIG` error naming what to set.
  * `needs` says what the call is about to use: app-only tokens need a secret or certificate,
  * app+user tokens additionally need the refresh token.
@@ -252,12 +268,7 @@ export function requireAccount(
       `set ${vars.tenantId}, ${vars.clientId} and ${vars.clientSecret}`,
     );
   }
-  const missing: string[] = [];
-  if (!account.tenantId) missing.push(vars.tenantId);
-  if (!account.clientId) missing.push(vars.clientId);
-  if (needs !== "ids" && !account.clientSecret && !account.clientCertificatePem) {
-    missing.push(`${vars.clientSecret} or ${vars.clientCertificatePath}`);
-  }
+  const missing = missingAccountSettings(account, needs === "ids" ? "ids" : "app");
   if (needs === "user" && !account.refreshToken) {
     missing.push(`${vars.refreshToken} or ${vars.refreshTokenFile} (run \`pulumi-csp login\`)`);
   }

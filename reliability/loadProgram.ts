@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { packageRoot } from "../automation/toolchain";
 import type { CustomerSpec } from "../components/customerSpec";
 import type { RequestLogEntry } from "../emulator/index";
+import { sampleBillingProfile } from "../testing/index";
 
 /**
  * A light customer tenant for load runs: customer, Microsoft Customer Agreement, Azure plan (with
@@ -19,20 +20,7 @@ export function loadTenantSpec(index: number): CustomerSpec {
     customer: {
       domainPrefix: `${key}tenant`,
       companyName: `Load Customer ${index}`,
-      billingProfile: {
-        email: `it@${key}.example`,
-        culture: "en-US",
-        language: "en",
-        defaultAddress: {
-          firstName: "Ada",
-          lastName: "Lovelace",
-          addressLine1: "One Microsoft Way",
-          city: "Redmond",
-          state: "WA",
-          postalCode: "98052",
-          country: "US",
-        },
-      },
+      billingProfile: sampleBillingProfile(`it@${key}.example`),
     },
     agreement: { primaryContact: { firstName: "Ada", lastName: "Lovelace", email: `ada@${key}.example` } },
     azurePlan: { acknowledgePurchase: true, friendlyName: `Load ${index} Azure plan` },

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { FaultFigures } from "./faultFigures";
+import type { LoadFigures } from "./loadProgram";
 
 /** What `npm run reliability` measured (reliability/figures.ts); parts not run are absent. */
 export interface ReliabilityFigures {
@@ -74,7 +75,8 @@ export interface SecretsFigures {
   [more: string]: unknown;
 }
 
-export interface LoadRunFigures {
+/** A load run: its Partner Center figures from the request log ({@link LoadFigures}) and what the run left. */
+export interface LoadRunFigures extends LoadFigures {
   customers: number;
   resources: number;
   expectedResources: number;
@@ -82,12 +84,6 @@ export interface LoadRunFigures {
   upOk: boolean;
   upDurationMs: number;
   previewDurationMs: number;
-  requests: number;
-  partnerCenterRequests: number;
-  throttled: number;
-  byFamily: Record<string, number>;
-  peakPerWindow: Record<string, number>;
-  peakPerWindowAllCustomers: Record<string, number>;
   duplicates: number;
   orphans: number;
   previewChanges: number;

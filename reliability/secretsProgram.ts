@@ -15,6 +15,7 @@ import { packageRoot } from "../automation/toolchain";
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { CustomerTenant, CustomerUser } = require("pulumi-csp");
+const { sampleBillingProfile } = require("pulumi-csp/testing");
 
 const config = new pulumi.Config();
 const gdapGroupId = config.get("gdapGroupId");
@@ -24,15 +25,7 @@ const tenant = new CustomerTenant("contoso", {
   customer: {
     domainPrefix: "contososecrets",
     companyName: "Contoso Ltd",
-    billingProfile: {
-      email: "it@contoso.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada", lastName: "Lovelace", addressLine1: "One Microsoft Way",
-        city: "Redmond", state: "WA", postalCode: "98052", country: "US",
-      },
-    },
+    billingProfile: sampleBillingProfile("it@contoso.example"),
   },
   agreement: { primaryContact: { firstName: "Ada", lastName: "Lovelace", email: "ada@contoso.example" } },
   azurePlan: { acknowledgePurchase: true, friendlyName: "Contoso Azure plan" },

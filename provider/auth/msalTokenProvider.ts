@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { ConfidentialClientApplication, type Configuration, LogLevel } from "@azure/msal-node";
 import type { Dispatcher } from "undici";
-import { accountVariableNames } from "../config";
+import { accountVariableNames, missingAccountSettings } from "../config";
 import type { AccountCredentials, CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
 import { retryAfterMs } from "../http/retryAfter";
@@ -268,7 +268,8 @@ function toAccessToken(
   return { token: result.accessToken, expiresOnMs };
 }
 
-function readRefreshToken(app: ConfidentialClientApplication, clientId: string): string | undefined {
+/** The refresh token msal received, read from its token cache (msal does not return it). */
+export function readRefreshToken(app: ConfidentialClientApplication, clientId: string): string | undefined {
   const serialized = JSON.parse(app.getTokenCache().serialize()) as {
     RefreshToken?: Record<string, { client_id?: string; secret?: string }>;
   };
@@ -279,13 +280,7 @@ function readRefreshToken(app: ConfidentialClientApplication, clientId: string):
 }
 
 function missingCredentials(account: AccountCredentials): CspError {
-  const vars = accountVariableNames(account.name);
-  const missing: string[] = [];
-  if (!account.tenantId) missing.push(vars.tenantId);
-  if (!account.clientId) missing.push(vars.clientId);
-  if (!account.clientSecret && !account.clientCertificatePem) {
-    missing.push(`${vars.clientSecret} or ${vars.clientCertificatePath}`);
-  }
+  const missing = missingAccountSettings(account, "app");
   return new CspError({
     code: "CSP_CONFIG",
     service: "config",

@@ -34,16 +34,8 @@ export async function listPartnerCenter<T>(
   request: ApiRequest,
   options: ListOptions = {},
 ): Promise<T[]> {
-  const items: T[] = [];
-  const seen = new Set<string>();
-  let next: ApiRequest | undefined = request;
-  for (let page = 0; next; page++) {
-    guardPages(client, page, options);
-    const response: { body: PartnerCenterCollection<T> | undefined } =
-      await client.send<PartnerCenterCollection<T>>(next);
-    const body = response.body;
-    items.push(...(body?.items ?? []));
-    next = undefined;
+  return collectPages<T, PartnerCenterCollection<T>>(client, request, options, (body) => {
+    const items = body?.items ?? [];
     const link = body?.links?.next;
     if (link?.uri) {
       const headers: Record<string, string> = { ...(request.headers ?? {}) };
@@ -52,20 +44,31 @@ export async function listPartnerCenter<T>(
       if (token !== undefined && headerValue(headers, CONTINUATION_HEADER) === undefined) {
         headers[CONTINUATION_HEADER] = token;
       }
-      guardLoop(client, seen, `${link.uri}|${token ?? ""}`);
-      next = { ...baseOf(request), method: "GET", path: partnerCenterPath(link.uri), headers };
-    } else if (body?.continuationToken) {
-      guardLoop(client, seen, body.continuationToken);
-      next = {
-        ...baseOf(request),
-        method: request.method,
-        path: request.path,
-        query: { ...(request.query ?? {}), seekOperation: "Next" },
-        headers: { ...(request.headers ?? {}), [CONTINUATION_HEADER]: body.continuationToken },
+      return {
+        items,
+        next: {
+          key: `${link.uri}|${token ?? ""}`,
+          request: { ...baseOf(request), method: "GET", path: partnerCenterPath(link.uri), headers },
+        },
       };
     }
-  }
-  return items;
+    if (body?.continuationToken) {
+      return {
+        items,
+        next: {
+          key: body.continuationToken,
+          request: {
+            ...baseOf(request),
+            method: request.method,
+            path: request.path,
+            query: { ...(request.query ?? {}), seekOperation: "Next" },
+            headers: { ...(request.headers ?? {}), [CONTINUATION_HEADER]: body.continuationToken },
+          },
+        },
+      };
+    }
+    return { items };
+  });
 }
 
 /** All items of a Microsoft Graph collection, following `@odata.nextLink` verbatim until absent. */
@@ -92,27 +95,55 @@ async function listByNextLink<T>(
   linkField: string,
   options: ListOptions,
 ): Promise<T[]> {
+  return collectPages<T, Record<string, unknown>>(client, request, options, (body) => {
+    const value = body?.["value"];
+    const items = Array.isArray(value) ? (value as T[]) : [];
+    const link = body?.[linkField];
+    if (typeof link !== "string" || link === "") return { items };
+    // The link carries every query parameter (skip tokens, api-version): send it as it is.
+    return {
+      items,
+      next: {
+        key: link,
+        request: {
+          ...baseOf(request),
+          method: "GET",
+          path: link,
+          ...(request.headers ? { headers: request.headers } : {}),
+        },
+      },
+    };
+  });
+}
+
+/** One page read: its items and, when there is a next page, its request and the key that names it. */
+interface Page<T> {
+  items: T[];
+  next?: { key: string; request: ApiRequest };
+}
+
+/**
+ * The pages of a collection from `request` on, each read by `pageOf`, their items in order; stops
+ * with an error after `maxPages` pages or when a next page's key comes again (a service looping).
+ */
+async function collectPages<T, B>(
+  client: ServiceClient,
+  request: ApiRequest,
+  options: ListOptions,
+  pageOf: (body: B | undefined) => Page<T>,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let next: ApiRequest | undefined = request;
   for (let page = 0; next; page++) {
     guardPages(client, page, options);
-    const response: { body: Record<string, unknown> | undefined } =
-      await client.send<Record<string, unknown>>(next);
-    const body = response.body;
-    const value = body?.["value"];
-    if (Array.isArray(value)) items.push(...(value as T[]));
-    const link = body?.[linkField];
+    const response: { body: B | undefined } = await client.send<B>(next);
+    const read = pageOf(response.body);
+    items.push(...read.items);
     next = undefined;
-    if (typeof link === "string" && link !== "") {
-      guardLoop(client, seen, link);
-      // The link carries every query parameter (skip tokens, api-version): send it as it is.
-      next = {
-        ...baseOf(request),
-        method: "GET",
-        path: link,
-        ...(request.headers ? { headers: request.headers } : {}),
-      };
+    if (read.next) {
+      guardLoop(client, seen, read.next.key);
+      next = read.next.request;
     }
   }
   return items;

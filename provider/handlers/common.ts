@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
+import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
-import type { CheckFailure, CheckResult } from "./types";
+import { accountFailures } from "./commerce/fields";
+import type { CheckFailure, CheckResult, HandlerContext } from "./types";
 import { UNKNOWN } from "./types";
 
 /**
@@ -28,6 +30,34 @@ export function validateInputs<S extends z.ZodType>(schema: S, news: unknown): C
   }
   if (failures.length === 0) return { inputs: news as z.output<S> };
   return { failures };
+}
+
+/**
+ * {@link validateInputs} for a resource with an `account` input: the schema's failures, then the
+ * resource's own rules beyond the schema (`rules`), then a failure when `account` names no
+ * configured partner account; the checked inputs when there are none.
+ */
+export function validateAccountInputs<S extends z.ZodType>(
+  schema: S,
+  news: { account?: unknown },
+  config: Pick<CspConfig, "accounts">,
+  rules: readonly CheckFailure[] = [],
+): CheckResult<z.output<S>> {
+  const result = validateInputs(schema, news);
+  const failures = [...(result.failures ?? []), ...rules, ...accountFailures(news.account, config)];
+  return failures.length > 0 ? { failures } : result;
+}
+
+/**
+ * The `check` of a resource whose rules are all in its schema, plus the partner account
+ * ({@link validateAccountInputs}).
+ */
+export function accountSchemaCheck<S extends z.ZodType<{ account?: string }>>(schema: S) {
+  return async (
+    _olds: Partial<z.output<S>>,
+    news: z.output<S>,
+    ctx: HandlerContext,
+  ): Promise<CheckResult<z.output<S>>> => validateAccountInputs(schema, news, ctx.config);
 }
 
 /**

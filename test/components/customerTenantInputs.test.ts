@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PARTNER_APP_GRAPH_SCOPES } from "../support/identityFixtures";
 import {
   ADMIN_AGENTS,
   CUSTOMER_ID,
@@ -48,17 +49,7 @@ describe("CustomerTenant inputs", () => {
     expect(inputs("contoso-consent")).toMatchObject({
       customerId: CUSTOMER_ID,
       displayName: "pulumi-csp partner app",
-      grants: [
-        {
-          enterpriseApplicationId: GRAPH,
-          scopes: [
-            "Application.ReadWrite.All",
-            "AppRoleAssignment.ReadWrite.All",
-            "DelegatedPermissionGrant.ReadWrite.All",
-            "Directory.Read.All",
-          ],
-        },
-      ],
+      grants: [{ enterpriseApplicationId: GRAPH, scopes: PARTNER_APP_GRAPH_SCOPES }],
     });
     expect(inputs("contoso-app-portal")).toMatchObject({
       tenantId: CUSTOMER_ID,

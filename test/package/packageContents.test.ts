@@ -18,13 +18,15 @@ function packedFiles(): string[] {
 describe("the published package", () => {
   const files = packedFiles();
 
-  it("ships the library, the provider host, the emulator, the CLI with its gitops commands and template, and the customer file schema", () => {
+  it("ships the library, the provider host, the emulator and its sample values, the CLI with its gitops commands and template, and the customer file schema", () => {
     for (const f of [
       "dist/index.js",
       "dist/index.d.ts",
       "dist/provider/host.js",
       "dist/emulator/index.js",
       "dist/emulator/main.js",
+      "dist/testing/index.js",
+      "dist/testing/index.d.ts",
       "dist/cli/main.js",
       "dist/gitops/fleet.js",
       "templates/gitops/Pulumi.yaml",
@@ -44,9 +46,17 @@ describe("the published package", () => {
   it("resolves its entry points through exports, the serialized provider's require included", () => {
     const pkg = require(path.join(root, "package.json")) as { exports: Record<string, unknown> };
     expect(Object.keys(pkg.exports).sort()).toEqual(
-      [".", "./customerSpec.schema.json", "./dist/provider/host", "./emulator", "./package.json"].sort(),
+      [
+        ".",
+        "./customerSpec.schema.json",
+        "./dist/provider/host",
+        "./emulator",
+        "./package.json",
+        "./testing",
+      ].sort(),
     );
     expect(require.resolve("pulumi-csp/dist/provider/host")).toBe(path.join(root, "dist/provider/host.js"));
     expect(require.resolve("pulumi-csp/emulator")).toBe(path.join(root, "dist/emulator/index.js"));
+    expect(require.resolve("pulumi-csp/testing")).toBe(path.join(root, "dist/testing/index.js"));
   });
 });

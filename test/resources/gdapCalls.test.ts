@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../emulator/index";
 import { createRelationship } from "../../provider/clients/graph/delegatedAdminRelationships";
 import { gdapAccessAssignmentHandler as access } from "../../provider/handlers/gdap/gdapAccessAssignment";
@@ -6,9 +6,9 @@ import {
   type GdapRelationshipInputs,
   gdapRelationshipHandler as relationship,
 } from "../../provider/handlers/gdap/gdapRelationship";
-import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
+import { useEmulator } from "../support/emulatorContext";
 import { createResource, updateResource } from "../support/handlerSteps";
-import { createTestCustomer } from "../support/identityFixtures";
+import { createTestCustomer, HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR } from "../support/identityFixtures";
 
 /**
  * The calls each GDAP operation makes (issue 19's economy), as `pulumi up` runs them in one
@@ -16,18 +16,11 @@ import { createTestCustomer } from "../support/identityFixtures";
  * Minimums in bench/minimums.ts.
  */
 
-const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 const BASE = "/v1.0/tenantRelationships/delegatedAdminRelationships";
 
-let t: EmulatorContext;
+// A customer who approves at once: create, check and create of the assignment follow each other.
+const t = useEmulator({ autoApproveGdap: true });
 let names = 0;
-
-beforeAll(async () => {
-  // A customer who approves at once: create, check and create of the assignment follow each other.
-  t = await startEmulatorContext({ autoApproveGdap: true });
-});
-afterAll(() => t?.stop());
 
 function relationshipInputs(customerId: string): GdapRelationshipInputs {
   names += 1;
@@ -35,7 +28,7 @@ function relationshipInputs(customerId: string): GdapRelationshipInputs {
     displayName: `Calls ${Date.now().toString(36)} ${names}`,
     customerTenantId: customerId,
     duration: "P730D",
-    roles: [HELPDESK, USER_ADMIN],
+    roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR],
   };
 }
 
@@ -58,22 +51,19 @@ describe("GDAP calls", () => {
     expect(rel.state.status).toBe("active");
     expect(await graphCalls()).toEqual(["POST ", "POST /{id}/requests", "GET /{id}"]);
 
+    const assignmentInputs = {
+      relationshipId: rel.id,
+      securityGroupId: t.emu.seed.adminAgentsGroupId,
+      roles: [HELPDESK_ADMINISTRATOR],
+    };
     await t.emu.admin.clearRequestLog();
-    const assignment = await createResource(
-      access,
-      { relationshipId: rel.id, securityGroupId: t.emu.seed.adminAgentsGroupId, roles: [HELPDESK] },
-      t.ctx,
-    );
-    expect(assignment.state.roleIds).toEqual([HELPDESK]);
+    const assignment = await createResource(access, assignmentInputs, t.ctx);
+    expect(assignment.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
     expect(await graphCalls()).toEqual(["POST /{id}/accessAssignments"]);
 
     // A second attempt of the same group in this process (a retried step) looks first, and adopts.
     await t.emu.admin.clearRequestLog();
-    const again = await createResource(
-      access,
-      { relationshipId: rel.id, securityGroupId: t.emu.seed.adminAgentsGroupId, roles: [HELPDESK] },
-      t.ctx,
-    );
+    const again = await createResource(access, assignmentInputs, t.ctx);
     expect(again.id).toBe(assignment.id);
     expect(await graphCalls()).toEqual(["GET /{id}/accessAssignments"]);
 
@@ -90,7 +80,7 @@ describe("GDAP calls", () => {
       access,
       assignment.id,
       assignment,
-      { ...assignment.inputs, roles: [HELPDESK, USER_ADMIN] },
+      { ...assignment.inputs, roles: [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR] },
       t.ctx,
     );
     expect(widened.changed).toBe(true);
@@ -119,7 +109,11 @@ describe("GDAP calls", () => {
     await t.emu.admin.clearRequestLog();
     await createResource(
       access,
-      { relationshipId: rel.id, securityGroupId: t.emu.seed.adminAgentsGroupId, roles: [HELPDESK] },
+      {
+        relationshipId: rel.id,
+        securityGroupId: t.emu.seed.adminAgentsGroupId,
+        roles: [HELPDESK_ADMINISTRATOR],
+      },
       later,
     );
     expect(await graphCalls()).toEqual([
@@ -150,7 +144,7 @@ describe("GDAP calls", () => {
       displayName: inputs.displayName,
       duration: "P730D",
       customer: { tenantId: customerId },
-      accessDetails: { unifiedRoles: [{ roleDefinitionId: HELPDESK }] },
+      accessDetails: { unifiedRoles: [{ roleDefinitionId: HELPDESK_ADMINISTRATOR }] },
       autoExtendDuration: "PT0S",
     });
     const staleState = {
@@ -158,7 +152,7 @@ describe("GDAP calls", () => {
       relationshipId: draft.id,
       status: "active",
       approvalLink: "",
-      roleIds: [HELPDESK],
+      roleIds: [HELPDESK_ADMINISTRATOR],
       autoExtendDuration: "PT0S",
     };
     await t.emu.admin.clearRequestLog();

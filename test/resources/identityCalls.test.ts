@@ -18,6 +18,7 @@ import {
   consentPartnerApp,
   createTestCustomer,
   GRAPH,
+  HELPDESK_ADMINISTRATOR,
   PARTNER_APP_GRAPH_SCOPES,
 } from "../support/identityFixtures";
 
@@ -26,8 +27,6 @@ import {
  * and throttle budget). Exact sequences, each from a fresh context (a new provider process: it has
  * read nothing yet), so what one test remembered does not lower another's count.
  */
-
-const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 
 let t: EmulatorContext;
 let customerId: string;
@@ -68,8 +67,8 @@ describe("CustomerUser calls", () => {
       createResource(users, userInputs("calls.a"), ctx),
       createResource(users, userInputs("calls.b"), ctx),
     ]);
-    expect(a.state.roleIds).toEqual([HELPDESK]);
-    expect(b.state.roleIds).toEqual([HELPDESK]);
+    expect(a.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
+    expect(b.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
     expect((await calls()).sort()).toEqual(
       [
         "GET /v1/customers/{id}",
@@ -80,7 +79,7 @@ describe("CustomerUser calls", () => {
       ].sort(),
     );
     const state = await t.emu.admin.state();
-    expect(state.directory[customerId]!.directoryRoleMembers[HELPDESK]).toEqual(
+    expect(state.directory[customerId]!.directoryRoleMembers[HELPDESK_ADMINISTRATOR]).toEqual(
       expect.arrayContaining([a.id, b.id]),
     );
   });
@@ -97,7 +96,7 @@ describe("CustomerUser calls", () => {
       ctx,
     );
     expect(updated.changed).toBe(true);
-    expect(updated.state.roleIds).toEqual([HELPDESK]);
+    expect(updated.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
     expect(await calls()).toEqual(["PATCH /v1/customers/{id}/users/{id}"]);
   });
 

@@ -6,10 +6,13 @@ import { passwordProblem } from "../../provider/handlers/directory/passwords";
 import { UNKNOWN } from "../../provider/handlers/types";
 import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
-import { createTestCustomer, isWriteMethod } from "../support/identityFixtures";
+import {
+  createTestCustomer,
+  HELPDESK_ADMINISTRATOR,
+  isWriteMethod,
+  USER_ADMINISTRATOR,
+} from "../support/identityFixtures";
 
-const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 const GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
 
 const t = useEmulator();
@@ -44,8 +47,8 @@ describe("CustomerUser", () => {
     expect(created.state.usageLocation).toBe("US");
     expect(created.state.password.length).toBeGreaterThanOrEqual(16);
     expect(passwordProblem(created.state.password)).toBeUndefined();
-    expect(created.state.roleIds).toEqual([HELPDESK]);
-    expect(roleIdsOf(await listUserDirectoryRoles(pc, customerId, userId))).toEqual([HELPDESK]);
+    expect(created.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
+    expect(roleIdsOf(await listUserDirectoryRoles(pc, customerId, userId))).toEqual([HELPDESK_ADMINISTRATOR]);
     expect(JSON.stringify(Object.values(created.state))).not.toContain("undefined");
 
     // Roles are a set: Helpdesk goes, two others come (one named by template id).
@@ -58,20 +61,20 @@ describe("CustomerUser", () => {
     );
     expect(updated.changed).toBe(true);
     expect(roleIdsOf(await listUserDirectoryRoles(pc, customerId, userId))).toEqual(
-      [USER_ADMIN, GLOBAL_READER].sort(),
+      [USER_ADMINISTRATOR, GLOBAL_READER].sort(),
     );
     expect((await getCustomerUser(pc, customerId, userId))?.displayName).toBe("Alice A.");
     expect(updated.state.password).toBe(created.state.password);
 
     // A role added outside Pulumi shows as drift on refresh.
-    await addRoleMember(pc, customerId, HELPDESK, { id: userId });
+    await addRoleMember(pc, customerId, HELPDESK_ADMINISTRATOR, { id: userId });
     const refreshed = await handler.read(userId, updated.state, t.ctx);
     // The engine stores a refresh's inputs as they are (no secrets): the password stays an output.
     expect(refreshed.inputs).not.toHaveProperty("password");
     expect(refreshed.inputs).not.toHaveProperty("forceChangePassword");
     expect(refreshed.props?.password).toBe(created.state.password);
     expect(refreshed.inputs?.roles).toEqual(
-      expect.arrayContaining(["User Administrator", GLOBAL_READER, HELPDESK]),
+      expect.arrayContaining(["User Administrator", GLOBAL_READER, HELPDESK_ADMINISTRATOR]),
     );
     const drift = await handler.diff(
       userId,

@@ -13,11 +13,13 @@ import {
 import { UNKNOWN } from "../../provider/handlers/types";
 import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
-import { createTestCustomer, isWriteMethod } from "../support/identityFixtures";
-
-const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
-const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+import {
+  createTestCustomer,
+  GLOBAL_ADMINISTRATOR,
+  HELPDESK_ADMINISTRATOR,
+  isWriteMethod,
+  USER_ADMINISTRATOR,
+} from "../support/identityFixtures";
 
 const t = useEmulator();
 let names = 0;
@@ -45,7 +47,7 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     );
     expect(rel.inputs.duration).toBe("P730D");
     expect(rel.state.status).toBe("approvalPending");
-    expect(rel.state.roleIds).toEqual([HELPDESK, USER_ADMIN].sort());
+    expect(rel.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR].sort());
     expect(rel.state.approvalLink).toContain(rel.id);
     expect(t.logs.join("\n")).toContain(rel.state.approvalLink);
 
@@ -82,7 +84,7 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const active = { inputs: rel.inputs, state: { ...rel.state, ...refreshed.props! } };
 
     const assignment = await createResource(access, assignmentInputs, t.ctx);
-    expect(assignment.state.roleIds).toEqual([HELPDESK]);
+    expect(assignment.state.roleIds).toEqual([HELPDESK_ADMINISTRATOR]);
     expect(["pending", "active"]).toContain(assignment.state.status);
     // An unchanged assignment costs no call in a preview.
     await t.emu.admin.clearRequestLog();
@@ -93,16 +95,16 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
       access,
       assignment.id,
       assignment,
-      { ...assignmentInputs, roles: ["Helpdesk Administrator", USER_ADMIN] },
+      { ...assignmentInputs, roles: ["Helpdesk Administrator", USER_ADMINISTRATOR] },
       t.ctx,
     );
     expect(widened.changed).toBe(true);
     const current = await getAccessAssignment(graph, rel.id, assignment.id);
     expect(current?.accessDetails.unifiedRoles.map((r) => r.roleDefinitionId).sort()).toEqual(
-      [HELPDESK, USER_ADMIN].sort(),
+      [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR].sort(),
     );
     const readBack = await access.read(assignment.id, widened.state, t.ctx);
-    expect(readBack.inputs?.roles).toEqual(["Helpdesk Administrator", USER_ADMIN]);
+    expect(readBack.inputs?.roles).toEqual(["Helpdesk Administrator", USER_ADMINISTRATOR]);
 
     // Roles outside the relationship fail at check, naming them.
     const outside = await checkFailures(access, {}, { ...assignmentInputs, roles: ["Global Reader"] }, t.ctx);
@@ -133,7 +135,12 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const { customerId } = await createTestCustomer(t.ctx, "gdapdrift");
     const rel = await createResource(
       relationship,
-      { displayName: uniqueName("Drift"), customerTenantId: customerId, duration: "P30D", roles: [HELPDESK] },
+      {
+        displayName: uniqueName("Drift"),
+        customerTenantId: customerId,
+        duration: "P30D",
+        roles: [HELPDESK_ADMINISTRATOR],
+      },
       t.ctx,
     );
     await t.emu.admin.approveGdapRelationship(rel.id);
@@ -153,18 +160,18 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
       displayName: uniqueName("Draft"),
       duration: "P1D",
       customer: { tenantId: customerId },
-      accessDetails: { unifiedRoles: [{ roleDefinitionId: HELPDESK }] },
+      accessDetails: { unifiedRoles: [{ roleDefinitionId: HELPDESK_ADMINISTRATOR }] },
       autoExtendDuration: "PT0S",
     });
     const draftState = {
       displayName: draft.displayName,
       customerTenantId: customerId,
       duration: "P1D",
-      roles: [HELPDESK],
+      roles: [HELPDESK_ADMINISTRATOR],
       relationshipId: draft.id,
       status: "created",
       approvalLink: "",
-      roleIds: [HELPDESK],
+      roleIds: [HELPDESK_ADMINISTRATOR],
       autoExtendDuration: "PT0S",
     };
     await t.emu.admin.clearRequestLog();
@@ -179,7 +186,7 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
         displayName: uniqueName("Unapproved"),
         customerTenantId: customerId,
         duration: "P1D",
-        roles: [HELPDESK],
+        roles: [HELPDESK_ADMINISTRATOR],
       },
       t.ctx,
     );
@@ -194,13 +201,13 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const displayName = uniqueName("Shared");
     await createResource(
       relationship,
-      { displayName, customerTenantId: a.customerId, duration: "P1D", roles: [HELPDESK] },
+      { displayName, customerTenantId: a.customerId, duration: "P1D", roles: [HELPDESK_ADMINISTRATOR] },
       t.ctx,
     );
     await expect(
       createResource(
         relationship,
-        { displayName, customerTenantId: b.customerId, duration: "P1D", roles: [HELPDESK] },
+        { displayName, customerTenantId: b.customerId, duration: "P1D", roles: [HELPDESK_ADMINISTRATOR] },
         t.ctx,
       ),
     ).rejects.toMatchObject({ code: "CSP_CONFLICT" });
@@ -212,7 +219,7 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
       displayName: uniqueName("Again"),
       customerTenantId: customerId,
       duration: "P1D",
-      roles: [HELPDESK],
+      roles: [HELPDESK_ADMINISTRATOR],
     };
     const first = await createResource(relationship, inputs, t.ctx);
     const second = await createResource(relationship, inputs, t.ctx);
@@ -238,14 +245,19 @@ describe("GdapRelationship and GdapAccessAssignment", () => {
     const ga = await failing({ roles: ["Global Administrator"], autoExtendDuration: "P180D" });
     expect(ga[0]?.property).toBe("autoExtendDuration");
     expect(ga[0]?.reason).toMatch(/Global Administrator/);
-    expect(await failing({ roles: [GLOBAL_ADMIN], autoExtendDuration: "PT0S" })).toEqual([]);
+    expect(await failing({ roles: [GLOBAL_ADMINISTRATOR], autoExtendDuration: "PT0S" })).toEqual([]);
     expect((await failing({ customerTenantId: "contoso" }))[0]?.property).toBe("customerTenantId");
 
     const assignmentFailing = (n: Record<string, unknown>) =>
       checkFailures(
         access,
         {},
-        { relationshipId: UNKNOWN, securityGroupId: t.emu.seed.adminAgentsGroupId, roles: [HELPDESK], ...n },
+        {
+          relationshipId: UNKNOWN,
+          securityGroupId: t.emu.seed.adminAgentsGroupId,
+          roles: [HELPDESK_ADMINISTRATOR],
+          ...n,
+        },
         t.ctx,
       );
     expect(await assignmentFailing({})).toEqual([]);

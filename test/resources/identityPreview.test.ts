@@ -9,7 +9,12 @@ import { roleAssignmentHandler } from "../../provider/handlers/rbac/roleAssignme
 import { type ResourceHandler, UNKNOWN } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
-import { createTestCustomer, GRAPH, isWriteMethod } from "../support/identityFixtures";
+import {
+  createTestCustomer,
+  GRAPH,
+  HELPDESK_ADMINISTRATOR,
+  isWriteMethod,
+} from "../support/identityFixtures";
 
 /**
  * Preview: inputs that depend on resources not created yet arrive as the engine's unknown
@@ -19,7 +24,6 @@ import { createTestCustomer, GRAPH, isWriteMethod } from "../support/identityFix
 
 const T = "3f2a1c8e-4b7d-4e21-9a55-0c1d2e3f4a5b";
 const U = "4f2a1c8e-4b7d-4e21-9a55-0c1d2e3f4a5b";
-const HELPDESK = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 
 interface Case {
   name: string;
@@ -44,7 +48,7 @@ function buildCases(customerId: string, domain: string, relationshipId: string):
       outputs: {
         userId: U,
         password: "Xx1!xxxxxxxx",
-        roleIds: [HELPDESK],
+        roleIds: [HELPDESK_ADMINISTRATOR],
         state: "active",
         forceChangePassword: true,
       },
@@ -108,7 +112,7 @@ function buildCases(customerId: string, domain: string, relationshipId: string):
         relationshipId: `${T}-${U}`,
         status: "active",
         approvalLink: "l",
-        roleIds: [HELPDESK],
+        roleIds: [HELPDESK_ADMINISTRATOR],
         autoExtendDuration: "PT0S",
       },
     },
@@ -116,7 +120,7 @@ function buildCases(customerId: string, domain: string, relationshipId: string):
       name: "GdapAccessAssignment",
       handler: gdapAccessAssignmentHandler,
       inputs: { relationshipId, securityGroupId: U, roles: ["Helpdesk Administrator"] },
-      outputs: { accessAssignmentId: U, status: "active", roleIds: [HELPDESK] },
+      outputs: { accessAssignmentId: U, status: "active", roleIds: [HELPDESK_ADMINISTRATOR] },
     },
   ];
 }
@@ -133,7 +137,7 @@ beforeAll(async () => {
       displayName: `Preview ${Date.now().toString(36)}`,
       customerTenantId: customerId,
       duration: "P1D",
-      roles: [HELPDESK],
+      roles: [HELPDESK_ADMINISTRATOR],
     },
     t.ctx,
   );

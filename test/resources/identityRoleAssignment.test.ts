@@ -46,6 +46,11 @@ async function newUser(): Promise<string> {
   return id;
 }
 
+/** Reader for the user `principalId` at the customer's subscription. */
+function readerFor(principalId: string): RoleAssignmentInputs {
+  return { tenantId: customerId, scope, roleName: "Reader", principalId, principalType: "User" };
+}
+
 async function assignmentsFor(principalId: string) {
   const state = await t.emu.admin.state();
   return Object.values(state.azure.roleAssignments).filter((a) => a.principalId === principalId);
@@ -54,13 +59,7 @@ async function assignmentsFor(principalId: string) {
 describe("RoleAssignment", () => {
   it("assigns a role by name under a deterministic name, updates the description in place, and removes it", async () => {
     const principalId = await newUser();
-    const inputs: RoleAssignmentInputs = {
-      tenantId: customerId,
-      scope,
-      roleName: "Reader",
-      principalId,
-      principalType: "User",
-    };
+    const inputs = readerFor(principalId);
     const created = await createResource(handler, inputs, t.ctx);
     const name = roleAssignmentName(scope, READER, principalId);
     expect(created.state.assignmentName).toBe(name);
@@ -100,11 +99,7 @@ describe("RoleAssignment", () => {
   it("plans replacements only when scope, role, principal or principal type change, deleting first when the name stays", async () => {
     const principalId = randomUUID();
     const olds = {
-      tenantId: customerId,
-      scope,
-      roleName: "Reader",
-      principalId,
-      principalType: "User" as const,
+      ...readerFor(principalId),
       roleDefinitionGuid: READER,
       roleDefinitionResourceId: roleDefinitionResourceId(scope, READER),
       assignmentName: roleAssignmentName(scope, READER, principalId),
@@ -168,11 +163,7 @@ describe("RoleAssignment", () => {
       },
     );
     t.logs.length = 0;
-    const created = await createResource(
-      handler,
-      { tenantId: customerId, scope, roleName: "Reader", principalId, principalType: "User" },
-      t.ctx,
-    );
+    const created = await createResource(handler, readerFor(principalId), t.ctx);
     expect(created.state.adopted).toBe(true);
     expect(created.id).toBe(existing.id);
     expect(t.logs.join("\n")).toMatch(/already exists as .*; adopting it/);
@@ -208,13 +199,7 @@ describe("RoleAssignment", () => {
       },
     };
     await t.emu.admin.addFault({ ...principalNotFound, count: 2 });
-    const inputs: RoleAssignmentInputs = {
-      tenantId: customerId,
-      scope,
-      roleName: "Reader",
-      principalId,
-      principalType: "User",
-    };
+    const inputs = readerFor(principalId);
     const created = await createResource(handler, inputs, ctx);
     expect(waits).toEqual(PRINCIPAL_NOT_FOUND_DELAYS_MS.slice(0, 2));
     expect((await assignmentsFor(principalId)).map((a) => a.name)).toEqual([created.state.assignmentName]);
@@ -261,13 +246,7 @@ describe("RoleAssignment", () => {
 
   it("rejects invalid inputs in check, before any write", async () => {
     await t.emu.admin.clearRequestLog();
-    const base = {
-      tenantId: customerId,
-      scope,
-      roleName: "Reader",
-      principalId: randomUUID(),
-      principalType: "User",
-    };
+    const base = readerFor(randomUUID());
     const failing = (n: Record<string, unknown>) => checkFailures(handler, {}, { ...base, ...n }, t.ctx);
     expect(
       (await failing({ scope: "/providers/Microsoft.Management/managementGroups/mg" }))[0]?.property,

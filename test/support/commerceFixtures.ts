@@ -5,6 +5,7 @@ import { type AzurePlanInputs, azurePlanHandler } from "../../provider/handlers/
 import type { AzureSubscriptionInputs } from "../../provider/handlers/commerce/azureSubscription";
 import type { LicenseSubscriptionInputs } from "../../provider/handlers/commerce/licenseInputs";
 import type { HandlerContext } from "../../provider/handlers/types";
+import { sampleAddress, sampleBillingProfile } from "../../testing/index";
 import { createResource } from "./handlerSteps";
 
 /** Fixtures for commerce tests: customers (and agreements) made directly through the API clients. */
@@ -132,20 +133,8 @@ export async function customerWithAzurePlan(
   return { customerId, planId: plan.id, firstAzureSubscription: plan.state.azureSubscriptionId! };
 }
 
-/** The billing address the tests give their customers (Microsoft's, in Redmond, US). */
-export function testAddress() {
-  return {
-    firstName: "Ada",
-    lastName: "Lovelace",
-    addressLine1: "One Microsoft Way",
-    city: "Redmond",
-    state: "WA",
-    postalCode: "98052",
-    country: "US",
-  };
-}
+/** The billing address the tests give their customers: the package's sample (`pulumi-csp/testing`). */
+export const testAddress = sampleAddress;
 
 /** A customer's billing profile (en-US) at {@link testAddress}. */
-export function testBillingProfile(email: string) {
-  return { email, culture: "en-US", language: "en", defaultAddress: testAddress() };
-}
+export const testBillingProfile = sampleBillingProfile;

@@ -34,9 +34,11 @@ export const PARTNER_APP_GRAPH_SCOPES = [
   "Directory.Read.All",
 ];
 
-/** Entra role template ids of User Administrator and Privileged Role Administrator. */
+/** Entra role template ids the tests name roles by. */
 export const USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 export const PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+export const HELPDESK_ADMINISTRATOR = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+export const GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 
 /**
  * GDAP roles the admin agent gets in a test customer: users (User Administrator), their directory

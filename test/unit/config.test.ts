@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { requireAccount, resolveConfig } from "../../provider/config";
+import { missingAccountSettings, requireAccount, resolveConfig } from "../../provider/config";
 import { isCspError } from "../../provider/errors";
 
 const noStack = () => undefined;
@@ -150,5 +150,20 @@ describe("requireAccount", () => {
       /CSP_ACCOUNT_EU_CLIENT_ID.*CSP_ACCOUNT_EU_CLIENT_SECRET.*CSP_ACCOUNT_EU_REFRESH_TOKEN/,
     );
     expect(() => requireAccount(c, "default", "app")).toThrow(/CSP_TENANT_ID/);
+  });
+});
+
+describe("missingAccountSettings", () => {
+  it("names the ids an account lacks, and for app-only tokens a secret or certificate too", () => {
+    const bare = { name: "eu", tenantId: "", clientId: "c" };
+    expect(missingAccountSettings(bare, "ids")).toEqual([
+      "CSP_ACCOUNT_EU_TENANT_ID (or csp:accounts.eu.tenantId)",
+    ]);
+    expect(missingAccountSettings(bare, "app")).toEqual([
+      "CSP_ACCOUNT_EU_TENANT_ID (or csp:accounts.eu.tenantId)",
+      "CSP_ACCOUNT_EU_CLIENT_SECRET (or csp:accounts.eu.clientSecret) or CSP_ACCOUNT_EU_CLIENT_CERTIFICATE_PATH (or csp:accounts.eu.clientCertificatePath)",
+    ]);
+    const withCertificate = { name: "default", tenantId: "t", clientId: "c", clientCertificatePem: "pem" };
+    expect(missingAccountSettings(withCertificate, "app")).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { AuthTarget, ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 
 /**
@@ -61,11 +62,8 @@ export async function removeAppRoleAssignment(
   resourceSpId: string,
   assignmentId: string,
 ): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: `${spPath(resourceSpId)}/appRoleAssignedTo/${encodeURIComponent(assignmentId)}`,
     auth,
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }

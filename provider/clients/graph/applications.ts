@@ -1,4 +1,5 @@
 import type { AuthTarget, ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
@@ -123,13 +124,10 @@ export async function deleteApplication(
   auth: AuthTarget,
   id: string,
 ): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: `${APPS}/${encodeURIComponent(id)}`,
     auth,
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /**

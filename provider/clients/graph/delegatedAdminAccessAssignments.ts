@@ -1,7 +1,9 @@
 import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { type GdapUnifiedRole, relationshipPath } from "./delegatedAdminRelationships";
+import { withEtag } from "./gdapEtag";
 
 /**
  * GDAP access assignments ("Create accessAssignments",
@@ -104,23 +106,14 @@ export async function deleteAccessAssignment(
   id: string,
   etag: string,
 ): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: assignmentPath(relationshipId, id),
     headers: { "If-Match": etag },
     auth: gdapUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /** Role template ids of an assignment, lower case. */
 export function assignmentRoleIds(a: GdapAccessAssignment): string[] {
   return (a.accessDetails?.unifiedRoles ?? []).map((u) => u.roleDefinitionId.toLowerCase());
-}
-
-function withEtag<T extends { "@odata.etag"?: string }>(body: T, headers: Record<string, string>): T {
-  if (body["@odata.etag"] === undefined && headers["etag"])
-    return { ...body, "@odata.etag": headers["etag"] };
-  return body;
 }

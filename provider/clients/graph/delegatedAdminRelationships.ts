@@ -1,6 +1,8 @@
 import { gdapUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
+import { withEtag } from "./gdapEtag";
 import { odataString } from "./odata";
 
 /**
@@ -151,14 +153,11 @@ export async function updateRelationship(
 
 /** Deletes a relationship in `created` status (`If-Match` required). `false` when absent. */
 export async function deleteRelationship(graph: ServiceClient, id: string, etag: string): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: relationshipPath(id),
     headers: { "If-Match": etag },
     auth: gdapUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /** Posts a relationship request: `lockForApproval` (created → approvalPending) or `terminate` (active → terminating). */
@@ -188,11 +187,4 @@ export function relationshipRoleIds(r: GdapRelationship): string[] {
  */
 export function approvalLink(relationshipId: string): string {
   return `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${relationshipId}`;
-}
-
-/** Takes the etag from the body (`@odata.etag`) or the `ETag` header. */
-function withEtag<T extends { "@odata.etag"?: string }>(body: T, headers: Record<string, string>): T {
-  if (body["@odata.etag"] === undefined && headers["etag"])
-    return { ...body, "@odata.etag": headers["etag"] };
-  return body;
 }

@@ -1,4 +1,5 @@
 import type { AuthTarget, ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
@@ -93,13 +94,10 @@ export async function updateGrantScopes(
 
 /** Deletes a grant. `false` when absent. */
 export async function deleteGrant(graph: ServiceClient, auth: AuthTarget, id: string): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: `${GRANTS}/${encodeURIComponent(id)}`,
     auth,
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }
 
 /** Scope values of a grant's space-separated `scope`. */

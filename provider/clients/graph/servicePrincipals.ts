@@ -1,4 +1,5 @@
 import type { AuthTarget, ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
@@ -58,11 +59,8 @@ export async function deleteServicePrincipal(
   auth: AuthTarget,
   id: string,
 ): Promise<boolean> {
-  const res = await graph.send({
-    method: "DELETE",
+  return deleteIfPresent(graph, {
     path: `${SPS}/${encodeURIComponent(id)}`,
     auth,
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }

@@ -1,5 +1,6 @@
 import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 
 /**
  * Partner Center application consents: the partner consents one of its multi-tenant apps into a
@@ -58,11 +59,8 @@ export async function deleteApplicationConsent(
   customerId: string,
   applicationId: string,
 ): Promise<boolean> {
-  const res = await pc.send({
-    method: "DELETE",
+  return deleteIfPresent(pc, {
     path: `${consentsPath(customerId)}/${encodeURIComponent(applicationId)}`,
     auth: partnerCenterUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }

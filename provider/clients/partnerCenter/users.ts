@@ -1,5 +1,6 @@
 import { partnerCenterUser } from "../../auth/actingIdentity";
 import type { ServiceClient } from "../../http/types";
+import { deleteIfPresent } from "../deleteIfPresent";
 import { listPartnerCenter } from "../paging";
 
 /**
@@ -156,11 +157,8 @@ export async function deleteCustomerUser(
   customerId: string,
   userId: string,
 ): Promise<boolean> {
-  const res = await pc.send({
-    method: "DELETE",
+  return deleteIfPresent(pc, {
     path: userPath(customerId, userId),
     auth: partnerCenterUser(),
-    okStatuses: [404],
   });
-  return res.status !== 404;
 }

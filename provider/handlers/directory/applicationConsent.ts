@@ -8,8 +8,7 @@ import {
 } from "../../clients/partnerCenter/consents";
 import { isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { changedKeys, stripUndefined, validateInputs } from "../common";
+import { accountSchemaCheck, changedKeys, stripUndefined } from "../common";
 import { withGdapHints } from "../gdap/gdapAccessHint";
 import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
@@ -103,15 +102,7 @@ export const applicationConsentSchema = z
   })
   .strict();
 
-async function check(
-  _olds: Partial<ApplicationConsentInputs>,
-  news: ApplicationConsentInputs,
-  ctx: HandlerContext,
-) {
-  const result = validateInputs(applicationConsentSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
-}
+const check = accountSchemaCheck(applicationConsentSchema);
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {
   return (inputs.applicationId ?? ctx.api(inputs.account).clientId).toLowerCase();

@@ -8,14 +8,13 @@ import {
 } from "../../clients/graph/applications";
 import { deleteServicePrincipal } from "../../clients/graph/servicePrincipals";
 import type { AuthTarget } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
 import {
+  accountSchemaCheck,
   canonicalJson,
   changedKeys,
   jsonEqual,
   partialCreate,
   stripUndefined,
-  validateInputs,
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
@@ -175,15 +174,7 @@ function isIdentifierUri(s: string): boolean {
   }
 }
 
-async function check(
-  _olds: Partial<ApplicationRegistrationInputs>,
-  news: ApplicationRegistrationInputs,
-  ctx: HandlerContext,
-) {
-  const result = validateInputs(applicationRegistrationSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
-}
+const check = accountSchemaCheck(applicationRegistrationSchema);
 
 function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {
   return (inputs.tenantId ?? ctx.api(inputs.account).partnerTenantId).toLowerCase();

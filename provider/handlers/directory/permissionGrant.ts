@@ -17,8 +17,7 @@ import {
 import type { GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { stripUndefined, validateInputs } from "../common";
+import { accountSchemaCheck, stripUndefined } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
@@ -94,15 +93,7 @@ export const permissionGrantSchema = z
     message: "delegatedScopes or appRoles must list at least one permission",
   });
 
-async function check(
-  _olds: Partial<PermissionGrantInputs>,
-  news: PermissionGrantInputs,
-  ctx: HandlerContext,
-) {
-  const result = validateInputs(permissionGrantSchema, news);
-  const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-  return failures.length > 0 ? { failures } : result;
-}
+const check = accountSchemaCheck(permissionGrantSchema);
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
   const unknown = unknownKeys(news, [

@@ -13,10 +13,10 @@ import {
   type GdapRelationship,
   relationshipRoleIds,
 } from "../../clients/graph/delegatedAdminRelationships";
+import { requireEtag } from "../../clients/graph/gdapEtag";
 import { CspError, isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { containsUnknown, refusal, stripUndefined, validateInputs } from "../common";
+import { containsUnknown, refusal, stripUndefined, validateAccountInputs } from "../common";
 import { directoryRoleName, rolesAsDeclared } from "../directory/directoryRoleCatalog";
 import { roleFailures, roleIdsOf } from "../directory/roleInputs";
 import { isConflict, isPreconditionFailed, validationError } from "../identity/errors";
@@ -79,13 +79,13 @@ async function check(
   news: GdapAccessAssignmentInputs,
   ctx: HandlerContext,
 ): Promise<CheckResult<GdapAccessAssignmentInputs>> {
-  const result = validateInputs(gdapAccessAssignmentSchema, news);
-  const failures: CheckFailure[] = [
-    ...(result.failures ?? []),
-    ...roleFailures(news.roles),
-    ...accountFailures(news.account, ctx.config),
-  ];
-  if (failures.length > 0) return { failures };
+  const result = validateAccountInputs(
+    gdapAccessAssignmentSchema,
+    news,
+    ctx.config,
+    roleFailures(news.roles),
+  );
+  if (result.failures) return result;
   const inputs = result.inputs!;
   // An unchanged assignment was checked before it was created: a no-op preview or up costs no call.
   const known =
@@ -314,16 +314,7 @@ async function alignRoles(
 }
 
 function etagOf(a: GdapAccessAssignment): string {
-  const etag = a["@odata.etag"];
-  if (!etag) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "graph",
-      summary: `GDAP access assignment ${a.id} was returned without an etag`,
-      hint: "run the operation again",
-    });
-  }
-  return etag;
+  return requireEtag(a, "GDAP access assignment");
 }
 
 function outputs(

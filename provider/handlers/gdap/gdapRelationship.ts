@@ -10,10 +10,10 @@ import {
   relationshipRoleIds,
   updateRelationship,
 } from "../../clients/graph/delegatedAdminRelationships";
+import { requireEtag } from "../../clients/graph/gdapEtag";
 import { CspError, isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { containsUnknown, partialCreate, refusal, stripUndefined, validateInputs } from "../common";
+import { containsUnknown, partialCreate, refusal, stripUndefined, validateAccountInputs } from "../common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
@@ -119,12 +119,8 @@ async function check(
   news: GdapRelationshipInputs,
   ctx: HandlerContext,
 ): Promise<CheckResult<GdapRelationshipInputs>> {
-  const result = validateInputs(gdapRelationshipSchema, news);
-  const failures = [
-    ...(result.failures ?? []),
-    ...roleFailures(news.roles),
-    ...accountFailures(news.account, ctx.config),
-  ];
+  const result = validateAccountInputs(gdapRelationshipSchema, news, ctx.config, roleFailures(news.roles));
+  const failures = [...(result.failures ?? [])];
   const autoExtend =
     typeof news.autoExtendDuration === "string" ? news.autoExtendDuration.trim().toUpperCase() : "PT0S";
   const roles = Array.isArray(news.roles) ? news.roles.filter((r): r is string => typeof r === "string") : [];
@@ -382,16 +378,7 @@ async function setAutoExtend(
 }
 
 function etagOf(r: GdapRelationship): string {
-  const etag = r["@odata.etag"];
-  if (!etag) {
-    throw new CspError({
-      code: "CSP_API_ERROR",
-      service: "graph",
-      summary: `GDAP relationship ${r.id} was returned without an etag`,
-      hint: "run the operation again",
-    });
-  }
-  return etag;
+  return requireEtag(r, "GDAP relationship");
 }
 
 /**

@@ -12,8 +12,7 @@ import {
 } from "../../clients/arm/roleAssignments";
 import { CspError, hasServiceCode, isCspError } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountFailures } from "../commerce/fields";
-import { containsUnknown, deterministicUuid, stripUndefined, validateInputs } from "../common";
+import { accountSchemaCheck, containsUnknown, deterministicUuid, stripUndefined } from "../common";
 import { validationError } from "../identity/errors";
 import { armOnBehalfOf } from "../identity/identities";
 import { account, guid, isGuid } from "../identity/schemas";
@@ -127,15 +126,7 @@ export function roleAssignmentName(scope: string, roleGuid: string, principalId:
 }
 
 function createRoleAssignmentHandler(): ResourceHandler<RoleAssignmentInputs, RoleAssignmentOutputs> {
-  async function check(
-    _olds: Partial<RoleAssignmentInputs>,
-    news: RoleAssignmentInputs,
-    ctx: HandlerContext,
-  ) {
-    const result = validateInputs(roleAssignmentSchema, news);
-    const failures = [...(result.failures ?? []), ...accountFailures(news.account, ctx.config)];
-    return failures.length > 0 ? { failures } : result;
-  }
+  const check = accountSchemaCheck(roleAssignmentSchema);
 
   async function diff(
     _id: string,

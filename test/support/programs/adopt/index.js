@@ -5,6 +5,7 @@
 // Used by test/resources/commerceProgram.test.ts through the Pulumi CLI.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
+const { sampleBillingProfile } = require("pulumi-csp/testing");
 
 const config = new pulumi.Config();
 const customerId = config.require("customerId");
@@ -12,20 +13,7 @@ const customerId = config.require("customerId");
 const customer = new csp.Customer("customer", {
   domainPrefix: config.require("domainPrefix"),
   companyName: "Contoso Program Test",
-  billingProfile: {
-    email: "billing@contoso.example",
-    culture: "en-US",
-    language: "en",
-    defaultAddress: {
-      firstName: "Ada",
-      lastName: "Lovelace",
-      addressLine1: "One Microsoft Way",
-      city: "Redmond",
-      state: "WA",
-      postalCode: "98052",
-      country: "US",
-    },
-  },
+  billingProfile: sampleBillingProfile("billing@contoso.example"),
   adopt: { customerId },
 });
 

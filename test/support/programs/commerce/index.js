@@ -2,6 +2,7 @@
 // Used by test/resources/commerceProgram.test.ts through the Pulumi CLI.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
+const { sampleBillingProfile } = require("pulumi-csp/testing");
 
 const config = new pulumi.Config();
 const domainPrefix = config.require("domainPrefix");
@@ -9,20 +10,7 @@ const domainPrefix = config.require("domainPrefix");
 const customer = new csp.Customer("customer", {
   domainPrefix,
   companyName: "Contoso Program Test",
-  billingProfile: {
-    email: "billing@contoso.example",
-    culture: "en-US",
-    language: "en",
-    defaultAddress: {
-      firstName: "Ada",
-      lastName: "Lovelace",
-      addressLine1: "One Microsoft Way",
-      city: "Redmond",
-      state: "WA",
-      postalCode: "98052",
-      country: "US",
-    },
-  },
+  billingProfile: sampleBillingProfile("billing@contoso.example"),
 });
 
 const agreement = new csp.CustomerAgreement("mca", {

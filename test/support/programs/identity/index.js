@@ -6,6 +6,7 @@
 // customer-dependent value is unknown during the first preview.
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
+const { sampleBillingProfile } = require("pulumi-csp/testing");
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
 const config = new pulumi.Config();
@@ -17,20 +18,7 @@ const gdapGroupId = config.require("gdapGroupId");
 const customer = new csp.Customer("customer", {
   domainPrefix,
   companyName: "Fabrikam Identity Test",
-  billingProfile: {
-    email: "billing@fabrikam.example",
-    culture: "en-US",
-    language: "en",
-    defaultAddress: {
-      firstName: "Grace",
-      lastName: "Hopper",
-      addressLine1: "One Microsoft Way",
-      city: "Redmond",
-      state: "WA",
-      postalCode: "98052",
-      country: "US",
-    },
-  },
+  billingProfile: sampleBillingProfile("billing@fabrikam.example"),
 });
 
 const gdap = new csp.GdapRelationship("gdap", {

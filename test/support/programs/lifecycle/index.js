@@ -7,6 +7,7 @@
 // GDAP relationships at once there).
 const pulumi = require("@pulumi/pulumi");
 const csp = require("pulumi-csp");
+const { sampleBillingProfile } = require("pulumi-csp/testing");
 
 const config = new pulumi.Config();
 const flag = (key, dflt) => (config.get(key) === undefined ? dflt : config.getBoolean(key));
@@ -16,20 +17,7 @@ const customer = new csp.Customer(
   {
     domainPrefix: config.require("domainPrefix"),
     companyName: "Lifecycle Test Ltd",
-    billingProfile: {
-      email: "billing@lifecycle.example",
-      culture: "en-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: sampleBillingProfile("billing@lifecycle.example"),
   },
   { protect: flag("protectCustomer", false) },
 );
