@@ -28,7 +28,7 @@ import { boughtByThisProgram, findExisting, orderPlan, verifyCatalogItem } from 
 import { activeEntitlements, applyPlanSettings, desiredSettings } from "./azurePlanSettings";
 import { cancelThroughArm } from "./azureSubscriptionLifecycle";
 import { subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
-import { afterPurchase, refusal } from "./errors";
+import { afterPurchase, providerRefusal } from "./errors";
 import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
 import { assertActiveReseller, resellerFailures } from "./indirectResellers";
 import { firstOfNewCustomer, rememberPlan } from "./processFacts";
@@ -141,7 +141,7 @@ function assertPurchaseAllowed(inputs: AzurePlanInputs, config: CspConfig): void
     config,
   );
   if (failures.length > 0) {
-    throw refusal(
+    throw providerRefusal(
       failures.map((f) => f.reason).join("; "),
       "see acknowledgePurchase and csp:allowPurchases in the README",
     );
@@ -312,7 +312,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         }
         // Usually the verdict of this resource's check, moments ago (processFacts.ts).
         const verdict = await verifyCatalogItem(api, inputs.customerId, catalogItemId);
-        if (!verdict.ok) throw refusal(verdict.reason, "check customerId and catalogItemId");
+        if (!verdict.ok) throw providerRefusal(verdict.reason, "check customerId and catalogItemId");
         order = await orderPlan(api, inputs, catalogItemId, ctx);
       }
       orderId = order.id || undefined;
@@ -389,7 +389,7 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
         ? await getOrder(api.partnerCenter, news.customerId, olds.orderId)
         : undefined;
       if (!order) {
-        throw refusal(
+        throw providerRefusal(
           `the Azure plan order ${olds.orderId ?? "(unknown)"} of customer ${news.customerId} cannot be found`,
           "run `pulumi refresh`; if the order is gone, remove the resource from the state and run `pulumi up` again",
           "CSP_API_ERROR",

@@ -9,7 +9,7 @@ import {
 import { hasServiceCode } from "../../errors";
 import type { HandlerContext } from "../types";
 import type { AzurePlanInputs, AzurePlanStatus } from "./azurePlan";
-import { conflict, refusal } from "./errors";
+import { conflict, providerRefusal } from "./errors";
 
 /**
  * The Azure plan's settings in Partner Center: `friendlyName` and `status` through a PATCH of the
@@ -62,7 +62,7 @@ export async function applyPlanSettings(
         ? known.current
         : await getSubscription(api.partnerCenter, customerId, subscriptionId);
     if (!current) {
-      throw refusal(
+      throw providerRefusal(
         `the Azure plan subscription ${subscriptionId} of customer ${customerId} no longer exists`,
         "run `pulumi refresh` to drop it from the stack",
         "CSP_API_ERROR",

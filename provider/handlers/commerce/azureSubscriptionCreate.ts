@@ -22,7 +22,7 @@ import {
   outputs,
 } from "./azureSubscriptionInputs";
 import { findEntitlement } from "./azureSubscriptionLifecycle";
-import { afterPurchase, refusal } from "./errors";
+import { afterPurchase, providerRefusal } from "./errors";
 import { pollUntil } from "./polling";
 import { billingAccount, knownPlan } from "./processFacts";
 
@@ -50,7 +50,7 @@ import { billingAccount, knownPlan } from "./processFacts";
 async function billingScopeFor(api: CspApi, customerId: string): Promise<string> {
   const account = await billingAccount(api);
   if (!account) {
-    throw refusal(
+    throw providerRefusal(
       `partner account "${api.account}" has no Microsoft Partner Agreement billing account in Azure`,
       "accept the Microsoft Partner Agreement in Partner Center and make sure the admin agent can read billing accounts",
       "CSP_API_ERROR",
@@ -63,7 +63,7 @@ async function billingScopeFor(api: CspApi, customerId: string): Promise<string>
     (c) => c.name.toLowerCase() === wanted || c.id.toLowerCase().endsWith(`/customers/${wanted}`),
   );
   if (!customer) {
-    throw refusal(
+    throw providerRefusal(
       `customer ${customerId} has no Azure plan in billing account ${account.name}`,
       "create an AzurePlan for the customer first (and let this resource depend on it)",
       "CSP_API_ERROR",
@@ -218,7 +218,7 @@ export async function createAzureSubscription(
         await enableArmSubscription(api.arm, inputs.customerId, azureSubscriptionId);
       } catch (e) {
         if (!isCspError(e) || e.status !== 404) throw e;
-        throw refusal(
+        throw providerRefusal(
           `the Azure subscription ${azureSubscriptionId} (alias ${aliasName}) cannot be enabled again: Azure deletes a cancelled subscription 90 days after the cancel`,
           "to buy a new subscription, give this resource another key (a new alias); otherwise remove the resource from the program",
           "CSP_API_ERROR",

@@ -4,7 +4,7 @@ import type { CspConfig } from "../../configTypes";
 import { checkCannotRun, deterministicUuid, refusal, stripUndefined, validateInputs } from "../common";
 import type { CheckFailure, CheckResult, HandlerContext } from "../types";
 import { isUnknown } from "../types";
-import { refusal as refused } from "./errors";
+import { providerRefusal as refused } from "./errors";
 import {
   accountFailures,
   accountField,

@@ -22,7 +22,7 @@ import {
   fullDomain,
 } from "./customerInputs";
 import { deletionMode, describeDeletion, desiredProfile, inputsOnly, outputsFrom } from "./customerState";
-import { refusal } from "./errors";
+import { providerRefusal } from "./errors";
 
 /**
  * Customer: a Partner Center customer (a new Entra tenant with a reseller relationship), or an
@@ -64,7 +64,7 @@ async function applyBillingProfile(
     const current = await getBillingProfile(api.partnerCenter, customerId);
     const etag = current.attributes?.etag;
     if (!etag) {
-      throw refusal(
+      throw providerRefusal(
         `Partner Center returned the billing profile of customer ${customerId} without an ETag`,
         "run the update again; if it persists, report it with the request log",
         "CSP_API_ERROR",
@@ -95,7 +95,7 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
     // Values not known yet (preview) are not compared.
     const domain = isUnknown(news.domainPrefix) ? undefined : fullDomain(news.domainPrefix);
     if (domain && olds.domain && olds.domain.toLowerCase() !== domain) {
-      throw refusal(
+      throw providerRefusal(
         `Customer ${olds.customerId}: the domain is ${olds.domain}, the program now says ${domain}`,
         CANNOT_REPLACE,
       );
@@ -105,14 +105,14 @@ export const customerHandler: ResourceHandler<CustomerInputs, CustomerOutputs> =
       !isUnknown(news.companyName) &&
       olds.companyName !== news.companyName
     ) {
-      throw refusal(
+      throw providerRefusal(
         `Customer ${olds.customerId}: Partner Center holds the company name "${olds.companyName}", the program says "${news.companyName}"`,
         `the company profile cannot be changed through Partner Center: set companyName to "${olds.companyName}". ${CANNOT_REPLACE}`,
       );
     }
     for (const key of ["organizationRegistrationNumber", "associatedPartnerId", "account"] as const) {
       if (!isUnknown(news[key]) && (olds[key] ?? "") !== (news[key] ?? "")) {
-        throw refusal(
+        throw providerRefusal(
           `Customer ${olds.customerId}: ${key} cannot change from ${JSON.stringify(olds[key] ?? null)} to ${JSON.stringify(news[key] ?? null)}`,
           CANNOT_REPLACE,
         );

@@ -17,7 +17,7 @@ import {
 } from "../common";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
-import { refusal } from "./errors";
+import { providerRefusal } from "./errors";
 import {
   accountFailures,
   accountField,
@@ -165,7 +165,7 @@ async function resolveTemplate(api: CspApi, inputs: CustomerAgreementInputs): Pr
   if (inputs.templateId) return inputs.templateId;
   const current = await mcaTemplate(api);
   if (!current) {
-    throw refusal(
+    throw providerRefusal(
       "Partner Center's agreements metadata lists no Microsoft Customer Agreement template",
       "set templateId explicitly, or retry later",
       "CSP_API_ERROR",

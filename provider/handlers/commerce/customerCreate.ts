@@ -13,7 +13,7 @@ import { toPcAddress } from "./billingProfile";
 import { findDefaultGdapRelationship } from "./customerDefaultGdap";
 import { type CustomerInputs, type CustomerOutputs, fullDomain } from "./customerInputs";
 import { actualCompanyName, adminUpn, desiredProfile, outputsFrom } from "./customerState";
-import { refusal } from "./errors";
+import { providerRefusal } from "./errors";
 import { accountName } from "./fields";
 import { assertActiveReseller } from "./indirectResellers";
 import { domainTaken, forgetDomain, markCreatedHere, rememberCustomer } from "./processFacts";
@@ -86,7 +86,7 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
   if (inputs.adopt?.customerId) {
     customer = await getCustomer(pc, inputs.adopt.customerId);
     if (!customer) {
-      throw refusal(
+      throw providerRefusal(
         `adopt.customerId ${inputs.adopt.customerId} is not a customer of partner account "${api.account}"`,
         "check the customer id and the account input, or remove adopt to create a new customer",
       );
@@ -94,7 +94,7 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
   } else {
     const found = await findCustomersByDomain(pc, inputs.adopt?.domain ?? domain);
     if (found.length === 0) {
-      throw refusal(
+      throw providerRefusal(
         `adopt: no customer with domain ${domain} exists in partner account "${api.account}"`,
         "check domainPrefix and the account input, or remove adopt to create a new customer",
       );
@@ -103,14 +103,14 @@ async function findForAdopt(api: CspApi, inputs: CustomerInputs): Promise<PcCust
   }
   const actualDomain = (customer.companyProfile?.domain ?? "").toLowerCase();
   if (actualDomain && actualDomain !== domain) {
-    throw refusal(
+    throw providerRefusal(
       `adopt: customer ${customer.id} has the domain ${actualDomain}, but domainPrefix "${inputs.domainPrefix}" means ${domain}`,
       `set domainPrefix to "${actualDomain.replace(/\.onmicrosoft\.com$/, "")}" to adopt this customer`,
     );
   }
   const actualName = actualCompanyName(customer);
   if (actualName !== undefined && actualName !== inputs.companyName) {
-    throw refusal(
+    throw providerRefusal(
       `adopt: customer ${customer.id} has the company name "${actualName}", but companyName is "${inputs.companyName}"`,
       `set companyName to "${actualName}": the company profile cannot be changed through Partner Center`,
     );
@@ -207,7 +207,7 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
   if (taken) {
     const ours = await findCustomersByDomain(pc, domain);
     if (ours.length === 0) {
-      throw refusal(
+      throw providerRefusal(
         `the domain ${domain} is already taken by another organization`,
         "choose another domainPrefix (domains are unique across Microsoft)",
         "CSP_CONFLICT",
@@ -222,7 +222,7 @@ async function createNew(api: CspApi, inputs: CustomerInputs, ctx: HandlerContex
       );
       return replayed;
     }
-    throw refusal(
+    throw providerRefusal(
       `customer ${ours[0]!.id} with the domain ${domain} already exists in partner account "${api.account}"`,
       `to manage it with this resource, set adopt: { customerId: "${ours[0]!.id}" } (pulumi import does not work for dynamic resources); to create a different customer, choose another domainPrefix`,
       "CSP_CONFLICT",

@@ -6,8 +6,15 @@ import { partialCreate } from "../common";
  * pipeline turns into {@link CspError}s). Each names what was refused and what to do.
  */
 
-/** A refusal decided by the provider before or instead of a call (bad combination, unsafe change). */
-export function refusal(summary: string, hint: string, code: CspErrorCode = "CSP_VALIDATION"): CspError {
+/**
+ * A refusal the provider throws before or instead of a call (bad combination, unsafe change); the
+ * check-time counterpart is `refusal` in ../common.ts, a check failure naming field, rule and value.
+ */
+export function providerRefusal(
+  summary: string,
+  hint: string,
+  code: CspErrorCode = "CSP_VALIDATION",
+): CspError {
   return new CspError({ code, service: "provider", summary, hint });
 }
 

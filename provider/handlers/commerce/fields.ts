@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CspConfig } from "../../configTypes";
+import { refusal } from "../common";
 import type { CheckFailure } from "../types";
 import { isUnknown } from "../types";
 
@@ -51,10 +52,11 @@ export function accountFailures(account: unknown, config: Pick<CspConfig, "accou
   if (names.length === 0) return [];
   if (names.some((n) => n.toLowerCase() === account.toLowerCase())) return [];
   return [
-    {
-      property: "account",
-      reason: `account: no partner account named "${account}" is configured (configured: ${names.join(", ")}); set CSP_ACCOUNT_${account.toUpperCase()}_TENANT_ID and its credentials, or csp:accounts`,
-    },
+    refusal(
+      "account",
+      `names no configured partner account (configured: ${names.join(", ")}); set CSP_ACCOUNT_${account.toUpperCase()}_TENANT_ID and its credentials, or csp:accounts`,
+      account,
+    ),
   ];
 }
 

@@ -2,7 +2,7 @@ import type { CspApi } from "../../clients/cspApi";
 import { listIndirectResellers, type PcPartnerRelationship } from "../../clients/partnerCenter/relationships";
 import { checkCannotRun } from "../common";
 import type { CheckFailure, HandlerContext } from "../types";
-import { refusal } from "./errors";
+import { providerRefusal } from "./errors";
 import { accountName } from "./fields";
 
 /**
@@ -82,6 +82,6 @@ export async function resellerFailures(
 export async function assertActiveReseller(api: CspApi, field: string, value: string): Promise<void> {
   const verdict = resellerVerdict(await listIndirectResellers(api.partnerCenter), field, value, api.account);
   if (!verdict.ok) {
-    throw refusal(verdict.reason, `set ${field} to one of the account's active indirect resellers`);
+    throw providerRefusal(verdict.reason, `set ${field} to one of the account's active indirect resellers`);
   }
 }

@@ -14,7 +14,7 @@ import { shown } from "../../purchaseMarker";
 import { partialCreate, stripUndefined } from "../common";
 import type { HandlerContext } from "../types";
 import { orderThroughCart, subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
-import { refusal } from "./errors";
+import { providerRefusal } from "./errors";
 import {
   LICENSE_SUBSCRIPTION_TYPE,
   type LicenseState,
@@ -101,7 +101,7 @@ export function assertPurchaseAllowed(
     config,
   );
   if (failures.length > 0) {
-    throw refusal(
+    throw providerRefusal(
       failures.map((f) => f.reason).join("; "),
       "see acknowledgePurchase and csp:allowPurchases in the README",
     );
@@ -174,7 +174,7 @@ export async function buy(
     }
     if (!isGone(sub)) return { order, sub };
     if (earlier.length >= 10) {
-      throw refusal(
+      throw providerRefusal(
         `too many earlier purchases of ${what(inputs)} were cancelled`,
         "buy it in Partner Center, then declare it",
       );
@@ -200,7 +200,7 @@ export async function applySettings(
   for (let attempt = 0; ; attempt++) {
     const current = await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId);
     if (isGone(current)) {
-      throw refusal(
+      throw providerRefusal(
         `the license subscription ${subscriptionId} of customer ${inputs.customerId} is ${current?.status ?? "gone"}`,
         "run `pulumi refresh` to drop it from the stack; declaring it again buys new seats",
         "CSP_API_ERROR",
@@ -218,7 +218,7 @@ export async function applySettings(
         );
       } else {
         const why = decreaseRefusal(sub, from, inputs.quantity);
-        if (why) throw refusal(`quantity: ${why}`, `set quantity back to ${from}`);
+        if (why) throw providerRefusal(`quantity: ${why}`, `set quantity back to ${from}`);
       }
       body.quantity = inputs.quantity;
     }
@@ -258,7 +258,7 @@ export async function subscriptionOfRecordedOrder(
     ? await getOrder(api.partnerCenter, state.customerId, state.orderId)
     : undefined;
   if (!order) {
-    throw refusal(
+    throw providerRefusal(
       `the license order ${state.orderId ?? "(unknown)"} of customer ${state.customerId} cannot be found`,
       "run `pulumi refresh`; if the order is gone, remove the resource from the state and run `pulumi up` again",
       "CSP_API_ERROR",

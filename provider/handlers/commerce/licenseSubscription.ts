@@ -11,7 +11,7 @@ import { checkCannotRun, containsUnknown, validateInputs } from "../common";
 import type { CheckFailure, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { subscriptionOfOrder } from "./cartCheckout";
-import { afterPurchase, refusal } from "./errors";
+import { afterPurchase, providerRefusal } from "./errors";
 import { accountFailures, immutableFailures } from "./fields";
 import {
   billingCycleOf,
@@ -180,7 +180,8 @@ export const licenseSubscriptionHandler: ResourceHandler<
       );
       const why =
         sub && !isGone(sub) ? decreaseRefusal(sub, sub.quantity ?? olds.quantity, news.quantity) : undefined;
-      if (why) throw refusal(`quantity: ${why}`, `set quantity back to ${sub!.quantity ?? olds.quantity}`);
+      if (why)
+        throw providerRefusal(`quantity: ${why}`, `set quantity back to ${sub!.quantity ?? olds.quantity}`);
     }
     return { changes: pending || quantityChanged || autoRenewChanged || nameChanged || onDeleteChanged };
   },
@@ -191,7 +192,7 @@ export const licenseSubscriptionHandler: ResourceHandler<
     let catalogItemId = inputs.catalogItemId;
     if (!catalogItemId) {
       const resolved = await resolveCatalogItem(api, inputs);
-      if (!resolved.ok) throw refusal(resolved.reason, `check ${resolved.property}`);
+      if (!resolved.ok) throw providerRefusal(resolved.reason, `check ${resolved.property}`);
       catalogItemId = resolved.catalogItemId;
     }
     const full = { ...inputs, catalogItemId };

@@ -6,7 +6,7 @@ import {
   updateUserLicenses,
 } from "../../clients/partnerCenter/licenses";
 import type { ServiceClient } from "../../http/types";
-import { refusal } from "../commerce/errors";
+import { providerRefusal } from "../commerce/errors";
 import { setChanges } from "../identity/sets";
 
 /**
@@ -61,7 +61,7 @@ export function resolveLicenses(
     const sku = skus.find((s) => matches(s, d));
     if (!sku) {
       const known = skus.map(label).join(", ") || "none";
-      throw refusal(
+      throw providerRefusal(
         `licenses[${i}]: "${d}" is not a license customer ${customerId} subscribes to (its subscribed SKUs: ${known})`,
         "buy it first (a LicenseSubscription the user depends on) or name a subscribed SKU by name, part number or id",
       );
@@ -83,7 +83,7 @@ export function assertSeats(skus: PcSubscribedSku[], toAdd: readonly string[], u
         `${label(s)}: ${s.totalUnits ?? s.activeUnits ?? 0} seats, ${s.consumedUnits ?? 0} assigned, ${s.availableUnits ?? 0} available`,
     )
     .join("; ");
-  throw refusal(
+  throw providerRefusal(
     `licenses: no seat left to give user ${user} ${short.map(label).join(" and ")} (${counts})`,
     "add seats (the LicenseSubscription's quantity) or remove the license from another user first; nothing was changed",
   );

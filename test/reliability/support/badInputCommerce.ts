@@ -89,7 +89,12 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         ],
         [["adopt", "customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
         [["onDelete"], "destroy", "unknown behaviour", /"leave" or "removeRelationship"/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
@@ -147,7 +152,12 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         [["dateAgreed"], "yesterday", "not a date", /ISO 8601 date/],
         [["dateAgreed"], "2024-13-45", "impossible date", /ISO 8601 date/],
         [["templateId"], "mca", "not a template id", /agreement template id/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
@@ -191,7 +201,12 @@ export function commerceBadInputs(w: World): ResourceCases[] {
           "not an indirect reseller of the account",
           /7654321 is not an indirect reseller of partner account "default"/,
         ],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
@@ -228,7 +243,12 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         [["resellerId"], "reseller", "not an MPN id", /MPN id/],
         [["onDelete"], "leave", "unknown deletion", /"cancel" or "cancelAsCompromised"/],
         [["cancellationReason"], "compromise", "the former input", /no longer an input.*onDelete/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {

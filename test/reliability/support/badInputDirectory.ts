@@ -73,8 +73,13 @@ export function directoryBadInputs(w: World): ResourceCases[] {
         [["usageLocation"], "XX", "not a country", /assigned ISO 3166-1/],
         [["forceChangePassword"], "yes", "not a boolean", /expected boolean/i],
         [["roles"], [""], "empty role", /must not be empty/, "roles.0"],
-        [["account"], "no-such account", "not an account name", /account name/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [["account"], "no-such account", "not an account name", /name of a configured partner account \(letters, digits, _ or -\)/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
         [["mailNickname"], "alice", "unknown input", /unrecognized key/i, "(inputs)"],
       ],
       [
@@ -136,8 +141,13 @@ export function directoryBadInputs(w: World): ResourceCases[] {
       ],
       [["identifierUris"], ["contoso app"], "not a URI", /must be a URI/, "identifierUris.0"],
       [["passwordCredential", "displayName"], "", "empty credential name", /must not be empty/],
-      [["account"], "no-such account", "not an account name", /account name/],
-      [["account"], "nope", "unknown account", /no partner account named "nope"/],
+      [["account"], "no-such account", "not an account name", /name of a configured partner account \(letters, digits, _ or -\)/],
+      [
+        ["account"],
+        "nope",
+        "unknown account",
+        /account: names no configured partner account .*\(got "nope"\)/,
+      ],
       [["owners"], [UNKNOWN_GUID], "unknown input", /unrecognized key/i, "(inputs)"],
     ]),
 
@@ -153,7 +163,12 @@ export function directoryBadInputs(w: World): ResourceCases[] {
         [["grants", 0, "enterpriseApplicationId"], "graph", "not an app id", /must be a GUID/],
         [["grants", 0, "scopes"], [], "no scope", /at least one scope/],
         [["grants", 0, "scopes", 0], "Directory Read All", "scope with spaces", /permission name/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
@@ -187,7 +202,12 @@ export function directoryBadInputs(w: World): ResourceCases[] {
           /permission name/,
           "delegatedScopes.0",
         ],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {

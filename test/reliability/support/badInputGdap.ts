@@ -32,7 +32,12 @@ export function gdapBadInputs(w: World): ResourceCases[] {
         [["duration"], "PT12H", "hours", /ISO 8601 duration/],
         [["roles"], [], "no role", /at least one role/],
         [["autoExtendDuration"], "P90D", "unsupported auto-extend", /must be one of PT0S, P0D, P180D/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
@@ -70,7 +75,12 @@ export function gdapBadInputs(w: World): ResourceCases[] {
           "a role outside the relationship",
           /not among the roles of GDAP relationship/,
         ],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {

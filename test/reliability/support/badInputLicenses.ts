@@ -60,7 +60,12 @@ export function licenseBadInputs(w: World): ResourceCases[] {
         [["friendlyName"], long(51), "too long", /at most 50/],
         [["partnerIdOnRecord"], "contoso", "not a PartnerID", /indirect reseller's PartnerID/],
         [["onDelete"], "suspend", "unknown behaviour", /"cancel" or "leave"/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {

@@ -46,7 +46,12 @@ export function rbacBadInputs(w: World): ResourceCases[] {
           /must be one of User, Group, ServicePrincipal, ForeignGroup/,
         ],
         [["description"], long(2049), "too long", /at most 2048/],
-        [["account"], "nope", "unknown account", /no partner account named "nope"/],
+        [
+          ["account"],
+          "nope",
+          "unknown account",
+          /account: names no configured partner account .*\(got "nope"\)/,
+        ],
       ],
       [
         {
