@@ -73,7 +73,12 @@ export function directoryBadInputs(w: World): ResourceCases[] {
         [["usageLocation"], "XX", "not a country", /assigned ISO 3166-1/],
         [["forceChangePassword"], "yes", "not a boolean", /expected boolean/i],
         [["roles"], [""], "empty role", /must not be empty/, "roles.0"],
-        [["account"], "no-such account", "not an account name", /name of a configured partner account \(letters, digits, _ or -\)/],
+        [
+          ["account"],
+          "no-such account",
+          "not an account name",
+          /name of a configured partner account \(letters, digits, _ or -\)/,
+        ],
         [
           ["account"],
           "nope",
@@ -141,7 +146,12 @@ export function directoryBadInputs(w: World): ResourceCases[] {
       ],
       [["identifierUris"], ["contoso app"], "not a URI", /must be a URI/, "identifierUris.0"],
       [["passwordCredential", "displayName"], "", "empty credential name", /must not be empty/],
-      [["account"], "no-such account", "not an account name", /name of a configured partner account \(letters, digits, _ or -\)/],
+      [
+        ["account"],
+        "no-such account",
+        "not an account name",
+        /name of a configured partner account \(letters, digits, _ or -\)/,
+      ],
       [
         ["account"],
         "nope",
