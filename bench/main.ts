@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../automation/toolchain";
 import { writeBenchDoc } from "./benchDoc";
+import { docCommand } from "./docCommand";
 import { formatReport } from "./report";
 import { type BenchOptions, runBench } from "./runBench";
 
@@ -153,8 +154,7 @@ async function main(): Promise<number> {
   );
   const doc = options.doc === "default" ? (failed ? undefined : DEFAULT_DOC) : options.doc;
   if (doc) {
-    const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])];
-    writeBenchDoc(doc, result, command.join(" "));
+    writeBenchDoc(doc, result, docCommand("bench", process.argv.slice(2)));
     process.stdout.write(`Markdown: ${path.resolve(doc)}\n`);
   }
   return failed ? 1 : 0;

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { readCheckpoint } from "../automation/checkpoint";
 import { runProgram } from "../automation/runProgram";
 import { packageRoot, pulumiToolchain } from "../automation/toolchain";
+import { docCommand } from "../bench/docCommand";
 import { startEmulator } from "../emulator/index";
 import { seededSecurityGroupIds } from "../emulator/login/index";
 import {
@@ -306,9 +307,9 @@ async function main(): Promise<number> {
   const doc = d >= 0 ? args[d + 1] : args.length === 0 ? DEFAULT_DOC : undefined;
   const toolchain = pulumiToolchain();
   const figures: ReliabilityFigures = {
-    engine: `pulumi ${toolchain.version} (${toolchain.pulumi}), file backend, Automation API`,
+    engine: `pulumi ${toolchain.version}, file backend, Automation API`,
     startedAt: new Date(started).toISOString(),
-    command: ["npm run reliability", ...(args.length > 0 ? ["--", ...args] : [])].join(" "),
+    command: docCommand("reliability", args),
   };
   say(`engine: ${figures.engine}`);
   if (all || args.includes("faults")) {

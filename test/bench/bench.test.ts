@@ -25,6 +25,7 @@ const BENCH_SOURCES = [
   "benchWorkspace",
   "callBudget",
   "checkpointWatch",
+  "docCommand",
   "endpointTypes",
   "engineInfo",
   "figureTables",
