@@ -10,9 +10,8 @@ import {
   parseCatalogItemId,
 } from "../../clients/partnerCenter/commerce";
 import type { CspConfig } from "../../configTypes";
-import { CspError } from "../../errors";
 import { shown } from "../../purchaseMarker";
-import { checkCannotRun, partialCreate, validateInputs } from "../common";
+import { checkCannotRun, validateInputs } from "../common";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import {
@@ -27,7 +26,7 @@ import {
 import { boughtByThisProgram, findExisting, orderPlan, verifyCatalogItem } from "./azurePlanPurchase";
 import { activeEntitlements, applyPlanSettings, desiredSettings } from "./azurePlanSettings";
 import { cancelThroughArm } from "./azureSubscriptionLifecycle";
-import { subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
+import { orderedSubscription, subscriptionOfOrder } from "./cartCheckout";
 import { afterPurchase, providerRefusal } from "./errors";
 import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
 import { assertActiveReseller, resellerFailures } from "./indirectResellers";
@@ -158,29 +157,15 @@ async function completeOrder(
 ): Promise<PcSubscription> {
   const config = ctx.config;
   const catalogItemId = catalogItemOf(inputs);
-  const subscriptionId = await waitForOrderSubscription(
+  return orderedSubscription(
     api,
     inputs.customerId,
     order,
     catalogItemId,
     ctx.clock,
+    `the Azure plan of customer ${inputs.customerId}`,
+    withDeletion(pendingOutputs(inputs, order.id, adopted), config),
   );
-  const sub = subscriptionId
-    ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
-    : undefined;
-  if (!sub) {
-    throw partialCreate(
-      new CspError({
-        code: "CSP_TIMEOUT",
-        service: "partnerCenter",
-        summary: `the Azure plan order ${order.id} for customer ${inputs.customerId} was accepted but is not provisioned yet`,
-        hint: "the order is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (nothing will be ordered again)",
-      }),
-      order.id,
-      withDeletion(pendingOutputs(inputs, order.id, adopted), config),
-    );
-  }
-  return sub;
 }
 
 export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs> = {

@@ -4,12 +4,14 @@ import {
   createCart,
   getCart,
   getOrder,
+  getSubscription,
   type PcCart,
   type PcCartLineItem,
   type PcOrder,
+  type PcSubscription,
 } from "../../clients/partnerCenter/commerce";
 import { CspError, hasServiceCode, isCspError, isLostResponse } from "../../errors";
-import { canonicalJson, deterministicUuid } from "../common";
+import { canonicalJson, deterministicUuid, partialCreate } from "../common";
 import type { Clock } from "../types";
 import { conflict } from "./errors";
 import { accountName } from "./fields";
@@ -176,4 +178,36 @@ export async function waitForOrderSubscription(
     const current = await getOrder(api.partnerCenter, customerId, order.id);
     return current ? subscriptionOfOrder(current, catalogItemId) : undefined;
   });
+}
+
+/**
+ * The subscription an order bought, read once it is provisioned. When the order does not name it
+ * within the bounded wait, the create fails as a partial create holding the order id and
+ * `pending` outputs, so the purchase is in the state and a later refresh or `up` completes it
+ * without ordering again.
+ */
+export async function orderedSubscription(
+  api: CspApi,
+  customerId: string,
+  order: PcOrder,
+  catalogItemId: string,
+  clock: Clock,
+  what: string,
+  pending: object,
+): Promise<PcSubscription> {
+  const subscriptionId = await waitForOrderSubscription(api, customerId, order, catalogItemId, clock);
+  const sub = subscriptionId
+    ? await getSubscription(api.partnerCenter, customerId, subscriptionId)
+    : undefined;
+  if (sub) return sub;
+  throw partialCreate(
+    new CspError({
+      code: "CSP_TIMEOUT",
+      service: "partnerCenter",
+      summary: `the order ${order.id} for ${what} was accepted but is not provisioned yet`,
+      hint: "the order is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (nothing will be ordered again)",
+    }),
+    order.id,
+    pending,
+  );
 }

@@ -9,11 +9,11 @@ import {
   patchSubscription,
 } from "../../clients/partnerCenter/commerce";
 import type { CspConfig } from "../../configTypes";
-import { CspError, hasServiceCode } from "../../errors";
+import { hasServiceCode } from "../../errors";
 import { shown } from "../../purchaseMarker";
-import { partialCreate, stripUndefined } from "../common";
+import { stripUndefined } from "../common";
 import type { HandlerContext } from "../types";
-import { orderThroughCart, subscriptionOfOrder, waitForOrderSubscription } from "./cartCheckout";
+import { orderedSubscription, orderThroughCart, subscriptionOfOrder } from "./cartCheckout";
 import { providerRefusal } from "./errors";
 import {
   LICENSE_SUBSCRIPTION_TYPE,
@@ -150,28 +150,15 @@ export async function buy(
   for (;;) {
     const cart = licenseCart(inputs, catalogItemId, earlier);
     const order = await orderThroughCart(api, cart, (c) => findOrderOfCart(api, inputs, catalogItemId, c));
-    const subscriptionId = await waitForOrderSubscription(
+    const sub = await orderedSubscription(
       api,
       inputs.customerId,
       order,
       catalogItemId,
       ctx.clock,
+      what(inputs),
+      pendingOutputs({ ...inputs, catalogItemId }, order.id),
     );
-    const sub = subscriptionId
-      ? await getSubscription(api.partnerCenter, inputs.customerId, subscriptionId)
-      : undefined;
-    if (!sub) {
-      throw partialCreate(
-        new CspError({
-          code: "CSP_TIMEOUT",
-          service: "partnerCenter",
-          summary: `the order ${order.id} for ${what(inputs)} was accepted but is not provisioned yet`,
-          hint: "the order is recorded in the stack; run `pulumi refresh` or `pulumi up` later to complete it (nothing will be ordered again)",
-        }),
-        order.id,
-        pendingOutputs({ ...inputs, catalogItemId }, order.id),
-      );
-    }
     if (!isGone(sub)) return { order, sub };
     if (earlier.length >= 10) {
       throw providerRefusal(
