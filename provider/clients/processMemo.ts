@@ -17,6 +17,12 @@ export interface ProcessMemo {
   forget(key: string): void;
   /** Whether `key` holds a live answer (or a load in flight). */
   has(key: string): boolean;
+  /**
+   * True the first time `key` is claimed in this process, false afterwards. Synchronous, so of
+   * concurrent callers exactly one wins (e.g. the first child written without a look into an
+   * object this process created).
+   */
+  claim(key: string): boolean;
 }
 
 interface Entry {
@@ -56,6 +62,11 @@ export function createProcessMemo(now: () => number = Date.now): ProcessMemo {
     },
     has(key: string): boolean {
       return live(key) !== undefined;
+    },
+    claim(key: string): boolean {
+      if (live(key) !== undefined) return false;
+      entries.set(key, { value: Promise.resolve(true), expiresAt: Number.POSITIVE_INFINITY });
+      return true;
     },
   };
 }

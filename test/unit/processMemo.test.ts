@@ -39,4 +39,13 @@ describe("process memo", () => {
     memo.forget("domain");
     expect(memo.has("domain")).toBe(false);
   });
+
+  it("grants a claim once per process", () => {
+    const memo = createProcessMemo();
+    expect([memo.claim("first-plan:c1"), memo.claim("first-plan:c1"), memo.claim("first-plan:c2")]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
 });

@@ -71,11 +71,7 @@ export function createdHere(api: CspApi, customerId: string): boolean {
  * claim is taken synchronously, before any await, so concurrent creates cannot both take it.
  */
 export function firstOfNewCustomer(api: CspApi, customerId: string, kind: string): boolean {
-  if (!createdHere(api, customerId)) return false;
-  const key = `${CREATED}${customerId.toLowerCase()}:${kind}`;
-  if (api.memo.has(key)) return false;
-  api.memo.set(key, true);
-  return true;
+  return createdHere(api, customerId) && api.memo.claim(`${CREATED}${customerId.toLowerCase()}:${kind}`);
 }
 
 /** Records the customer's Azure plan (its Partner Center subscription id), bought or found here. */

@@ -84,7 +84,5 @@ export function firstAssignmentHere(
   groupId: string,
 ): boolean {
   const memo = ctx.api(account).memo;
-  if (!memo.has(madeKey(relationshipId)) || memo.has(assignedKey(relationshipId, groupId))) return false;
-  memo.set(assignedKey(relationshipId, groupId), true);
-  return true;
+  return memo.has(madeKey(relationshipId)) && memo.claim(assignedKey(relationshipId, groupId));
 }
