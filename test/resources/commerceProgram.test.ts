@@ -26,7 +26,11 @@ let env: Record<string, string>;
 let config: Record<string, string>;
 
 beforeAll(async () => {
-  assertBuilt(root, ["provider/host.ts", "provider/handlers/customer.ts", "provider/handlers/azurePlan.ts"]);
+  assertBuilt(root, [
+    "provider/host.ts",
+    "provider/handlers/commerce/customer.ts",
+    "provider/handlers/commerce/azurePlan.ts",
+  ]);
   t = await startEmulatorContext({ sandbox: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "csp-commerce-"));
   env = { ...t.emu.env, CSP_ALLOW_PURCHASES: "true" };

@@ -8,11 +8,16 @@ import * as path from "node:path";
  * testing yesterday's code.
  */
 export function assertBuilt(root: string, sources: string[]): void {
+  const gone = sources.filter((source) => !fs.existsSync(path.join(root, source)));
+  if (gone.length > 0) {
+    // A moved source can leave its old output in a local dist/; a clean clone has none.
+    throw new Error(`${gone.join(", ")} does not exist: the test names a source that moved`);
+  }
   const stale: string[] = [];
   for (const source of sources) {
     const src = path.join(root, source);
     const out = path.join(root, "dist", source.replace(/\.ts$/, ".js"));
-    if (!fs.existsSync(out) || (fs.existsSync(src) && fs.statSync(src).mtimeMs > fs.statSync(out).mtimeMs)) {
+    if (!fs.existsSync(out) || fs.statSync(src).mtimeMs > fs.statSync(out).mtimeMs) {
       stale.push(source);
     }
   }
