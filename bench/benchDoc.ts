@@ -7,6 +7,7 @@ import {
   floorTable,
   peerTable,
   phasesTable,
+  shapeFloorTable,
   stateTable,
   timeTable,
   typesTable,
@@ -50,6 +51,14 @@ export function benchDoc(r: BenchResult, command: string): string {
   const peer = peerTable(r);
   if (peer.rows.length > 0) section(out, "Against the sequential script (create only)", peer);
   section(out, "Where the time goes", timeTable(r));
+  const atSize = shapeFloorTable(r);
+  if (atSize.rows.length > 0) {
+    section(
+      out,
+      "Engine floor at each size: the create's resources declared again through a provider that answers at once and calls nothing",
+      atSize,
+    );
+  }
   section(out, "State", stateTable(r));
   if (largest && largest.customers > 0) {
     section(

@@ -24,6 +24,8 @@ export interface BenchOptions {
   parallel?: number;
   /** `PULUMI_SKIP_CHECKPOINTS=true`: the file backend writes the checkpoint at the end only, not at every step. */
   skipCheckpoints?: boolean;
+  /** After each size's create, its resources again through a provider that makes no call (default true; bench/shapeFloor.ts). */
+  shapeFloor?: boolean;
   /**
    * Rounds of the engine floor (empty program: preview, up, refresh, destroy), the last one after
    * the sizes when there are several; 0 skips it. Default 3.
@@ -210,6 +212,29 @@ export interface TimeSplit {
   cliWriteBytes: number;
 }
 
+/**
+ * The engine's own cost of a create at one size (bench/shapeFloor.ts): `up` of a program that
+ * declares the create's resources again (same types, names, parents, dependencies, inputs and
+ * outputs) through a provider that answers at once and calls nothing.
+ */
+export interface ShapeFloorFigures {
+  customers: number;
+  ok: boolean;
+  errors: string[];
+  /** Components and pulumi-csp resources declared again. */
+  entries: number;
+  wallMs: number;
+  steps: number;
+  /** Requests the emulator saw during the run (0: nothing was called). */
+  requests: number;
+  checkpointWrites: number;
+  cliWriteBytes: number;
+  processes: CommandProcesses;
+  state: StateFigures;
+  /** The create at this size against this floor: floor + the create's API bound, and create wall / that. */
+  create?: { wallMs: number; apiBoundMs: number; boundMs: number; ratio: number };
+}
+
 /** The sequential script's figures at one size. */
 export interface PeerResult {
   customers: number;
@@ -229,6 +254,8 @@ export interface SizeResult {
   resources: number;
   phases: PhaseResult[];
   peer?: PeerResult;
+  /** The engine's floor at this size: the create's resources again, through a provider that makes no call. */
+  shapeFloor?: ShapeFloorFigures;
   /** Ours (create phase) against the peer: ours / peer. */
   versusPeer?: { wall: number; apiCalls: number; tokenRequests: number; requests: number };
 }
@@ -267,6 +294,7 @@ export interface BenchResult {
     /** The emulator's Integration Sandbox behaviour (off: production limits and deletion rules). */
     sandbox: false;
     peer: boolean;
+    shapeFloor: boolean;
   };
   tenant: { resourcesPerTenant: Record<string, number>; dependencies: typeof TENANT_DEPENDENCIES };
   minimums: { perOperation: typeof MINIMUM_CALLS; perProcess: typeof PER_PROCESS_CALLS };

@@ -229,6 +229,51 @@ export function stateTable(r: BenchResult): FigureTable {
   };
 }
 
+/**
+ * The create at each size against the engine's floor at that size (bench/shapeFloor.ts): the same
+ * resources through a provider that makes no call, its steps and checkpoint writes, and the create's
+ * wall time over that floor plus the create's API bound.
+ */
+export function shapeFloorTable(r: BenchResult): FigureTable {
+  return {
+    header: [
+      "N",
+      "resources declared again",
+      "requests",
+      "steps",
+      "checkpoint writes",
+      "CLI wrote MB",
+      "bytes / resource (create's)",
+      "CLI CPU s",
+      "floor at N s",
+      "create s",
+      "floor at N + API bound s",
+      "create / that",
+    ],
+    rows: r.sizes.flatMap((size) => {
+      const f = size.shapeFloor;
+      if (!f) return [];
+      const create = size.phases.find((p) => p.phase === "create");
+      return [
+        [
+          String(size.customers),
+          String(f.entries),
+          String(f.requests),
+          String(f.steps),
+          String(f.checkpointWrites),
+          mb(f.cliWriteBytes),
+          `${f.state.bytesPerResource} (${create?.state.bytesPerResource ?? "–"})`,
+          s(f.processes.cli?.cpuMs ?? 0),
+          f.ok ? s(f.wallMs) : "FAILED",
+          f.create ? s(f.create.wallMs) : "–",
+          f.create ? s(f.create.boundMs) : "–",
+          f.create ? x(f.create.ratio) : "–",
+        ],
+      ];
+    }),
+  };
+}
+
 function perCustomer(count: number, size: SizeResult): string {
   const v = size.customers ? count / size.customers : 0;
   return Number.isInteger(v) ? String(v) : v.toFixed(2);

@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- [options]
                       changes what is measured) writes docs/performance.md when every phase passed
   --no-doc            write no Markdown document
   --no-peer           skip the sequential-script peer
+  --no-shape-floor    skip the engine's floor at each size (the create's resources again, no call)
   --no-loopback       skip the emulator's loopback rate
   --no-rate-limits    do not enforce Partner Center's documented rate limits in the emulator
   --keep              keep the generated program folder (state files, HTTP traces)
@@ -108,6 +109,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--no-peer":
         options.peer = false;
+        break;
+      case "--no-shape-floor":
+        options.shapeFloor = false;
         break;
       case "--no-loopback":
         options.loopback = false;

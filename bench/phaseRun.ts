@@ -37,7 +37,7 @@ import { benchTenantSpec, RESOURCES_PER_TENANT } from "./tenantSpec";
 
 export const RESOURCES_PER_CUSTOMER = Object.values(RESOURCES_PER_TENANT).reduce((a, b) => a + b, 0);
 const PASSPHRASE = "pulumi-csp-bench";
-const STACK = "bench";
+export const STACK = "bench";
 
 /** What every command of one benchmark run shares. */
 export interface RunContext {
@@ -61,12 +61,19 @@ function runnerConfig(ws: BenchWorkspace): Record<string, string> {
   return { "csp:allowPurchases": "true", "bench:specFile": ws.specFile };
 }
 
+/** What a run adds to the program's config and the processes' environment. */
+export interface RunExtras {
+  config?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
 /** One CLI command with its processes sampled. */
-async function measuredRun(
+export async function measuredRun(
   run: RunContext,
   command: Command,
   stackDir: string,
   trace: string,
+  extras: RunExtras = {},
 ): Promise<{
   result: Awaited<ReturnType<typeof runProgram>>;
   wallMs: number;
@@ -88,8 +95,8 @@ async function measuredRun(
     programDir: run.ws.dir,
     stack: STACK,
     stateDir: stackDir,
-    env: runnerEnv(run, trace),
-    config: runnerConfig(run.ws),
+    env: { ...runnerEnv(run, trace), ...extras.env },
+    config: { ...runnerConfig(run.ws), ...extras.config },
   });
   const wallMs = Date.now() - t;
   const sampled = sampler.stop();

@@ -1,5 +1,5 @@
 import type { BenchResult, PhaseResult, SizeResult } from "./benchTypes";
-import { type FigureTable, timeTable, typesTable } from "./figureTables";
+import { type FigureTable, shapeFloorTable, timeTable, typesTable } from "./figureTables";
 
 /** Renders the benchmark's figures as the text tables `npm run bench` prints. */
 export function formatReport(r: BenchResult): string {
@@ -174,6 +174,15 @@ export function formatReport(r: BenchResult): string {
   out.push("Where the time goes (in flight = at least one request at the emulator; steps = the engine's)");
   out.push(table(...tableArgs(timeTable(r))));
   out.push("");
+
+  const atSize = shapeFloorTable(r);
+  if (atSize.rows.length > 0) {
+    out.push(
+      "Engine floor at each size: the create's resources declared again through a provider that answers at once and calls nothing (bench/shapeFloor.ts)",
+    );
+    out.push(table(...tableArgs(atSize)));
+    out.push("");
+  }
 
   const largest = r.sizes.at(-1);
   if (largest && largest.customers > 0) {

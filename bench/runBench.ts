@@ -18,13 +18,15 @@ import {
   setFloor,
 } from "./phaseRun";
 import { round } from "./requestStats";
+import { runShapeFloor } from "./shapeFloor";
 import { RESOURCES_PER_TENANT } from "./tenantSpec";
 
 export type * from "./benchTypes";
 
 /**
  * Runs the benchmark: the engine floor (an empty program's preview, up, refresh and destroy), then
- * for each size the phases on a stack of their own, each a Pulumi CLI command through the
+ * for each size the phases on a stack of their own (after the create, the engine's floor at that
+ * size: bench/shapeFloor.ts), each a Pulumi CLI command through the
  * Automation API (`automation/runProgram.ts`: the real engine, language host and dynamic-provider
  * host, file backend) against one in-process emulator with injected latency, then the
  * sequential-script peer; plus the emulator's loopback rate.
@@ -36,6 +38,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const enforceRateLimits = options.enforceRateLimits ?? true;
   const peer = options.peer ?? true;
   const floorRuns = options.floorRuns ?? 3;
+  const shapeFloor = options.shapeFloor ?? true;
   const engine = engineInfo(options.parallel, options.skipCheckpoints);
   log(`${engine.engine}, ${engine.languageHost}, ${engine.nodejsSdk}, --parallel ${engine.parallel}`);
   // Production Partner Center: an Integration Sandbox caps a partner at 10 Azure plans. Customers
@@ -72,6 +75,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           `N=${customers}: ${phase.name} ${result.ok ? "ok" : "FAILED"} in ${result.time.wallMs} ms, ${result.calls.requests.apiCalls} API calls, ${result.tokens.requests} token requests`,
         );
         if (!result.ok) break;
+        if (phase.name === "create" && shapeFloor) {
+          log(`N=${customers}: engine floor at this size (the create's resources, no call) ...`);
+          size.shapeFloor = await runShapeFloor(run, customers, result);
+          log(
+            `N=${customers}: engine floor at this size ${size.shapeFloor.ok ? "ok" : "FAILED"} in ${size.shapeFloor.wallMs} ms`,
+          );
+        }
       }
       if (peer && (!options.peerAtLargestOnly || customers === Math.max(...options.sizes))) {
         log(`N=${customers}: sequential script ...`);
@@ -124,6 +134,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         enforceRateLimits,
         sandbox: false,
         peer,
+        shapeFloor,
       },
       tenant: { resourcesPerTenant: { ...RESOURCES_PER_TENANT }, dependencies: TENANT_DEPENDENCIES },
       minimums: { perOperation: MINIMUM_CALLS, perProcess: PER_PROCESS_CALLS },

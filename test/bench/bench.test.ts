@@ -39,6 +39,10 @@ const BENCH_SOURCES = [
   "requestStats",
   "runBench",
   "sequentialScript",
+  "shapeFile",
+  "shapeFloor",
+  "shapeHost",
+  "shapeProgram",
   "stateFigures",
   "tenantSpec",
 ].map((f) => `bench/${f}.ts`);
@@ -156,6 +160,28 @@ describe("npm run bench (one customer)", () => {
       expect(f.processes.providerHost).toBeUndefined(); // nothing for a provider to do
     }
     expect(stdout).toContain("Engine floor:");
+  });
+
+  it("measures the engine's floor at the size: the create's resources again, no request, the same steps and writes", () => {
+    const create = phase("create");
+    const f = result.sizes[0]!.shapeFloor;
+    expect(f?.ok, JSON.stringify(f?.errors)).toBe(true);
+    // The 13 resources and the component, nothing at the emulator, the create's steps.
+    expect(f!.entries).toBe(14);
+    expect(f!.requests).toBe(0);
+    expect(f!.steps).toBe(STEPS);
+    expect(f!.state.dynamicResources).toBe(create.state.dynamicResources);
+    // The same state bar the call stacks the program registered them from, so as many writes.
+    expect(f!.checkpointWrites).toBe(create.time.split.checkpointWrites);
+    expect(f!.state.breakdown.inputs).toBeGreaterThanOrEqual(create.state.breakdown.inputs);
+    expect(f!.state.breakdown.dependencies).toBeGreaterThan(0);
+    expect(f!.create).toEqual({
+      wallMs: create.time.wallMs,
+      apiBoundMs: create.time.apiBoundMs,
+      boundMs: f!.wallMs + create.time.apiBoundMs,
+      ratio: expect.any(Number),
+    });
+    expect(stdout).toContain("Engine floor at each size");
   });
 
   it("creates the thirteen resources of the tenant with at least the documented minimum of calls", () => {
@@ -305,6 +331,7 @@ describe("npm run bench (one customer)", () => {
       "## Phases: calls, tokens and time against the minimum and the bound",
       "## Against the sequential script (create only)",
       "## Where the time goes",
+      "## Engine floor at each size",
       "## API calls per customer by type and phase at N = 1",
       "## Calls per customer by endpoint at N = 1",
     ]) {
