@@ -1,3 +1,4 @@
+import { canonicalJson } from "./handlers/common";
 import type { ResourceHandler } from "./handlers/types";
 import { isUnknown } from "./handlers/types";
 
@@ -76,11 +77,14 @@ export function withPreviewNotes<I extends object, O extends object>(
   };
 }
 
-/** Top-level inputs whose values differ (values not known yet count as a change). */
+/**
+ * Top-level inputs whose values differ (values not known yet count as a change). Object members
+ * are compared whatever their order: stored inputs come back from the engine with sorted keys.
+ */
 function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
     .filter((k) => !ENGINE_KEYS.includes(k))
-    .filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
+    .filter((k) => canonicalJson(olds[k]) !== canonicalJson(news[k]))
     .sort();
 }
 

@@ -126,4 +126,26 @@ describe("the purchase marker", () => {
     const created = await h.check({}, { name: "a" }, ctx);
     expect(created.inputs).not.toHaveProperty(CHANGES_KEY);
   });
+
+  it("does not name an object whose members the engine handed back in another order", async () => {
+    // Stored inputs come back from the engine with their keys sorted; the program sends its own order.
+    const h = hosted(billable([]));
+    const olds = {
+      billingProfile: { city: "Oslo", address: "Gate 1", email: "a@b.c" },
+      name: "a",
+      __provider: "p",
+    };
+    const same = await h.check(
+      olds,
+      { billingProfile: { address: "Gate 1", city: "Oslo", email: "a@b.c" }, name: "a", __provider: "p" },
+      ctx,
+    );
+    expect(same.inputs).not.toHaveProperty(CHANGES_KEY);
+    const renamed = await h.check(
+      olds,
+      { billingProfile: { email: "a@b.c", address: "Gate 1", city: "Oslo" }, name: "b", __provider: "p" },
+      ctx,
+    );
+    expect(renamed.inputs?.[CHANGES_KEY]).toBe("updates name");
+  });
 });
