@@ -61,6 +61,20 @@ export function accountSchemaCheck<S extends z.ZodType<{ account?: string }>>(sc
 }
 
 /**
+ * Passing checked inputs with `defaults` for the members they omit. A read stores what it observed
+ * as the inputs (a refresh), service defaults included; the checked inputs of the unchanged
+ * program must be the same, or the next run stores a change (a checkpoint write per resource) and
+ * an update's preview names members that do not change.
+ */
+export function withDefaults<I extends object>(result: CheckResult<I>, defaults: Partial<I>): CheckResult<I> {
+  const inputs = result.inputs as Record<string, unknown> | undefined;
+  if (!inputs) return result;
+  const missing = Object.entries(defaults).filter(([k]) => inputs[k] === undefined);
+  if (missing.length === 0) return result;
+  return { ...result, inputs: { ...inputs, ...Object.fromEntries(missing) } as I };
+}
+
+/**
  * The one shape of a check failure: the field, the rule it breaks, the value it has
  * (`customerId: must be a GUID (got "abc")`; `missing` when absent). Rules beyond the schema
  * (cross-field rules, changes a service refuses after create) use it too.

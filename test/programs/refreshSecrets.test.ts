@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Checkpoint, readCheckpoint } from "../../automation/checkpoint";
 import { runProgram } from "../../automation/runProgram";
 import { listDirectoryRoles, removeRoleMember } from "../../provider/clients/partnerCenter/directoryRoles";
+import { CHANGES_KEY, PURCHASE_KEY } from "../../provider/purchaseMarker";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 
@@ -65,6 +66,33 @@ describe("refresh under the Pulumi CLI", () => {
     const refresh = await run("refresh");
     expect(refresh.ok).toBe(true);
     expect(plainSecrets(readCheckpoint(refresh.workspace))).toEqual([]);
+  });
+
+  it("stores the same inputs when the unchanged program runs after a refresh: read and check give one form", async () => {
+    // A refresh stores what each read observed as the resource's inputs; the program's next check
+    // must produce the same inputs (defaults filled in), or every such resource costs a checkpoint
+    // write and a later update would name properties that do not change.
+    const before = readCheckpoint((await run("refresh")).workspace);
+    const up = await run("up");
+    expect(up.ok).toBe(true);
+    expect(up.resources.filter((r) => r.op !== "same")).toEqual([]);
+    const after = readCheckpoint(up.workspace);
+    const inputs = (c: Checkpoint | undefined) =>
+      new Map(
+        (c?.resources ?? [])
+          .filter((r) => r.type.includes("dynamic/csp:"))
+          .map((r) => [r.urn.split("::").pop(), r.inputs ?? {}]),
+      );
+    const was = inputs(before);
+    const changed = [...inputs(after)].flatMap(([name, now]) => {
+      const old = was.get(name) ?? {};
+      return [...new Set([...Object.keys(old), ...Object.keys(now)])]
+        .filter((k) => k !== PURCHASE_KEY) // a create's marker, dropped by the first check after it
+        .filter((k) => JSON.stringify(old[k]) !== JSON.stringify(now[k]))
+        .map((k) => `${name}.${k}`);
+    });
+    expect(changed).toEqual([]);
+    expect(after?.text).not.toContain(`"${CHANGES_KEY}"`);
   });
 
   it("previews a role removed outside the program as a change of roles only", async () => {

@@ -8,13 +8,13 @@ import {
 } from "../../clients/partnerCenter/consents";
 import { isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { accountSchemaCheck, changedKeys, stripUndefined } from "../common";
+import { accountSchemaCheck, changedKeys, stripUndefined, withDefaults } from "../common";
 import { withGdapHints } from "../gdap/gdapAccessHint";
 import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet, uniqueSorted } from "../identity/sets";
-import type { HandlerContext, ResourceHandler } from "../types";
+import { type CheckResult, type HandlerContext, isUnknown, type ResourceHandler } from "../types";
 import { type ConsentState, readConsentState } from "./consentState";
 import { forgetServicePrincipal } from "./servicePrincipalMemo";
 import { unknownKeys } from "./unknowns";
@@ -102,7 +102,23 @@ export const applicationConsentSchema = z
   })
   .strict();
 
-const check = accountSchemaCheck(applicationConsentSchema);
+const schemaCheck = accountSchemaCheck(applicationConsentSchema);
+
+/**
+ * The schema's check, with `applicationId` filled in when omitted (the partner account's own
+ * application, the one create consents to): a refresh stores the id it observed, and the checked
+ * inputs must match it.
+ */
+async function check(
+  olds: Partial<ApplicationConsentInputs>,
+  news: ApplicationConsentInputs,
+  ctx: HandlerContext,
+): Promise<CheckResult<ApplicationConsentInputs>> {
+  const result = await schemaCheck(olds, news, ctx);
+  const inputs = result.inputs;
+  if (!inputs || isUnknown(inputs.account)) return result;
+  return withDefaults(result, { applicationId: appIdOf(inputs, ctx) });
+}
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {
   return (inputs.applicationId ?? ctx.api(inputs.account).clientId).toLowerCase();

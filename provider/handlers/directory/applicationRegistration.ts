@@ -15,10 +15,11 @@ import {
   jsonEqual,
   partialCreate,
   stripUndefined,
+  withDefaults,
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
-import type { HandlerContext, ResourceHandler } from "../types";
+import type { CheckResult, HandlerContext, ResourceHandler } from "../types";
 import {
   applicationMarker,
   createPrincipalOfNewApp,
@@ -174,7 +175,16 @@ function isIdentifierUri(s: string): boolean {
   }
 }
 
-const check = accountSchemaCheck(applicationRegistrationSchema);
+const schemaCheck = accountSchemaCheck(applicationRegistrationSchema);
+
+/** The schema's check; an omitted `signInAudience` is Graph's default, as a refresh stores it. */
+async function check(
+  olds: Partial<ApplicationRegistrationInputs>,
+  news: ApplicationRegistrationInputs,
+  ctx: HandlerContext,
+): Promise<CheckResult<ApplicationRegistrationInputs>> {
+  return withDefaults(await schemaCheck(olds, news, ctx), { signInAudience: "AzureADMyOrg" });
+}
 
 function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {
   return (inputs.tenantId ?? ctx.api(inputs.account).partnerTenantId).toLowerCase();

@@ -17,12 +17,12 @@ import {
 import type { GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountSchemaCheck, stripUndefined } from "../common";
+import { accountSchemaCheck, stripUndefined, withDefaults } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "../identity/sets";
-import type { HandlerContext, ResourceHandler } from "../types";
+import type { CheckResult, HandlerContext, ResourceHandler } from "../types";
 import { forgetServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 import { unknownKeys } from "./unknowns";
 
@@ -93,7 +93,16 @@ export const permissionGrantSchema = z
     message: "delegatedScopes or appRoles must list at least one permission",
   });
 
-const check = accountSchemaCheck(permissionGrantSchema);
+const schemaCheck = accountSchemaCheck(permissionGrantSchema);
+
+/** The schema's check; an omitted list is empty, as a refresh stores it. */
+async function check(
+  olds: Partial<PermissionGrantInputs>,
+  news: PermissionGrantInputs,
+  ctx: HandlerContext,
+): Promise<CheckResult<PermissionGrantInputs>> {
+  return withDefaults(await schemaCheck(olds, news, ctx), { delegatedScopes: [], appRoles: [] });
+}
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
   const unknown = unknownKeys(news, [

@@ -13,7 +13,14 @@ import {
 import { requireEtag } from "../../clients/graph/gdapEtag";
 import { CspError, isCspError, isLostResponse } from "../../errors";
 import type { ServiceClient } from "../../http/types";
-import { containsUnknown, partialCreate, refusal, stripUndefined, validateAccountInputs } from "../common";
+import {
+  containsUnknown,
+  partialCreate,
+  refusal,
+  stripUndefined,
+  validateAccountInputs,
+  withDefaults,
+} from "../common";
 import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   resolveDirectoryRole,
@@ -134,7 +141,8 @@ async function check(
     );
   }
   if (failures.length > 0) return { failures };
-  return result;
+  // Graph's default when omitted, as a refresh stores it.
+  return withDefaults(result, { autoExtendDuration: "PT0S" });
 }
 
 async function diff(_id: string, olds: Props, news: GdapRelationshipInputs): Promise<DiffResult> {
