@@ -17,7 +17,7 @@ import {
 import type { GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
-import { accountSchemaCheck, stripUndefined, withDefaults } from "../common";
+import { accountSchemaCheck, containsUnknown, stripUndefined, withDefaults } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
@@ -95,13 +95,24 @@ export const permissionGrantSchema = z
 
 const schemaCheck = accountSchemaCheck(permissionGrantSchema);
 
-/** The schema's check; an omitted list is empty, as a refresh stores it. */
+/**
+ * The schema's check; the lists as a refresh stores them: unique and sorted (permissions are sets),
+ * an omitted one empty. A list holding a value not known yet (preview) is left as it is.
+ */
 async function check(
   olds: Partial<PermissionGrantInputs>,
   news: PermissionGrantInputs,
   ctx: HandlerContext,
 ): Promise<CheckResult<PermissionGrantInputs>> {
-  return withDefaults(await schemaCheck(olds, news, ctx), { delegatedScopes: [], appRoles: [] });
+  const result = withDefaults(await schemaCheck(olds, news, ctx), { delegatedScopes: [], appRoles: [] });
+  const inputs = result.inputs;
+  if (!inputs) return result;
+  const asSet = (list: string[] | undefined) =>
+    list === undefined || containsUnknown(list) ? list : uniqueSorted(list);
+  return {
+    ...result,
+    inputs: { ...inputs, delegatedScopes: asSet(inputs.delegatedScopes), appRoles: asSet(inputs.appRoles) },
+  };
 }
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
