@@ -50,28 +50,33 @@ export function validateAccountInputs<S extends z.ZodType>(
 
 /**
  * The `check` of a resource whose rules are all in its schema, plus the partner account
- * ({@link validateAccountInputs}).
+ * ({@link validateAccountInputs}); `complete` puts passing inputs in the form a read stores
+ * ({@link withDefaults}).
  */
-export function accountSchemaCheck<S extends z.ZodType<{ account?: string }>>(schema: S) {
+export function accountSchemaCheck<S extends z.ZodType<{ account?: string }>>(
+  schema: S,
+  complete?: (inputs: z.output<S>, ctx: HandlerContext) => z.output<S>,
+) {
   return async (
     _olds: Partial<z.output<S>>,
     news: z.output<S>,
     ctx: HandlerContext,
-  ): Promise<CheckResult<z.output<S>>> => validateAccountInputs(schema, news, ctx.config);
+  ): Promise<CheckResult<z.output<S>>> => {
+    const result = validateAccountInputs(schema, news, ctx.config);
+    return complete && result.inputs ? { ...result, inputs: complete(result.inputs, ctx) } : result;
+  };
 }
 
 /**
- * Passing checked inputs with `defaults` for the members they omit. A read stores what it observed
- * as the inputs (a refresh), service defaults included; the checked inputs of the unchanged
- * program must be the same, or the next run stores a change (a checkpoint write per resource) and
- * an update's preview names members that do not change.
+ * Checked inputs with `defaults` for the members they omit. A read stores what it observed as the
+ * inputs (a refresh), service defaults included; the checked inputs of the unchanged program must
+ * be the same, or the next run stores a change (a checkpoint write per resource) and an update's
+ * preview names members that do not change.
  */
-export function withDefaults<I extends object>(result: CheckResult<I>, defaults: Partial<I>): CheckResult<I> {
-  const inputs = result.inputs as Record<string, unknown> | undefined;
-  if (!inputs) return result;
-  const missing = Object.entries(defaults).filter(([k]) => inputs[k] === undefined);
-  if (missing.length === 0) return result;
-  return { ...result, inputs: { ...inputs, ...Object.fromEntries(missing) } as I };
+export function withDefaults<I extends object>(inputs: I, defaults: Partial<I>): I {
+  const present = inputs as Record<string, unknown>;
+  const missing = Object.entries(defaults).filter(([k]) => present[k] === undefined);
+  return missing.length === 0 ? inputs : ({ ...inputs, ...Object.fromEntries(missing) } as I);
 }
 
 /**

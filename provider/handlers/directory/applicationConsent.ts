@@ -14,7 +14,7 @@ import { isConflict } from "../identity/errors";
 import { customerTenantApp } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet, uniqueSorted } from "../identity/sets";
-import { type CheckResult, type HandlerContext, isUnknown, type ResourceHandler } from "../types";
+import { type HandlerContext, isUnknown, type ResourceHandler } from "../types";
 import { type ConsentState, readConsentState } from "./consentState";
 import { forgetServicePrincipal } from "./servicePrincipalMemo";
 import { unknownKeys } from "./unknowns";
@@ -102,23 +102,13 @@ export const applicationConsentSchema = z
   })
   .strict();
 
-const schemaCheck = accountSchemaCheck(applicationConsentSchema);
-
 /**
  * The schema's check, with `applicationId` filled in when omitted (the partner account's own
- * application, the one create consents to): a refresh stores the id it observed, and the checked
- * inputs must match it.
+ * application, the one create consents to), as a refresh stores it.
  */
-async function check(
-  olds: Partial<ApplicationConsentInputs>,
-  news: ApplicationConsentInputs,
-  ctx: HandlerContext,
-): Promise<CheckResult<ApplicationConsentInputs>> {
-  const result = await schemaCheck(olds, news, ctx);
-  const inputs = result.inputs;
-  if (!inputs || isUnknown(inputs.account)) return result;
-  return withDefaults(result, { applicationId: appIdOf(inputs, ctx) });
-}
+const check = accountSchemaCheck(applicationConsentSchema, (inputs, ctx) =>
+  isUnknown(inputs.account) ? inputs : withDefaults(inputs, { applicationId: appIdOf(inputs, ctx) }),
+);
 
 function appIdOf(inputs: ApplicationConsentInputs, ctx: HandlerContext): string {
   return (inputs.applicationId ?? ctx.api(inputs.account).clientId).toLowerCase();

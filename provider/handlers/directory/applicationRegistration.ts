@@ -19,7 +19,7 @@ import {
 } from "../common";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
-import type { CheckResult, HandlerContext, ResourceHandler } from "../types";
+import type { HandlerContext, ResourceHandler } from "../types";
 import {
   applicationMarker,
   createPrincipalOfNewApp,
@@ -175,16 +175,10 @@ function isIdentifierUri(s: string): boolean {
   }
 }
 
-const schemaCheck = accountSchemaCheck(applicationRegistrationSchema);
-
 /** The schema's check; an omitted `signInAudience` is Graph's default, as a refresh stores it. */
-async function check(
-  olds: Partial<ApplicationRegistrationInputs>,
-  news: ApplicationRegistrationInputs,
-  ctx: HandlerContext,
-): Promise<CheckResult<ApplicationRegistrationInputs>> {
-  return withDefaults(await schemaCheck(olds, news, ctx), { signInAudience: "AzureADMyOrg" });
-}
+const check = accountSchemaCheck(applicationRegistrationSchema, (inputs) =>
+  withDefaults(inputs, { signInAudience: "AzureADMyOrg" }),
+);
 
 function resolvedTenant(inputs: ApplicationRegistrationInputs, ctx: HandlerContext): string {
   return (inputs.tenantId ?? ctx.api(inputs.account).partnerTenantId).toLowerCase();

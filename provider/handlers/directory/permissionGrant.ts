@@ -22,7 +22,7 @@ import { isConflict, isNotFound, validationError } from "../identity/errors";
 import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "../identity/sets";
-import type { CheckResult, HandlerContext, ResourceHandler } from "../types";
+import type { HandlerContext, ResourceHandler } from "../types";
 import { forgetServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 import { unknownKeys } from "./unknowns";
 
@@ -93,27 +93,16 @@ export const permissionGrantSchema = z
     message: "delegatedScopes or appRoles must list at least one permission",
   });
 
-const schemaCheck = accountSchemaCheck(permissionGrantSchema);
-
 /**
  * The schema's check; the lists as a refresh stores them: unique and sorted (permissions are sets),
  * an omitted one empty. A list holding a value not known yet (preview) is left as it is.
  */
-async function check(
-  olds: Partial<PermissionGrantInputs>,
-  news: PermissionGrantInputs,
-  ctx: HandlerContext,
-): Promise<CheckResult<PermissionGrantInputs>> {
-  const result = withDefaults(await schemaCheck(olds, news, ctx), { delegatedScopes: [], appRoles: [] });
-  const inputs = result.inputs;
-  if (!inputs) return result;
+const check = accountSchemaCheck(permissionGrantSchema, (inputs) => {
+  const filled = withDefaults(inputs, { delegatedScopes: [], appRoles: [] });
   const asSet = (list: string[] | undefined) =>
     list === undefined || containsUnknown(list) ? list : uniqueSorted(list);
-  return {
-    ...result,
-    inputs: { ...inputs, delegatedScopes: asSet(inputs.delegatedScopes), appRoles: asSet(inputs.appRoles) },
-  };
-}
+  return { ...filled, delegatedScopes: asSet(filled.delegatedScopes), appRoles: asSet(filled.appRoles) };
+});
 
 async function diff(_id: string, olds: Props, news: PermissionGrantInputs) {
   const unknown = unknownKeys(news, [

@@ -142,7 +142,9 @@ async function check(
   }
   if (failures.length > 0) return { failures };
   // Graph's default when omitted, as a refresh stores it.
-  return withDefaults(result, { autoExtendDuration: "PT0S" });
+  return result.inputs
+    ? { ...result, inputs: withDefaults(result.inputs, { autoExtendDuration: "PT0S" }) }
+    : result;
 }
 
 async function diff(_id: string, olds: Props, news: GdapRelationshipInputs): Promise<DiffResult> {
