@@ -8,10 +8,10 @@ describe("the command a generated document names", () => {
         "--customers",
         "20",
         "--out",
-        "/tmp/fleet.json",
+        ".bench/fleet.json",
         "--keep",
         "--doc",
-        "/tmp/x.md",
+        "docs/fleet.md",
       ]),
     ).toBe("npm run bench:fleet -- --customers 20");
     expect(docCommand("bench", [])).toBe("npm run bench");
