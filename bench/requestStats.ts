@@ -129,8 +129,9 @@ export function endpointKey(e: Pick<RequestLogEntry, "service" | "method" | "pat
       if (e.service === "identity" && /^[0-9a-f-]{36}$/i.test(s)) return "{tenant}";
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return "{id}";
       if (s.includes(".") && s.includes("onmicrosoft")) return "{domain}";
-      // Other ids (grant ids, billing account names) carry several digits; API words at most one.
-      if (s.length >= 16 && (s.match(/\d/g) ?? []).length >= 3) return "{id}";
+      // Other ids (grant ids, billing account names) carry several digits, or are longer than any
+      // API word (a Graph grant id is 43 characters of base64url, with few digits or none).
+      if (s.length >= 32 || (s.length >= 16 && (s.match(/\d/g) ?? []).length >= 3)) return "{id}";
       return s;
     })
     .join("/");
