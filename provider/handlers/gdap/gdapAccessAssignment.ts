@@ -24,7 +24,7 @@ import { account, guid } from "../identity/schemas";
 import { sameSet } from "../identity/sets";
 import type { CheckFailure, CheckResult, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
-import { firstAssignmentHere, relationshipNow } from "./relationshipMemo";
+import { relationshipNow } from "./relationshipMemo";
 
 /**
  * GdapAccessAssignment: gives a partner security group some of a GDAP relationship's roles (Graph
@@ -237,18 +237,16 @@ function requireSubset(roles: readonly string[], relationship: GdapRelationship)
  * the resource type's page says that the service refuses a second assignment of one security group
  * in one relationship, so a POST alone could duplicate the assignment an earlier run made (a crash
  * before the state was saved) or one made outside Pulumi: this list stays until a documented
- * refusal allows writing first. After a lost answer or a refusal, the list runs again. The one
- * exception: the first assignment of a group in a relationship this process created itself
- * (relationshipMemo.ts, `firstAssignmentHere`) cannot have a twin, so it is POSTed at once.
+ * refusal allows writing first. After a lost answer or a refusal, the list runs again. (A
+ * relationship this process created cannot be active in it: the customer approves it first, and
+ * the `up` after that approval cannot know whether an earlier run assigned the group.)
  */
 async function create(inputs: GdapAccessAssignmentInputs, ctx: HandlerContext) {
   const graph = ctx.api(inputs.account).graph;
   const relationship = await activeRelationship(ctx, inputs.account, inputs.relationshipId);
   requireSubset(inputs.roles, relationship);
   const roleIds = roleIdsOf(inputs.roles);
-  let assignment = firstAssignmentHere(ctx, inputs.account, inputs.relationshipId, inputs.securityGroupId)
-    ? undefined
-    : await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
+  let assignment = await findForGroup(graph, inputs.relationshipId, inputs.securityGroupId);
   if (assignment) {
     ctx.log(
       `GDAP access assignment for group ${inputs.securityGroupId} already exists (${assignment.id}); adopting it`,

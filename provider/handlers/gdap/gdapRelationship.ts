@@ -32,7 +32,7 @@ import { account, guid, text } from "../identity/schemas";
 import { sameSet } from "../identity/sets";
 import type { CheckResult, DiffResult, HandlerContext, ResourceHandler } from "../types";
 import { daysToDuration, durationDays } from "./isoDuration";
-import { forgetRelationship, rememberMadeHere, rememberRelationship } from "./relationshipMemo";
+import { forgetRelationship, rememberRelationship } from "./relationshipMemo";
 
 /**
  * GdapRelationship: a granular delegated admin relationship with a customer (Graph
@@ -218,9 +218,7 @@ async function postOrAdopt(
     autoExtendDuration: (inputs.autoExtendDuration ?? "PT0S").toUpperCase(),
   };
   try {
-    const made = await createRelationship(graph, body);
-    rememberMadeHere(ctx, inputs.account, made.id);
-    return made;
+    return await createRelationship(graph, body);
   } catch (e) {
     if (!isLostResponse(e) && !isRefused(e)) throw e;
     const found = await findLive(graph, inputs, e);

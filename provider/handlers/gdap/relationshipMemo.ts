@@ -53,36 +53,3 @@ export async function relationshipNow(
   if (!r) memo.forget(key(id));
   return r;
 }
-
-/**
- * Relationships this process created itself (a POST answered 201, not an adopted one). Only the
- * partner makes access assignments, and only in a relationship it knows the id of: a relationship
- * minted in this process has no assignment but those this process made, so the first assignment
- * of a group in it needs no look before its POST. A later process (after a crash, or the `up`
- * after the customer's approval) does not know this and looks first.
- */
-function madeKey(id: string): string {
-  return `gdapRelationshipMadeHere:${id.toLowerCase()}`;
-}
-function assignedKey(relationshipId: string, groupId: string): string {
-  return `gdapAssignmentMadeHere:${relationshipId.toLowerCase()}:${groupId.toLowerCase()}`;
-}
-
-export function rememberMadeHere(ctx: HandlerContext, account: string | undefined, relationshipId: string) {
-  ctx.api(account).memo.set(madeKey(relationshipId), true);
-}
-
-/**
- * Whether this process created the relationship and has not yet assigned `groupId` in it: then the
- * group has no assignment there, and a POST needs no look first. Marks the group as assigned, so a
- * second attempt (a retried step) looks first.
- */
-export function firstAssignmentHere(
-  ctx: HandlerContext,
-  account: string | undefined,
-  relationshipId: string,
-  groupId: string,
-): boolean {
-  const memo = ctx.api(account).memo;
-  return memo.has(madeKey(relationshipId)) && memo.claim(assignedKey(relationshipId, groupId));
-}
