@@ -9,7 +9,6 @@ import {
   type PcSubscription,
   parseCatalogItemId,
 } from "../../clients/partnerCenter/commerce";
-import type { CspConfig } from "../../configTypes";
 import { shown } from "../../purchaseMarker";
 import { checkCannotRun, validateInputs } from "../common";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
@@ -31,7 +30,7 @@ import { afterPurchase, providerRefusal } from "./errors";
 import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
 import { assertActiveReseller, resellerFailures } from "./indirectResellers";
 import { firstOfNewCustomer, rememberPlan } from "./processFacts";
-import { purchaseFailures } from "./purchaseGuard";
+import { assertPurchaseAllowed, purchaseFailures } from "./purchaseGuard";
 
 /**
  * AzurePlan: the customer's Microsoft Azure plan ("Create an Azure plan",
@@ -129,23 +128,6 @@ export type AzurePlanStatus = NonNullable<AzurePlanInputs["status"]>;
 export type AzurePlanOnDelete = NonNullable<AzurePlanInputs["onDelete"]>;
 
 // --- provisioning -------------------------------------------------------------------------------
-
-/** Refuses a NEW purchase without acknowledgement, or when the stack forbids purchases. */
-function assertPurchaseAllowed(inputs: AzurePlanInputs, config: CspConfig): void {
-  const failures = purchaseFailures(
-    AZURE_PLAN_TYPE,
-    `an Azure plan for customer ${inputs.customerId}`,
-    inputs.acknowledgePurchase,
-    true,
-    config,
-  );
-  if (failures.length > 0) {
-    throw providerRefusal(
-      failures.map((f) => f.reason).join("; "),
-      "see acknowledgePurchase and csp:allowPurchases in the README",
-    );
-  }
-}
 
 /** From an order to the provisioned plan, or the partial-create error carrying the order id. */
 async function completeOrder(
@@ -291,7 +273,12 @@ export const azurePlanHandler: ResourceHandler<AzurePlanInputs, AzurePlanOutputs
             : `AzurePlan: found the order ${order.id} an earlier run of this program placed; recorded, not bought again`,
         );
       } else {
-        assertPurchaseAllowed(inputs, ctx.config);
+        assertPurchaseAllowed(
+          AZURE_PLAN_TYPE,
+          `an Azure plan for customer ${inputs.customerId}`,
+          inputs.acknowledgePurchase,
+          ctx.config,
+        );
         if (inputs.partnerIdOnRecord) {
           await assertActiveReseller(api, "partnerIdOnRecord", inputs.partnerIdOnRecord);
         }

@@ -14,9 +14,9 @@ import { CspError, isCspError } from "../../errors";
 import { partialCreate, stripUndefined } from "../common";
 import type { CreateResult, HandlerContext } from "../types";
 import {
+  AZURE_SUBSCRIPTION_TYPE,
   type AzureSubscriptionInputs,
   type AzureSubscriptionOutputs,
-  assertPurchaseAllowed,
   defaultAliasName,
   keyOf,
   outputs,
@@ -25,6 +25,7 @@ import { findEntitlement } from "./azureSubscriptionLifecycle";
 import { afterPurchase, providerRefusal } from "./errors";
 import { pollUntil } from "./polling";
 import { billingAccount, knownPlan } from "./processFacts";
+import { assertPurchaseAllowed } from "./purchaseGuard";
 
 /**
  * The AzureSubscription's create: PUT of the alias under its deterministic name, first ("Alias -
@@ -119,7 +120,12 @@ async function putOrFindAlias(
     const existing = await getAlias(api.arm, aliasName);
     if (existing) return { alias: existing, created: false };
   }
-  assertPurchaseAllowed(inputs, ctx.config, `an Azure subscription for customer ${inputs.customerId}`);
+  assertPurchaseAllowed(
+    AZURE_SUBSCRIPTION_TYPE,
+    `an Azure subscription for customer ${inputs.customerId}`,
+    inputs.acknowledgePurchase,
+    ctx.config,
+  );
   const scope = await billingScopeFor(api, inputs.customerId);
   ctx.log(`${label}: creating an Azure subscription for customer ${inputs.customerId}`);
   const put = await putAlias(
@@ -210,9 +216,10 @@ export async function createAzureSubscription(
     if (entitlement && (entitlement.entitlement.status ?? "").toLowerCase() !== "active") {
       // Re-creating a cancelled subscription: enable it again (billing resumes).
       assertPurchaseAllowed(
-        inputs,
-        ctx.config,
+        AZURE_SUBSCRIPTION_TYPE,
         `the reactivation of Azure subscription ${azureSubscriptionId}`,
+        inputs.acknowledgePurchase,
+        ctx.config,
       );
       try {
         await enableArmSubscription(api.arm, inputs.customerId, azureSubscriptionId);

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { getAlias } from "../../clients/arm/subscriptions";
-import type { CspConfig } from "../../configTypes";
 import { checkCannotRun, deterministicUuid, refusal, stripUndefined, validateInputs } from "../common";
 import type { CheckFailure, CheckResult, HandlerContext } from "../types";
 import { isUnknown } from "../types";
-import { providerRefusal as refused } from "./errors";
 import {
   accountFailures,
   accountField,
@@ -100,20 +98,6 @@ export function describeDeletion(mode: AzureSubscriptionOnDelete | undefined): s
 
 export function keyOf(inputs: Pick<AzureSubscriptionInputs, "key" | "displayName">): string {
   return inputs.key ?? inputs.displayName;
-}
-
-export function assertPurchaseAllowed(
-  inputs: AzureSubscriptionInputs,
-  config: CspConfig,
-  what: string,
-): void {
-  const failures = purchaseFailures(AZURE_SUBSCRIPTION_TYPE, what, inputs.acknowledgePurchase, true, config);
-  if (failures.length > 0) {
-    throw refused(
-      failures.map((f) => f.reason).join("; "),
-      "see acknowledgePurchase and csp:allowPurchases in the README",
-    );
-  }
 }
 
 /** The inputs of a recorded state (the keys that are only outputs removed). */

@@ -8,7 +8,6 @@ import {
   type PcSubscription,
   patchSubscription,
 } from "../../clients/partnerCenter/commerce";
-import type { CspConfig } from "../../configTypes";
 import { hasServiceCode } from "../../errors";
 import { shown } from "../../purchaseMarker";
 import { stripUndefined } from "../common";
@@ -22,7 +21,7 @@ import {
   licenseCart,
   offerLabel,
 } from "./licenseInputs";
-import { purchaseFailures } from "./purchaseGuard";
+import { assertPurchaseAllowed } from "./purchaseGuard";
 import { decreaseRefusal, describeLicenseDeletion, removableSeats } from "./seatWindow";
 
 /**
@@ -85,27 +84,6 @@ export function str(value: unknown): string | undefined {
 export function isGone(sub: PcSubscription | undefined): boolean {
   const status = (sub?.status ?? "").toLowerCase();
   return !sub || status === "deleted" || status === "expired";
-}
-
-/** Refuses a new purchase without acknowledgement, or when the stack forbids purchases. */
-export function assertPurchaseAllowed(
-  inputs: LicenseSubscriptionInputs,
-  config: CspConfig,
-  text: string,
-): void {
-  const failures = purchaseFailures(
-    LICENSE_SUBSCRIPTION_TYPE,
-    text,
-    inputs.acknowledgePurchase,
-    true,
-    config,
-  );
-  if (failures.length > 0) {
-    throw providerRefusal(
-      failures.map((f) => f.reason).join("; "),
-      "see acknowledgePurchase and csp:allowPurchases in the README",
-    );
-  }
 }
 
 /**
@@ -199,9 +177,10 @@ export async function applySettings(
     if (inputs.quantity !== from) {
       if (inputs.quantity > from) {
         assertPurchaseAllowed(
-          inputs,
-          ctx.config,
+          LICENSE_SUBSCRIPTION_TYPE,
           `${inputs.quantity - from} more seats of ${offerLabel(inputs)}`,
+          inputs.acknowledgePurchase,
+          ctx.config,
         );
       } else {
         const why = decreaseRefusal(sub, from, inputs.quantity);

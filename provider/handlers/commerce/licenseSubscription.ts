@@ -24,7 +24,6 @@ import {
 } from "./licenseInputs";
 import {
   applySettings,
-  assertPurchaseAllowed,
   buy,
   isGone,
   outputsOf,
@@ -33,7 +32,7 @@ import {
   subscriptionOfRecordedOrder,
   what,
 } from "./licenseSeats";
-import { purchaseFailures } from "./purchaseGuard";
+import { assertPurchaseAllowed, purchaseFailures } from "./purchaseGuard";
 import {
   cancellationOpen,
   decreaseRefusal,
@@ -188,7 +187,7 @@ export const licenseSubscriptionHandler: ResourceHandler<
 
   async create(inputs, ctx) {
     const api = ctx.api(inputs.account);
-    assertPurchaseAllowed(inputs, ctx.config, what(inputs));
+    assertPurchaseAllowed(LICENSE_SUBSCRIPTION_TYPE, what(inputs), inputs.acknowledgePurchase, ctx.config);
     let catalogItemId = inputs.catalogItemId;
     if (!catalogItemId) {
       const resolved = await resolveCatalogItem(api, inputs);

@@ -1,6 +1,9 @@
 import type { CspConfig } from "../../configTypes";
 import type { CheckFailure } from "../types";
 import { isUnknown } from "../types";
+import { providerRefusal } from "./errors";
+
+type BillableType = "AzurePlan" | "AzureSubscription" | "LicenseSubscription";
 
 /**
  * The purchase acknowledgement: how a billable purchase becomes reviewable before it happens.
@@ -18,7 +21,7 @@ import { isUnknown } from "../types";
  * with inputs that were not known yet).
  */
 export function purchaseFailures(
-  resourceType: "AzurePlan" | "AzureSubscription" | "LicenseSubscription",
+  resourceType: BillableType,
   what: string,
   acknowledged: unknown,
   isNewPurchase: boolean,
@@ -38,4 +41,23 @@ export function purchaseFailures(
     });
   }
   return failures;
+}
+
+/**
+ * The guard `create` (and an update that buys) runs right before it orders: both switches again,
+ * as a refusal naming what would be bought.
+ */
+export function assertPurchaseAllowed(
+  resourceType: BillableType,
+  what: string,
+  acknowledged: unknown,
+  config: Pick<CspConfig, "allowPurchases">,
+): void {
+  const failures = purchaseFailures(resourceType, what, acknowledged, true, config);
+  if (failures.length > 0) {
+    throw providerRefusal(
+      failures.map((f) => f.reason).join("; "),
+      "see acknowledgePurchase and csp:allowPurchases in the README",
+    );
+  }
 }
