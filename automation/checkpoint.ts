@@ -1,6 +1,10 @@
 import * as fs from "node:fs";
 import { checkpointPath, type StackWorkspace } from "./stackWorkspace";
 
+/** The engine's signature of a secret value in a checkpoint's properties: this key with this value. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
 /** A resource as the Pulumi engine writes it in a checkpoint (apitype.ResourceV3, the fields we read). */
 export interface CheckpointResource {
   urn: string;
@@ -12,6 +16,8 @@ export interface CheckpointResource {
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   dependencies?: string[];
+  /** The resources each input property depends on, by property. */
+  propertyDependencies?: Record<string, string[]>;
   protect?: boolean;
   retainOnDelete?: boolean;
   delete?: boolean;

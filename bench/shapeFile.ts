@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointResource } from "../automation/checkpoint";
+import { type Checkpoint, SECRET_SIG, SECRET_SIG_KEY } from "../automation/checkpoint";
 
 /**
  * The shape of a stack: every resource of a checkpoint the program declared (components and
@@ -31,10 +31,6 @@ export interface ShapeEntry {
 /** The input that tells the shape provider which entry it creates. */
 export const SHAPE_KEY = "shapeEntry";
 
-/** The engine's secret signature key and value in a checkpoint's properties. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 const ROOT_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
@@ -54,9 +50,7 @@ export function shapeOf(checkpoint: Checkpoint): ShapeFile {
       }
       const parent = r.parent === undefined ? undefined : index.get(r.parent);
       if (parent !== undefined && parent >= i) throw new Error(`${r.urn}: its parent comes after it`);
-      const propertyDependencies =
-        (r as CheckpointResource & { propertyDependencies?: Record<string, string[]> })
-          .propertyDependencies ?? {};
+      const propertyDependencies = r.propertyDependencies ?? {};
       return {
         custom: r.custom,
         type: r.type,
@@ -91,7 +85,7 @@ function unsecret(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(unsecret);
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;
-  if (o[SIG_KEY] === SECRET_SIG)
+  if (o[SECRET_SIG_KEY] === SECRET_SIG)
     return typeof o.ciphertext === "string" ? o.ciphertext : JSON.stringify(o.plaintext);
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unsecret(x)]));
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCheckpoint } from "../automation/checkpoint";
+import { readCheckpoint, SECRET_SIG, SECRET_SIG_KEY } from "../automation/checkpoint";
 import { type RunProgramResult, runProgram } from "../automation/runProgram";
 import { prepareWorkspace, type StackWorkspace } from "../automation/stackWorkspace";
 import { packageRoot, pulumiEnv, pulumiToolchain } from "../automation/toolchain";
@@ -11,8 +11,6 @@ import { emulatorSecretHashes, type KnownSecret, type SecretLeak, scanFiles, sca
 import { writeSecretsProgram } from "./secretsProgram";
 
 /** The key and value that mark a secret in a Pulumi checkpoint or stack export. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** What a secrets run produced and what the scan of it found. */
 export interface SecretsRunResult {
