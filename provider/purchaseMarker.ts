@@ -1,4 +1,4 @@
-import { canonicalJson } from "./handlers/common";
+import { jsonEqual } from "./handlers/common";
 import type { ResourceHandler } from "./handlers/types";
 import { isUnknown } from "./handlers/types";
 
@@ -84,7 +84,7 @@ export function withPreviewNotes<I extends object, O extends object>(
 function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
     .filter((k) => !ENGINE_KEYS.includes(k))
-    .filter((k) => canonicalJson(olds[k]) !== canonicalJson(news[k]))
+    .filter((k) => !jsonEqual(olds[k], news[k]))
     .sort();
 }
 
