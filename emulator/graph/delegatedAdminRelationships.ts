@@ -1,3 +1,4 @@
+import { ENTRA_ROLES } from "../common/entraRoles";
 import { isObject } from "../common/json";
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
@@ -10,13 +11,7 @@ import {
   parseUnifiedRoles,
   relationshipView,
 } from "./gdapCommon";
-import {
-  GLOBAL_ADMINISTRATOR_ROLE_ID,
-  gdapTime,
-  newGdapEtag,
-  refreshRelationship,
-  roleIdsOf,
-} from "./gdapModel";
+import { gdapTime, newGdapEtag, refreshRelationship, roleIdsOf } from "./gdapModel";
 import { entityAnswer, pageAnswer } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
@@ -122,7 +117,7 @@ function validateAutoExtend(value: unknown, roleIds: string[]): string {
     throw graphErrors.gdapBadRequest("autoExtendDuration must be PT0S, P0D or P180D.");
   }
   const d = parseIsoDuration(value)!;
-  if (!isZeroDuration(d) && roleIds.includes(GLOBAL_ADMINISTRATOR_ROLE_ID)) {
+  if (!isZeroDuration(d) && roleIds.includes(ENTRA_ROLES.globalAdministrator.id)) {
     throw graphErrors.gdapBadRequest(
       "Relationships that include the Global Administrator role cannot be auto-extended.",
     );

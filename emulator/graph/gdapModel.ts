@@ -13,9 +13,6 @@ import { addIsoDuration, parseIsoDuration } from "./isoDuration";
  * deleting → deleted on the next read.
  */
 
-/** Entra built-in role template id of Global Administrator. */
-export const GLOBAL_ADMINISTRATOR_ROLE_ID = "62e90394-69f5-4237-9190-012177145e10";
-
 /**
  * Link a customer's Global Administrator opens to approve a relationship (format of the Microsoft
  * 365 admin center invitation page, [U] — not in the sources read).

@@ -8,6 +8,7 @@ import {
   grantDelegatedScopes,
   nameBasedUuid,
 } from "../common/directory";
+import { ENTRA_ROLES } from "../common/entraRoles";
 import { hashSecret } from "../common/hashSecret";
 import type { DirectoryApplication, EmulatorState } from "../common/state";
 import { ARM_APP_ID, GRAPH_APP_ID, graphScopeId, PARTNER_CENTER_APP_ID } from "../graph/firstParty";
@@ -58,9 +59,6 @@ export interface SeedAccount {
   /** File holding `clientCertificatePem` (mode 0600), written on every start. */
   clientCertificatePath?: string;
 }
-
-/** Global Administrator directory role template id. */
-const GLOBAL_ADMINISTRATOR_ROLE = "62e90394-69f5-4237-9190-012177145e10";
 
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
 
@@ -302,7 +300,7 @@ export function seedWorld(state: EmulatorState, account: SeedAccount, now: Date)
     now,
   );
   for (const group of seededSecurityGroups(account)) addGroup(tenant, group, now);
-  tenant.directoryRoleMembers[GLOBAL_ADMINISTRATOR_ROLE] = [account.adminAgentUserId];
+  tenant.directoryRoleMembers[ENTRA_ROLES.globalAdministrator.id] = [account.adminAgentUserId];
   state.identity.refreshTokens[hashSecret(account.refreshToken)] = {
     clientId: account.clientId,
     userId: account.adminAgentUserId,

@@ -1,4 +1,5 @@
 import { addUser, createTenant } from "../common/directory";
+import { ENTRA_ROLES } from "../common/entraRoles";
 import { hashSecret } from "../common/hashSecret";
 import { isObject, type JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
@@ -15,7 +16,6 @@ import {
   customerListItem,
   customerView,
 } from "./customerViews";
-import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag, parseIfMatch } from "./etags";
 import { objProp, prop, requireBody, requireStr, strProp } from "./jsonBody";
 import { requireActiveReseller } from "./partnerRelationships";
@@ -156,7 +156,7 @@ function createCustomer(ctx: PcContext) {
     },
     now,
   );
-  tenant.directoryRoleMembers[GLOBAL_ADMINISTRATOR_ROLE_ID] = [admin.id];
+  tenant.directoryRoleMembers[ENTRA_ROLES.globalAdministrator.id] = [admin.id];
 
   const address = billing.defaultAddress;
   const companyProfile: JsonObject = { tenantId: id, domain, companyName };

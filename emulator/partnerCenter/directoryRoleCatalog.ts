@@ -9,7 +9,6 @@ import { ENTRA_ROLES } from "../common/entraRoles";
  * https://learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships), the
  * others are the well-known template ids [U: not checked against a Learn page].
  */
-export const GLOBAL_ADMINISTRATOR_ROLE_ID = ENTRA_ROLES.globalAdministrator.id;
 
 export const DIRECTORY_ROLES: { id: string; name: string }[] = [
   ENTRA_ROLES.globalAdministrator,

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { AdminRefusal } from "../common/adminRefusal";
 import { addUser, createTenant } from "../common/directory";
+import { ENTRA_ROLES } from "../common/entraRoles";
 import type { JsonObject } from "../common/json";
 import type { CustomerRecord, EmulatorState } from "../common/state";
 import type { Route } from "../common/types";
 import { queryParam } from "./collections";
 import { isDomainTaken } from "./customers";
-import { GLOBAL_ADMINISTRATOR_ROLE_ID } from "./directoryRoleCatalog";
 import { newProfileEtag } from "./etags";
 import {
   findPartner,
@@ -133,7 +133,7 @@ export function acceptRelationshipRequest(
   const country = (organization.country ?? "US").toUpperCase();
   const tenant = createTenant(state, { id, displayName: companyName, domain, kind: "customer" }, now);
   const admin = addUser(tenant, { userPrincipalName: `admin@${domain}`, displayName: "admin" }, now);
-  tenant.directoryRoleMembers[GLOBAL_ADMINISTRATOR_ROLE_ID] = [admin.id];
+  tenant.directoryRoleMembers[ENTRA_ROLES.globalAdministrator.id] = [admin.id];
   const resource: JsonObject = {
     id,
     commerceId: randomUUID(),
