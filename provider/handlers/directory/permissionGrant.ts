@@ -286,13 +286,8 @@ async function reconcileDelegated(
     if (!sameSet(grantScopes(existing), scopes)) await updateGrantScopes(graph, auth, existing.id, scopes);
     return { ...existing, scope: scopes.join(" ") };
   }
-  try {
-    return await createAllPrincipalsGrant(graph, auth, clientSpId, resourceSpId, scopes);
-  } catch (e) {
-    // No answer, or a concurrent create: one AllPrincipals grant per pair; find it and align it.
-    if (!isLostResponse(e) && !isConflict(e)) throw e;
-    return alignExisting(graph, auth, clientSpId, resourceSpId, scopes, e);
-  }
+  // None yet: created as create does (a concurrent create or a lost answer settled the same way).
+  return createDelegated(graph, auth, clientSpId, resourceSpId, scopes);
 }
 
 async function reconcileAppRoles(
