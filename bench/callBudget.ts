@@ -20,9 +20,9 @@ export interface PhaseBudget {
 
 export const CALL_BUDGET: Readonly<Record<PhaseSpec["name"], PhaseBudget>> = {
   create: {
-    apiCalls: 30,
+    apiCalls: 29,
     tokenRequests: 6,
-    from: "N = 1 run after the economy work: the documented minimum (21, plus the MCA template and billing account read once per process) and seven reads kept for safety or a clear check: the domain's availability, the new customer's liveness, the Azure plan's catalog availability and its subscription record, the app registration's marker lookup, the GDAP relationship's status after the lock, the access assignment's lookup (Graph documents no refusal of a second assignment of a group)",
+    from: "N = 1 run after the economy work: the documented minimum (21, plus the MCA template and billing account read once per process) and six reads kept for safety or a clear check: the domain's availability, the new customer's liveness, the Azure plan's catalog availability and its subscription record, the GDAP relationship's status after the lock, the access assignment's lookup (Graph documents no refusal of a second assignment of a group). The application registration is one upsert by uniqueName, with no lookup before it",
   },
   preview: { apiCalls: 0, tokenRequests: 0, from: "check and diff of unchanged inputs call nothing" },
   noopUp: { apiCalls: 0, tokenRequests: 0, from: "check and diff of unchanged inputs call nothing" },

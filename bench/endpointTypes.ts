@@ -115,7 +115,8 @@ export const ENDPOINT_TYPES: readonly EndpointType[] = [
   },
   // Graph: the application, its service principal and grants
   {
-    endpoint: /^graph (GET|POST|PATCH|DELETE) \/v1\.0\/applications(\/\{id\}|\?\$filter)?$/,
+    endpoint:
+      /^graph (GET|POST|PATCH|DELETE) \/v1\.0\/applications(\/\{id\}|\?\$filter|\(uniqueName=\{id\}\))?$/,
     type: "ApplicationRegistration",
     why: "the application",
   },

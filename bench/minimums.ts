@@ -141,7 +141,7 @@ export const MINIMUM_CALLS: Readonly<
     create: {
       calls: 2,
       sequential: 2,
-      why: "POST /applications, then POST /servicePrincipals (grants and role assignments need it)",
+      why: "one write making the application (POST /applications, or the upsert PATCH /applications(uniqueName=…)), then POST /servicePrincipals (grants and role assignments need it)",
     },
     noop: NOOP,
     read: {

@@ -126,6 +126,9 @@ export function endpointKey(e: Pick<RequestLogEntry, "service" | "method" | "pat
     .split("/")
     .map((segment) => {
       const s = decodeURIComponent(segment);
+      // An entity addressed by an alternate key, `applications(uniqueName='…')`: the key is the id.
+      const keyed = /^(\w+)\((\w+)='[^']*'\)$/.exec(s);
+      if (keyed) return `${keyed[1]}(${keyed[2]}={id})`;
       if (e.service === "identity" && /^[0-9a-f-]{36}$/i.test(s)) return "{tenant}";
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return "{id}";
       if (s.includes(".") && s.includes("onmicrosoft")) return "{domain}";

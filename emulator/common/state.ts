@@ -105,6 +105,8 @@ export interface DirectoryApplication {
   /** Graph `application` resource as returned (without `passwordCredentials` secrets). */
   id: string;
   appId: string;
+  /** The client-chosen alternate key, set only through the upsert address (`applications(uniqueName='…')`). */
+  uniqueName?: string;
   displayName: string;
   signInAudience: string;
   createdDateTime: string;

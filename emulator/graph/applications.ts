@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hashSecret } from "../common/hashSecret";
 import { isObject } from "../common/json";
 import type { DirectoryApplication, DirectoryTenant, PasswordCredentialRecord } from "../common/state";
-import type { EmulatorCore, EmuRequest, Route } from "../common/types";
+import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { addressedByIdOrAppId, entityAnswer, filteredPage, idOrAppIdRoutes } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
@@ -15,7 +15,15 @@ import { removeServicePrincipal } from "./servicePrincipalCleanup";
  * https://learn.microsoft.com/graph/api/application-post-applications; "application: addPassword",
  * https://learn.microsoft.com/graph/api/application-addpassword): create (201, generated `appId`),
  * get, list with `$filter` (appId, displayName, tags) and paging, PATCH (204), DELETE (204),
- * addPassword (200, `secretText` returned once; only its SHA-256 is kept) and removePassword (204).
+ * addPassword (200, `secretText` returned once; only its SHA-256 is kept) and removePassword (204);
+ * and the upsert by the client-chosen alternate key `uniqueName` ("Upsert application",
+ * https://learn.microsoft.com/graph/api/application-upsert): `PATCH /applications(uniqueName='…')`
+ * with `Prefer: create-if-missing` creates (201, the new application) or updates (204) the one
+ * application holding that key; without the header a missing key is 404. `GET` by the same
+ * address reads it ("Get application", https://learn.microsoft.com/graph/api/application-get).
+ * [U] Whether the key is compared case-insensitively is not stated; chosen: case-insensitive, as
+ * the `appId` address is. `uniqueName` is read-only in a body (the application resource lists it
+ * as immutable and read-only): it is set only through the upsert address.
  */
 
 const SIGN_IN_AUDIENCES = new Set([
@@ -105,6 +113,7 @@ const READ_ONLY = new Set([
   "publisherDomain",
   "deletedDateTime",
   "verifiedPublisher",
+  "uniqueName",
 ]);
 
 /** Merges a client value into the default of an object-valued property (sub-properties not sent keep defaults). */
@@ -199,6 +208,7 @@ export function applicationView(tenant: DirectoryTenant, app: DirectoryApplicati
     displayName: app.displayName,
     publisherDomain: tenant.domains[0] ?? null,
     signInAudience: app.signInAudience,
+    uniqueName: app.uniqueName ?? null,
     passwordCredentials: app.passwordCredentials.map(passwordView),
   };
 }
@@ -208,13 +218,20 @@ function findApplication(req: EmuRequest, tenant: DirectoryTenant): DirectoryApp
   return addressedByIdOrAppId(req, tenant.applications);
 }
 
-function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
+/** A new application from a create body (`uniqueName` when created through the upsert address). */
+function newApplication(
+  req: EmuRequest,
+  emu: EmulatorCore,
+  caller: GraphCaller,
+  uniqueName?: string,
+): EmuResponse {
   const body = jsonBody(req);
   const displayName = reqString(body, "displayName", "application");
   const now = emu.now().toISOString();
   const app: DirectoryApplication = {
     id: emu.newId(),
     appId: emu.newId(),
+    ...(uniqueName === undefined ? {} : { uniqueName }),
     displayName,
     // Graph's default for applications created through the API (the response example of "Create
     // application", https://learn.microsoft.com/graph/api/application-post-applications).
@@ -243,6 +260,37 @@ function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
   });
 }
 
+function create(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
+  return newApplication(req, emu, caller);
+}
+
+/** The application holding the alternate key `uniqueName`, if any. */
+function byUniqueName(tenant: DirectoryTenant, uniqueName: string): DirectoryApplication | undefined {
+  const key = uniqueName.toLowerCase();
+  return Object.values(tenant.applications).find((a) => a.uniqueName?.toLowerCase() === key);
+}
+
+function getByUniqueName(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
+  const uniqueName = req.params.uniqueName!;
+  const app = byUniqueName(caller.tenant, uniqueName);
+  if (!app) throw graphErrors.resourceNotFound(uniqueName);
+  return entityAnswer(
+    req,
+    contextUrl(req, "applications/$entity"),
+    selectOne(req, applicationView(caller.tenant, app)),
+  );
+}
+
+/** The upsert: update the holder of the key (204), or create it when the client asked to (201). */
+function upsert(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
+  const uniqueName = req.params.uniqueName!;
+  const app = byUniqueName(caller.tenant, uniqueName);
+  if (app) return patchApplication(req, emu, caller, app);
+  const prefer = (req.headers.prefer ?? "").split(",").map((p) => p.trim().toLowerCase());
+  if (!prefer.includes("create-if-missing")) throw graphErrors.resourceNotFound(uniqueName);
+  return newApplication(req, emu, caller, uniqueName);
+}
+
 function get(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
   const app = findApplication(req, caller.tenant);
   return entityAnswer(
@@ -260,7 +308,15 @@ function list(req: EmuRequest, _emu: EmulatorCore, caller: GraphCaller) {
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const app = findApplication(req, caller.tenant);
+  return patchApplication(req, emu, caller, findApplication(req, caller.tenant));
+}
+
+function patchApplication(
+  req: EmuRequest,
+  emu: EmulatorCore,
+  caller: GraphCaller,
+  app: DirectoryApplication,
+) {
   const body = jsonBody(req);
   // Validate on a copy so that a rejected PATCH changes nothing.
   const draft: DirectoryApplication = structuredClone(app);
@@ -347,6 +403,8 @@ function removePassword(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller)
 export const applicationRoutes: Route[] = [
   graphRoute("POST", "/v1.0/applications", "applicationsWrite", create),
   graphRoute("GET", "/v1.0/applications", "applicationsRead", list),
+  graphRoute("GET", "/v1.0/applications(uniqueName=':uniqueName')", "applicationsRead", getByUniqueName),
+  graphRoute("PATCH", "/v1.0/applications(uniqueName=':uniqueName')", "applicationsWrite", upsert),
   ...idOrAppIdRoutes("applications", [
     ["GET", "", "applicationsRead", get],
     ["PATCH", "", "applicationsWrite", update],

@@ -55,8 +55,10 @@ export type ApplicationRegistrationArgsMatch = AssertArgsMatch<
 
 /**
  * A Microsoft Graph application registration with its service principal, in a customer tenant or
- * the partner tenant. A lost response on create never leaves two applications: the application
- * carries a marker tag that create looks for first.
+ * the partner tenant. A lost response on create never leaves two applications: create is one
+ * upsert under a deterministic `uniqueName` (Graph's alternate key), which a retry repeats. The key
+ * comes from the display name the application is created with: keep names unique per tenant,
+ * names an application had before a rename included.
  */
 export class ApplicationRegistration extends CspResource {
   /** Application (client) id. */

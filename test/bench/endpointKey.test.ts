@@ -19,4 +19,13 @@ describe("endpointKey", () => {
       "graph DELETE /v1.0/tenantRelationships/delegatedAdminRelationships",
     );
   });
+
+  it("keeps the entity set of an address by alternate key and replaces the key", () => {
+    expect(
+      key("graph", "/v1.0/applications(uniqueName='pulumi-csp-0f8fad5b-d9cb-469f-a165-70867728950e')"),
+    ).toBe("graph DELETE /v1.0/applications(uniqueName={id})");
+    expect(key("graph", "/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')")).toBe(
+      "graph DELETE /v1.0/servicePrincipals(appId={id})",
+    );
+  });
 });

@@ -186,6 +186,55 @@ describe("Graph applications", () => {
     expect(graphErrorOf(gone)).toEqual({ status: 404, code: "Request_ResourceNotFound" });
   });
 
+  it("upserts an application by uniqueName: 201 when missing (with Prefer: create-if-missing), 204 when held, 404 without the header", async () => {
+    const { core, admin, customer } = setup();
+    const address = "/v1.0/applications(uniqueName='pulumi-csp-key-1')";
+    const without = await call(graphModule, core, "PATCH", address, {
+      auth: admin,
+      body: { displayName: "u" },
+    });
+    expect(graphErrorOf(without)).toEqual({ status: 404, code: "Request_ResourceNotFound" });
+    expect(Object.keys(customer.applications)).toEqual([]);
+
+    const created = await call(graphModule, core, "PATCH", address, {
+      auth: admin,
+      headers: { Prefer: "create-if-missing" },
+      body: { displayName: "u", tags: ["t1"] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ displayName: "u", uniqueName: "pulumi-csp-key-1", tags: ["t1"] });
+
+    // Again with the header: the holder of the key is updated, nothing is created, no body.
+    const again = await call(
+      graphModule,
+      core,
+      "PATCH",
+      "/v1.0/applications(uniqueName='PULUMI-CSP-KEY-1')",
+      {
+        auth: admin,
+        headers: { Prefer: "create-if-missing" },
+        body: { displayName: "v" },
+      },
+    );
+    expect(again.status).toBe(204);
+    expect(again.body).toBeUndefined();
+    expect(Object.values(customer.applications).map((a) => a.displayName)).toEqual(["v"]);
+
+    const read = await call(graphModule, core, "GET", address, { auth: admin });
+    expect(read.json).toMatchObject({ id: (created.json as { id: string }).id, displayName: "v" });
+    const missing = await call(graphModule, core, "GET", "/v1.0/applications(uniqueName='other')", {
+      auth: admin,
+    });
+    expect(graphErrorOf(missing)).toEqual({ status: 404, code: "Request_ResourceNotFound" });
+
+    // The key is set only through its address: a body naming it is refused.
+    const posted = await call(graphModule, core, "POST", "/v1.0/applications", {
+      auth: admin,
+      body: { displayName: "w", uniqueName: "pulumi-csp-key-2" },
+    });
+    expect(graphErrorOf(posted)).toEqual({ status: 400, code: "Request_BadRequest" });
+  });
+
   it("returns a secret once from addPassword, keeps only its hash, and removes it by keyId", async () => {
     const { core, admin, customer } = setup();
     const app = await newApplication(core, admin);

@@ -236,18 +236,29 @@ describe("ApplicationRegistration", () => {
 
   it("leaves exactly one application when the create response is lost", async () => {
     await t.emu.admin.addFault({
-      method: "POST",
+      method: "PATCH",
       service: "graph",
-      pathPattern: "^/v1.0/applications$",
+      pathPattern: "^/v1.0/applications\\(uniqueName=",
       count: 1,
       action: { type: "commitThenDrop" },
     });
     try {
+      await t.emu.admin.clearRequestLog();
       const created = await createResource(
         registration,
         { tenantId: customerId, displayName: "Lost response app" },
         t.ctx,
       );
+      // The upsert whose answer was lost is sent again (it cannot make a second application), then
+      // the application it found is read by the same key.
+      const applicationCalls = (await t.emu.admin.requestLog())
+        .filter((e) => e.path.startsWith("/v1.0/applications"))
+        .map((e) => `${e.method} ${e.path.replace(/'[^']+'/, "{key}")}`);
+      expect(applicationCalls).toEqual([
+        "PATCH /v1.0/applications(uniqueName={key})",
+        "PATCH /v1.0/applications(uniqueName={key})",
+        "GET /v1.0/applications(uniqueName={key})",
+      ]);
       const apps = Object.values((await tenantOf(customerId)).applications).filter(
         (a) => a.displayName === "Lost response app",
       );

@@ -45,7 +45,7 @@ async function calls(): Promise<string[]> {
     .filter((e) => e.service !== "identity")
     .map(
       (e) =>
-        `${e.method} ${e.path.replace(/[0-9a-f-]{36}/g, "{id}").replace(/(oauth2PermissionGrants\/)[^/]+/, "$1{id}")}${e.query ? "?" : ""}`,
+        `${e.method} ${e.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "{id}").replace(/(oauth2PermissionGrants\/)[^/]+/, "$1{id}")}${e.query ? "?" : ""}`,
     );
 }
 
@@ -148,13 +148,12 @@ describe("ApplicationRegistration and PermissionGrant calls", () => {
     return { app, grant };
   }
 
-  it("create: the marker lookup, two POSTs for the application, one Graph lookup and one POST for the grant", async () => {
+  it("create: the application's upsert and its principal's POST, one Graph lookup and one POST for the grant", async () => {
     const ctx = await t.contextWith();
     await t.emu.admin.clearRequestLog();
     const { app, grant } = await createAppAndGrant(ctx, "Calls app");
     expect(await calls()).toEqual([
-      "GET /v1.0/applications?",
-      "POST /v1.0/applications",
+      "PATCH /v1.0/applications(uniqueName='pulumi-csp-{id}')",
       "POST /v1.0/servicePrincipals",
       "GET /v1.0/servicePrincipals?",
       "POST /v1.0/oauth2PermissionGrants",

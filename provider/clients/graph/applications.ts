@@ -1,13 +1,12 @@
 import type { AuthTarget, ServiceClient } from "../../http/types";
 import { deleteIfPresent } from "../deleteIfPresent";
-import { listGraph } from "../paging";
 import { odataString } from "./odata";
 
 /**
  * Microsoft Graph application registrations ("Create application",
  * https://learn.microsoft.com/graph/api/application-post-applications; "application: addPassword",
- * https://learn.microsoft.com/graph/api/application-addpassword): create, read, update, delete,
- * find by tag, and password credentials (`addPassword` / `removePassword`). The caller chooses the
+ * https://learn.microsoft.com/graph/api/application-addpassword): create, upsert by `uniqueName`, read,
+ * update, delete, and password credentials (`addPassword` / `removePassword`). The caller chooses the
  * identity (see `provider/handlers/identity/identities.ts`): app-only in the tenant that owns the
  * application.
  *
@@ -59,9 +58,55 @@ export interface GraphApplicationWrite {
 
 const APPS = "/v1.0/applications";
 
+/** The address of the application holding the alternate key `uniqueName`. */
+function byUniqueName(uniqueName: string): string {
+  return `${APPS}(uniqueName=${odataString(uniqueName)})`;
+}
+
 /**
- * Creates an application. Graph has no idempotency key: the pipeline does not repeat this POST
- * after a lost response, and the caller finds the application by its marker tag instead.
+ * Creates the application holding `uniqueName`, or brings the one that holds it to `body`
+ * ("Upsert application", https://learn.microsoft.com/graph/api/application-upsert: `PATCH
+ * /applications(uniqueName='…')` with `Prefer: create-if-missing` answers 201 with the new
+ * application, or 204 without a body when one existed and was updated). Repeating it changes
+ * nothing more, so the pipeline may repeat it after a lost answer. `undefined`: it existed (read
+ * it with {@link getApplicationByUniqueName}).
+ */
+export async function upsertApplication(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  uniqueName: string,
+  body: GraphApplicationWrite & { displayName: string },
+): Promise<GraphApplication | undefined> {
+  const res = await graph.send<GraphApplication>({
+    method: "PATCH",
+    path: byUniqueName(uniqueName),
+    headers: { Prefer: "create-if-missing" },
+    body,
+    auth,
+    idempotent: true,
+  });
+  return res.status === 201 ? res.body : undefined;
+}
+
+/** The application holding the alternate key `uniqueName`, or `undefined` (404). */
+export async function getApplicationByUniqueName(
+  graph: ServiceClient,
+  auth: AuthTarget,
+  uniqueName: string,
+): Promise<GraphApplication | undefined> {
+  const res = await graph.send<GraphApplication>({
+    method: "GET",
+    path: byUniqueName(uniqueName),
+    auth,
+    okStatuses: [404],
+  });
+  return res.status === 404 ? undefined : res.body;
+}
+
+/**
+ * Creates an application. Graph takes no idempotency key: the pipeline does not repeat this POST
+ * after a lost response. Resources create through {@link upsertApplication}, which a retry cannot
+ * duplicate; this plain POST is what the benchmark's sequential script sends.
  */
 export async function createApplication(
   graph: ServiceClient,
@@ -85,21 +130,6 @@ export async function getApplication(
     okStatuses: [404],
   });
   return res.status === 404 ? undefined : res.body;
-}
-
-/** Applications carrying `tag` (`$filter=tags/any(t:t eq '…')`), re-checked on the client side. */
-export async function findApplicationsByTag(
-  graph: ServiceClient,
-  auth: AuthTarget,
-  tag: string,
-): Promise<GraphApplication[]> {
-  const apps = await listGraph<GraphApplication>(graph, {
-    method: "GET",
-    path: APPS,
-    query: { $filter: `tags/any(t:t eq ${odataString(tag)})` },
-    auth,
-  });
-  return apps.filter((a) => (a.tags ?? []).includes(tag));
 }
 
 /** Patches the application (PATCH is idempotent: same body, same result). */

@@ -1,9 +1,9 @@
 import type { CspApi } from "../../clients/cspApi";
 import {
-  createApplication,
-  findApplicationsByTag,
   type GraphApplication,
   type GraphApplicationWrite,
+  getApplicationByUniqueName,
+  upsertApplication,
 } from "../../clients/graph/applications";
 import { createServicePrincipal, type GraphServicePrincipal } from "../../clients/graph/servicePrincipals";
 import { CspError, hasServiceCode, isLostResponse } from "../../errors";
@@ -14,9 +14,10 @@ import type { HandlerContext } from "../types";
 import { freshServicePrincipal, rememberServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 
 /**
- * How an ApplicationRegistration create finds or makes its application and service principal:
- * the marker tag that makes a retried create find the application an earlier one made, and the
- * principal created without looking first (see applicationRegistration.ts).
+ * How an ApplicationRegistration create makes its application and service principal: one upsert
+ * under an alternate key derived from the partner, the tenant and the name (a retried create
+ * updates the application an earlier one made instead of making a second), and the principal
+ * created without looking first (see applicationRegistration.ts).
  */
 
 const MARKER_PREFIX = "pulumi-csp:";
@@ -26,6 +27,22 @@ export function applicationMarker(partnerTenantId: string, tenantId: string, dis
   return `${MARKER_PREFIX}${deterministicUuid("application-registration", partnerTenantId.toLowerCase(), tenantId.toLowerCase(), displayName)}`;
 }
 
+/**
+ * The application's `uniqueName` (Graph's client-chosen alternate key, unique in the tenant and
+ * immutable): the marker's id with a hyphen. [U] "Upsert application" names no character rules
+ * for the key; letters, digits and hyphens are chosen so the key needs no escaping in the address.
+ */
+export function applicationUniqueName(marker: string): string {
+  return `pulumi-csp-${marker.slice(MARKER_PREFIX.length)}`;
+}
+
+/**
+ * Creates the application, or finds the one an earlier run of this create made (a crash or a lost
+ * answer before the state was saved), in one call: the upsert by `uniqueName` ("Upsert
+ * application", https://learn.microsoft.com/graph/api/application-upsert). Graph keeps one
+ * application per key, so no retry makes a second. `adopted`: it existed, and the upsert has just
+ * brought it back to the declared body (its id is then read by the same key).
+ */
 export async function findOrCreateApplication(
   graph: ServiceClient,
   auth: AuthTarget,
@@ -33,43 +50,22 @@ export async function findOrCreateApplication(
   marker: string,
   ctx: HandlerContext,
 ): Promise<{ app: GraphApplication; adopted: boolean }> {
-  const existing = await findByMarker(graph, auth, marker);
-  if (existing) {
-    ctx.log(
-      `application "${body.displayName}" (${existing.appId}) already carries this resource's marker (an earlier create whose response was lost); adopting it`,
-    );
-    return { app: existing, adopted: true };
-  }
-  try {
-    const app = await createApplication(graph, auth, { ...body, tags: [marker] });
-    return { app, adopted: false };
-  } catch (e) {
-    if (!isLostResponse(e)) throw e;
-    // Graph has no idempotency key: the create may have happened. Look for the marker again.
-    const found = await findByMarker(graph, auth, marker);
-    if (!found) throw e;
-    ctx.log(
-      `the create of application "${body.displayName}" was not answered but it exists (${found.appId}); continuing with it`,
-    );
-    return { app: found, adopted: false };
-  }
-}
-
-async function findByMarker(
-  graph: ServiceClient,
-  auth: AuthTarget,
-  marker: string,
-): Promise<GraphApplication | undefined> {
-  const apps = await findApplicationsByTag(graph, auth, marker);
-  if (apps.length > 1) {
+  const uniqueName = applicationUniqueName(marker);
+  const created = await upsertApplication(graph, auth, uniqueName, { ...body, tags: [marker] });
+  if (created) return { app: created, adopted: false };
+  const existing = await getApplicationByUniqueName(graph, auth, uniqueName);
+  if (!existing) {
     throw new CspError({
       code: "CSP_CONFLICT",
       service: "graph",
-      summary: `${apps.length} applications carry the marker ${marker} (${apps.map((a) => a.appId).join(", ")})`,
-      hint: "delete the extra applications in the tenant (keep one), then run the operation again",
+      summary: `Graph updated the application ${uniqueName} but does not find it by that key`,
+      hint: "it was probably deleted at that moment: run the operation again",
     });
   }
-  return apps[0];
+  ctx.log(
+    `application "${body.displayName}" (${existing.appId}) already holds this resource's key ${uniqueName} (an earlier create whose response was lost); adopting it`,
+  );
+  return { app: existing, adopted: true };
 }
 
 export function withMarker(tags: readonly string[] | undefined, marker: string): string[] {

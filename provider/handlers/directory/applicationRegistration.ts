@@ -44,15 +44,17 @@ import { unknownKeys } from "./unknowns";
  * consented there) or in the partner tenant (no `tenantId`; the admin agent acts, see
  * identities.ts).
  *
- * Safe to retry: the application carries a marker tag `pulumi-csp:<uuid>` derived from the
- * partner, the tenant and the display name; create looks for it before creating, so a lost
- * response leaves one application. This is the one look before a write kept here: Graph takes no
- * idempotency key for `POST /applications` and a second POST makes a second application, so only
- * the lookup tells a retry after a crash from a first create. (Graph's upsert by `uniqueName`,
- * "Upsert application", https://learn.microsoft.com/graph/api/application-upsert, would make it
- * one call; the emulator does not implement it yet.) The service principal is created without
- * looking first (a new application has none) and a conflict is settled by a lookup. The tag follows renames. Two resources declaring the same
- * display name in the same tenant would share one application: keep names unique per tenant.
+ * Safe to retry: create is one upsert of the application under Graph's alternate key `uniqueName`
+ * ("Upsert application", https://learn.microsoft.com/graph/api/application-upsert), derived from
+ * the partner, the tenant and the display name the application is created with. Graph keeps one
+ * application per key, so a retry after a crash or a lost answer updates the application the first
+ * attempt made (and reads it by the same key) instead of making a second; no lookup comes before
+ * the write. The application also carries the marker tag `pulumi-csp:<uuid>` of its current name
+ * (it follows renames; the key, immutable, does not). The service principal is created without
+ * looking first (a new application has none) and a conflict is settled by a lookup. Two resources
+ * declaring the same display name in the same tenant share one application, and so does a
+ * resource declaring the name another application was created with before a rename: keep names
+ * unique per tenant, past ones included.
  *
  * `passwordCredential` adds a client secret, returned once as the secret output `clientSecret`;
  * it is rotated (new secret added, old removed) only when `rotationKey` changes.
@@ -272,11 +274,6 @@ async function create(inputs: ApplicationRegistrationInputs, ctx: HandlerContext
     marker,
   });
   try {
-    if (adopted)
-      await updateApplication(graph, auth, app.id, {
-        ...applicationBody(inputs),
-        tags: withMarker(app.tags, marker),
-      });
     const sp = adopted
       ? await ensureServicePrincipal(api, auth, app.appId)
       : await createPrincipalOfNewApp(api, auth, app.appId);
