@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import type { CspConfig } from "../configTypes";
 import { CspError, isCspError } from "../errors";
-import { accountFailures } from "./commerce/fields";
 import type { CheckFailure, CheckResult, HandlerContext } from "./types";
-import { UNKNOWN } from "./types";
+import { isUnknown, UNKNOWN } from "./types";
 
 /**
  * Helpers shared by every handler: input validation into Pulumi check failures, input diffs,
@@ -87,6 +86,24 @@ export function withDefaults<I extends object>(inputs: I, defaults: Partial<I>):
 export function refusal(property: string, rule: string, value: unknown): CheckFailure {
   const shown = value === undefined ? "missing" : JSON.stringify(value);
   return { property, reason: `${property}: ${rule} (got ${truncate(shown, 80)})` };
+}
+
+/**
+ * A failure when `account` names no configured partner account. Skipped when the configuration
+ * has no accounts at all (credentials come later, e.g. a preview without them).
+ */
+export function accountFailures(account: unknown, config: Pick<CspConfig, "accounts">): CheckFailure[] {
+  if (typeof account !== "string" || isUnknown(account)) return [];
+  const names = Object.keys(config.accounts ?? {});
+  if (names.length === 0) return [];
+  if (names.some((n) => n.toLowerCase() === account.toLowerCase())) return [];
+  return [
+    refusal(
+      "account",
+      `names no configured partner account (configured: ${names.join(", ")}); set CSP_ACCOUNT_${account.toUpperCase()}_TENANT_ID and its credentials, or csp:accounts`,
+      account,
+    ),
+  ];
 }
 
 function getPath(value: unknown, path: string[]): unknown {

@@ -10,7 +10,7 @@ import {
   parseCatalogItemId,
 } from "../../clients/partnerCenter/commerce";
 import { shown } from "../../purchaseMarker";
-import { checkCannotRun, validateInputs } from "../common";
+import { accountFailures, checkCannotRun, validateInputs } from "../common";
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import {
@@ -27,7 +27,7 @@ import { activeEntitlements, applyPlanSettings, desiredSettings } from "./azureP
 import { cancelThroughArm } from "./azureSubscriptionLifecycle";
 import { orderedSubscription, subscriptionOfOrder } from "./cartCheckout";
 import { afterPurchase, providerRefusal } from "./errors";
-import { accountFailures, accountField, customerIdField, immutableFailures } from "./fields";
+import { accountField, customerIdField, immutableFailures } from "./fields";
 import { assertActiveReseller, resellerFailures } from "./indirectResellers";
 import { firstOfNewCustomer, rememberPlan } from "./processFacts";
 import { assertPurchaseAllowed, purchaseFailures } from "./purchaseGuard";

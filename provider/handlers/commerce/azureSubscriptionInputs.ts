@@ -1,16 +1,16 @@
 import { z } from "zod";
 import { getAlias } from "../../clients/arm/subscriptions";
-import { checkCannotRun, deterministicUuid, refusal, stripUndefined, validateInputs } from "../common";
-import type { CheckFailure, CheckResult, HandlerContext } from "../types";
-import { isUnknown } from "../types";
 import {
   accountFailures,
-  accountField,
-  accountName,
-  customerIdField,
-  immutableFailures,
-  requiredText,
-} from "./fields";
+  checkCannotRun,
+  deterministicUuid,
+  refusal,
+  stripUndefined,
+  validateInputs,
+} from "../common";
+import type { CheckFailure, CheckResult, HandlerContext } from "../types";
+import { isUnknown } from "../types";
+import { accountField, accountName, customerIdField, immutableFailures, requiredText } from "./fields";
 import { purchaseFailures } from "./purchaseGuard";
 
 /**

@@ -9,6 +9,7 @@ import {
 } from "../../clients/partnerCenter/agreements";
 import { hasServiceCode, isLostResponse } from "../../errors";
 import {
+  accountFailures,
   deterministicUuid,
   jsonEqual,
   refusal as refusalOf,
@@ -18,15 +19,7 @@ import {
 import type { CheckFailure, HandlerContext, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { providerRefusal } from "./errors";
-import {
-  accountFailures,
-  accountField,
-  accountName,
-  customerIdField,
-  emailField,
-  GUID_PATTERN,
-  requiredText,
-} from "./fields";
+import { accountField, accountName, customerIdField, emailField, GUID_PATTERN, requiredText } from "./fields";
 import { firstOfNewCustomer, mcaTemplate } from "./processFacts";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findCustomersByDomain } from "../../clients/partnerCenter/customers";
-import { checkCannotRun, refusal, validateInputs } from "../common";
+import { accountFailures, checkCannotRun, refusal, validateInputs } from "../common";
 import { isCountryCode } from "../countryCodes";
 import type { CheckFailure, CheckResult, HandlerContext } from "../types";
 import { isUnknown } from "../types";
@@ -8,7 +8,6 @@ import type { BillingProfileState } from "./billingProfile";
 import { PHONE_REQUIRED, REGISTRATION_NUMBER_REQUIRED } from "./countries";
 import { gdapByDefaultFailures, gdapByDefaultInput } from "./customerDefaultGdap";
 import {
-  accountFailures,
   accountField,
   customerIdField,
   emailField,

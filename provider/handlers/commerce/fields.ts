@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { CspConfig } from "../../configTypes";
-import { refusal } from "../common";
 import type { CheckFailure } from "../types";
 import { isUnknown } from "../types";
 
@@ -40,24 +38,6 @@ export const emailField = z
 /** The account name used in idempotency keys and client lookups. */
 export function accountName(account: string | undefined): string {
   return account ?? "default";
-}
-
-/**
- * A failure when `account` names no configured partner account. Skipped when the configuration
- * has no accounts at all (credentials come later, e.g. a preview without them).
- */
-export function accountFailures(account: unknown, config: Pick<CspConfig, "accounts">): CheckFailure[] {
-  if (typeof account !== "string" || isUnknown(account)) return [];
-  const names = Object.keys(config.accounts ?? {});
-  if (names.length === 0) return [];
-  if (names.some((n) => n.toLowerCase() === account.toLowerCase())) return [];
-  return [
-    refusal(
-      "account",
-      `names no configured partner account (configured: ${names.join(", ")}); set CSP_ACCOUNT_${account.toUpperCase()}_TENANT_ID and its credentials, or csp:accounts`,
-      account,
-    ),
-  ];
 }
 
 /**

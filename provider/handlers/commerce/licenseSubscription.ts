@@ -7,12 +7,12 @@ import {
 } from "../../clients/partnerCenter/commerce";
 import { CspError, hasServiceCode } from "../../errors";
 import { shown } from "../../purchaseMarker";
-import { checkCannotRun, containsUnknown, validateInputs } from "../common";
+import { accountFailures, checkCannotRun, containsUnknown, validateInputs } from "../common";
 import type { CheckFailure, ResourceHandler } from "../types";
 import { isUnknown } from "../types";
 import { subscriptionOfOrder } from "./cartCheckout";
 import { afterPurchase, providerRefusal } from "./errors";
-import { accountFailures, immutableFailures } from "./fields";
+import { immutableFailures } from "./fields";
 import {
   billingCycleOf,
   LICENSE_SUBSCRIPTION_TYPE,

@@ -7,8 +7,15 @@ import {
   type PcCustomerUser,
   updateCustomerUser,
 } from "../../clients/partnerCenter/users";
-import { accountFailures } from "../commerce/fields";
-import { changedKeys, jsonEqual, partialCreate, refusal, stripUndefined, validateInputs } from "../common";
+import {
+  accountFailures,
+  changedKeys,
+  jsonEqual,
+  partialCreate,
+  refusal,
+  stripUndefined,
+  validateInputs,
+} from "../common";
 import { countryProblem } from "../countryCodes";
 import { gdapHinted, withGdapHints } from "../gdap/gdapAccessHint";
 import { account, guid, text } from "../identity/schemas";
