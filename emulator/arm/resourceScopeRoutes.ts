@@ -1,6 +1,6 @@
 import type { EmulatorCore, EmuRequest, EmuResponse, Route } from "../common/types";
 import { requireArmCaller } from "./armCaller";
-import { armErrorResponse } from "./armError";
+import { armErrors } from "./armErrors";
 import { armRoute } from "./armRoute";
 import { roleAssignmentHandlers } from "./roleAssignments";
 import { roleDefinitionHandlers } from "./roleDefinitions";
@@ -25,12 +25,7 @@ function dispatch(req: EmuRequest, emu: EmulatorCore): EmuResponse {
     resourceSegments.length % 2 === 1 &&
     resourceSegments.every((s) => s !== "");
   if (!m || !wellFormed) {
-    return armErrorResponse(
-      req,
-      501,
-      "NotImplemented",
-      `${req.method} ${req.path} is not implemented by the emulator`,
-    );
+    throw armErrors.notModelled(`${req.method} ${req.path} is not implemented by the emulator`);
   }
   const caller = requireArmCaller(req);
   req.params.resource = m[1];
@@ -38,21 +33,15 @@ function dispatch(req: EmuRequest, emu: EmulatorCore): EmuResponse {
   const name = m[3];
   if (name !== undefined) req.params[kind === "roleassignments" ? "name" : "roleId"] = name;
   if (kind === "roledefinitions") {
-    if (req.method !== "GET")
-      return armErrorResponse(req, 501, "NotImplemented", "Custom role definitions are not modelled.");
+    if (req.method !== "GET") throw armErrors.notModelled("Custom role definitions are not modelled.");
     return name === undefined
       ? roleDefinitionHandlers.list(req, emu, caller)
       : roleDefinitionHandlers.get(req, emu, caller);
   }
   if (name === undefined) {
-    return req.method === "GET"
-      ? roleAssignmentHandlers.list(req, emu, caller)
-      : armErrorResponse(
-          req,
-          501,
-          "NotImplemented",
-          `${req.method} ${req.path} is not implemented by the emulator`,
-        );
+    if (req.method !== "GET")
+      throw armErrors.notModelled(`${req.method} ${req.path} is not implemented by the emulator`);
+    return roleAssignmentHandlers.list(req, emu, caller);
   }
   if (req.method === "PUT") return roleAssignmentHandlers.put(req, emu, caller);
   if (req.method === "DELETE") return roleAssignmentHandlers.remove(req, emu, caller);

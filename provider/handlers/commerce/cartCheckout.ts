@@ -165,7 +165,7 @@ export function subscriptionOfOrder(order: PcOrder, catalogItemId: string): stri
  * Waits (bounded, see `polling.ts`) until the order names its subscription: orders may be listed
  * without subscription ids while provisioning runs ("Purchase new commerce license-based services").
  */
-export async function waitForOrderSubscription(
+async function waitForOrderSubscription(
   api: CspApi,
   customerId: string,
   order: PcOrder,

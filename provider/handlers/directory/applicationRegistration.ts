@@ -79,7 +79,7 @@ export interface ApplicationRegistrationOutputs extends ApplicationRegistrationI
   /** Application (client) id. */
   appId: string;
   servicePrincipalId: string;
-  /** The marker tag create looks for. */
+  /** The marker tag of the application's current name (its `uniqueName` keeps the first name's id). */
   marker: string;
   /** Client secret (secret output), present with `passwordCredential`. */
   clientSecret?: string;
