@@ -161,7 +161,8 @@ export const armErrors = {
   // ---- role assignments and definitions ------------------------------------------------------
   /**
    * 400 `PrincipalNotFound` with the principalType remedy of "Troubleshoot Azure RBAC"
-   * ("Troubleshoot Azure RBAC"); wording from live answers, e.g. Azure/avdaccelerator#99 [U].
+   * (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting); wording from
+   * live answers, e.g. Azure/avdaccelerator#99 [U].
    */
   principalNotFound: (principalId: string, tenantId: string) =>
     new ArmError(
@@ -200,7 +201,10 @@ export const armErrors = {
       "RoleAssignmentUpdateNotPermitted",
       "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
     ),
-  /** 409 for the same principal, role and scope under another name ("Troubleshoot Azure RBAC"). */
+  /**
+   * 409 for the same principal, role and scope under another name ("Troubleshoot Azure RBAC",
+   * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting).
+   */
   roleAssignmentExists: () =>
     new ArmError(409, "RoleAssignmentExists", "The role assignment already exists."),
   /** 404 for an unknown role assignment [U text]. */

@@ -3,13 +3,20 @@ import { GraphError } from "./graphError";
 /**
  * Every Microsoft Graph error the emulator answers, in one place, in the envelope of "Microsoft
  * Graph error responses and resource types" (https://learn.microsoft.com/graph/errors; vector 22).
- * The directory codes (`Request_*`, `Authorization_RequestDenied`) and the GDAP service's
- * camel-case codes (`badRequest`, `notFound`, `preconditionFailed`) are not listed on that page
- * [U]: they follow live answers quoted in public issues, as each entry says.
+ * That page gives the statuses, not these codes. The directory codes (`Request_*`,
+ * `Authorization_RequestDenied`) are the ones "Azure AD Graph API error codes and error handling"
+ * (https://learn.microsoft.com/previous-versions/azure/ad/graph/howto/azure-ad-graph-api-error-codes-and-error-handling)
+ * lists; that Microsoft Graph's directory endpoints answer them too is [U], seen in live answers
+ * quoted in public issues. The GDAP service's camel-case codes (`badRequest`, `notFound`,
+ * `preconditionFailed`) and the other codes are [U], as each entry says.
  */
 export const graphErrors = {
   // ---- authentication / authorization -------------------------------------------------------
-  /** 401 for a missing, expired, malformed, wrong-audience or unknown-tenant token. */
+  /**
+   * 401 for a missing, expired, malformed, wrong-audience or unknown-tenant token (401 "Required
+   * authentication information is either missing or not valid", https://learn.microsoft.com/graph/errors;
+   * the code `InvalidAuthenticationToken` from live answers [U]).
+   */
   tokenInvalid: (why: string) => new GraphError(401, "InvalidAuthenticationToken", why),
   /**
    * 403 without the permission a route needs (code observed on live directory calls [U]:
@@ -29,9 +36,9 @@ export const graphErrors = {
     ),
 
   // ---- request ---------------------------------------------------------------------------------
-  /** 400 without a body. */
+  /** 400 without a body [U code and text: a live answer's; the page gives only the status]. */
   emptyPayload: () => new GraphError(400, "BadRequest", "Empty Payload. JSON content expected."),
-  /** 400 for a body that is not a JSON object. */
+  /** 400 for a body that is not a JSON object [U code and text]. */
   bodyNotAnObject: () =>
     new GraphError(400, "BadRequest", "Invalid request body: a JSON object is expected."),
   /** 400 `Request_BadRequest` for an invalid directory request (the text names what is wrong). */
@@ -54,7 +61,10 @@ export const graphErrors = {
       "Request_ResourceNotFound",
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     ),
-  /** 409 for an object whose unique key is taken. */
+  /**
+   * 409 for an object whose unique key is taken (409 `Request_MultipleObjectsWithSameKeyValue` in the
+   * directory code list above; the message text is the caller's [U]).
+   */
   sameKeyValue: (message: string) => new GraphError(409, "Request_MultipleObjectsWithSameKeyValue", message),
 
   // ---- GDAP (delegatedAdminRelationships) ------------------------------------------------------
