@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { customerTenantApp } from "../../provider/auth/actingIdentity";
 import { getApplication, removeApplicationPassword } from "../../provider/clients/graph/applications";
 import { assignAppRole } from "../../provider/clients/graph/appRoleAssignments";
 import { createApplicationConsent } from "../../provider/clients/partnerCenter/consents";
@@ -6,7 +7,6 @@ import { applicationConsentHandler as consent } from "../../provider/handlers/di
 import { applicationMarker } from "../../provider/handlers/directory/applicationCreate";
 import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
 import { permissionGrantHandler as grant } from "../../provider/handlers/directory/permissionGrant";
-import { customerTenantApp } from "../../provider/handlers/identity/identities";
 import { useEmulator } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 import {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customerTenantApp } from "../../provider/auth/actingIdentity";
 import {
   createAllPrincipalsGrant,
   findAllPrincipalsGrant,
@@ -10,7 +11,6 @@ import { applicationConsentHandler as consent } from "../../provider/handlers/di
 import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
 import { customerUserHandler as users } from "../../provider/handlers/directory/customerUser";
 import { permissionGrantHandler as grants } from "../../provider/handlers/directory/permissionGrant";
-import { customerTenantApp } from "../../provider/handlers/identity/identities";
 import type { HandlerContext } from "../../provider/handlers/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource, updateResource } from "../support/handlerSteps";

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { customerTenantApp } from "../../provider/auth/actingIdentity";
 import {
   findAllPrincipalsGrant,
   updateGrantScopes,
@@ -9,7 +10,6 @@ import {
 } from "../../provider/clients/graph/servicePrincipals";
 import { applicationConsentHandler as consent } from "../../provider/handlers/directory/applicationConsent";
 import { applicationRegistrationHandler as registration } from "../../provider/handlers/directory/applicationRegistration";
-import { customerTenantApp } from "../../provider/handlers/identity/identities";
 import { useEmulator } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 import { consentPartnerApp, createTestCustomer, GRAPH, isWriteMethod } from "../support/identityFixtures";

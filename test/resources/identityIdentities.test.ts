@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
 import {
   armOnBehalfOf,
   customerTenantApp,
   gdapUser,
   graphDirectoryAuth,
   partnerCenterUser,
-} from "../../provider/handlers/identity/identities";
+} from "../../provider/auth/actingIdentity";
+import { roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
 import type { AuthTarget } from "../../provider/http/types";
 import { useEmulator } from "../support/emulatorContext";
 import { buyAzurePlan, consentPartnerApp, createTestCustomer, GRAPH } from "../support/identityFixtures";
 
 /**
- * The identity table of `provider/handlers/identity/identities.ts`, call by call: the documented
+ * The identity table of `provider/auth/actingIdentity.ts`, call by call: the documented
  * identity succeeds, a wrong one is refused by the emulator as Microsoft would refuse it.
  */
 

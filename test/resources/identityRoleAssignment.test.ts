@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { armOnBehalfOf } from "../../provider/auth/actingIdentity";
 import { putRoleAssignment, roleDefinitionResourceId } from "../../provider/clients/arm/roleAssignments";
 import { customerUserHandler } from "../../provider/handlers/directory/customerUser";
-import { armOnBehalfOf } from "../../provider/handlers/identity/identities";
 import {
   roleAssignmentHandler as handler,
   PRINCIPAL_NOT_FOUND_DELAYS_MS,

@@ -7,7 +7,7 @@ import { odataString } from "./odata";
  * https://learn.microsoft.com/graph/api/application-post-applications; "application: addPassword",
  * https://learn.microsoft.com/graph/api/application-addpassword): create, upsert by `uniqueName`, read,
  * update, delete, and password credentials (`addPassword` / `removePassword`). The caller chooses the
- * identity (see `provider/handlers/identity/identities.ts`): app-only in the tenant that owns the
+ * identity (see `provider/auth/actingIdentity.ts`): app-only in the tenant that owns the
  * application.
  *
  * Documented: `POST /applications` answers 201 and cannot set passwords; `addPassword` answers

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { customerTenantApp } from "../../auth/actingIdentity";
 import type { CspApi } from "../../clients/cspApi";
 import {
   createApplicationConsent,
@@ -11,7 +12,6 @@ import type { ServiceClient } from "../../http/types";
 import { accountSchemaCheck, changedKeys, stripUndefined, withDefaults } from "../common";
 import { withGdapHints } from "../gdap/gdapAccessHint";
 import { isConflict } from "../identity/errors";
-import { customerTenantApp } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
 import { sameSet, uniqueSorted } from "../identity/sets";
 import { type HandlerContext, isUnknown, type ResourceHandler } from "../types";

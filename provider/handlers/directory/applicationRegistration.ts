@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { graphDirectoryAuth } from "../../auth/actingIdentity";
 import {
   deleteApplication,
   type GraphApplicationWrite,
@@ -17,7 +18,6 @@ import {
   stripUndefined,
   withDefaults,
 } from "../common";
-import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid, text } from "../identity/schemas";
 import type { HandlerContext, ResourceHandler } from "../types";
 import {
@@ -42,7 +42,7 @@ import { unknownKeys } from "./unknowns";
  * ApplicationRegistration: a Microsoft Graph application and its service principal, in a customer
  * tenant (`tenantId`, app-only with the customer as authority, which needs the partner app
  * consented there) or in the partner tenant (no `tenantId`; the admin agent acts, see
- * identities.ts).
+ * provider/auth/actingIdentity.ts).
  *
  * Safe to retry: create is one upsert of the application under Graph's alternate key `uniqueName`
  * ("Upsert application", https://learn.microsoft.com/graph/api/application-upsert), derived from

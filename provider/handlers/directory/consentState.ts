@@ -1,7 +1,7 @@
+import { customerTenantApp } from "../../auth/actingIdentity";
 import type { CspApi } from "../../clients/cspApi";
 import { listAppRoleAssignments } from "../../clients/graph/appRoleAssignments";
 import { listClientGrants } from "../../clients/graph/oauth2PermissionGrants";
-import { customerTenantApp } from "../identity/identities";
 import { uniqueSorted } from "../identity/sets";
 import { freshServicePrincipal, servicePrincipal } from "./servicePrincipalMemo";
 
@@ -13,7 +13,7 @@ import { freshServicePrincipal, servicePrincipal } from "./servicePrincipalMemo"
  * the only documented way to tell what a consent granted.
  *
  * Calls, all app-only with the customer tenant as authority (the identity every Graph call into a
- * customer tenant uses, `customerTenantApp` in `identities.ts`):
+ * customer tenant uses, `customerTenantApp` in `provider/auth/actingIdentity.ts`):
  * 1. `GET /servicePrincipals?$filter=appId eq '…'` for the consented application and, at the same
  *    time, for each resource the consent names ("List servicePrincipals",
  *    https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list; `appId` supports `$filter`

@@ -35,7 +35,7 @@ import { reconcileRoles } from "./userRoles";
  * CustomerUser: a user in a customer tenant, managed through Partner Center ("Create user accounts
  * for a customer",
  * https://learn.microsoft.com/partner-center/developer/create-user-accounts-for-a-customer; every
- * call app+user, see `identity/identities.ts`).
+ * call app+user, see `provider/auth/actingIdentity.ts`).
  *
  * - The user principal name's domain must be one of the customer's domains (check reads the
  *   customer when its id is known).

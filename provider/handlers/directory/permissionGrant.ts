@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { graphDirectoryAuth } from "../../auth/actingIdentity";
 import type { CspApi } from "../../clients/cspApi";
 import {
   assignAppRole,
@@ -19,7 +20,6 @@ import { hasServiceCode, isLostResponse } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
 import { accountSchemaCheck, containsUnknown, stripUndefined, withDefaults } from "../common";
 import { isConflict, isNotFound, validationError } from "../identity/errors";
-import { graphDirectoryAuth } from "../identity/identities";
 import { account, guid } from "../identity/schemas";
 import { sameSet, setChanges, uniqueSorted } from "../identity/sets";
 import type { HandlerContext, ResourceHandler } from "../types";
@@ -38,7 +38,7 @@ import { unknownKeys } from "./unknowns";
  * Both are reconciled as sets: this resource owns the full delegated grant and every app role the
  * client holds on that resource (do not also manage the same client/resource pair elsewhere, e.g.
  * through ApplicationConsent of the same app). Runs app-only in a customer `tenantId`, as the
- * admin agent in the partner tenant (see identities.ts).
+ * admin agent in the partner tenant (see provider/auth/actingIdentity.ts).
  *
  * Calls: both service principals come from what the process already read
  * (`servicePrincipalMemo.ts`; the client's is remembered by the ApplicationRegistration

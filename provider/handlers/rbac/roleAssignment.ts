@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { armOnBehalfOf } from "../../auth/actingIdentity";
 import {
   type ArmRoleAssignment,
   deleteRoleAssignmentById,
@@ -14,7 +15,6 @@ import { CspError, hasServiceCode, isCspError } from "../../errors";
 import type { AuthTarget, ServiceClient } from "../../http/types";
 import { accountSchemaCheck, containsUnknown, deterministicUuid, stripUndefined } from "../common";
 import { validationError } from "../identity/errors";
-import { armOnBehalfOf } from "../identity/identities";
 import { account, guid, isGuid } from "../identity/schemas";
 import type { DiffResult, HandlerContext, ResourceHandler } from "../types";
 
