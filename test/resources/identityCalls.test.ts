@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerTenantApp } from "../../provider/auth/actingIdentity";
 import {
   createAllPrincipalsGrant,
+  deleteGrant,
   findAllPrincipalsGrant,
 } from "../../provider/clients/graph/oauth2PermissionGrants";
 import { findServicePrincipalByAppId } from "../../provider/clients/graph/servicePrincipals";
@@ -12,6 +13,7 @@ import { applicationRegistrationHandler as registration } from "../../provider/h
 import { customerUserHandler as users } from "../../provider/handlers/directory/customerUser";
 import { permissionGrantHandler as grants } from "../../provider/handlers/directory/permissionGrant";
 import type { HandlerContext } from "../../provider/handlers/types";
+import type { ApiRequest, ServiceClient } from "../../provider/http/types";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource, updateResource } from "../support/handlerSteps";
 import {
@@ -221,6 +223,65 @@ describe("ApplicationRegistration and PermissionGrant calls", () => {
       (g) => g.clientId === app.state.servicePrincipalId,
     );
     expect(ofClient).toHaveLength(1);
+  });
+
+  it("update that must create the grant settles Graph's twin refusal (another writer made one in between) by aligning that grant", async () => {
+    const app = await createResource(
+      registration,
+      { tenantId: customerId, displayName: "Calls race" },
+      t.ctx,
+    );
+    const inputs = { tenantId: customerId, clientAppId: app.state.appId, resourceAppId: GRAPH };
+    const created = await createResource(grants, { ...inputs, delegatedScopes: ["openid"] }, t.ctx);
+    const graph = t.ctx.api().graph;
+    const auth = customerTenantApp(customerId);
+    const clientSp = String(created.state.clientServicePrincipalId);
+    const resourceSp = String(created.state.resourceServicePrincipalId);
+    // The grant is removed outside Pulumi: the update finds none and creates it.
+    await deleteGrant(graph, auth, String(created.state.delegatedGrantId));
+
+    // Between the update's look and its POST, another writer grants the pair: Graph refuses the
+    // POST as a twin (Request_MultipleObjectsWithSameKeyValue).
+    let raced = false;
+    const racing: ServiceClient = {
+      service: graph.service,
+      baseUrl: graph.baseUrl,
+      async send<T>(request: ApiRequest) {
+        if (!raced && request.method === "POST" && request.path.endsWith("/oauth2PermissionGrants")) {
+          raced = true;
+          await createAllPrincipalsGrant(graph, auth, clientSp, resourceSp, ["offline_access"]);
+        }
+        return graph.send<T>(request);
+      },
+    };
+    const base = await t.contextWith();
+    const ctx: HandlerContext = {
+      ...base,
+      api: (account) =>
+        new Proxy(base.api(account), { get: (a, k) => (k === "graph" ? racing : Reflect.get(a, k)) }),
+    };
+    await t.emu.admin.clearRequestLog();
+    const updated = await updateResource(
+      grants,
+      created.id,
+      created,
+      { ...inputs, delegatedScopes: ["openid", "User.Read"] },
+      ctx,
+    );
+    expect(raced).toBe(true);
+    const twin = (await t.emu.admin.requestLog()).find(
+      (e) => e.method === "POST" && e.path.endsWith("/oauth2PermissionGrants") && e.status === 409,
+    );
+    expect(twin).toBeDefined();
+    const held = await findAllPrincipalsGrant(graph, auth, clientSp, resourceSp);
+    expect(held?.scope?.split(" ").sort()).toEqual(["User.Read", "openid"]);
+    expect(updated.state.delegatedGrantId).toBe(held?.id);
+    const state = await t.emu.admin.state();
+    expect(
+      Object.values(state.directory[customerId]!.oauth2PermissionGrants).filter(
+        (g) => g.clientId === clientSp,
+      ),
+    ).toHaveLength(1);
   });
 
   it("delete of a grant whose id the service no longer knows finds the pair's grant and removes it", async () => {
