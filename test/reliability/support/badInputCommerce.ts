@@ -11,6 +11,7 @@ import {
   PURCHASE_CUSTOMER_ROWS,
   type ResourceCases,
   resource,
+  UNKNOWN_ACCOUNT,
   UNKNOWN_GUID,
   type World,
   withValue,
@@ -89,12 +90,7 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         ],
         [["adopt", "customerId"], NOT_A_GUID, "not a tenant id", /tenant id/],
         [["onDelete"], "destroy", "unknown behaviour", /"leave" or "removeRelationship"/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
@@ -152,12 +148,7 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         [["dateAgreed"], "yesterday", "not a date", /ISO 8601 date/],
         [["dateAgreed"], "2024-13-45", "impossible date", /ISO 8601 date/],
         [["templateId"], "mca", "not a template id", /agreement template id/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
@@ -201,12 +192,7 @@ export function commerceBadInputs(w: World): ResourceCases[] {
           "not an indirect reseller of the account",
           /7654321 is not an indirect reseller of partner account "default"/,
         ],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
@@ -243,12 +229,7 @@ export function commerceBadInputs(w: World): ResourceCases[] {
         [["resellerId"], "reseller", "not an MPN id", /MPN id/],
         [["onDelete"], "leave", "unknown deletion", /"cancel" or "cancelAsCompromised"/],
         [["cancellationReason"], "compromise", "the former input", /no longer an input.*onDelete/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {

@@ -2,7 +2,15 @@ import { applicationConsentHandler } from "../../../provider/handlers/directory/
 import { applicationRegistrationHandler } from "../../../provider/handlers/directory/applicationRegistration";
 import { customerUserHandler } from "../../../provider/handlers/directory/customerUser";
 import { permissionGrantHandler } from "../../../provider/handlers/directory/permissionGrant";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputKit";
+import {
+  long,
+  NOT_A_GUID,
+  type ResourceCases,
+  resource,
+  UNKNOWN_ACCOUNT,
+  UNKNOWN_GUID,
+  type World,
+} from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /**
@@ -79,12 +87,7 @@ export function directoryBadInputs(w: World): ResourceCases[] {
           "not an account name",
           /name of a configured partner account \(letters, digits, _ or -\)/,
         ],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
         [["mailNickname"], "alice", "unknown input", /unrecognized key/i, "(inputs)"],
       ],
       [
@@ -152,12 +155,7 @@ export function directoryBadInputs(w: World): ResourceCases[] {
         "not an account name",
         /name of a configured partner account \(letters, digits, _ or -\)/,
       ],
-      [
-        ["account"],
-        "nope",
-        "unknown account",
-        /account: names no configured partner account .*\(got "nope"\)/,
-      ],
+      UNKNOWN_ACCOUNT,
       [["owners"], [UNKNOWN_GUID], "unknown input", /unrecognized key/i, "(inputs)"],
     ]),
 
@@ -173,12 +171,7 @@ export function directoryBadInputs(w: World): ResourceCases[] {
         [["grants", 0, "enterpriseApplicationId"], "graph", "not an app id", /must be a GUID/],
         [["grants", 0, "scopes"], [], "no scope", /at least one scope/],
         [["grants", 0, "scopes", 0], "Directory Read All", "scope with spaces", /permission name/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
@@ -212,12 +205,7 @@ export function directoryBadInputs(w: World): ResourceCases[] {
           /permission name/,
           "delegatedScopes.0",
         ],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {

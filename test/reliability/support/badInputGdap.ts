@@ -1,6 +1,14 @@
 import { gdapAccessAssignmentHandler } from "../../../provider/handlers/gdap/gdapAccessAssignment";
 import { gdapRelationshipHandler } from "../../../provider/handlers/gdap/gdapRelationship";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputKit";
+import {
+  long,
+  NOT_A_GUID,
+  type ResourceCases,
+  resource,
+  UNKNOWN_ACCOUNT,
+  UNKNOWN_GUID,
+  type World,
+} from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /** The bad-input cases of GDAP: GdapRelationship, GdapAccessAssignment. */
@@ -32,12 +40,7 @@ export function gdapBadInputs(w: World): ResourceCases[] {
         [["duration"], "PT12H", "hours", /ISO 8601 duration/],
         [["roles"], [], "no role", /at least one role/],
         [["autoExtendDuration"], "P90D", "unsupported auto-extend", /must be one of PT0S, P0D, P180D/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
@@ -75,12 +78,7 @@ export function gdapBadInputs(w: World): ResourceCases[] {
           "a role outside the relationship",
           /not among the roles of GDAP relationship/,
         ],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {

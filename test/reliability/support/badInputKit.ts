@@ -88,6 +88,14 @@ export const MISSING_ACKNOWLEDGEMENT: Row = [
   /billable purchase: set acknowledgePurchase: true/,
 ];
 
+/** The row every resource with an `account` input has: a name no configured account has. */
+export const UNKNOWN_ACCOUNT: Row = [
+  ["account"],
+  "nope",
+  "unknown account",
+  /account: names no configured partner account .*\(got "nope"\)/,
+];
+
 /**
  * The cases of one resource: rows change one value of `base` (the failure names the dotted path
  * unless `property` says otherwise); extras are whole cases (several values, or a change of an

@@ -7,6 +7,7 @@ import {
   PURCHASE_CUSTOMER_ROWS,
   type ResourceCases,
   resource,
+  UNKNOWN_ACCOUNT,
   type World,
 } from "./badInputKit";
 import { erase, type Json } from "./faultKit";
@@ -60,12 +61,7 @@ export function licenseBadInputs(w: World): ResourceCases[] {
         [["friendlyName"], long(51), "too long", /at most 50/],
         [["partnerIdOnRecord"], "contoso", "not a PartnerID", /indirect reseller's PartnerID/],
         [["onDelete"], "suspend", "unknown behaviour", /"cancel" or "leave"/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {

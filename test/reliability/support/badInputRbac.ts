@@ -1,5 +1,13 @@
 import { roleAssignmentHandler } from "../../../provider/handlers/rbac/roleAssignment";
-import { long, NOT_A_GUID, type ResourceCases, resource, UNKNOWN_GUID, type World } from "./badInputKit";
+import {
+  long,
+  NOT_A_GUID,
+  type ResourceCases,
+  resource,
+  UNKNOWN_ACCOUNT,
+  UNKNOWN_GUID,
+  type World,
+} from "./badInputKit";
 import { erase, type Json } from "./faultKit";
 
 /** The bad-input cases of Azure RBAC: RoleAssignment. */
@@ -46,12 +54,7 @@ export function rbacBadInputs(w: World): ResourceCases[] {
           /must be one of User, Group, ServicePrincipal, ForeignGroup/,
         ],
         [["description"], long(2049), "too long", /at most 2048/],
-        [
-          ["account"],
-          "nope",
-          "unknown account",
-          /account: names no configured partner account .*\(got "nope"\)/,
-        ],
+        UNKNOWN_ACCOUNT,
       ],
       [
         {
