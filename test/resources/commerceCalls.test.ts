@@ -4,7 +4,7 @@ import { azurePlanHandler } from "../../provider/handlers/commerce/azurePlan";
 import { azureSubscriptionHandler } from "../../provider/handlers/commerce/azureSubscription";
 import { customerHandler } from "../../provider/handlers/commerce/customer";
 import { customerAgreementHandler } from "../../provider/handlers/commerce/customerAgreement";
-import { customerInputs, lastSeq, uniquePrefix } from "../support/customerInputs";
+import { customerInputs, uniquePrefix } from "../support/customerInputs";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { createResource } from "../support/handlerSteps";
 
@@ -37,7 +37,7 @@ describe("commerce calls of a tenant created by this process", () => {
           ),
         );
 
-    let seq = await lastSeq(t);
+    let seq = await t.lastSeq();
     const plan = await createResource(
       azurePlanHandler,
       { customerId: customer.id, acknowledgePurchase: true },
@@ -55,7 +55,7 @@ describe("commerce calls of a tenant created by this process", () => {
 
     // The same plan created again in this process (a duplicate declaration, a retried create):
     // only the first plan of a new customer skips the look, so this one finds the plan, buys nothing.
-    seq = await lastSeq(t);
+    seq = await t.lastSeq();
     const again = await createResource(
       azurePlanHandler,
       { customerId: customer.id, acknowledgePurchase: true },
@@ -65,7 +65,7 @@ describe("commerce calls of a tenant created by this process", () => {
     expect((await calls(seq)).filter((c) => c.endsWith("/checkout"))).toEqual([]);
     expect((await calls(seq))[0]).toBe("GET /v1/customers/{c}/subscriptions");
 
-    seq = await lastSeq(t);
+    seq = await t.lastSeq();
     const sub = await createResource(
       azureSubscriptionHandler,
       { customerId: customer.id, displayName: "Analytics", acknowledgePurchase: true },
@@ -81,7 +81,7 @@ describe("commerce calls of a tenant created by this process", () => {
     expect(sub.state.planSubscriptionId).toBe(plan.id);
     expect(sub.state.entitlementStatus).toBe("active");
 
-    seq = await lastSeq(t);
+    seq = await t.lastSeq();
     const refreshedPlan = await azurePlanHandler.read(plan.id, plan.state, ctx);
     const refreshedSub = await azureSubscriptionHandler.read(sub.id, sub.state, ctx);
     expect(refreshedPlan.props?.azureSubscriptionId).toBe(plan.state.azureSubscriptionId);
@@ -91,7 +91,7 @@ describe("commerce calls of a tenant created by this process", () => {
       "GET /v1/customers/{c}/subscriptions/{p}/azureEntitlements/{s}",
     ]);
 
-    seq = await lastSeq(t);
+    seq = await t.lastSeq();
     await azureSubscriptionHandler.delete(sub.id, sub.state, ctx);
     await azurePlanHandler.delete(plan.id, plan.state, ctx);
     expect(await calls(seq)).toEqual([

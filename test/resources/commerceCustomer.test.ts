@@ -6,7 +6,7 @@ import {
 } from "../../provider/clients/partnerCenter/customers";
 import { type CustomerInputs, customerHandler } from "../../provider/handlers/commerce/customer";
 import { UNKNOWN } from "../../provider/handlers/types";
-import { customerInputs, lastSeq, uniquePrefix } from "../support/customerInputs";
+import { customerInputs, uniquePrefix } from "../support/customerInputs";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource, updateResource } from "../support/handlerSteps";
 
@@ -50,7 +50,7 @@ describe("Customer lifecycle", () => {
     const changedInputs = customerInputs(domainPrefix, {
       billingProfile: { ...customerInputs(domainPrefix).billingProfile, email: "ap@contoso.com" },
     });
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const updated = await updateResource(customerHandler, created.id, created, changedInputs, t.ctx);
     expect(updated.changed).toBe(true);
     expect(updated.state.billingProfile.email).toBe("ap@contoso.com");
@@ -102,7 +102,7 @@ describe("Customer lifecycle", () => {
         body: { code: 2055, description: "The ETag is no longer valid.", data: [], source: "PartnerFD" },
       },
     });
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const news = customerInputs(domainPrefix, {
       billingProfile: { ...customerInputs(domainPrefix).billingProfile, language: "fr" },
     });
@@ -116,7 +116,7 @@ describe("Customer lifecycle", () => {
     const production = await t.contextWith({ CSP_SANDBOX: "false" });
     const created = await createResource(customerHandler, customerInputs(uniquePrefix()), production);
     expect(created.state.deletionBehavior).toMatch(/^leave:/);
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     await customerHandler.delete(created.id, created.state, production);
     expect(await t.emu.admin.requestLog({ sinceSeq: seq, writesOnly: true })).toEqual([]);
     expect(t.logs.some((l) => l.includes(`left in Partner Center (customer ${created.id})`))).toBe(true);
@@ -131,7 +131,7 @@ describe("Customer lifecycle", () => {
       production,
     );
     expect(created.state.deletionBehavior).toMatch(/^removeRelationship:/);
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     await customerHandler.delete(created.id, created.state, production);
     // App+User: the admin agent's token is redeemed first (identity), then the PATCH.
     const writes = await t.emu.admin.requestLog({
@@ -152,7 +152,7 @@ describe("Customer lifecycle", () => {
     const production = await t.contextWith({ CSP_SANDBOX: "false" });
     const domainPrefix = uniquePrefix();
     const created = await createResource(customerHandler, customerInputs(domainPrefix), production);
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const updated = await updateResource(
       customerHandler,
       created.id,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { customerHandler } from "../../provider/handlers/commerce/customer";
-import { customerInputs, lastSeq, uniquePrefix } from "../support/customerInputs";
+import { customerInputs, uniquePrefix } from "../support/customerInputs";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checked, checkFailures } from "../support/handlerSteps";
 
@@ -116,7 +116,7 @@ describe("Customer check rejects bad input before any call", () => {
   ];
 
   it.each(cases)("rejects %s, naming the field and the rule", async (_name, news, property) => {
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const failures = await checkFailures(customerHandler, {}, news, t.ctx);
     expect(failures.map((f) => f.property)).toEqual([property]);
     expect(failures[0]!.reason.startsWith(`${property}: `)).toBe(true);

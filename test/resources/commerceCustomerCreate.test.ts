@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCustomer } from "../../provider/clients/partnerCenter/customers";
 import { isCspError } from "../../provider/errors";
 import { customerHandler } from "../../provider/handlers/commerce/customer";
-import { customerInputs, customersWithDomain, lastSeq, uniquePrefix } from "../support/customerInputs";
+import { customerInputs, customersWithDomain, uniquePrefix } from "../support/customerInputs";
 import { type EmulatorContext, startEmulatorContext } from "../support/emulatorContext";
 import { checkFailures, createResource } from "../support/handlerSteps";
 
@@ -19,7 +19,7 @@ beforeEach(async () => {
 describe("Customer create calls", () => {
   it("asks whether the domain is free once (in check), then creates and confirms the customer: three calls", async () => {
     const domainPrefix = uniquePrefix();
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const created = await createResource(customerHandler, customerInputs(domainPrefix), t.ctx);
     const calls = await t.emu.admin.requestLog({ sinceSeq: seq, service: "partnerCenter" });
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
@@ -117,7 +117,7 @@ describe("Customer create is safe to retry", () => {
   it("adopts by customer id, and refuses when the adopted customer's company name differs", async () => {
     const domainPrefix = uniquePrefix();
     const original = await createResource(customerHandler, customerInputs(domainPrefix), t.ctx);
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const adopted = await createResource(
       customerHandler,
       customerInputs(domainPrefix, { adopt: { customerId: original.id } }),
@@ -155,7 +155,7 @@ describe("Customer create is safe to retry", () => {
       count: 1,
       action: { type: "status", status: 429, retryAfter: "1" },
     });
-    const seq = await lastSeq(t);
+    const seq = await t.lastSeq();
     const read = await customerHandler.read(created.id, created.state, t.ctx);
     expect(read.id).toBe(created.id);
     const gets = await t.emu.admin.requestLog({

@@ -1,4 +1,5 @@
 import type { CustomerInputs } from "../../provider/handlers/commerce/customer";
+import { sampleBillingProfile } from "../../testing/index";
 import type { EmulatorContext } from "./emulatorContext";
 
 /** Inputs and emulator lookups shared by the Customer handler tests. */
@@ -19,20 +20,7 @@ export function customerInputs(
   return {
     domainPrefix,
     companyName: "Contoso Ltd",
-    billingProfile: {
-      email: "billing@contoso.com",
-      culture: "EN-US",
-      language: "en",
-      defaultAddress: {
-        firstName: "Ada",
-        lastName: "Lovelace",
-        addressLine1: "One Microsoft Way",
-        city: "Redmond",
-        state: "WA",
-        postalCode: "98052",
-        country: "US",
-      },
-    },
+    billingProfile: sampleBillingProfile("billing@contoso.com"),
     ...overrides,
   };
 }
@@ -43,10 +31,4 @@ export async function customersWithDomain(t: EmulatorContext, domain: string): P
   return Object.values(state.partnerCenter.customers)
     .filter((c) => JSON.stringify(c.resource).toLowerCase().includes(`"domain":"${domain}"`))
     .map((c) => c.id);
-}
-
-/** The sequence number of the emulator's last logged request (0 when none). */
-export async function lastSeq(t: EmulatorContext): Promise<number> {
-  const log = await t.emu.admin.requestLog();
-  return log.length > 0 ? log[log.length - 1]!.seq : 0;
 }
