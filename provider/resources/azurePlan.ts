@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { azurePlanSchema } from "../handlers/commerce/azurePlan";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of an {@link AzurePlan}. */
@@ -33,6 +36,9 @@ export interface AzurePlanArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while AzurePlanArgs and the handler's schema describe the same inputs. */
+export type AzurePlanArgsMatch = AssertArgsMatch<ArgsMatch<AzurePlanArgs, z.input<typeof azurePlanSchema>>>;
 
 /**
  * The customer's Microsoft Azure plan. Never bought twice: an existing plan (or an order for one)

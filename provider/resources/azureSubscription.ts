@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { azureSubscriptionSchema } from "../handlers/commerce/azureSubscriptionInputs";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of an {@link AzureSubscription}. */
@@ -37,6 +40,13 @@ export interface AzureSubscriptionArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/**
+ * Compiles only while AzureSubscriptionArgs and the handler's schema describe the same inputs; `cancellationReason` is a former input the schema keeps only to refuse it with advice.
+ */
+export type AzureSubscriptionArgsMatch = AssertArgsMatch<
+  ArgsMatch<AzureSubscriptionArgs, Omit<z.input<typeof azureSubscriptionSchema>, "cancellationReason">>
+>;
 
 /**
  * An Azure subscription under the customer's Azure plan, created through an ARM subscription

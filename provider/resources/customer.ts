@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { customerSchema } from "../handlers/commerce/customerInputs";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** A postal address with a contact, as Partner Center stores it in the billing profile. */
@@ -78,6 +81,9 @@ export interface CustomerArgs {
   /** Named partner account (see `csp:accounts`); the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while CustomerArgs and the handler's schema describe the same inputs. */
+export type CustomerArgsMatch = AssertArgsMatch<ArgsMatch<CustomerArgs, z.input<typeof customerSchema>>>;
 
 /** The billing profile as applied (output). */
 export interface CustomerBillingProfile {

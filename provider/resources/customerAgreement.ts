@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { customerAgreementSchema } from "../handlers/commerce/customerAgreement";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The customer's representative who accepted the agreement. */
@@ -22,6 +25,11 @@ export interface CustomerAgreementArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/** Compiles only while CustomerAgreementArgs and the handler's schema describe the same inputs. */
+export type CustomerAgreementArgsMatch = AssertArgsMatch<
+  ArgsMatch<CustomerAgreementArgs, z.input<typeof customerAgreementSchema>>
+>;
 
 /** An attestation as Partner Center records it. */
 export interface AgreementAttestation {

@@ -1,4 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { licenseSchema } from "../handlers/commerce/licenseInputs";
+import type { ArgsMatch, AssertArgsMatch } from "./argsMatch";
 import { CspResource } from "./cspResource";
 
 /** The inputs of a {@link LicenseSubscription}. */
@@ -46,6 +49,13 @@ export interface LicenseSubscriptionArgs {
   /** Named partner account; the default account when omitted. */
   account?: pulumi.Input<string>;
 }
+
+/**
+ * Compiles only while LicenseSubscriptionArgs and the handler's schema describe the same inputs; `catalogItemId` is set by check (the catalog item the cart buys), not declared.
+ */
+export type LicenseSubscriptionArgsMatch = AssertArgsMatch<
+  ArgsMatch<LicenseSubscriptionArgs, Omit<z.input<typeof licenseSchema>, "catalogItemId">>
+>;
 
 /**
  * Seats of a new-commerce license-based offer (e.g. Microsoft 365 Business Premium) for a customer,
