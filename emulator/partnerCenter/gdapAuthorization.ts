@@ -126,18 +126,9 @@ export const GDAP_RULES = {
   },
 } as const satisfies Record<string, GdapRule>;
 
-/**
- * The roles a refusal names by display name: Global Administrator and the roles of the rules above;
- * any other role the user holds is named by its template id.
- */
-const NAMED_ROLES: readonly EntraRole[] = [
-  ENTRA_ROLES.globalAdministrator,
-  ...Object.values(GDAP_RULES).flatMap((rule: GdapRule) => rule.anyOf),
-];
-
-/** Display name of a role template id (the roles above), or the id. */
+/** Display name of a role template id (any role of ENTRA_ROLES), or the id. */
 function roleName(id: string): string {
-  return NAMED_ROLES.find((r) => r.id === id)?.name ?? id;
+  return Object.values(ENTRA_ROLES).find((r) => r.id === id.toLowerCase())?.name ?? id;
 }
 
 /**
