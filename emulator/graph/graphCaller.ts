@@ -13,7 +13,7 @@ export interface GraphCaller {
 }
 
 /** A permission requirement: any one of the listed application permissions or delegated scopes. */
-export interface PermissionRule {
+interface PermissionRule {
   appRoles: string[];
   scopes: string[];
 }
@@ -29,7 +29,7 @@ const GRAPH_AUDIENCES = new Set([
  * Verifies that the request carries a valid Graph token for an existing tenant. Graph answers
  * 401 `InvalidAuthenticationToken` for a missing, expired, malformed or wrong-audience token.
  */
-export function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
+function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
   if (!req.auth) {
     if (req.authError) throw graphErrors.tokenInvalid(req.authError);
     throw graphErrors.tokenInvalid("Access token is empty.");
@@ -57,7 +57,7 @@ export function requireCaller(req: EmuRequest, emu: EmulatorCore): GraphCaller {
  * not listed in "Microsoft Graph error responses and resource types",
  * https://learn.microsoft.com/graph/errors).
  */
-export function requirePermission(caller: GraphCaller, rule: PermissionRule): void {
+function requirePermission(caller: GraphCaller, rule: PermissionRule): void {
   const wanted = caller.appOnly ? rule.appRoles : rule.scopes;
   for (const p of wanted) if (caller.permissions.has(p)) return;
   throw graphErrors.insufficientPrivileges();
@@ -80,7 +80,7 @@ function directoryRule(...appRoles: string[]): PermissionRule {
 }
 
 /** Permission rules per directory object family (Graph permissions reference, least → most privileged). */
-export const PERMISSIONS = {
+const PERMISSIONS = {
   applicationsRead: directoryRule(
     "Application.Read.All",
     "Application.ReadWrite.All",
