@@ -1,5 +1,5 @@
 import { ENTRA_ROLES } from "../common/entraRoles";
-import { isObject } from "../common/json";
+import { isGuid, isObject } from "../common/json";
 import type { GdapRelationshipRecord } from "../common/state";
 import type { EmulatorCore, EmuRequest, Route } from "../common/types";
 import { approveRelationship } from "./gdapAdmin";
@@ -127,7 +127,7 @@ function validateAutoExtend(value: unknown, roleIds: string[]): string {
 
 function parseCustomer(emu: EmulatorCore, value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value) || typeof value.tenantId !== "string" || !/^[0-9a-f-]{36}$/i.test(value.tenantId)) {
+  if (!isObject(value) || typeof value.tenantId !== "string" || !isGuid(value.tenantId)) {
     throw graphErrors.gdapBadRequest("customer.tenantId must be a tenant GUID.");
   }
   const tenantId = value.tenantId.toLowerCase();

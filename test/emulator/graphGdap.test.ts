@@ -100,6 +100,11 @@ describe("GDAP relationships", () => {
       status: 400,
       code: "badRequest",
     });
+    // A tenant id must be a GUID, not merely 36 hex digits and dashes.
+    expect(graphErrorOf(await post(relationshipBody({ customer: { tenantId: "-".repeat(36) } })))).toEqual({
+      status: 400,
+      code: "badRequest",
+    });
     const ga = await post(
       relationshipBody({
         accessDetails: { unifiedRoles: [{ roleDefinitionId: GLOBAL_ADMIN }] },
