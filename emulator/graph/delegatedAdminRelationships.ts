@@ -12,12 +12,11 @@ import {
   relationshipView,
 } from "./gdapCommon";
 import { gdapTime, newGdapEtag, refreshRelationship, roleIdsOf } from "./gdapModel";
-import { entityAnswer, pageAnswer } from "./graphAnswers";
+import { entityAnswer, filteredPage, pageAnswer } from "./graphAnswers";
 import type { GraphCaller } from "./graphCaller";
 import { graphErrors } from "./graphErrors";
 import { graphOk, graphRoute, jsonBody } from "./graphRoute";
 import { addIsoDuration, isZeroDuration, parseIsoDuration } from "./isoDuration";
-import { filterFor, matchesFilter } from "./odata";
 
 /**
  * GDAP relationships (Graph `tenantRelationships/delegatedAdminRelationships`, "Create
@@ -183,22 +182,20 @@ function get(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
 }
 
 function list(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
-  const clauses = filterFor(req, [
-    "status",
-    "displayName",
-    "id",
-    "customer/tenantId",
-    "customer/displayName",
-  ]);
-  const now = emu.now();
-  const items: Record<string, unknown>[] = [];
-  const records = Object.values(emu.state.gdap).filter((r) => r.partnerTenantId === caller.tenant.id);
-  for (const rec of records) {
-    if (refreshRelationship(rec, now)) emu.markDirty();
-    const view = relationshipView(rec);
-    if (matchesFilter(view, clauses)) items.push(view);
-  }
-  return pageAnswer(req, ctx(req, "delegatedAdminRelationships"), items, { defaultTop: 300, maxTop: 300 });
+  const filterable = ["status", "displayName", "id", "customer/tenantId", "customer/displayName"];
+  const views = () => {
+    const now = emu.now();
+    return Object.values(emu.state.gdap)
+      .filter((r) => r.partnerTenantId === caller.tenant.id)
+      .map((rec) => {
+        if (refreshRelationship(rec, now)) emu.markDirty();
+        return relationshipView(rec);
+      });
+  };
+  return filteredPage(req, ctx(req, "delegatedAdminRelationships"), filterable, views, {
+    defaultTop: 300,
+    maxTop: 300,
+  });
 }
 
 function update(req: EmuRequest, emu: EmulatorCore, caller: GraphCaller) {
