@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BenchResult } from "./benchTypes";
+import { markdownTable } from "./docCommand";
 import {
   endpointsTable,
   type FigureTable,
@@ -86,12 +87,6 @@ export function writeBenchDoc(file: string, r: BenchResult, command: string): vo
 function section(out: string[], title: string, t: FigureTable): void {
   out.push(`## ${title}`);
   out.push("");
-  out.push(markdownTable(t));
+  out.push(markdownTable(t.header, t.rows));
   out.push("");
-}
-
-/** A GitHub-flavoured Markdown table; `|` in cells escaped. */
-export function markdownTable(t: FigureTable): string {
-  const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [row(t.header), row(t.header.map(() => "---")), ...t.rows.map(row)].join("\n");
 }

@@ -18,7 +18,7 @@ import { allCustomers } from "../gitops/customerFiles";
 import { type FleetCommand, type FleetResult, runFleet } from "../gitops/fleet";
 import { fleetTotals } from "../gitops/fleetReport";
 import { scaffold } from "../gitops/scaffold";
-import { docCommand } from "./docCommand";
+import { docCommand, markdownTable } from "./docCommand";
 import { cpuNow, loadAverage, TreeMemorySampler } from "./fleetFigures";
 
 const USAGE = `usage: node dist/bench/fleetBench.js [--customers N] [--parallel P] [--rounds R] [--latency MS] [--out FILE] [--doc FILE | --no-doc] [--keep]
@@ -204,7 +204,7 @@ function table(phases: PhaseFigures[]): string {
     String(p.requests429),
     `${p.loadBefore} → ${p.loadAfter}`,
   ]);
-  return [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+  return markdownTable(header, rows);
 }
 
 /** The figures as a Markdown page, with what produced them (nothing in it is typed by hand). */

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../automation/toolchain";
 import { writeBenchDoc } from "./benchDoc";
-import { docCommand } from "./docCommand";
+import { docCommand, FILE_OPTIONS } from "./docCommand";
 import { formatReport } from "./report";
 import { type BenchOptions, runBench } from "./runBench";
 
@@ -38,8 +38,8 @@ interface CliOptions extends BenchOptions {
 }
 
 /** Options that do not change what the default run measures, and those of them that take a value. */
-const NEUTRAL = new Set(["--out", "--quiet", "--keep", "--doc"]);
-const NEUTRAL_WITH_VALUE = new Set(["--out", "--doc"]);
+const NEUTRAL_WITH_VALUE = FILE_OPTIONS;
+const NEUTRAL = new Set([...FILE_OPTIONS, "--quiet", "--keep"]);
 
 /** The document the default run refreshes. */
 export const DEFAULT_DOC = path.join(packageRoot(), "docs", "performance.md");

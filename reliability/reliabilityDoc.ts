@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { markdownTable } from "../bench/docCommand";
 import type { FaultFigures } from "./faultFigures";
 import type { LoadFigures } from "./loadProgram";
 
@@ -131,7 +132,7 @@ function faults(out: string[], f: FaultFigures): void {
   out.push("## Fault matrix", "");
   out.push(`\`${f.command}\`: ${f.passed ? "every test passed" : "**SOME TESTS FAILED**"}.`, "");
   out.push(
-    table(
+    markdownTable(
       [
         "matrix",
         "writes (operations)",
@@ -169,7 +170,7 @@ function faults(out: string[], f: FaultFigures): void {
     const b = f.badInput;
     out.push("## Bad input", "");
     out.push(
-      table(
+      markdownTable(
         [
           "invalid inputs",
           "resources",
@@ -188,7 +189,7 @@ function faults(out: string[], f: FaultFigures): void {
 function crash(out: string[], c: CrashFigures): void {
   out.push(`## Crashes (${c.program})`, "");
   out.push(
-    table(
+    markdownTable(
       ["figure", "value"],
       [
         ["kill points (provider writes × victims × moments)", `${c.killPoints} (${c.providerWrites} writes)`],
@@ -204,7 +205,7 @@ function crash(out: string[], c: CrashFigures): void {
   );
   const victims = Object.entries(c.byVictim);
   out.push(
-    table(
+    markdownTable(
       [
         "victim",
         "kills",
@@ -235,7 +236,7 @@ function crash(out: string[], c: CrashFigures): void {
 function emulatorKills(out: string[], e: EmulatorKillFigures): void {
   out.push("## Emulator kills", "");
   out.push(
-    table(
+    markdownTable(
       ["kills", "mid-run", "survived", "recoveries"],
       [
         [
@@ -259,7 +260,7 @@ function load(out: string[], l: LoadRunFigures): void {
       .join(", ");
   out.push("## Load", "");
   out.push(
-    table(
+    markdownTable(
       ["figure", "value"],
       [
         ["customers (resources)", `${l.customers} (${l.resources} of ${l.expectedResources})`],
@@ -284,7 +285,7 @@ function secrets(out: string[], s: SecretsFigures): void {
   const d = s.debugLogging;
   out.push("## Secrets", "");
   out.push(
-    table(
+    markdownTable(
       ["figure", "value"],
       [
         [
@@ -308,9 +309,4 @@ function secrets(out: string[], s: SecretsFigures): void {
     ),
     "",
   );
-}
-
-function table(header: string[], rows: string[][]): string {
-  const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
 }
