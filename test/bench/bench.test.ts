@@ -18,37 +18,6 @@ import { assertBuilt, sourcesUnder } from "../support/distFreshness";
  */
 
 const root = path.join(__dirname, "..", "..");
-const BENCH_SOURCES = [
-  "benchDoc",
-  "benchProgram",
-  "benchTypes",
-  "benchWorkspace",
-  "callBudget",
-  "checkpointWatch",
-  "docCommand",
-  "endpointTypes",
-  "engineInfo",
-  "figureTables",
-  "growth",
-  "loopbackRate",
-  "main",
-  "minimums",
-  "phaseRun",
-  "processSampler",
-  "report",
-  "requestStats",
-  "runBench",
-  "sequentialScript",
-  "shapeFile",
-  "shapeFloor",
-  "shapeHost",
-  "shapeProgram",
-  "stateFigures",
-  "tenantSpec",
-].map((f) => `bench/${f}.ts`);
-/** bench/ files `npm run bench` does not load (the fleet bench has its own command). */
-const NOT_BENCH_SOURCES = ["fleetBench", "fleetFigures"].map((f) => `bench/${f}.ts`);
-
 let outDir: string;
 let doc: string;
 let result: BenchResult;
@@ -57,7 +26,7 @@ let exitCode: number | null = null;
 
 beforeAll(async () => {
   assertBuilt(root, [
-    ...BENCH_SOURCES,
+    ...sourcesUnder(root, "bench"),
     ...sourcesUnder(root, "automation"),
     ...sourcesUnder(root, "provider"),
     ...sourcesUnder(root, "components"),
@@ -112,15 +81,6 @@ function phase(name: PhaseResult["phase"]): PhaseResult {
 const STEPS = 16;
 
 describe("npm run bench (one customer)", () => {
-  it("checks the build against every source of the bench", () => {
-    const all = fs
-      .readdirSync(path.join(root, "bench"))
-      .filter((f) => f.endsWith(".ts"))
-      .map((f) => `bench/${f}`)
-      .filter((f) => !NOT_BENCH_SOURCES.includes(f));
-    expect([...BENCH_SOURCES].sort()).toEqual(all.sort());
-  });
-
   it("runs every phase and the peer on the real engine, exits 0 and prints the tables", () => {
     expect(exitCode).toBe(0);
     expect(result.version).toBe(2);
