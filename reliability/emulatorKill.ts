@@ -39,6 +39,25 @@ export interface EmulatorKillOutcome {
   previewChanges: string[];
 }
 
+/**
+ * Whether the stack survived the kill: everything acknowledged is still at the restarted emulator,
+ * the re-run succeeded with `resources` program resources (what a clean run records), nothing is
+ * duplicated, orphaned or left incomplete, and a preview changes nothing.
+ */
+export function survivedEmulatorKill(o: EmulatorKillOutcome, resources: number): boolean {
+  return (
+    o.resources === resources &&
+    o.loaded &&
+    o.lost.length === 0 &&
+    o.recordedMissing.length === 0 &&
+    o.rerunOk &&
+    o.duplicates.length === 0 &&
+    o.orphans.length === 0 &&
+    o.incomplete.length === 0 &&
+    o.previewChanges.length === 0
+  );
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

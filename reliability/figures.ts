@@ -20,7 +20,7 @@ import {
   REMOVE_EMPTY_ATTRS,
 } from "./crashCycle";
 import { findDuplicates, findOrphans, takeCensus } from "./emulatorCensus";
-import { killEmulatorDuringUp } from "./emulatorKill";
+import { killEmulatorDuringUp, survivedEmulatorKill } from "./emulatorKill";
 import { runFaultFigures } from "./faultFigures";
 import { LOAD_RESOURCES_PER_TENANT, loadFigures, loadStackConfig, writeLoadProject } from "./loadProgram";
 import type { KillMode, KillVictim } from "./pulumiKill";
@@ -150,8 +150,12 @@ async function crashSweep(victims: KillVictim[], modes: KillMode[]): Promise<Cra
   }
 }
 
-/** The file-backed emulator SIGKILLed after the k-th answered provider write of the quickstart, for every k. */
-async function emulatorKills(writes: number): Promise<EmulatorKillFigures> {
+/**
+ * The file-backed emulator SIGKILLed after the k-th answered provider write of the quickstart, for
+ * every k of its `writes`; `resources`: how many pulumi-csp resources a clean run of it records
+ * (both counted by the crash sweep's clean run).
+ */
+async function emulatorKills(writes: number, resources: number): Promise<EmulatorKillFigures> {
   const outcomes: { k: number; survived: boolean; midRun: boolean; recovery: string; detail?: unknown }[] =
     [];
   for (let k = 1; k <= writes; k++) {
@@ -171,16 +175,7 @@ async function emulatorKills(writes: number): Promise<EmulatorKillFigures> {
           gdapSecurityGroupId: seededSecurityGroupIds(partnerTenantId).gdapAdminsGroupId,
         }),
       });
-      const survived =
-        o.resources === 12 &&
-        o.loaded &&
-        o.lost.length === 0 &&
-        o.recordedMissing.length === 0 &&
-        o.rerunOk &&
-        o.duplicates.length === 0 &&
-        o.orphans.length === 0 &&
-        o.incomplete.length === 0 &&
-        o.previewChanges.length === 0;
+      const survived = survivedEmulatorKill(o, resources);
       outcomes.push({
         k,
         survived,
@@ -321,7 +316,7 @@ async function main(): Promise<number> {
   }
   if (all || args.includes("crash")) {
     figures.crash = await crashSweep(victims, modes);
-    figures.emulatorKills = await emulatorKills(16);
+    figures.emulatorKills = await emulatorKills(figures.crash.providerWrites, figures.crash.resources);
   }
   if (all || args.includes("secrets")) figures.secrets = await secrets();
   if (all || args.includes("load")) figures.load = await load(customers);

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededSecurityGroupIds } from "../../emulator/login/index";
-import { killEmulatorDuringUp } from "../../reliability/emulatorKill";
+import { killEmulatorDuringUp, survivedEmulatorKill } from "../../reliability/emulatorKill";
 import { assertBuilt, sourcesUnder } from "../support/distFreshness";
 
 /**
@@ -76,5 +76,7 @@ describe("a file-backed emulator killed with SIGKILL in the middle of the quicks
     expect(outcome.resources).toBe(13);
     expect(outcome.incomplete).toEqual([]);
     expect(outcome.previewChanges).toEqual([]);
+    // The verdict `npm run reliability` prints for each kill, given the clean run's count.
+    expect(survivedEmulatorKill(outcome, 13)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type EmulatorKillOutcome, survivedEmulatorKill } from "../../reliability/emulatorKill";
 import { parseFaultOutput } from "../../reliability/faultFigures";
 import { reliabilityDoc } from "../../reliability/reliabilityDoc";
 
@@ -71,5 +72,34 @@ describe("the reliability figures", () => {
     expect(text).toContain("- ApplicationConsent update (delete) surfaced under: 500 burst, 503 burst");
     expect(text).toContain("| 158 | 11 | 104 | 151 | 7 | 0 |");
     expect(text).toContain("Not in this run: crash, load, secrets.");
+  });
+});
+
+describe("the verdict of an emulator kill", () => {
+  const converged: EmulatorKillOutcome = {
+    answeredBeforeKill: 3,
+    snapshotSize: 5,
+    interruptedRunFailed: true,
+    loaded: true,
+    lost: [],
+    recordedMissing: [],
+    lockedAfterKill: false,
+    pendingAfterKill: [],
+    recovery: ["pulumi up --yes"],
+    rerunOk: true,
+    rerunErrors: [],
+    duplicates: [],
+    orphans: [],
+    resources: 13,
+    incomplete: [],
+    previewChanges: [],
+  };
+
+  it("counts the resources against the clean run's, not a fixed number", () => {
+    expect(survivedEmulatorKill(converged, 13)).toBe(true);
+    expect(survivedEmulatorKill({ ...converged, resources: 12 }, 13)).toBe(false);
+    expect(survivedEmulatorKill({ ...converged, previewChanges: ["update contoso-user-ada"] }, 13)).toBe(
+      false,
+    );
   });
 });
