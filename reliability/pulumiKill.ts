@@ -53,12 +53,25 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** An entity addressed by an alternate key, `applications(uniqueName='…')`: the key varies per run. */
+const KEYED_SEGMENT = /^(\w+)\((\w+)='[^']*'\)$/;
+
+/** Pattern and label of one path segment: ids and alternate-key values become wildcards. */
+function segmentPattern(segment: string): { pattern: string; label: string } {
+  if (ID_SEGMENT.test(segment)) return { pattern: "[^/]+", label: "{id}" };
+  const keyed = KEYED_SEGMENT.exec(segment);
+  if (keyed)
+    return { pattern: `${keyed[1]}\\(${keyed[2]}='[^']+'\\)`, label: `${keyed[1]}(${keyed[2]}={id})` };
+  return { pattern: escapeRegex(segment), label: segment };
+}
+
 /** Path pattern of a logged request with every id segment made a wildcard. */
 export function pathPatternOf(path: string): { pattern: string; label: string } {
-  const segments = path.split("/");
-  const pattern = segments.map((s) => (ID_SEGMENT.test(s) ? "[^/]+" : escapeRegex(s))).join("/");
-  const label = segments.map((s) => (ID_SEGMENT.test(s) ? "{id}" : s)).join("/");
-  return { pattern: `^${pattern}$`, label };
+  const segments = path.split("/").map(segmentPattern);
+  return {
+    pattern: `^${segments.map((s) => s.pattern).join("/")}$`,
+    label: segments.map((s) => s.label).join("/"),
+  };
 }
 
 /**
